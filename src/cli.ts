@@ -1,0 +1,77 @@
+// The `nnc` command line: argument parsing (commander), then one function per command in
+// src/commands/. Exit codes: 0 success, 1 errors in a model, 2 usage errors. No stack trace
+// reaches a user unless NNC_DEBUG=1.
+import { Command, CommanderError, Option } from "commander";
+import { checkCommand } from "./commands/check.js";
+import { graphCommand } from "./commands/graph.js";
+import type { Io } from "./commands/io.js";
+import { UsageError } from "./commands/io.js";
+
+const processIo: Io = {
+  out: (s) => void process.stdout.write(s),
+  err: (s) => void process.stderr.write(s),
+  isTTY: Boolean(process.stdout.isTTY),
+};
+
+/** `--set a=1 --set b=2` -> { a: "1", b: "2" } */
+function collectSet(value: string, previous: Record<string, string>): Record<string, string> {
+  const eq = value.indexOf("=");
+  if (eq <= 0) throw new UsageError(`--set expects name=value, got '${value}'`);
+  return { ...previous, [value.slice(0, eq).trim()]: value.slice(eq + 1).trim() };
+}
+
+const setOption = () => new Option("--set <name=value>", "override a hyperparameter (repeatable)").argParser(collectSet).default({});
+
+export function buildProgram(io: Io, result: { code: number }): Command {
+  const program = new Command("nnc")
+    .description("nnc: a declarative neural-network language and compiler for JavaScript")
+    .version("0.1.0")
+    .showHelpAfterError("(run nnc --help for usage)")
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .exitOverride();
+
+  program
+    .command("check")
+    .description("parse, elaborate and shape-check models; one line per model")
+    .argument("<files...>", ".nn files")
+    .addOption(setOption())
+    .option("--json", "print a JSON report")
+    .action(async (files: string[], opts) => {
+      result.code = await checkCommand(files, opts, io);
+    });
+
+  program
+    .command("graph")
+    .description("print the elaborated graph (Graphviz dot or JSON)")
+    .argument("<file>", ".nn file")
+    .addOption(setOption())
+    .addOption(new Option("--format <format>", "output format").choices(["dot", "json"]).default("dot"))
+    .option("--model <name>", "which model, when the file has several")
+    .action(async (file: string, opts) => {
+      result.code = await graphCommand(file, opts, io);
+    });
+
+  for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
+  return program;
+}
+
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const result = { code: 0 };
+  const program = buildProgram(io, result);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return result.code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      io.err(`nnc: error: ${e.message}\n`);
+      return 2;
+    }
+    if (process.env.NNC_DEBUG === "1") throw e;
+    io.err(`nnc: internal error: ${(e as Error).message ?? String(e)}\n(this is a bug in nnc; run with NNC_DEBUG=1 for the stack trace)\n`);
+    return 3;
+  }
+}

@@ -1,0 +1,36 @@
+// Warnings about a model that elaborated fine but probably does not say what was meant:
+// bindings never used, params and inputs that reach neither the loss nor an output.
+import { warning, type Diagnostic } from "../diagnostics.js";
+import type { Graph, NodeId } from "./ir.js";
+import type { Scope } from "./scope.js";
+
+/** Node ids that the loss, the outputs or the state updates depend on. */
+export function reachable(g: Graph, roots: readonly NodeId[]): Set<NodeId> {
+  const seen = new Set<NodeId>();
+  const todo = [...roots];
+  while (todo.length > 0) {
+    const id = todo.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    todo.push(...g.nodes[id]!.inputs);
+  }
+  return seen;
+}
+
+export function checkModel(g: Graph, scopes: readonly Scope[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const scope of scopes) {
+    for (const b of scope.bindings()) {
+      if (!b.used && b.kind === "let") out.push(warning(`'${b.name}' is never used`, b.span));
+    }
+  }
+  const roots = [...g.outputs.map((o) => o.node), ...(g.loss !== undefined ? [g.loss] : [])];
+  const live = reachable(g, roots);
+  for (const p of g.params) {
+    if (!live.has(p.node)) out.push(warning(`param '${p.name}' is used by neither the loss nor an output`, g.nodes[p.node]!.span));
+  }
+  for (const i of g.inputs) {
+    if (!live.has(i.node)) out.push(warning(`${i.role} '${i.name}' is used by neither the loss nor an output`, g.nodes[i.node]!.span));
+  }
+  return out;
+}

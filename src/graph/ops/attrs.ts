@@ -1,0 +1,48 @@
+// The attributes of every op, by kind. `OpKind` is this map's keys, so the op table in
+// `ops/index.ts` must give every kind a definition (a missing one is a compile error).
+import type { Dim } from "../ir.js";
+
+export type NoAttrs = Readonly<Record<string, never>>;
+
+export interface AttrMap {
+  // Leaves: the graph's inputs, trainable params, non-trainable state, scalar constants.
+  input: { readonly name: string; readonly role: "input" | "target" };
+  param: { readonly name: string };
+  state: { readonly name: string };
+  const: { readonly value: number };
+  // Elementwise, unary.
+  neg: NoAttrs;
+  exp: NoAttrs;
+  log: NoAttrs;
+  sqrt: NoAttrs;
+  sigmoid: NoAttrs;
+  tanh: NoAttrs;
+  relu: NoAttrs;
+  step: NoAttrs;
+  // Elementwise, binary, with numpy broadcasting.
+  add: NoAttrs;
+  sub: NoAttrs;
+  mul: NoAttrs;
+  div: NoAttrs;
+  pow: NoAttrs;
+  maximum: NoAttrs;
+  ge: NoAttrs;
+  // Reductions.
+  sum: { readonly axes: readonly number[]; readonly keepdims: boolean };
+  max: { readonly axes: readonly number[]; readonly keepdims: boolean };
+  count: { readonly axes: readonly number[] };
+  // Shapes.
+  reshape: { readonly shape: readonly Dim[] };
+  transpose: { readonly perm: readonly number[] };
+  broadcast: { readonly shape: readonly Dim[] };
+  // Linear algebra.
+  matmul: { readonly transA: boolean; readonly transB: boolean };
+  // Neural-network ops.
+  softmax_xent: NoAttrs;
+  onehot: { readonly classes: number };
+  dropout_mask: { readonly ratio: number; readonly seq: number };
+  batchnorm: { readonly eps: number };
+  stop_gradient: NoAttrs;
+}
+
+export type OpKind = keyof AttrMap;

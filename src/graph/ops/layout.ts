@@ -1,0 +1,65 @@
+// Ops that move data without arithmetic: reshape, transpose, broadcast.
+import { concreteShape, showShape } from "../ir.js";
+import { broadcastTo, transpose } from "../tensor.js";
+import { broadcastShape, sameSize } from "./shapes.js";
+import { ShapeError, type OpDef } from "./types.js";
+
+export const layoutOps = {
+  // Reshape keeps the elements in row-major order; its gradient reshapes back.
+  reshape: {
+    arity: 1,
+    shape: ([x], { shape }) => {
+      if (!sameSize(x!, shape)) {
+        throw new ShapeError(`cannot reshape ${showShape(x!)} to ${showShape(shape)}: the sizes differ`);
+      }
+      return shape;
+    },
+    eval: ([x], { shape }, ctx) => ({ shape: concreteShape(shape, ctx.dims), data: x!.data }),
+    grad: (b, n, d) => [b.reshape(d, b.shape(n.inputs[0]!))],
+    domain: ["any"],
+    sample: (g) => {
+      const a = g.int(1, 4);
+      const c = g.int(1, 4);
+      return { shapes: [[a, c]], attrs: { shape: g.bool() ? [c, a] : [a * c] } };
+    },
+  },
+  // The gradient of a permutation is the inverse permutation.
+  transpose: {
+    arity: 1,
+    shape: ([x], { perm }) => {
+      const ok = perm.length === x!.length && [...perm].sort().every((p, i) => p === i);
+      if (!ok) throw new ShapeError(`transpose of ${showShape(x!)} needs a permutation of ${x!.length} axes, got [${perm.join(", ")}]`);
+      return perm.map((p) => x![p]!);
+    },
+    eval: ([x], { perm }) => transpose(x!, perm),
+    grad: (b, n, d) => {
+      const inverse = n.attrs.perm.map((_, i) => n.attrs.perm.indexOf(i));
+      return [b.transpose(d, inverse)];
+    },
+    domain: ["any"],
+    sample: (g) => {
+      const shape = Array.from({ length: g.int(2, 3) }, () => g.int(1, 4));
+      const perm = shape.map((_, i) => i).reverse();
+      return { shapes: [shape], attrs: { perm } };
+    },
+  },
+  // Broadcasting copies; the driver sums the gradient back to the input's shape.
+  broadcast: {
+    arity: 1,
+    shape: ([x], { shape }) => {
+      const out = broadcastShape(x!, shape, "broadcast source and target");
+      if (out.length !== shape.length || out.some((d, i) => d !== shape[i])) {
+        throw new ShapeError(`cannot broadcast ${showShape(x!)} to ${showShape(shape)}`);
+      }
+      return shape;
+    },
+    eval: ([x], { shape }, ctx) => broadcastTo(x!, concreteShape(shape, ctx.dims)),
+    grad: (_b, _n, d) => [d],
+    domain: ["any"],
+    sample: (g) => {
+      const shape = Array.from({ length: g.int(1, 3) }, () => g.int(1, 4));
+      const src = shape.slice(g.int(0, shape.length)).map((d) => (g.bool() ? d : 1));
+      return { shapes: [src], attrs: { shape } };
+    },
+  },
+} satisfies { [K in "reshape" | "transpose" | "broadcast"]: OpDef<K> };

@@ -1,0 +1,42 @@
+// Matrix multiplication of 2-D tensors, op(A) @ op(B), where op transposes when its flag is set.
+// The flags let gradient rules multiply by a transpose without materializing it.
+import { showShape, type Dim, type Shape } from "../ir.js";
+import { matmul } from "../tensor.js";
+import { ShapeError, type OpDef } from "./types.js";
+
+function operand(s: Shape, trans: boolean, which: string): [Dim, Dim] {
+  if (s.length !== 2) throw new ShapeError(`@ needs 2-D operands, but the ${which} operand has shape ${showShape(s)}`);
+  return trans ? [s[1]!, s[0]!] : [s[0]!, s[1]!];
+}
+
+export const linalgOps = {
+  // C = op(A) op(B):  dA = dC op(B)ᵀ and dB = op(A)ᵀ dC, each written back in A's and B's layout.
+  matmul: {
+    arity: 2,
+    shape: ([a, b], { transA, transB }) => {
+      const [m, k] = operand(a!, transA, "left");
+      const [k2, n] = operand(b!, transB, "right");
+      if (k !== k2) {
+        throw new ShapeError(
+          `inner dimensions of @ do not match: ${showShape(a!)}${transA ? "ᵀ" : ""} @ ${showShape(b!)}${transB ? "ᵀ" : ""} (${k} vs ${k2})`,
+        );
+      }
+      return [m, n];
+    },
+    eval: ([a, b], { transA, transB }) => matmul(a!, b!, transA, transB),
+    grad: (b, n, d, wants) => {
+      const [A, B] = n.inputs as [number, number];
+      const { transA: ta, transB: tb } = n.attrs;
+      const dA = !wants[0] ? null : ta ? b.matmul(B, d, tb, true) : b.matmul(d, B, false, !tb);
+      const dB = !wants[1] ? null : tb ? b.matmul(d, A, true, ta) : b.matmul(A, d, !ta, false);
+      return [dA, dB];
+    },
+    domain: ["any", "any"],
+    sample: (g) => {
+      const [m, k, n] = [g.int(1, 4), g.int(1, 4), g.int(1, 4)];
+      const transA = g.bool();
+      const transB = g.bool();
+      return { shapes: [transA ? [k, m] : [m, k], transB ? [n, k] : [k, n]], attrs: { transA, transB } };
+    },
+  },
+} satisfies { matmul: OpDef<"matmul"> };

@@ -1,0 +1,128 @@
+// Neural-network ops that are not plain arithmetic: fused softmax + cross-entropy, one-hot
+// encoding, dropout masks, batch normalization and stop_gradient.
+import { batchMoments, rows, softmax } from "../composite.js";
+import { showShape } from "../ir.js";
+import { map, reduce, scalar, tensor, zip, type Tensor } from "../tensor.js";
+import type { NoAttrs } from "./attrs.js";
+import { ShapeError, type OpDef } from "./types.js";
+
+function logSoftmaxRows(x: Tensor): Tensor {
+  const m = reduce(x, [1], true, -Infinity, Math.max);
+  const s = zip(x, m, (a, b) => a - b);
+  const lse = map(reduce(map(s, Math.exp), [1], true, 0, (a, v) => a + v), Math.log);
+  return zip(s, lse, (a, b) => a - b);
+}
+
+function batchNormEval(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
+  const xn = zip(zip(x, mean, (a, m) => a - m), variance, (c, v) => c / Math.sqrt(v + eps));
+  return zip(zip(xn, gamma, (a, g) => a * g), beta, (a, c) => a + c);
+}
+
+export const nnOps = {
+  // Fused like the book's SoftmaxWithLoss: the loss -Σ t·log softmax(x) / batch is computed
+  // through log-softmax (no log(0)), and its gradient is the short, exact (softmax(x) - t) / batch.
+  // t holds one-hot rows (or any rows summing to 1); it gets no gradient.
+  softmax_xent: {
+    arity: 2,
+    shape: ([x, t]) => {
+      if (x!.length !== 2) throw new ShapeError(`softmax_cross_entropy needs [batch, classes] logits, got ${showShape(x!)}`);
+      if (t!.length !== 2 || t![0] !== x![0] || t![1] !== x![1]) {
+        throw new ShapeError(`softmax_cross_entropy: logits ${showShape(x!)} and targets ${showShape(t!)} differ in shape`);
+      }
+      return [];
+    },
+    eval: ([x, t]) => {
+      const ll = zip(logSoftmaxRows(x!), t!, (a, b) => a * b);
+      return scalar(-ll.data.reduce((a, v) => a + v, 0) / x!.shape[0]!);
+    },
+    grad: (b, n, d) => {
+      const [x, t] = n.inputs as [number, number];
+      return [b.mul(d, b.div(b.sub(softmax(b, x), t), rows(b, x))), null];
+    },
+    domain: ["any", "probabilities"],
+    sample: (g) => {
+      const s = [g.int(1, 4), g.int(2, 4)];
+      return { shapes: [s, s], attrs: {} as NoAttrs };
+    },
+  },
+  // Class indices -> one-hot rows. Indices are data, not differentiable.
+  onehot: {
+    arity: 1,
+    shape: ([i], { classes }) => {
+      if (i!.length !== 1) throw new ShapeError(`class-index targets must have shape [batch], got ${showShape(i!)}`);
+      return [i![0]!, classes];
+    },
+    eval: ([i], { classes }) => {
+      const out = tensor([i!.shape[0]!, classes]);
+      i!.data.forEach((c, r) => {
+        if (!Number.isInteger(c) || c < 0 || c >= classes) throw new RangeError(`class index ${c} is out of range [0, ${classes})`);
+        out.data[r * classes + c] = 1;
+      });
+      return out;
+    },
+    grad: () => [null],
+    domain: ["classIndex"],
+  },
+  // The book's (non-inverted) dropout: in training each unit is kept with probability 1 - ratio
+  // (mask 1) or dropped (mask 0); in inference every unit passes, scaled by 1 - ratio. The mask is
+  // a node of its own so that forward and backward multiply by the same draw.
+  dropout_mask: {
+    arity: 1,
+    shape: ([x]) => x!,
+    eval: ([x], { ratio }, ctx) =>
+      ctx.training ? map(x!, () => (ctx.random() > ratio ? 1 : 0)) : map(x!, () => 1 - ratio),
+    grad: () => [null],
+    domain: ["any"],
+  },
+  // Batch normalization of [batch, n] over the batch axis (Ioffe & Szegedy; the book's layer).
+  // Training uses the batch's mean and variance, inference the running ones (inputs 3 and 4).
+  // Hand-derived gradient, in primitives so that it can be differentiated again:
+  //   dβ = Σ d,  dγ = Σ d·x̂,  dx = (d̂ - mean(d̂) - x̂·mean(d̂·x̂)) / σ  with d̂ = d·γ.
+  batchnorm: {
+    arity: 5,
+    shape: ([x, gamma, beta, rm, rv]) => {
+      if (x!.length !== 2) throw new ShapeError(`batchnorm needs a [batch, features] input, got ${showShape(x!)}`);
+      for (const [what, s] of [["gamma", gamma], ["beta", beta], ["running mean", rm], ["running variance", rv]] as const) {
+        if (s!.length !== 1 || s![0] !== x![1]) {
+          throw new ShapeError(`batchnorm: ${what} has shape ${showShape(s!)}, expected [${x![1]}] for input ${showShape(x!)}`);
+        }
+      }
+      return x!;
+    },
+    eval: ([x, gamma, beta, rm, rv], { eps }, ctx) => {
+      if (!ctx.training) return batchNormEval(x!, rm!, rv!, gamma!, beta!, eps);
+      const n = x!.shape[0]!;
+      const mean = map(reduce(x!, [0], false, 0, (a, v) => a + v), (v) => v / n);
+      const c = zip(x!, mean, (a, m) => a - m);
+      const variance = map(reduce(map(c, (v) => v * v), [0], false, 0, (a, v) => a + v), (v) => v / n);
+      return batchNormEval(x!, mean, variance, gamma!, beta!, eps);
+    },
+    grad: (b, n, d, wants) => {
+      const [x, gamma] = n.inputs as [number, number];
+      const { centered, variance } = batchMoments(b, x);
+      const std = b.sqrt(b.add2(variance, b.const(n.attrs.eps)));
+      const xn = b.div(centered, std);
+      const dxn = b.mul(d, gamma);
+      const dx = wants[0]
+        ? b.div(b.sub(b.sub(dxn, b.mean(dxn, [0])), b.mul(xn, b.mean(b.mul(dxn, xn), [0]))), std)
+        : null;
+      const dGamma = wants[1] ? b.sum(b.mul(d, xn), [0]) : null;
+      const dBeta = wants[2] ? b.sum(d, [0]) : null;
+      return [dx, dGamma, dBeta, null, null];
+    },
+    domain: ["any", "any", "any", "any", "positive"],
+    sample: (g) => {
+      const f = g.int(1, 3);
+      return { shapes: [[g.int(2, 4), f], [f], [f], [f], [f]], attrs: { eps: 1e-7 } };
+    },
+  },
+  // Identity forward, no gradient: marks a value as a constant for differentiation.
+  stop_gradient: {
+    arity: 1,
+    shape: ([x]) => x!,
+    eval: ([x]) => x!,
+    grad: () => [null],
+    domain: ["any"],
+  },
+} satisfies { [K in "softmax_xent" | "onehot" | "dropout_mask" | "batchnorm" | "stop_gradient"]: OpDef<K> };
+

@@ -1,0 +1,57 @@
+// What one op definition holds: its arity, shape rule, reference implementation (float64),
+// gradient rule and test domain, side by side.
+import type { Builder } from "../builder.js";
+import type { Node, NodeId, Shape } from "../ir.js";
+import type { Tensor } from "../tensor.js";
+import type { AttrMap, OpKind } from "./attrs.js";
+
+/**
+ * Where the gradient property test draws an input from: any real, positive reals (log, sqrt),
+ * reals away from zero (divisors), reals away from the op's kinks (relu at 0, max ties), or
+ * fixed data that is not differentiated (class targets, indices).
+ */
+export type Domain = "any" | "positive" | "nonzero" | "awayFromKinks" | "probabilities" | "classIndex";
+
+export interface EvalContext {
+  readonly training: boolean;
+  /** Uniform in [0, 1), seeded: dropout masks are reproducible. */
+  readonly random: () => number;
+  readonly dims: ReadonlyMap<string, number>;
+  /** The value fed for a leaf (input, param or state) by name. */
+  readonly feed: (name: string) => Tensor;
+}
+
+/** A source of small random choices for generating test cases of an op. */
+export interface SampleGen {
+  int(min: number, max: number): number;
+  bool(): boolean;
+}
+
+export interface Sample<K extends OpKind> {
+  readonly shapes: readonly (readonly number[])[];
+  readonly attrs: AttrMap[K];
+}
+
+/** Thrown by a shape rule; the builder turns it into a diagnostic at the node's span. */
+export class ShapeError extends Error {}
+
+export interface OpDef<K extends OpKind> {
+  readonly arity: number;
+  /** The output shape, or a ShapeError whose message names the shapes involved. */
+  readonly shape: (inputs: readonly Shape[], attrs: AttrMap[K]) => Shape;
+  /** The reference implementation, in float64. */
+  readonly eval: (inputs: readonly Tensor[], attrs: AttrMap[K], ctx: EvalContext) => Tensor;
+  /**
+   * The vector-Jacobian product: one entry per input, the gradient of the loss with respect to
+   * that input given `dOut`, or null for none. Entries may have the output's (broadcast) shape:
+   * the autodiff driver sums them back to the input's shape. `wants[i]` says whether input i
+   * needs a gradient at all, so a rule can skip building what nobody reads.
+   */
+  readonly grad: (b: Builder, node: Node<K>, dOut: NodeId, wants: readonly boolean[]) => readonly (NodeId | null)[];
+  /** One domain per input, for the gradient property test. */
+  readonly domain: readonly Domain[];
+  /** Random valid input shapes and attributes for the property test; leaves have none. */
+  readonly sample?: (g: SampleGen) => Sample<K>;
+}
+
+export type OpTable = { readonly [K in OpKind]: OpDef<K> };
