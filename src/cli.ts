@@ -3,6 +3,7 @@
 // reaches a user unless NNC_DEBUG=1.
 import { Command, CommanderError, Option } from "commander";
 import { checkCommand } from "./commands/check.js";
+import { gradcheckCommand } from "./commands/gradcheck.js";
 import { graphCommand } from "./commands/graph.js";
 import type { Io } from "./commands/io.js";
 import { UsageError } from "./commands/io.js";
@@ -47,8 +48,26 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .addOption(setOption())
     .addOption(new Option("--format <format>", "output format").choices(["dot", "json"]).default("dot"))
     .option("--model <name>", "which model, when the file has several")
+    .option("--backward", "include the backward graph (gradients of the loss)")
     .action(async (file: string, opts) => {
       result.code = await graphCommand(file, opts, io);
+    });
+
+  program
+    .command("gradcheck")
+    .description("compare every param's analytic gradient with the numerical one (float64)")
+    .argument("<file>", ".nn file")
+    .addOption(setOption())
+    .option("--seed <n>", "seed of the random inputs and initial params", "0")
+    .option("--batch <n>", "rows in the random batch", "8")
+    .option("--samples <n>", "coordinates checked per param (default 10)")
+    .option("--all", "check every coordinate")
+    .option("--tolerance <x>", "maximum relative error (default 1e-6)")
+    .option("--h <x>", "step of the central difference (default 1e-4, the book's)")
+    .option("--model <name>", "which model, when the file has several")
+    .option("--json", "print one JSON object")
+    .action(async (file: string, opts) => {
+      result.code = await gradcheckCommand(file, opts, io);
     });
 
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });

@@ -1,5 +1,6 @@
 // `nnc graph FILE`: the elaborated graph as Graphviz dot or JSON, for people who want to see it.
 import type { Graph } from "../graph/ir.js";
+import { differentiate } from "../graph/autodiff.js";
 import { showShape } from "../graph/ir.js";
 import { load, UsageError, type Io } from "./io.js";
 
@@ -7,6 +8,7 @@ export interface GraphOptions {
   readonly set: Record<string, string>;
   readonly format: "dot" | "json";
   readonly model?: string;
+  readonly backward?: boolean;
 }
 
 export function pickModel(graphs: readonly Graph[], name: string | undefined): Graph {
@@ -49,7 +51,9 @@ export function toDot(g: Graph): string {
 export async function graphCommand(file: string, opts: GraphOptions, io: Io): Promise<number> {
   const { result, code } = load(file, { set: opts.set }, io);
   if (code !== 0) return code;
-  const g = pickModel(result.graphs, opts.model);
+  const forward = pickModel(result.graphs, opts.model);
+  if (opts.backward && forward.loss === undefined) throw new UsageError(`model '${forward.model}' has no loss to differentiate`);
+  const g = opts.backward ? differentiate(forward) : forward;
   io.out(opts.format === "json" ? JSON.stringify(g, null, 2) + "\n" : toDot(g));
   return 0;
 }

@@ -118,17 +118,20 @@ export function transpose(a: Tensor, perm: readonly number[]): Tensor {
   return { shape, data: out };
 }
 
-/** op(A) @ op(B) for 2-D tensors, op = transpose when the flag is set. */
+/** op(A) @ op(B) for 2-D tensors, op = transpose when the flag is set (read through strides). */
 export function matmul(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
-  const A = transA ? transpose(a, [1, 0]) : a;
-  const B = transB ? transpose(b, [1, 0]) : b;
-  const [m, k] = A.shape as [number, number];
-  const n = B.shape[1]!;
+  const [ar, ac] = a.shape as [number, number];
+  const [br, bc] = b.shape as [number, number];
+  const [m, k] = transA ? [ac, ar] : [ar, ac];
+  const n = transB ? br : bc;
+  // Element (i, p) of op(A) and (p, j) of op(B) in row-major storage.
+  const [ai, ap] = transA ? [1, ac] : [ac, 1];
+  const [bp, bj] = transB ? [1, bc] : [bc, 1];
   const out = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let p = 0; p < k; p++) s += A.data[i * k + p]! * B.data[p * n + j]!;
+      for (let p = 0; p < k; p++) s += a.data[i * ai + p * ap]! * b.data[p * bp + j * bj]!;
       out[i * n + j] = s;
     }
   }

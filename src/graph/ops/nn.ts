@@ -62,6 +62,7 @@ export const nnOps = {
     },
     grad: () => [null],
     domain: ["classIndex"],
+    sample: (g) => ({ shapes: [[g.int(1, 4)]], attrs: { classes: g.int(2, 4) } }),
   },
   // The book's (non-inverted) dropout: in training each unit is kept with probability 1 - ratio
   // (mask 1) or dropped (mask 0); in inference every unit passes, scaled by 1 - ratio. The mask is
@@ -69,10 +70,14 @@ export const nnOps = {
   dropout_mask: {
     arity: 1,
     shape: ([x]) => x!,
-    eval: ([x], { ratio }, ctx) =>
-      ctx.training ? map(x!, () => (ctx.random() > ratio ? 1 : 0)) : map(x!, () => 1 - ratio),
+    eval: ([x], { ratio, seq }, ctx) => {
+      if (!ctx.training) return map(x!, () => 1 - ratio);
+      const random = ctx.stream(seq);
+      return map(x!, () => (random() > ratio ? 1 : 0));
+    },
     grad: () => [null],
     domain: ["any"],
+    sample: (g) => ({ shapes: [[g.int(1, 4), g.int(1, 4)]], attrs: { ratio: g.int(1, 9) / 10, seq: 0 } }),
   },
   // Batch normalization of [batch, n] over the batch axis (Ioffe & Szegedy; the book's layer).
   // Training uses the batch's mean and variance, inference the running ones (inputs 3 and 4).
@@ -123,6 +128,7 @@ export const nnOps = {
     eval: ([x]) => x!,
     grad: () => [null],
     domain: ["any"],
+    sample: (g) => ({ shapes: [[g.int(1, 4)]], attrs: {} as NoAttrs }),
   },
 } satisfies { [K in "softmax_xent" | "onehot" | "dropout_mask" | "batchnorm" | "stop_gradient"]: OpDef<K> };
 

@@ -53,5 +53,6 @@ export const reduceOps = {
     eval: ([x], { axes }): Tensor => scalar(sizeOf(axes.map((a) => x!.shape[a]!))),
     grad: () => [null],
     domain: ["any"],
+    sample: (g) => ({ shapes: sampleReduce(g).shapes, attrs: { axes: [0] } }),
   },
 } satisfies { [K in "sum" | "max" | "count"]: OpDef<K> };

@@ -14,8 +14,12 @@ export type Domain = "any" | "positive" | "nonzero" | "awayFromKinks" | "probabi
 
 export interface EvalContext {
   readonly training: boolean;
-  /** Uniform in [0, 1), seeded: dropout masks are reproducible. */
-  readonly random: () => number;
+  /**
+   * A seeded stream of uniform numbers in [0, 1) for random op number `seq`: the same seed and
+   * seq give the same draws however often the op is evaluated (forward and numerical checks see
+   * the same dropout mask), and different random ops get independent streams.
+   */
+  readonly stream: (seq: number) => () => number;
   readonly dims: ReadonlyMap<string, number>;
   /** The value fed for a leaf (input, param or state) by name. */
   readonly feed: (name: string) => Tensor;
@@ -50,8 +54,8 @@ export interface OpDef<K extends OpKind> {
   readonly grad: (b: Builder, node: Node<K>, dOut: NodeId, wants: readonly boolean[]) => readonly (NodeId | null)[];
   /** One domain per input, for the gradient property test. */
   readonly domain: readonly Domain[];
-  /** Random valid input shapes and attributes for the property test; leaves have none. */
-  readonly sample?: (g: SampleGen) => Sample<K>;
+  /** Random valid input shapes and attributes for the property test; null for leaves only. */
+  readonly sample: ((g: SampleGen) => Sample<K>) | null;
 }
 
 export type OpTable = { readonly [K in OpKind]: OpDef<K> };
