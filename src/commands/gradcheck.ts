@@ -30,6 +30,7 @@ function positiveOption(name: string, text: string | undefined): number | undefi
 }
 
 const fmt = (x: number) => (x === 0 ? "0" : x.toExponential(1));
+const short = (x: number) => (x < 1e-3 ? x.toExponential() : String(x));
 
 export function formatGradcheck(r: GradcheckResult, batch: number, seed: number): string {
   const rows = r.params.map((p) => [p.name, `[${p.shape.join(", ")}]`, String(p.checked), fmt(p.maxAbsError), fmt(p.maxRelError)]);
@@ -37,18 +38,18 @@ export function formatGradcheck(r: GradcheckResult, batch: number, seed: number)
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   const out = [
-    `${r.model}: float64 gradient check, central difference h = ${r.h}, batch ${batch}, seed ${seed}`,
+    `${r.model}: float64 gradient check, central difference h = ${short(r.h)}, batch ${batch}, seed ${seed}`,
     line(header),
     ...rows.map(line),
   ];
   if (r.nearKinks > 0) out.push(`passed over ${r.nearKinks} coordinate(s) where ±h crosses a kink (relu at 0, a max tie)`);
-  const def = `relative error = |analytic - numerical| / max(|analytic|, |numerical|, 1e-4)`;
-  if (r.ok) out.push(`ok: max relative error ${fmt(r.maxRelError)} <= tolerance ${r.tolerance} (${def})`);
+  const def = `relative error = |analytic - numerical| / max(|analytic|, |numerical|, ${fmt(r.floor)})`;
+  if (r.ok) out.push(`ok: max relative error ${fmt(r.maxRelError)} <= tolerance ${short(r.tolerance)} (${def})`);
   else if (r.worst) {
     const w = r.worst;
     out.push(
       `FAILED: worst is ${w.param}[${w.coord.join(", ")}]: analytic ${w.analytic}, numerical ${w.numeric}, ` +
-        `relative error ${fmt(w.relError)} > tolerance ${r.tolerance} (${def})`,
+        `relative error ${fmt(w.relError)} > tolerance ${short(r.tolerance)} (${def})`,
     );
   }
   return out.join("\n") + "\n";
@@ -75,7 +76,7 @@ export async function gradcheckCommand(file: string, opts: GradcheckCommandOptio
   });
   if (opts.json) {
     const params = r.params.map((p) => ({ name: p.name, shape: p.shape, checked: p.checked, maxAbsError: p.maxAbsError, maxRelError: p.maxRelError }));
-    io.out(JSON.stringify({ ok: r.ok, model: r.model, maxRelError: r.maxRelError, tolerance: r.tolerance, h: r.h, nearKinks: r.nearKinks, worst: r.worst, params }) + "\n");
+    io.out(JSON.stringify({ ok: r.ok, model: r.model, maxRelError: r.maxRelError, tolerance: r.tolerance, floor: r.floor, h: r.h, nearKinks: r.nearKinks, worst: r.worst, params }) + "\n");
   } else io.out(formatGradcheck(r, batch, seed));
   return r.ok ? 0 : 1;
 }
