@@ -97,7 +97,8 @@ function quote(span: Span, sources: Sources): string[] {
     shown = (start > 0 ? "…" : "") + shown.slice(start, start + MAX_QUOTED_LINE) + "…";
     col = col - start + (start > 0 ? 1 : 0);
   }
-  shown = shown.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, "?");
+  // Control characters and Unicode line breaks would garble the terminal or move the caret.
+  shown = shown.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, "?");
   const width = span.endLine === span.line ? Math.max(1, span.endCol - span.col) : Math.max(1, shown.length - col + 1);
   const caret = " ".repeat(Math.max(0, col - 1)) + "^" + "~".repeat(Math.min(width, MAX_QUOTED_LINE) - 1);
   return [`  ${shown}`, `  ${caret}`];
@@ -114,7 +115,8 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
       bestDist = d;
     }
   }
-  const limit = Math.max(1, Math.floor(name.length / 3));
+  // A one-letter name is as close to every other one-letter name: only a change of case counts.
+  const limit = name.length === 1 ? 0 : Math.max(1, Math.floor(name.length / 3));
   return best !== undefined && bestDist <= limit ? best : undefined;
 }
 

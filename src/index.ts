@@ -1,6 +1,6 @@
 // nnc's library API. `frontend` reads as the pipeline's first stages, one line per stage:
 // parse -> elaborate (shape-checked as built); later stages take the Graph it returns.
-import { didYouMean, error, type Diagnostic, type Sources } from "./diagnostics.js";
+import { didYouMean, error, type Diagnostic, type Sources, type Span } from "./diagnostics.js";
 import { elaborate, type Override } from "./graph/elaborate.js";
 import type { Graph } from "./graph/ir.js";
 import type { SourceFile } from "./parser/ast.js";
@@ -30,8 +30,12 @@ export function frontend(text: string, file: string, options: FrontendOptions = 
   if (usageErrors.length > 0) return { ast: parsed.ast, graphs: [], diagnostics: parsed.diagnostics, usageErrors, sources };
   const { graphs, diagnostics, usageErrors: badValues } = elaborate(parsed.ast, overrides);
   if (badValues.length > 0) return { ast: parsed.ast, graphs: [], diagnostics: parsed.diagnostics, usageErrors: badValues, sources };
-  const noModel = parsed.ast.decls.every((d) => d.kind !== "model") ? [error(`no model in ${file}: declare one with 'model Name { ... }'`)] : [];
+  const noModel = parsed.ast.decls.every((d) => d.kind !== "model") ? [error(`no model in ${file}: declare one with 'model Name { ... }'`, startOf(file))] : [];
   return { ast: parsed.ast, graphs, diagnostics: [...parsed.diagnostics, ...diagnostics, ...noModel], usageErrors, sources };
+}
+
+function startOf(file: string): Span {
+  return { file, line: 1, col: 1, endLine: 1, endCol: 1, offset: 0, endOffset: 0 };
 }
 
 /** Reads and checks a file; a file that cannot be read is a usage error. */

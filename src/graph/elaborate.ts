@@ -3,11 +3,11 @@
 // folds constants, desugars composite functions into primitives, and builds the graph, whose
 // shapes are checked as each node is made. Errors are collected statement by statement: a failed
 // binding becomes an error value that propagates silently, so one mistake is reported once.
-import type { CallExpr, Decl, Expr, SourceFile, Stmt } from "../parser/ast.js";
+import { showExpr, type CallExpr, type Decl, type Expr, type SourceFile, type Stmt } from "../parser/ast.js";
 import { DiagnosticError, error, spanToString, type Diagnostic, type Note, type Span } from "../diagnostics.js";
 import { finishGraph } from "./builder.js";
 import type { Builtin } from "./builtins.js";
-import { Evaluator, type BoundArg } from "./evaluate.js";
+import { Evaluator, silentFailure, type BoundArg } from "./evaluate.js";
 import { BATCH, showShape, type Dim, type Graph, type InputSpec, type Named, type NodeId, type ParamSpec, type StateSpec } from "./ir.js";
 import { checkModel } from "./lint.js";
 import { resolveInit } from "./init.js";
@@ -56,9 +56,38 @@ export function elaborate(ast: SourceFile, overrides: readonly Override[] = []):
     const graph = m.run(d, overrides);
     diagnostics.push(...m.diagnostics);
     usageErrors.push(...m.usageErrors);
-    if (graph) graphs.push(graph);
+    if (graph && !previous) graphs.push(graph);
   }
-  return { graphs, diagnostics, usageErrors };
+  return { graphs, diagnostics: unique(diagnostics), usageErrors: [...new Set(usageErrors)] };
+}
+
+/**
+ * One mistake, one report: a block used several times fails (or warns) the same way in each
+ * instance, at the same span; the first report, with its chain of instantiations, is enough.
+ */
+function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.severity} ${d.span ? `${d.span.file}:${d.span.offset}:${d.span.endOffset}` : ""} ${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The name a statement binds, if any. */
+function boundName(stmt: Stmt): string | undefined {
+  switch (stmt.kind) {
+    case "input":
+    case "target":
+    case "param":
+    case "let":
+      return stmt.name;
+    case "output":
+      return stmt.value ? stmt.name : undefined;
+    default:
+      return undefined;
+  }
 }
 
 class ModelElaborator extends Evaluator {
@@ -73,6 +102,8 @@ class ModelElaborator extends Evaluator {
   private readonly softmaxOf = new Map<NodeId, NodeId>();
   private readonly targetClasses = new Map<NodeId, Dim>();
   private readonly scopes: Scope[] = [];
+  /** Nodes named in untaken `if` branches: unused on purpose, so not worth a warning. */
+  private readonly switchedOff = new Set<NodeId>();
   private loss: NodeId | undefined;
   private seq = 0;
 
@@ -82,8 +113,8 @@ class ModelElaborator extends Evaluator {
       const hyper = this.bindHyperparameters(decl, scope, overrides);
       let train: Graph["train"] = {};
       for (const stmt of decl.body) {
-        if (stmt.kind === "train") train = this.guard(() => this.trainSection(stmt, scope)) ?? train;
-        else this.guard(() => this.statement(stmt, scope));
+        if (stmt.kind === "train") train = this.guard(() => this.trainSection(stmt, scope), stmt.span) ?? train;
+        else if (this.guard(() => (this.statement(stmt, scope), true), stmt.span) === undefined) this.bindFailed(stmt, scope);
       }
       if (this.usageErrors.length > 0) return undefined;
       if (this.outputs.length === 0 && this.loss === undefined && this.diagnostics.length === 0) {
@@ -103,7 +134,7 @@ class ModelElaborator extends Evaluator {
         hyper,
         train,
       });
-      this.diagnostics.push(...checkModel(graph, this.scopes));
+      this.diagnostics.push(...checkModel(graph, this.scopes, this.switchedOff));
       return graph;
     } catch (e) {
       if (e instanceof RangeError && /call stack/i.test(e.message)) {
@@ -115,13 +146,61 @@ class ModelElaborator extends Evaluator {
   }
 
   /** Runs one statement's worth of work, turning a diagnostic into a recorded error. */
-  private guard<T>(f: () => T): T | undefined {
+  private guard<T>(f: () => T, span?: Span): T | undefined {
     try {
       return f();
     } catch (e) {
+      if (e instanceof RangeError && /call stack/i.test(e.message) && span) {
+        this.diagnostics.push(error(`this is nested too deeply to elaborate; split it with let-bindings`, span));
+        return undefined;
+      }
       if (!(e instanceof DiagnosticError)) throw e;
       this.diagnostics.push(...e.diagnostics);
       return undefined;
+    }
+  }
+
+  /** A statement that failed still binds its name, to an error value, so later uses stay quiet. */
+  private bindFailed(stmt: Stmt, scope: Scope): void {
+    const name = boundName(stmt);
+    if (name === undefined || scope.peek(name)) return;
+    scope.define({ name, value: ERROR, span: stmt.span, kind: "let" });
+    scope.lookup(name);
+  }
+
+  protected untaken(e: Expr, scope: Scope): void {
+    const todo: Expr[] = [e];
+    for (let x = todo.pop(); x !== undefined; x = todo.pop()) {
+      switch (x.kind) {
+        case "name": {
+          const v = scope.lookup(x.name)?.value;
+          if (v?.kind === "tensor") this.switchedOff.add(v.id);
+          break;
+        }
+        case "call":
+          scope.lookup(x.callee);
+          todo.push(...x.args.map((a) => a.value));
+          break;
+        case "repeat":
+          scope.lookup(x.call.callee);
+          todo.push(x.count, ...x.call.args.map((a) => a.value));
+          break;
+        case "binary":
+          todo.push(x.left, x.right);
+          break;
+        case "neg":
+          todo.push(x.operand);
+          break;
+        case "paren":
+          todo.push(x.inner);
+          break;
+        case "if":
+          todo.push(x.cond, x.then, x.else);
+          break;
+        case "list":
+          todo.push(...x.items);
+          break;
+      }
     }
   }
 
@@ -180,7 +259,7 @@ class ModelElaborator extends Evaluator {
       case "return":
         if (!inBlock) this.fail(`'return' belongs in a block; a model declares 'output' and 'loss'`, stmt.span);
         // Instances made in a return statement are named after the block instance itself.
-        return this.named(scope.prefix.slice(0, -1), stmt.value, new Scope("", "block"), scope, () => this.evalExpr(stmt.value, scope));
+        return this.named(scope.prefix.slice(0, -1), stmt.value, new Scope("", "block"), scope, () => this.evalExpr(stmt.value, scope), true);
       case "train":
         return this.fail(`a block cannot have a 'train' section`, stmt.span);
       case "param":
@@ -239,11 +318,11 @@ class ModelElaborator extends Evaluator {
   }
 
   /** Evaluates a binding's expression with its nodes labelled and its block instances named. */
-  private named(name: string, expr: Expr, naming: Scope, scope: Scope, f: () => Value): Value | undefined {
+  private named(name: string, expr: Expr, naming: Scope, scope: Scope, f: () => Value, fromReturn = false): Value | undefined {
     const owners = countOwners(expr, (c) => this.ownsParams(c, scope));
     const saved = this.naming;
     const base = naming.prefix + name;
-    this.naming = { base, numbered: owners > 1, next: 0 };
+    this.naming = { base, numbered: owners > 1, next: 0, fromReturn };
     try {
       return this.b.with({ label: base }, f);
     } finally {
@@ -260,7 +339,13 @@ class ModelElaborator extends Evaluator {
 
   private claimName(name: string, span: Span): void {
     const previous = this.names.get(name);
-    if (previous) this.fail(`the name '${name}' is used twice (first at ${spanToString(previous)})`, span);
+    if (previous) {
+      const instance = name.slice(0, name.lastIndexOf("."));
+      const hint = this.returnInstances.has(instance)
+        ? `; a block instance made in a 'return' is named after the enclosing instance ('${instance}'), so its params can clash with the block's own: bind it first (d = ..., then return d) to name it '${instance}.d'`
+        : "";
+      this.fail(`the name '${name}' is used twice (first at ${spanToString(previous)})${hint}`, span);
+    }
     this.names.set(name, span);
   }
 
@@ -268,6 +353,7 @@ class ModelElaborator extends Evaluator {
   private shape(dims: readonly Expr[], scope: Scope, allowBatch: boolean): Dim[] {
     return dims.map((d) => {
       const v = this.evalExpr(d, scope);
+      if (v.kind === "error") throw silentFailure();
       if (v.kind === "dim" && allowBatch) return v.name;
       if (v.kind === "num" && Number.isInteger(v.value) && v.value > 0) return v.value;
       if (v.kind === "dim") return this.fail(`a param's shape must be known at compile time; '${v.name}' is not`, d.span);
@@ -280,15 +366,16 @@ class ModelElaborator extends Evaluator {
     const shape = this.shape(stmt.shape, scope, false) as number[];
     const initValue = this.evalExpr(stmt.init, scope);
     let init: InitValue;
+    if (initValue.kind === "error") throw silentFailure();
     if (initValue.kind === "init") init = initValue.init;
     else if (initValue.kind === "num") init = { kind: "constant", value: initValue.value };
     else return void this.fail(`a param's initializer must be zeros, ones, normal(std), uniform(a, b), xavier or he; got ${describeKind(initValue.kind)}`, stmt.init.span);
-    const id = this.newParam(scope.prefix + stmt.name, shape, init, stmt.span);
+    const id = this.newParam(scope.prefix + stmt.name, shape, init, stmt.span, stmt.init.span);
     this.bind(scope, stmt.name, tensorValue(id), stmt.span, "param");
   }
 
-  private newParam(name: string, shape: number[], init: InitValue, span: Span): NodeId {
-    const resolved = resolveInit(init, shape, (msg) => this.fail(msg, span));
+  private newParam(name: string, shape: number[], init: InitValue, span: Span, initSpan = span): NodeId {
+    const resolved = resolveInit(init, shape, (msg) => this.fail(msg, initSpan));
     this.claimName(name, span);
     const id = this.b.with({ span, label: name }, () => this.b.leaf("param", { name }, shape));
     this.params.push({ name, node: id, shape, init: resolved, decay: shape.length >= 2 });
@@ -312,6 +399,9 @@ class ModelElaborator extends Evaluator {
   }
 
   protected instantiate(decl: Decl, args: (BoundArg | undefined)[], call: CallExpr, path: string): Value {
+    if (this.stack.some((f) => f.block === decl)) {
+      this.fail(`block ${decl.name} uses itself; blocks cannot be recursive (to stack copies, write repeat(n) ${decl.name}(...))`, call.span);
+    }
     if (this.stack.length >= MAX_INSTANCE_DEPTH) {
       this.fail(`blocks nested more than ${MAX_INSTANCE_DEPTH} deep; is block '${decl.name}' recursive?`, call.span);
     }
@@ -349,7 +439,7 @@ class ModelElaborator extends Evaluator {
     if (value.kind === "error") return;
     if (value.kind !== "tensor") this.fail(`${what} must be a tensor, got ${describeKind(value.kind)}`, span);
     const actual = this.b.shape(value.id);
-    const expected = `[${pattern.map((p) => (p.kind === "name" ? p.name : "…")).join(", ")}]`;
+    const expected = `[${pattern.map(showExpr).join(", ")}]`;
     if (actual.length !== pattern.length) this.fail(`${what} must have shape ${expected}, got ${showShape(actual)}`, span);
     pattern.forEach((p, i) => {
       const dim = actual[i]!;
@@ -397,24 +487,39 @@ class ModelElaborator extends Evaluator {
   }
 }
 
-/** Calls in an expression that create params (block instances, batchnorm), in evaluation order. */
+/** Calls in an expression that create params (block instances, batchnorm). Iterative: chains can be long. */
 function countOwners(e: Expr, owns: (c: CallExpr) => boolean): number {
-  switch (e.kind) {
-    case "call":
-      return (owns(e) ? 1 : 0) + e.args.reduce((n, a) => n + countOwners(a.value, owns), 0);
-    case "repeat":
-      return 1 + countOwners(e.count, owns) + e.call.args.reduce((n, a) => n + countOwners(a.value, owns), 0);
-    case "binary":
-      return countOwners(e.left, owns) + countOwners(e.right, owns);
-    case "neg":
-      return countOwners(e.operand, owns);
-    case "paren":
-      return countOwners(e.inner, owns);
-    case "if":
-      return Math.max(countOwners(e.then, owns), countOwners(e.else, owns));
-    case "list":
-      return e.items.reduce((n, i) => n + countOwners(i, owns), 0);
-    default:
-      return 0;
+  let n = 0;
+  const todo: Expr[] = [e];
+  for (let x = todo.pop(); x !== undefined; x = todo.pop()) {
+    switch (x.kind) {
+      case "call":
+        if (owns(x)) n++;
+        todo.push(...x.args.map((a) => a.value));
+        break;
+      case "repeat":
+        n++;
+        todo.push(x.count, ...x.call.args.map((a) => a.value));
+        break;
+      case "binary":
+        todo.push(x.left, x.right);
+        break;
+      case "neg":
+        todo.push(x.operand);
+        break;
+      case "paren":
+        todo.push(x.inner);
+        break;
+      case "if":
+        // Either branch may be taken; name as the larger one needs.
+        n += Math.max(countOwners(x.then, owns), countOwners(x.else, owns));
+        break;
+      case "list":
+        todo.push(...x.items);
+        break;
+      default:
+        break;
+    }
   }
+  return n;
 }

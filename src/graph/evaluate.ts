@@ -2,7 +2,9 @@
 // expressions become graph nodes (shape-checked by the Builder at the expression's span), and
 // calls go to builtins, initializers or block instances.
 import type { Arg, CallExpr, Decl, Expr } from "../parser/ast.js";
-import { didYouMean, fail, type Note, type Span } from "../diagnostics.js";
+
+type BinaryExpr = Extract<Expr, { kind: "binary" }>;
+import { DiagnosticError, didYouMean, fail, type Note, type Span } from "../diagnostics.js";
 import { Builder } from "./builder.js";
 import { BUILTINS, INITIALIZERS, type Builtin, type BuiltinParam } from "./builtins.js";
 import { BATCH, showShape, type NodeId } from "./ir.js";
@@ -21,7 +23,12 @@ export interface Naming {
   /** More than one owner of params in the statement: number them `base.0`, `base.1`, ... */
   readonly numbered: boolean;
   next: number;
+  /** Set for a block's `return`: its instance is named after the enclosing instance itself. */
+  readonly fromReturn?: boolean;
 }
+
+/** Thrown where a value that already failed (and was reported) makes going on pointless. */
+export const silentFailure = (): DiagnosticError => new DiagnosticError([]);
 
 export abstract class Evaluator {
   readonly b = new Builder();
@@ -53,8 +60,10 @@ export abstract class Evaluator {
         return this.evalExpr(e.inner, scope);
       case "name":
         return this.resolveName(e.name, e.span, scope);
-      case "list":
-        return { kind: "list", items: e.items.map((i) => this.evalExpr(i, scope)) };
+      case "list": {
+        const items = e.items.map((i) => this.evalExpr(i, scope));
+        return items.some((i) => i.kind === "error") ? ERROR : { kind: "list", items };
+      }
       case "neg": {
         const v = this.evalExpr(e.operand, scope);
         if (v.kind === "error") return v;
@@ -65,20 +74,36 @@ export abstract class Evaluator {
         const c = this.evalExpr(e.cond, scope);
         if (c.kind === "error") return c;
         if (c.kind !== "bool") this.fail(`the condition of 'if' must be true or false, got ${describeKind(c.kind)}`, e.cond.span);
+        this.untaken(c.value ? e.else : e.then, scope);
         return this.evalExpr(c.value ? e.then : e.else, scope);
       }
       case "binary":
         return this.evalBinary(e, scope);
       case "call":
-        return this.evalCall(e, scope, this.instancePath());
+        return this.evalCall(e, scope, () => this.instancePath());
       case "repeat":
         return this.evalRepeat(e, scope);
     }
   }
 
-  private evalBinary(e: Extract<Expr, { kind: "binary" }>, scope: Scope): Value {
-    const l = this.evalExpr(e.left, scope);
-    const r = this.evalExpr(e.right, scope);
+  /** What an untaken `if` branch names counts as used: a switched-off option is not a mistake. */
+  protected abstract untaken(e: Expr, scope: Scope): void;
+
+  /** Long chains (`a + b + c + ...`) nest to the left: walk that spine in a loop, not by recursion. */
+  private evalBinary(e: BinaryExpr, scope: Scope): Value {
+    const spine: BinaryExpr[] = [];
+    let leftmost: Expr = e;
+    for (; leftmost.kind === "binary"; leftmost = leftmost.left) spine.push(leftmost);
+    let acc = this.evalExpr(leftmost, scope);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const node = spine[i]!;
+      const l = acc;
+      acc = this.b.with({ span: node.span, notes: this.notes() }, () => this.binary(node, l, this.evalExpr(node.right, scope)));
+    }
+    return acc;
+  }
+
+  private binary(e: BinaryExpr, l: Value, r: Value): Value {
     if (l.kind === "error" || r.kind === "error") return ERROR;
     if (["==", "!=", "<", "<=", ">", ">="].includes(e.op)) return this.compare(e.op, l, r, e.opSpan);
     if (l.kind === "num" && r.kind === "num" && e.op !== "@") return num(this.fold(e.op, l.value, r.value, e.opSpan));
@@ -157,6 +182,7 @@ export abstract class Evaluator {
   protected calleeName(call: CallExpr, scope: Scope): string {
     const local = scope.lookup(call.callee);
     if (!local) return call.callee;
+    if (local.value.kind === "error") throw silentFailure();
     if (local.value.kind !== "fn") {
       this.fail(`'${call.callee}' is ${describeKind(local.value.kind)}, not a function`, call.calleeSpan);
     }
@@ -175,29 +201,39 @@ export abstract class Evaluator {
     if (!n) return "_";
     const path = n.numbered ? `${n.base}.${n.next}` : n.base;
     n.next++;
+    if (n.fromReturn && !n.numbered) this.returnInstances.add(path);
     return path;
   }
 
-  evalCall(call: CallExpr, scope: Scope, path: string, first?: BoundArg): Value {
+  /** Instance paths that a block's `return` named after the enclosing instance (see claimName). */
+  protected readonly returnInstances = new Set<string>();
+
+  /**
+   * `path` names the instance when the callee owns params; it is asked for only then, and after
+   * the arguments are evaluated, so in `D(D(x))` the inner (first) instance is numbered 0.
+   */
+  evalCall(call: CallExpr, scope: Scope, path: () => string, first?: BoundArg): Value {
     const name = this.calleeName(call, scope);
     const evaluated = call.args.map((a) => ({ arg: a, value: this.evalExpr(a.value, scope) }));
     if (evaluated.some((a) => a.value.kind === "error") || first?.value.kind === "error") return ERROR;
     const block = this.blocks.get(name);
     if (block) {
       const formals = block.formals.map((f) => ({ name: f.name }));
-      return this.instantiate(block, this.match(name, formals, evaluated, call, first), call, path);
+      const bound = this.match(name, formals, evaluated, call, first);
+      return this.instantiate(block, bound, call, path());
     }
     const builtin = BUILTINS[name];
     if (builtin) {
       const bound = this.match(name, builtin.params, evaluated, call, first);
       const values = builtin.params.map((p, i) => this.coerce(name, p, bound[i], call.span));
-      return this.callBuiltin(name, builtin, values, call.span, path);
+      return this.callBuiltin(name, builtin, values, call.span, builtin.ownsParams ? path() : "_");
     }
     const init = INITIALIZERS[name];
     if (init) {
       const bound = this.match(name, init.params.map((p) => ({ name: p })), evaluated, call, first);
       const args = bound.map((a, i) => {
-        if (a?.value.kind !== "num") this.fail(`${name}: '${init.params[i]}' must be a number`, a?.span ?? call.span);
+        if (!a) return this.fail(`${name} needs argument '${init.params[i]}': ${name}(${init.params.join(", ")})`, call.span);
+        if (a.value.kind !== "num") this.fail(`${name}: '${init.params[i]}' must be a number, got ${describeKind(a.value.kind)}`, a.span);
         return a.value.value;
       });
       return { kind: "init", init: init.make(args) };
@@ -229,7 +265,11 @@ export abstract class Evaluator {
     for (const { arg, value } of args) {
       const span = arg.value.span;
       if (arg.name === undefined) {
-        if (position >= formals.length) this.fail(`${callee} takes ${formals.length} argument${formals.length === 1 ? "" : "s"}, got more`, span);
+        if (position >= formals.length) {
+          const given = (first ? 1 : 0) + args.filter((a) => a.arg.name === undefined).length;
+          const list = formals.map((f) => f.name).join(", ");
+          this.fail(`${callee} takes ${formals.length} argument${formals.length === 1 ? "" : "s"} (${list}), got ${given}`, span);
+        }
         bound[position++] = { value, span };
         continue;
       }
@@ -281,11 +321,11 @@ export abstract class Evaluator {
     if (!head || head.name !== undefined) {
       return this.fail(`repeat(n) ${e.call.callee}(x, ...) feeds each copy's output to the next as its first argument; give that first argument`, e.call.span);
     }
-    const base = this.instancePath();
     let current: BoundArg = { value: this.evalExpr(head.value, scope), span: head.value.span };
+    const base = this.instancePath();
     for (let i = 0; i < count.value; i++) {
       const call: CallExpr = { ...e.call, args: rest };
-      current = { value: this.evalCall(call, scope, `${base}.${i}`, current), span: e.call.span };
+      current = { value: this.evalCall(call, scope, () => `${base}.${i}`, current), span: e.call.span };
     }
     return current.value;
   }

@@ -17,7 +17,8 @@ export function reachable(g: Graph, roots: readonly NodeId[]): Set<NodeId> {
   return seen;
 }
 
-export function checkModel(g: Graph, scopes: readonly Scope[]): Diagnostic[] {
+/** `switchedOff`: nodes named only in untaken `if` branches, unused on purpose. */
+export function checkModel(g: Graph, scopes: readonly Scope[], switchedOff: ReadonlySet<NodeId> = new Set()): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const scope of scopes) {
     for (const b of scope.bindings()) {
@@ -27,10 +28,10 @@ export function checkModel(g: Graph, scopes: readonly Scope[]): Diagnostic[] {
   const roots = [...g.outputs.map((o) => o.node), ...(g.loss !== undefined ? [g.loss] : [])];
   const live = reachable(g, roots);
   for (const p of g.params) {
-    if (!live.has(p.node)) out.push(warning(`param '${p.name}' is used by neither the loss nor an output`, g.nodes[p.node]!.span));
+    if (!live.has(p.node) && !switchedOff.has(p.node)) out.push(warning(`param '${p.name}' is used by neither the loss nor an output`, g.nodes[p.node]!.span));
   }
   for (const i of g.inputs) {
-    if (!live.has(i.node)) out.push(warning(`${i.role} '${i.name}' is used by neither the loss nor an output`, g.nodes[i.node]!.span));
+    if (!live.has(i.node) && !switchedOff.has(i.node)) out.push(warning(`${i.role} '${i.name}' is used by neither the loss nor an output`, g.nodes[i.node]!.span));
   }
   return out;
 }
