@@ -11,6 +11,8 @@ export function readSource(path: string): ReadResult {
   try {
     const st = statSync(path);
     if (st.isDirectory()) return { ok: false, message: `${path}: is a directory; give a .nn file` };
+    // A device or a pipe could be endless (/dev/zero) or block forever.
+    if (!st.isFile()) return { ok: false, message: `${path}: is not a regular file; give a .nn file` };
     size = st.size;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;

@@ -12,6 +12,7 @@ export interface GraphOptions {
 }
 
 export function pickModel(graphs: readonly Graph[], name: string | undefined): Graph {
+  if (graphs.length === 0) throw new UsageError(`the file has no model to show`);
   if (name === undefined) {
     if (graphs.length > 1) throw new UsageError(`the file has several models (${graphs.map((g) => g.model).join(", ")}); choose one with --model`);
     return graphs[0]!;
