@@ -19,12 +19,15 @@ export interface EvalOptions {
 /** Values fed by name: inputs and targets, params, state. */
 export type Feeds = Readonly<Record<string, Tensor>>;
 
-/** Binds symbolic dimensions (batch) from the shapes of the fed inputs, checking the rest. */
+/**
+ * Binds symbolic dimensions (batch) from the shapes of the fed inputs, checking the rest. An
+ * input that is not fed (targets, in inference) is an error only if a node needs its value.
+ */
 export function bindDims(g: Graph, feeds: Feeds): Map<string, number> {
   const dims = new Map<string, number>();
   for (const spec of g.inputs) {
     const t = feeds[spec.name];
-    if (!t) throw new Error(`no value fed for ${spec.role} '${spec.name}'`);
+    if (!t) continue;
     if (t.shape.length !== spec.shape.length) {
       throw new Error(`${spec.role} '${spec.name}' has shape [${t.shape}], the model declares [${spec.shape}]`);
     }
