@@ -87,7 +87,7 @@ describe("train", () => {
     const plain = train(g, exe, data, one);
     const decayed = train(g, exe, data, { ...one, weightDecay: 0.1 });
     const init = exe.init(3);
-    const sq = (a: Float64Array | Float32Array) => a.reduce((s, v) => s + v * v, 0);
+    const sq = (a: Float64Array | Float32Array) => Array.from(a).reduce((s, v) => s + v * v, 0);
     expect(decayed.history.losses[0]! - plain.history.losses[0]!).toBeCloseTo(0.05 * (sq(init.W1!) + sq(init.W2!)), 10);
     // With lr 1, the decayed step moves each weight by a further -0.1·W; biases move alike.
     init.W1!.forEach((w, i) => expect(decayed.params.W1![i]! - plain.params.W1![i]!).toBeCloseTo(-0.1 * w, 10));
