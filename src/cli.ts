@@ -3,7 +3,10 @@
 // reaches a user unless NNC_DEBUG=1.
 import { Command, CommanderError, Option } from "commander";
 import { checkCommand } from "./commands/check.js";
+import { fmtCommand } from "./commands/fmt.js";
+import { evalCommand } from "./commands/eval.js";
 import { gradcheckCommand } from "./commands/gradcheck.js";
+import { trainCommand } from "./commands/train.js";
 import { graphCommand } from "./commands/graph.js";
 import type { Io } from "./commands/io.js";
 import { UsageError } from "./commands/io.js";
@@ -68,6 +71,55 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--json", "print one JSON object")
     .action(async (file: string, opts) => {
       result.code = await gradcheckCommand(file, opts, io);
+    });
+
+  program
+    .command("fmt")
+    .description("format .nn files in the canonical style; prints the result unless --check or --write")
+    .argument("<files...>", ".nn files")
+    .option("--check", "list the files that are not formatted; exit 1 if any")
+    .option("--write", "rewrite the files that change")
+    .action(async (files: string[], opts) => {
+      result.code = await fmtCommand(files, opts, io);
+    });
+
+  program
+    .command("train")
+    .description("train a model on real data; writes params, metrics and plots to --out")
+    .argument("<file>", ".nn file")
+    .option("--data <src>", "training data: mnist, a folder of IDX files, IMAGES,LABELS or a .csv file")
+    .option("--test-data <src>", "test data (when --data does not hold it)")
+    .option("--label-column <col>", "CSV label column, by index or header name (default: the first)")
+    .option("--optimizer <name|path>", "sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, or a module file")
+    .option("--lr <x>", "learning rate")
+    .option("--batch-size <n>", "rows per mini-batch")
+    .option("--epochs <n>", "passes over the training data")
+    .option("--iters <n>", "optimizer steps (instead of --epochs)")
+    .option("--seed <n>", "seed of the initial params, batch order and dropout")
+    .option("--weight-decay <x>", "λ of the ½λ‖W‖² penalty on weights")
+    .option("--val-split <f>", "hold out this fraction of the training data for validation")
+    .option("--train-subset <n>", "train on the first n rows only")
+    .option("--dtype <t>", "f32 (default) or f64")
+    .addOption(setOption())
+    .option("--out <dir>", "where the run's files go (default runs/<model>-<time>)")
+    .option("--resume", "continue the run in --out from its checkpoint")
+    .option("--model <name>", "which model, when the file has several")
+    .option("--json", "JSON lines: one per epoch, then the result")
+    .action(async (file: string, opts) => {
+      result.code = await trainCommand(file, opts, io);
+    });
+
+  program
+    .command("eval")
+    .description("accuracy, loss and confusion matrix of trained params")
+    .argument("<file>", ".nn file")
+    .option("--params <path>", "params.safetensors of a trained run")
+    .option("--data <src>", "data: mnist (its test set), a folder of IDX files, IMAGES,LABELS or a .csv file")
+    .addOption(setOption())
+    .option("--model <name>", "which model, when the file has several")
+    .option("--json", "print one JSON object")
+    .action(async (file: string, opts) => {
+      result.code = await evalCommand(file, opts, io);
     });
 
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });

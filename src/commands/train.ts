@@ -1,0 +1,170 @@
+// `nnc train FILE --data SRC`: trains a model on real data and writes the run's files to --out:
+// model.nn, settings.json, checkpoint.safetensors (each epoch), params.safetensors, metrics.json,
+// loss.svg and accuracy.svg, each written atomically.
+import { existsSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { resolveTrainTest, subset, valSplit, DataError } from "../runtime/data/index.js";
+import { executableFor } from "../runtime/backend.js";
+import { loadCheckpoint, saveCheckpoint, saveParams } from "../runtime/checkpoint.js";
+import { writeFileAtomic } from "../runtime/files.js";
+import { loadOptimizerModule } from "../runtime/optimizer-registry.js";
+import { OptimizerError } from "../runtime/optimizers.js";
+import { DivergedError, train, type Checkpoint, type TrainResult } from "../runtime/train.js";
+import { pickModel } from "./graph.js";
+import { load, UsageError, type Io } from "./io.js";
+import { createProgress } from "./progress.js";
+import { writePlots } from "./run-files.js";
+import { resolveSettings, resumeMismatches, type TrainFlags } from "./train-settings.js";
+
+export interface TrainOptions extends TrainFlags {
+  readonly set: Record<string, string>;
+  readonly data?: string;
+  readonly testData?: string;
+  readonly labelColumn?: string;
+  readonly out?: string;
+  readonly resume?: boolean;
+  readonly json?: boolean;
+  readonly model?: string;
+}
+
+function defaultOut(model: string): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19);
+  return join("runs", `${model}-${stamp}`);
+}
+
+export async function trainCommand(file: string, opts: TrainOptions, io: Io): Promise<number> {
+  if (!opts.data) throw new UsageError(`--data is required: mnist, a folder of IDX files, IMAGES,LABELS or a .csv file`);
+  if (opts.resume && !opts.out) throw new UsageError(`--resume needs --out DIR, the folder of the run to continue`);
+  const { result, code } = load(file, { set: opts.set }, io);
+  if (code !== 0) return code;
+  const g = pickModel(result.graphs, opts.model);
+  if (g.loss === undefined) throw new UsageError(`model '${g.model}' has no loss, so it cannot be trained`);
+  const input = g.inputs.find((i) => i.role === "input");
+
+  let optimizerName: string | undefined;
+  if (opts.optimizer && /[/\\]|\.m?js$/.test(opts.optimizer)) {
+    try {
+      optimizerName = await loadOptimizerModule(opts.optimizer);
+    } catch (e) {
+      if (e instanceof OptimizerError) throw new UsageError(e.message);
+      throw e;
+    }
+  }
+  const settings = resolveSettings(g, opts, optimizerName);
+
+  let data;
+  try {
+    const labelColumn = opts.labelColumn === undefined ? undefined : /^\d+$/.test(opts.labelColumn) ? Number(opts.labelColumn) : opts.labelColumn;
+    data = resolveTrainTest(opts.data, opts.testData, labelColumn === undefined ? {} : { labelColumn });
+  } catch (e) {
+    if (e instanceof DataError) {
+      io.err(`nnc: error: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  const width = input ? input.shape.slice(1).reduce<number>((a, d) => a * (typeof d === "number" ? d : 1), 1) : 0;
+  if (input && data.train.features !== width) {
+    io.err(`nnc: error: the data has ${data.train.features} features per row, but input '${input.name}' of ${g.model} takes ${width}\n`);
+    return 1;
+  }
+  let train_ = data.train;
+  if (settings.trainSubset !== undefined) train_ = subset(train_, settings.trainSubset);
+  const split = settings.valSplit > 0 ? valSplit(train_, settings.valSplit, settings.seed) : undefined;
+  const trainData = { train: split ? split.train : train_, ...(data.test && { test: data.test }), ...(split && { val: split.val }) };
+
+  const { exe, backend } = await executableFor(g, { dtype: settings.dtype });
+  const batch = Math.min(settings.batchSize, trainData.train.rows);
+  const stepsPerEpoch = Math.floor(trainData.train.rows / batch);
+  const iters = settings.iters ?? settings.epochs! * stepsPerEpoch;
+  const epochs = Math.ceil(iters / stepsPerEpoch);
+
+  const out = opts.out ?? defaultOut(g.model);
+  const checkpointPath = join(out, "checkpoint.safetensors");
+  let resume: Checkpoint | undefined;
+  if (opts.resume) {
+    if (!existsSync(checkpointPath)) throw new UsageError(`--resume: there is no checkpoint in ${out}`);
+    const loaded = loadCheckpoint(checkpointPath, g);
+    const mismatches = resumeMismatches(loaded.settings, settings);
+    if (mismatches.length > 0) throw new UsageError(`--resume: the settings differ from the checkpoint's:\n  ${mismatches.join("\n  ")}`);
+    resume = loaded.checkpoint;
+  }
+  const source = result.sources.get(file) ?? readFileSync(file, "utf8");
+  writeFileAtomic(join(out, "model.nn"), source);
+  const runInfo = { model: g.model, file: basename(file), hyper: g.hyper, settings, data: { source: opts.data, testSource: opts.testData ?? null, train: trainData.train.rows, val: trainData.val?.rows ?? 0, test: trainData.test?.rows ?? 0 }, backend };
+  writeFileAtomic(join(out, "settings.json"), JSON.stringify(runInfo, null, 2) + "\n");
+
+  const progress = createProgress(io, { json: Boolean(opts.json), tty: io.isTTY });
+  if (!opts.json) {
+    const desc = `${settings.optimizer.name}(${Object.entries(settings.optimizer.args).map(([k, v]) => `${k}=${v}`).join(", ")})`;
+    progress.note(`training ${g.model} on ${trainData.train.rows} rows (${opts.data})${trainData.test ? `, testing on ${trainData.test.rows}` : ""}: ${desc}, batch ${batch}, ${iters} steps (${epochs} epochs of ${stepsPerEpoch}), ${settings.dtype}, ${backend} backend`);
+    if (resume) progress.note(`resuming from step ${resume.step} (${checkpointPath})`);
+  }
+  let interrupted = false;
+  const onSigint = () => void (interrupted = true);
+  process.once("SIGINT", onSigint);
+  progress.start(iters, resume?.step ?? 0, epochs);
+  let run: TrainResult;
+  const started = performance.now();
+  try {
+    run = train(
+      g,
+      exe,
+      trainData,
+      { optimizer: settings.optimizer, batchSize: batch, iters, seed: settings.seed, weightDecay: settings.weightDecay, dtype: settings.dtype },
+      {
+        onStep: (s, loss, e) => progress.step(s, loss, e),
+        onEpoch: (r) => progress.epoch(r),
+        shouldStop: () => interrupted,
+        onCheckpoint: (cp) => saveCheckpoint(checkpointPath, g, cp, settings as unknown as Record<string, unknown>),
+      },
+      resume,
+    );
+  } catch (e) {
+    progress.stop();
+    if (e instanceof DivergedError) {
+      io.err(`nnc: error: ${e.message}\n` + (existsSync(checkpointPath) ? `the last good checkpoint is in ${checkpointPath}\n` : ""));
+      return 1;
+    }
+    if (e instanceof OptimizerError) throw new UsageError(e.message);
+    throw e;
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+  }
+  progress.stop();
+  const seconds = (performance.now() - started) / 1000;
+  if (!run.completed) {
+    io.err(`nnc: interrupted at step ${run.checkpoint.step}; checkpoint saved in ${checkpointPath}; continue with: nnc train ${file} --data ${opts.data} --out ${out} --resume\n`);
+    return 130;
+  }
+  const last = run.history.epochs.at(-1)!;
+  const stepsRun = iters - (resume?.step ?? 0);
+  const metrics = {
+    model: g.model,
+    trainAccuracy: last.trainAccuracy ?? null,
+    testAccuracy: last.testAccuracy ?? null,
+    valAccuracy: last.valAccuracy ?? null,
+    loss: last.loss ?? null,
+    seconds: run.checkpoint.seconds,
+    stepsPerSecond: stepsRun / seconds,
+    steps: iters,
+    stepsPerEpoch,
+    epochs: run.history.epochs,
+    losses: run.history.losses,
+    out,
+  };
+  saveParams(join(out, "params.safetensors"), g, run.params, { settings: JSON.stringify(settings) });
+  writeFileAtomic(join(out, "metrics.json"), JSON.stringify(metrics) + "\n");
+  await writePlots(out, g.model, run.history, stepsPerEpoch);
+  if (opts.json) {
+    const { losses: _l, ...final } = metrics;
+    io.out(JSON.stringify({ type: "result", ...final }) + "\n");
+  } else {
+    const pct = (v: number | null) => (v === null ? "-" : `${(100 * v).toFixed(2)}%`);
+    io.out(
+      `done in ${metrics.seconds.toFixed(1)} s (${metrics.stepsPerSecond.toFixed(0)} steps/s): test accuracy ${pct(metrics.testAccuracy)}, train accuracy ${pct(metrics.trainAccuracy)}\n` +
+        `wrote ${out}/: params.safetensors, metrics.json, loss.svg, accuracy.svg, model.nn, settings.json\n`,
+    );
+  }
+  return 0;
+}
