@@ -7,7 +7,7 @@ import { resolveTrainTest, subset, valSplit, DataError } from "../runtime/data/i
 import { executableFor } from "../runtime/backend.js";
 import { loadCheckpoint, saveCheckpoint, saveParams } from "../runtime/checkpoint.js";
 import { writeFileAtomic } from "../runtime/files.js";
-import { loadOptimizerModule } from "../runtime/optimizer-registry.js";
+import { createOptimizer, loadOptimizerModule } from "../runtime/optimizer-registry.js";
 import { OptimizerError } from "../runtime/optimizers.js";
 import { DivergedError, train, type Checkpoint, type TrainResult } from "../runtime/train.js";
 import { pickModel } from "./graph.js";
@@ -51,6 +51,12 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
     }
   }
   const settings = resolveSettings(g, opts, optimizerName);
+  try {
+    createOptimizer(settings.optimizer.name, settings.optimizer.args); // checked before any data is read
+  } catch (e) {
+    if (e instanceof OptimizerError) throw new UsageError(e.message);
+    throw e;
+  }
 
   let data;
   try {
