@@ -136,9 +136,6 @@ export function readIdx(path: string, name = path): IdxArray {
   return parseIdx(readBytes(path, name), name);
 }
 
-/** 0..255 -> [0, 1], each entry the correctly rounded float32 of b / 255. */
-const UBYTE_SCALE = Float32Array.from({ length: 256 }, (_, b) => b / 255);
-
 /** An IDX file of images (count x rows x cols) or vectors (count x features) as a row-major matrix. */
 export function readIdxImages(path: string, name = path): IdxImages {
   const idx = readIdx(path, name);
@@ -152,7 +149,8 @@ export function readIdxImages(path: string, name = path): IdxImages {
   if (idx.data instanceof Uint8Array) {
     x = new Float32Array(idx.data.length);
     const src = idx.data;
-    for (let i = 0; i < src.length; i++) x[i] = UBYTE_SCALE[src[i]!]!;
+    // Each pixel becomes the float32 nearest to b / 255, so 0 and 255 map to exactly 0 and 1.
+    for (let i = 0; i < src.length; i++) x[i] = src[i]! / 255;
   } else {
     x = Float32Array.from(idx.data);
   }
