@@ -1,0 +1,116 @@
+// The implementations `npm run bench` runs side by side. Adding one is one entry in PEERS: a Node
+// peer names the module that makes its Stepper (loaded only inside its runner process), a Python
+// peer is run by bench/peers/numpy_runner.py. Each runs in a process of its own, so one peer's
+// garbage, JIT state or thread pool does not slow the next.
+import type { BenchData } from "./data.js";
+import type { Stepper } from "./protocol.js";
+import type { Workload } from "./workloads.js";
+
+export type Dtype = "f32" | "f64";
+export type Family = "nnc" | "typed-array" | "tfjs" | "numpy";
+
+export interface PeerContext {
+  readonly workload: Workload;
+  readonly data: BenchData;
+  readonly dtype: Dtype;
+  /** The repository's root folder. */
+  readonly root: string;
+}
+
+/** What a Node peer's module provides. `create` makes a fresh peer from `data.init`. */
+export interface NodePeer {
+  create(ctx: PeerContext): Promise<Stepper>;
+  /** Facts for the report: versions, backends, kernels. */
+  describe?(ctx: PeerContext): Promise<Record<string, string>>;
+}
+
+/** Thrown by a peer that cannot run here (no code generator yet, no numpy); the bench goes on. */
+export class Unavailable extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "Unavailable";
+  }
+}
+
+export interface PeerEntry {
+  readonly id: string;
+  readonly label: string;
+  readonly family: Family;
+  readonly dtype: Dtype;
+  readonly runner: { readonly kind: "node"; readonly load: () => Promise<NodePeer> } | { readonly kind: "python"; readonly script: string };
+  /** How the peer is set up, for the report. */
+  readonly setup: string;
+}
+
+export const PEERS: readonly PeerEntry[] = [
+  {
+    id: "nnc-f32",
+    label: "nnc compiled f32",
+    family: "nnc",
+    dtype: "f32",
+    runner: { kind: "node", load: () => import("../peers/nnc.js").then((m) => m.compiled) },
+    setup: "the .nn model through nnc's code generator (Float32Array), lossAndGrads + nnc's runtime optimizer",
+  },
+  {
+    id: "nnc-f64",
+    label: "nnc compiled f64",
+    family: "nnc",
+    dtype: "f64",
+    runner: { kind: "node", load: () => import("../peers/nnc.js").then((m) => m.compiled) },
+    setup: "the .nn model through nnc's code generator (Float64Array), lossAndGrads + nnc's runtime optimizer",
+  },
+  {
+    id: "nnc-interpreter",
+    label: "nnc interpreter f64",
+    family: "nnc",
+    dtype: "f64",
+    runner: { kind: "node", load: () => import("../peers/nnc.js").then((m) => m.interpreter) },
+    setup: "nnc's reference interpreter (what `nnc train` runs until the code generator lands), lossAndGrads + nnc's runtime optimizer",
+  },
+  {
+    id: "typed-array",
+    label: "typed-array port f64",
+    family: "typed-array",
+    dtype: "f64",
+    runner: { kind: "node", load: () => import("../peers/typed-array.js").then((m) => m.typedArray) },
+    setup: "bench/peers/typed-array.ts: the book's numpy code ported line by line, naive loops over Float64Array, allocating as numpy does",
+  },
+  {
+    id: "tfjs-cpu",
+    label: "tfjs cpu f32",
+    family: "tfjs",
+    dtype: "f32",
+    runner: { kind: "node", load: () => import("../peers/tfjs.js").then((m) => m.tfjs("cpu")) },
+    setup: "@tensorflow/tfjs, cpu backend, prod mode; the same math in tf ops, optimizer.minimize (tf.train.sgd / adam)",
+  },
+  {
+    id: "tfjs-wasm",
+    label: "tfjs wasm f32",
+    family: "tfjs",
+    dtype: "f32",
+    runner: { kind: "node", load: () => import("../peers/tfjs.js").then((m) => m.tfjs("wasm")) },
+    setup: "@tensorflow/tfjs-backend-wasm (its .wasm files from node_modules via setWasmPaths), prod mode; same ops as tfjs cpu",
+  },
+  {
+    id: "numpy-f64",
+    label: "numpy f64",
+    family: "numpy",
+    dtype: "f64",
+    runner: { kind: "python", script: "numpy_runner.py" },
+    setup: "the book's own classes and functions (bench/peers/numpy_*.py) on float64 arrays, in python3",
+  },
+  {
+    id: "numpy-f32",
+    label: "numpy f32",
+    family: "numpy",
+    dtype: "f32",
+    runner: { kind: "python", script: "numpy_runner.py" },
+    setup: "the book's own classes and functions (bench/peers/numpy_*.py) on float32 arrays, in python3",
+  },
+];
+
+export function peerById(id: string): PeerEntry {
+  const p = PEERS.find((x) => x.id === id);
+  if (!p) throw new Error(`no peer '${id}' (peers: ${PEERS.map((x) => x.id).join(", ")})`);
+  return p;
+}

@@ -1,0 +1,234 @@
+// From the runners' results to what a person reads: the correctness check across peers, the
+// table (markdown, so it pastes into the README), the JSON record and the vega-lite bar chart.
+import { cpus, loadavg, totalmem } from "node:os";
+import type { TopLevelSpec } from "vega-lite";
+import { renderSvg } from "../../src/runtime/plots.js";
+import type { FlopCount } from "./flops.js";
+import type { RunnerResult } from "./job.js";
+import type { Dtype, PeerEntry } from "./peers.js";
+import { median, quantile, type Plan } from "./protocol.js";
+import type { Workload } from "./workloads.js";
+
+/**
+ * How far a peer's check may be from the reference's. `loss`: relative, at every step. `params`:
+ * per param, the largest elementwise difference from the reference's params after the check,
+ * relative to the largest distance the reference's steps moved that param (a param left
+ * unchanged, or garbled in one element, shows as a large fraction of its own movement). float64
+ * peers differ from the reference by summation order and by the book's `+ 1e-7` inside the log,
+ * which nnc's fused softmax-cross-entropy leaves out (that moves the loss, about 1e-7 / y, not
+ * the gradients); float32 peers also by float32 rounding, compounded over the check's steps.
+ */
+export const TOLERANCE: Readonly<Record<Dtype, { readonly loss: number; readonly params: number }>> = {
+  f64: { loss: 1e-4, params: 1e-8 },
+  f32: { loss: 1e-4, params: 1e-3 },
+};
+
+/** The reference of the check: the plainest code, in float64, when it ran. */
+const REFERENCE_ORDER = ["typed-array", "numpy-f64", "nnc-f64"];
+
+export interface CheckRow {
+  readonly reference: string;
+  readonly lossAfter: number;
+  readonly maxRelLoss: number;
+  readonly paramError: number;
+  readonly worstParam: string;
+  readonly ok: boolean;
+}
+
+/** What a runner gave back: its result and, when it ran, its params after the check. */
+export interface PeerRun {
+  readonly result: RunnerResult;
+  readonly params?: Float64Array;
+}
+
+/** The initial params, flat, and where each param is in them (DataFiles.params). */
+export interface ParamLayout {
+  readonly init: Float64Array;
+  readonly params: Readonly<Record<string, readonly [number, number]>>;
+}
+
+export interface Row {
+  readonly peer: PeerEntry;
+  readonly status: "ok" | "wrong" | "unavailable" | "failed";
+  readonly reason?: string;
+  readonly msPerStep?: number;
+  readonly p10?: number;
+  readonly p90?: number;
+  readonly steps?: number;
+  readonly gflops?: number;
+  /** Fraction of the machine's estimated peak for the peer's dtype. */
+  readonly peakFraction?: number;
+  /** The peer's ms per step / nnc f32's: how many times slower than nnc f32. */
+  readonly vsNnc?: number;
+  readonly setupMs?: number;
+  readonly check?: CheckRow;
+  readonly info?: Readonly<Record<string, string>>;
+}
+
+export interface Machine {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly mhz: number;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly v8: string;
+  /** The 1-minute load average when the bench started: other work on the machine makes the numbers noisy. */
+  readonly load: number;
+  /** Estimated peak GFLOP/s of all cores: FMA on 256-bit vectors, two per cycle (32 f32 / 16 f64 FLOP per cycle per core). */
+  readonly peakGflops: Readonly<Record<Dtype, number>>;
+}
+
+export function machine(): Machine {
+  const list = cpus();
+  const mhz = list[0]?.speed ?? 0;
+  const ghz = mhz / 1000;
+  return {
+    cpu: list[0]?.model ?? "unknown",
+    cores: list.length,
+    mhz,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.versions.node,
+    v8: process.versions.v8,
+    load: loadavg()[0] ?? 0,
+    peakGflops: { f32: list.length * 32 * ghz, f64: list.length * 16 * ghz },
+  };
+}
+
+function relDiff(a: number, b: number): number {
+  if (a === b) return 0;
+  const d = Math.abs(a - b) / Math.abs(b);
+  return Number.isNaN(d) ? Infinity : d;
+}
+
+type Ran = { readonly result: RunnerResult & { status: "ok" }; readonly params: Float64Array };
+
+function checkAgainst(peer: PeerEntry, mine: Ran, refId: string, ref: Ran, layout: ParamLayout): CheckRow {
+  const losses = mine.result.check.losses;
+  const refLosses = ref.result.check.losses;
+  let maxRelLoss = losses.length === refLosses.length ? 0 : Infinity;
+  losses.forEach((l, i) => (maxRelLoss = Math.max(maxRelLoss, relDiff(l, refLosses[i]!))));
+  let paramError = 0;
+  let worstParam = "";
+  for (const [name, [offset, length]] of Object.entries(layout.params)) {
+    let movement = 0;
+    let err = 0;
+    for (let i = offset; i < offset + length; i++) {
+      movement = Math.max(movement, Math.abs(ref.params[i]! - layout.init[i]!));
+      const d = Math.abs(mine.params[i]! - ref.params[i]!);
+      if (!(d <= err)) err = Number.isNaN(d) ? Infinity : d;
+    }
+    const rel = err === 0 ? 0 : err / movement;
+    if (rel > paramError || worstParam === "") {
+      paramError = rel;
+      worstParam = name;
+    }
+  }
+  const tol = TOLERANCE[peer.dtype];
+  return { reference: refId, lossAfter: losses[losses.length - 1] ?? Number.NaN, maxRelLoss, paramError, worstParam, ok: maxRelLoss <= tol.loss && paramError <= tol.params };
+}
+
+export function summarize(w: Workload, flops: FlopCount, m: Machine, runs: ReadonlyMap<PeerEntry, PeerRun>, layout: ParamLayout): Row[] {
+  const ok = [...runs].filter((e): e is [PeerEntry, Ran] => e[1].result.status === "ok" && e[1].params !== undefined);
+  const ref = REFERENCE_ORDER.map((id) => ok.find(([p]) => p.id === id)).find((e) => e !== undefined) ?? ok[0];
+  const nnc = ok.find(([p]) => p.id === "nnc-f32");
+  const nncMs = nnc ? median(nnc[1].result.timing.chunks) : undefined;
+  return [...runs].map(([peer, { result: r, params }]): Row => {
+    if (r.status === "unavailable") return { peer, status: "unavailable", reason: r.reason };
+    if (r.status === "failed") return { peer, status: "failed", reason: r.error };
+    const ms = median(r.timing.chunks);
+    const check = checkAgainst(peer, { result: r, params: params! }, ref![0].id, ref![1], layout);
+    const gflops = flops.total / (ms * 1e6);
+    return {
+      peer,
+      status: check.ok ? "ok" : "wrong",
+      msPerStep: ms,
+      p10: quantile(r.timing.chunks, 0.1),
+      p90: quantile(r.timing.chunks, 0.9),
+      steps: r.timing.steps,
+      gflops,
+      peakFraction: m.peakGflops[peer.dtype] > 0 ? gflops / m.peakGflops[peer.dtype] : undefined,
+      vsNnc: nncMs !== undefined ? ms / nncMs : undefined,
+      setupMs: r.setupMs,
+      check,
+      info: r.info,
+    };
+  });
+}
+
+// ---- the table ---------------------------------------------------------------------------------------
+
+const fixed = (v: number | undefined, digits: number): string => (v === undefined ? "" : v.toFixed(digits));
+const sci = (v: number): string => (v === 0 ? "0" : v.toExponential(0));
+
+export function table(w: Workload, flops: FlopCount, rows: readonly Row[]): string {
+  const head = ["peer", "ms/step", "p10–p90", "GFLOP/s", "× nnc f32", `loss after check`, "check"];
+  const body = rows.map((r) => {
+    if (r.status === "unavailable" || r.status === "failed") {
+      const why = r.status === "failed" ? `failed: ${r.reason!.split("\n")[0]}` : r.reason!;
+      return [r.peer.label, "—", "", "", "", "", why];
+    }
+    const c = r.check!;
+    const verdict = r.peer.id === c.reference ? "reference" : `${c.ok ? "ok" : "WRONG"}: loss ${sci(c.maxRelLoss)}, params ${sci(c.paramError)}${c.ok ? "" : ` (${c.worstParam})`}`;
+    return [
+      r.peer.label,
+      fixed(r.msPerStep, 2),
+      `${fixed(r.p10, 2)}–${fixed(r.p90, 2)}`,
+      fixed(r.gflops, 2),
+      r.vsNnc === undefined ? "n/a" : fixed(r.vsNnc, 2),
+      fixed(c.lossAfter, 6),
+      verdict,
+    ];
+  });
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(" | ")} |`;
+  const rule = `|${widths.map((n, i) => (i === 0 || i === widths.length - 1 ? "-".repeat(n + 2) : `${"-".repeat(n + 1)}:`)).join("|")}|`;
+  const mflop = (v: number) => (v / 1e6).toFixed(2);
+  const facts = rows.filter((r) => r.info && Object.keys(r.info).length > 0).map((r) => `- ${r.peer.label}: ${Object.entries(r.info!).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  return [
+    `${w.title}: ${mflop(flops.total)} MFLOP per step (${mflop(flops.matmul)} in matrix products)`,
+    "",
+    line(head),
+    rule,
+    ...body.map(line),
+    "",
+    ...facts,
+  ].join("\n");
+}
+
+// ---- JSON and SVG --------------------------------------------------------------------------------------
+
+export function record(w: Workload, flops: FlopCount, m: Machine, plan: Plan, batches: number, rows: readonly Row[], extra: Record<string, unknown>): unknown {
+  return {
+    date: new Date().toISOString(),
+    workload: w,
+    flopsPerStep: flops,
+    machine: m,
+    plan,
+    batches,
+    tolerance: TOLERANCE,
+    ...extra,
+    peers: rows.map(({ peer, ...rest }) => ({ id: peer.id, label: peer.label, family: peer.family, dtype: peer.dtype, setup: peer.setup, ...rest })),
+  };
+}
+
+export function chart(w: Workload, rows: readonly Row[]): Promise<string> {
+  const values = rows
+    .filter((r) => r.msPerStep !== undefined)
+    .map((r) => ({ peer: r.peer.label, family: r.peer.family, ms: r.msPerStep!, label: `${r.msPerStep!.toFixed(2)} ms${r.status === "wrong" ? " (WRONG)" : ""}` }));
+  const spec = {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: `${w.title}: ms per training step (log scale, shorter is faster)`, fontSize: 12 },
+    width: 520,
+    height: { step: 26 },
+    data: { values },
+    encoding: {
+      y: { field: "peer", type: "nominal", sort: { field: "ms", order: "ascending" }, title: null },
+      x: { field: "ms", type: "quantitative", scale: { type: "log" }, title: "ms per step (median)" },
+    },
+    layer: [
+      { mark: { type: "bar" }, encoding: { color: { field: "family", type: "nominal", title: null, legend: { orient: "bottom" } } } },
+      { mark: { type: "text", align: "left", dx: 4, fontSize: 11 }, encoding: { text: { field: "label" } } },
+    ],
+  } as TopLevelSpec;
+  return renderSvg(spec);
+}

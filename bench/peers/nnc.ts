@@ -1,0 +1,67 @@
+// nnc itself: the workload's .nn model compiled by nnc's code generator, trained the way
+// `nnc train` trains it (the Executable's lossAndGrads, then the runtime's optimizer update).
+// The generator is found through the library's API: `compileToString` + `load` exported by
+// src/index.ts, or else the runtime's `executableFor` once it returns the "js" backend. Until
+// either exists the peer reports itself unavailable. `interpreter` is the reference interpreter
+// behind the same contract (float64), for checking the harness's nnc path.
+import * as api from "../../src/index.js";
+import { executableFor } from "../../src/runtime/backend.js";
+import { interpreted, type Executable, type FloatArray, type Params } from "../../src/runtime/executable.js";
+import { createOptimizer } from "../../src/runtime/optimizer-registry.js";
+import { modelGraph, FEATURES, CLASSES } from "../harness/data.js";
+import { Unavailable, type Dtype, type NodePeer, type PeerContext } from "../harness/peers.js";
+import type { Stepper } from "../harness/protocol.js";
+import type { Graph } from "../../src/index.js";
+
+type CompileToString = (g: Graph, options: { dtype: Dtype }) => string;
+type Load = (text: string) => Executable | Promise<Executable>;
+
+/** The compiled Executable, or why there is none yet. */
+async function compile(g: Graph, dtype: Dtype): Promise<Executable> {
+  const exports = api as unknown as Record<string, unknown>;
+  if (typeof exports.compileToString === "function" && typeof exports.load === "function") {
+    const text = (exports.compileToString as CompileToString)(g, { dtype });
+    return await (exports.load as Load)(text);
+  }
+  const { exe, backend } = await executableFor(g, { dtype, backend: "js" });
+  if (backend === "js") return exe;
+  // Neither `compileToString` + `load` in the library's API nor a "js" backend in executableFor.
+  throw new Unavailable("not available yet: nnc has no code generator in src/ yet");
+}
+
+function peer(make: (g: Graph, dtype: Dtype) => Promise<Executable>, compiles: boolean): NodePeer {
+  return {
+    async create({ workload: w, data, dtype, root }: PeerContext): Promise<Stepper> {
+      const g = modelGraph(w, root);
+      const t0 = performance.now();
+      const exe = await make(g, dtype);
+      const compileMs = performance.now() - t0;
+      const Ctor = dtype === "f32" ? Float32Array : Float64Array;
+      const params: Params = {};
+      for (const [name, v] of Object.entries(data.init)) params[name] = Ctor.from(v);
+      const { lr, ...rest } = w.optimizer.name === "sgd" ? { lr: w.optimizer.lr } : { lr: w.optimizer.lr, beta1: w.optimizer.beta1, beta2: w.optimizer.beta2, eps: w.optimizer.eps };
+      const optimizer = createOptimizer(w.optimizer.name, { lr, ...rest });
+      let state = optimizer.init(params);
+      const input = g.inputs.find((i) => i.role === "input")!.name;
+      const target = g.inputs.find((i) => i.role === "target")!.name;
+      const B = w.batchSize;
+      const feeds: Record<string, FloatArray>[] = Array.from({ length: data.batches }, (_, k) => ({
+        [input]: Ctor.from(data.x.subarray(k * B * FEATURES, (k + 1) * B * FEATURES)),
+        [target]: Ctor.from(data.t.subarray(k * B * CLASSES, (k + 1) * B * CLASSES)),
+      }));
+      let steps = 0;
+      return {
+        step(k) {
+          const { loss, grads } = exe.lossAndGrads(params, feeds[k]!);
+          state = optimizer.update(params, grads, state, ++steps);
+          return loss;
+        },
+        params: () => params,
+        info: compiles ? { compileMs: compileMs.toFixed(1) } : {},
+      };
+    },
+  };
+}
+
+export const compiled: NodePeer = peer(compile, true);
+export const interpreter: NodePeer = peer(async (g) => interpreted(g), false);

@@ -1,0 +1,158 @@
+// `npm run bench`: the training step of the book's networks, nnc against its peers, side by side.
+//
+//   npm run bench -- [--quick] [--workload ID,...] [--peer ID,...] [--no-save]
+//
+// For each workload (bench/harness/workloads.ts): draw the batches from MNIST and the initial
+// params once, run every peer (bench/harness/peers.ts) in a process of its own on them
+// (bench/harness/protocol.ts), check that all peers computed the same training run, then print
+// a table and write bench/results/<date>-<workload>.json and .svg. Exits 1 when a peer failed
+// its check or crashed; a peer that cannot run here (no numpy, no code generator yet) is listed
+// with the reason.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { loadMnist } from "../src/runtime/data/index.js";
+import { modelGraph, readF64, writeData, type DataFiles } from "./harness/data.js";
+import { stepFlops } from "./harness/flops.js";
+import type { Job, RunnerResult } from "./harness/job.js";
+import { PEERS, type PeerEntry } from "./harness/peers.js";
+import { FULL_PLAN, QUICK_PLAN, median, type Plan } from "./harness/protocol.js";
+import { chart, machine, record, summarize, table, TOLERANCE, type PeerRun } from "./harness/report.js";
+import { WORKLOADS, type Workload } from "./harness/workloads.js";
+
+/** Batches drawn per workload; every phase cycles through them. */
+const BATCHES = 50;
+/** A runner that takes longer than this is stopped and reported as failed. */
+const RUNNER_TIMEOUT_MS = 180_000;
+/** Set on some machines for old OpenBLAS builds; they slow a current one, so the numpy runner goes without them. */
+const OPENBLAS_VARS = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
+
+function repositoryRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!(existsSync(join(dir, "package.json")) && existsSync(join(dir, "models")))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error("cannot find the repository's root (a folder with package.json and models/)");
+    dir = up;
+  }
+  return dir;
+}
+
+function pick<T extends { id: string }>(all: readonly T[], list: string | undefined, what: string): T[] {
+  if (list === undefined) return [...all];
+  return list.split(",").map((id) => {
+    const found = all.find((x) => x.id === id);
+    if (!found) throw new Error(`no ${what} '${id}' (${what}s: ${all.map((x) => x.id).join(", ")})`);
+    return found;
+  });
+}
+
+interface Child {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+}
+
+function command(peer: PeerEntry, root: string, jobPath: string): Child {
+  if (peer.runner.kind === "node") {
+    return { command: process.execPath, args: [fileURLToPath(new URL("./runner.js", import.meta.url)), jobPath], env: process.env };
+  }
+  const env = { ...process.env };
+  for (const name of OPENBLAS_VARS) delete env[name];
+  return { command: "python3", args: [join(root, "bench", "peers", peer.runner.script), jobPath], env };
+}
+
+/** Runs one peer's runner process; its output goes to stderr, its result comes back in a file. */
+function runPeer(peer: PeerEntry, child: Child, resultPath: string): Promise<RunnerResult> {
+  return new Promise((resolve) => {
+    const proc = spawn(child.command, child.args, { env: child.env, stdio: ["ignore", process.stderr, process.stderr] });
+    const timer = setTimeout(() => proc.kill(), RUNNER_TIMEOUT_MS);
+    proc.on("error", (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (e.code === "ENOENT") resolve({ status: "unavailable", reason: `skipped: ${child.command} is not installed` });
+      else resolve({ status: "failed", error: e.message });
+    });
+    proc.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      if (existsSync(resultPath)) resolve(JSON.parse(readFileSync(resultPath, "utf8")) as RunnerResult);
+      else resolve({ status: "failed", error: `${peer.id}'s runner exited (${signal ?? `code ${code}`}) without a result` });
+    });
+  });
+}
+
+function progress(peer: PeerEntry, r: RunnerResult): string {
+  if (r.status === "ok") return `${median(r.timing.chunks).toFixed(3)} ms/step (${r.timing.steps} timed steps)`;
+  if (r.status === "unavailable") return r.reason;
+  return `failed: ${r.error}`;
+}
+
+async function benchWorkload(w: Workload, peers: readonly PeerEntry[], files: DataFiles, plan: Plan, dir: string, root: string): Promise<Map<PeerEntry, PeerRun>> {
+  const results = new Map<PeerEntry, PeerRun>();
+  for (const peer of peers) {
+    const resultPath = join(dir, `${w.id}.${peer.id}.result.json`);
+    const paramsPath = join(dir, `${w.id}.${peer.id}.params.f64`);
+    const job: Job = { peer: peer.id, dtype: peer.dtype, workload: w, files, plan, root, result: resultPath, params: paramsPath };
+    const jobPath = join(dir, `${w.id}.${peer.id}.job.json`);
+    writeFileSync(jobPath, JSON.stringify(job));
+    const r = await runPeer(peer, command(peer, root, jobPath), resultPath);
+    const unset = OPENBLAS_VARS.filter((v) => process.env[v] !== undefined).map((v) => `${v}=${process.env[v]}`);
+    const result = r.status === "ok" && peer.runner.kind === "python" && unset.length > 0 ? { ...r, info: { ...r.info, unsetForThisRun: unset.join(" ") } } : r;
+    results.set(peer, { result, params: r.status === "ok" && existsSync(paramsPath) ? readF64(paramsPath) : undefined });
+    process.stderr.write(`  ${w.id}  ${peer.label.padEnd(22)} ${progress(peer, r)}\n`);
+  }
+  return results;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean", default: false },
+      workload: { type: "string" },
+      peer: { type: "string" },
+      "no-save": { type: "boolean", default: false },
+    },
+  });
+  const root = repositoryRoot();
+  const plan = values.quick ? QUICK_PLAN : FULL_PLAN;
+  const workloads = pick(WORKLOADS, values.workload, "workload");
+  const peers = pick(PEERS, values.peer, "peer");
+  const m = machine();
+  const dir = mkdtempSync(join(tmpdir(), "nnc-bench-"));
+  const resultsDir = join(root, "bench", "results");
+  let failures = 0;
+  try {
+    process.stderr.write(`loading MNIST; ${m.cores} cores (${m.cpu}), Node ${m.node}\n`);
+    if (m.load > m.cores / 2) {
+      console.log(`note: the machine is busy (load average ${m.load.toFixed(1)} on ${m.cores} cores): the times are noisy, numpy's threads most of all\n`);
+    }
+    const train = loadMnist().train;
+    const date = new Date().toISOString().slice(0, 10);
+    for (const w of workloads) {
+      const files = writeData(dir, w, train, BATCHES, modelGraph(w, root));
+      const flops = stepFlops(w);
+      const results = await benchWorkload(w, peers, files, plan, dir, root);
+      const rows = summarize(w, flops, m, results, { init: readF64(files.init), params: files.params });
+      failures += rows.filter((r) => r.status === "wrong" || r.status === "failed").length;
+      const ref = rows.find((r) => r.check)?.check?.reference;
+      console.log(`\n${table(w, flops, rows)}\n`);
+      console.log(
+        `check: ${plan.checkSteps} steps from the same init on the same batches, against ${ref ?? "(no peer ran)"}; ` +
+          `tolerance f64: loss ${TOLERANCE.f64.loss} (relative), params ${TOLERANCE.f64.params} (of the param's movement); ` +
+          `f32: loss ${TOLERANCE.f32.loss}, params ${TOLERANCE.f32.params}`,
+      );
+      if (values["no-save"] || values.quick) continue;
+      mkdirSync(resultsDir, { recursive: true });
+      const base = join(resultsDir, `${date}-${w.id}`);
+      writeFileSync(`${base}.json`, JSON.stringify(record(w, flops, m, plan, BATCHES, rows, {}), null, 2) + "\n");
+      writeFileSync(`${base}.svg`, await chart(w, rows));
+      console.log(`wrote ${base}.json and .svg`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+process.exitCode = await main();
