@@ -21,7 +21,8 @@ export interface Executable {
 
 /** The reference interpreter behind the Executable contract. */
 export function interpreted(forward: Graph): Executable {
-  const g = differentiate(forward);
+  // A model without a loss (the book's activation histograms) can still predict.
+  const g = forward.loss !== undefined ? differentiate(forward) : forward;
   const feeds = (params: Params, values: Readonly<Record<string, FloatArray>>, names: readonly string[]): Feeds => {
     const out: Record<string, ReturnType<typeof tensor>> = {};
     const spec0 = g.inputs.find((i) => names.includes(i.name));

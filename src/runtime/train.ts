@@ -19,6 +19,8 @@ export interface TrainConfig {
   readonly dtype?: "f32" | "f64";
   /** Rows per predict call when evaluating accuracy. Default 1000. */
   readonly evalBatch?: number;
+  /** False skips the per-epoch accuracies (the records keep the loss), for runs that only plot it. Default true. */
+  readonly evaluate?: boolean;
 }
 
 export interface TrainData {
@@ -145,7 +147,7 @@ export function train(g: Graph, exe: Executable, data: TrainData, config: TrainC
   if (resume) for (; position < resume.position; position++) batches.next();
 
   const evaluate = (epoch: number, loss: number | undefined): EpochRecord => {
-    const acc = (ds: Dataset | undefined) => (ds ? accuracy(exe, g, params, ds, config.evalBatch, config.dtype) : undefined);
+    const acc = (ds: Dataset | undefined) => (ds && config.evaluate !== false ? accuracy(exe, g, params, ds, config.evalBatch, config.dtype) : undefined);
     const record: EpochRecord = {
       epoch,
       step,
