@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from "commander";
 import { checkCommand } from "./commands/check.js";
 import { fmtCommand } from "./commands/fmt.js";
 import { evalCommand } from "./commands/eval.js";
+import { experimentCommand } from "./commands/experiment.js";
 import { gradcheckCommand } from "./commands/gradcheck.js";
 import { trainCommand } from "./commands/train.js";
 import { graphCommand } from "./commands/graph.js";
@@ -120,6 +121,19 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--json", "print one JSON object")
     .action(async (file: string, opts) => {
       result.code = await evalCommand(file, opts, io);
+    });
+
+  program
+    .command("experiment")
+    .description("reproduce one of the book's experiments (or all): figures as SVG and numbers in results.json")
+    .argument("[name]", "the experiment (see --list), or all")
+    .option("--list", "list the experiments")
+    .option("--out <dir>", "where the experiments' folders go (default runs/experiments)")
+    .option("--seed <n>", "seed of the initial params, data order and sampling", "0")
+    .option("--quick", "a small, fast version (fewer steps and samples)")
+    .option("--json", "one JSON line per experiment")
+    .action(async (name: string | undefined, opts) => {
+      result.code = await experimentCommand(name, opts, io);
     });
 
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });
