@@ -1,5 +1,6 @@
 // From the runners' results to what a person reads: the correctness check across peers, the
 // table (markdown, so it pastes into the README), the JSON record and the vega-lite bar chart.
+import { readFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import type { TopLevelSpec } from "vega-lite";
 import { renderSvg } from "../../src/runtime/plots.js";
@@ -11,9 +12,10 @@ import type { Workload } from "./workloads.js";
 
 /**
  * How far a peer's check may be from the reference's. `loss`: relative, at every step. `params`:
- * per param, the largest elementwise difference from the reference's params after the check,
- * relative to the largest distance the reference's steps moved that param (a param left
- * unchanged, or garbled in one element, shows as a large fraction of its own movement). float64
+ * per param, ‖p − p_ref‖₂ / ‖p_ref − p0‖₂ after the check, the distance from the reference's
+ * params relative to how far the reference's steps moved them (a param left unchanged shows as
+ * 1, a garbled row or column of a weight as a large fraction). Not elementwise: Adam turns the
+ * float32 rounding of a gradient that is nearly 0 into a full step of either sign. float64
  * peers differ from the reference by summation order and by the book's `+ 1e-7` inside the log,
  * which nnc's fused softmax-cross-entropy leaves out (that moves the loss, about 1e-7 / y, not
  * the gradients); float32 peers also by float32 rounding, compounded over the check's steps.
@@ -74,13 +76,37 @@ export interface Machine {
   readonly v8: string;
   /** The 1-minute load average when the bench started: other work on the machine makes the numbers noisy. */
   readonly load: number;
-  /** Estimated peak GFLOP/s of all cores: FMA on 256-bit vectors, two per cycle (32 f32 / 16 f64 FLOP per cycle per core). */
+  /** Estimated peak GFLOP/s of all cores (see `peakBasis`). */
   readonly peakGflops: Readonly<Record<Dtype, number>>;
+  readonly peakBasis: string;
+  /** The SIMD extensions the CPU reports that matter for these kernels. */
+  readonly simd: readonly string[];
+}
+
+/** The CPU's clock in MHz: os.cpus() reports 0 in some VMs, /proc/cpuinfo then still knows. */
+function clockMhz(): number {
+  const speed = cpus()[0]?.speed ?? 0;
+  if (speed > 0) return speed;
+  try {
+    const m = /^cpu MHz\s*:\s*([\d.]+)/m.exec(readFileSync("/proc/cpuinfo", "utf8"));
+    return m ? Math.round(Number(m[1])) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function simdFlags(): string[] {
+  try {
+    const flags = /^flags\s*:(.*)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1]?.trim().split(/\s+/) ?? [];
+    return ["sse4_2", "avx2", "fma", "avx512f", "amx_tile"].filter((f) => flags.includes(f));
+  } catch {
+    return [];
+  }
 }
 
 export function machine(): Machine {
   const list = cpus();
-  const mhz = list[0]?.speed ?? 0;
+  const mhz = clockMhz();
   const ghz = mhz / 1000;
   return {
     cpu: list[0]?.model ?? "unknown",
@@ -91,6 +117,8 @@ export function machine(): Machine {
     v8: process.versions.v8,
     load: loadavg()[0] ?? 0,
     peakGflops: { f32: list.length * 32 * ghz, f64: list.length * 16 * ghz },
+    peakBasis: "cores x clock x two 256-bit FMA per cycle (32 f32 / 16 f64 FLOP per cycle per core, AVX2); AVX-512 would double it, 128-bit WebAssembly SIMD without FMA reaches a quarter of it",
+    simd: simdFlags(),
   };
 }
 
@@ -113,11 +141,10 @@ function checkAgainst(peer: PeerEntry, mine: Ran, refId: string, ref: Ran, layou
     let movement = 0;
     let err = 0;
     for (let i = offset; i < offset + length; i++) {
-      movement = Math.max(movement, Math.abs(ref.params[i]! - layout.init[i]!));
-      const d = Math.abs(mine.params[i]! - ref.params[i]!);
-      if (!(d <= err)) err = Number.isNaN(d) ? Infinity : d;
+      movement += (ref.params[i]! - layout.init[i]!) ** 2;
+      err += (mine.params[i]! - ref.params[i]!) ** 2;
     }
-    const rel = err === 0 ? 0 : err / movement;
+    const rel = err === 0 ? 0 : Number.isNaN(err) ? Infinity : Math.sqrt(err / movement);
     if (rel > paramError || worstParam === "") {
       paramError = rel;
       worstParam = name;
