@@ -29,6 +29,8 @@ export interface ElaborateResult {
 }
 
 const MAX_INSTANCE_DEPTH = 64;
+/** The largest size of one dimension: sizes beyond it could not be allocated (nor counted exactly). */
+const MAX_DIM = 2 ** 31 - 1;
 
 interface Frame {
   readonly block: Decl;
@@ -355,7 +357,8 @@ class ModelElaborator extends Evaluator {
       const v = this.evalExpr(d, scope);
       if (v.kind === "error") throw silentFailure();
       if (v.kind === "dim" && allowBatch) return v.name;
-      if (v.kind === "num" && Number.isInteger(v.value) && v.value > 0) return v.value;
+      if (v.kind === "num" && Number.isInteger(v.value) && v.value > 0 && v.value <= MAX_DIM) return v.value;
+      if (v.kind === "num" && v.value > MAX_DIM) return this.fail(`a dimension must be at most ${MAX_DIM}, got ${v.value}`, d.span);
       if (v.kind === "dim") return this.fail(`a param's shape must be known at compile time; '${v.name}' is not`, d.span);
       const got = v.kind === "num" ? String(v.value) : describeKind(v.kind);
       return this.fail(`a dimension must be a positive integer${allowBatch ? " or 'batch'" : ""}, got ${got}`, d.span);
@@ -409,15 +412,23 @@ class ModelElaborator extends Evaluator {
     try {
       const scope = new Scope(`${path}.`, "block");
       this.scopes.push(scope);
+      const define = (f: Decl["formals"][number], value: Value) => {
+        scope.define({ name: f.name, value, span: f.span, kind: "formal" });
+        scope.lookup(f.name);
+      };
+      // Arguments given are bound first, so a shape pattern may use a later one (`x: [batch, side * side], side`);
+      // defaults are evaluated in order, after the patterns before them (`x: [batch, n], units = n`).
+      decl.formals.forEach((f, i) => {
+        const arg = args[i];
+        if (arg) define(f, arg.value);
+      });
       decl.formals.forEach((f, i) => {
         const arg = args[i];
         let value: Value;
         if (arg) value = arg.value;
-        else if (f.default) value = this.evalExpr(f.default, scope);
+        else if (f.default) define(f, (value = this.evalExpr(f.default, scope)));
         else return void this.fail(`block ${decl.name} needs argument '${f.name}'`, call.span);
         if (f.shape) this.matchShapePattern(f.shape, value, arg?.span ?? call.span, scope, `argument '${f.name}' of ${decl.name}`);
-        scope.define({ name: f.name, value, span: f.span, kind: "formal" });
-        scope.lookup(f.name);
       });
       let result: Value | undefined;
       for (const stmt of decl.body) {

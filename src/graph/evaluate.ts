@@ -11,6 +11,10 @@ import { BATCH, showShape, type NodeId } from "./ir.js";
 import type { Scope } from "./scope.js";
 import { describeKind, ERROR, num, tensorValue, type Value } from "./values.js";
 
+/** Limits that keep a typo (`repeat(1e9)`) from exhausting memory: far beyond any real network. */
+export const MAX_REPEAT = 10_000;
+export const MAX_NODES = 1_000_000;
+
 /** An argument after matching: its value and where it was written. */
 export interface BoundArg {
   readonly value: Value;
@@ -317,6 +321,9 @@ export abstract class Evaluator {
     if (count.kind !== "num" || !Number.isInteger(count.value) || count.value < 0) {
       return this.fail(`repeat needs a non-negative integer count, got ${count.kind === "num" ? count.value : describeKind(count.kind)}`, e.count.span);
     }
+    if (count.value > MAX_REPEAT) {
+      return this.fail(`repeat(${count.value}) is more copies than nnc makes (at most ${MAX_REPEAT}); is the count right?`, e.count.span);
+    }
     const [head, ...rest] = e.call.args;
     if (!head || head.name !== undefined) {
       return this.fail(`repeat(n) ${e.call.callee}(x, ...) feeds each copy's output to the next as its first argument; give that first argument`, e.call.span);
@@ -324,6 +331,8 @@ export abstract class Evaluator {
     let current: BoundArg = { value: this.evalExpr(head.value, scope), span: head.value.span };
     const base = this.instancePath();
     for (let i = 0; i < count.value; i++) {
+      // Repeats inside repeated blocks multiply; stop before memory runs out.
+      if (this.b.nodes.length > MAX_NODES) this.fail(`the model grows past ${MAX_NODES.toLocaleString("en-US")} graph nodes; is a repeat count too large?`, e.span);
       const call: CallExpr = { ...e.call, args: rest };
       current = { value: this.evalCall(call, scope, () => `${base}.${i}`, current), span: e.call.span };
     }
