@@ -51,6 +51,17 @@ export function fail(message: string, span?: Span, notes?: readonly Note[]): nev
   throw new DiagnosticError([error(message, span, notes)]);
 }
 
+/** Drops repeats of a diagnostic (same severity, span and message), keeping the first. */
+export function uniqueDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.severity} ${d.span ? `${d.span.file}:${d.span.offset}:${d.span.endOffset}` : ""} ${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 export function hasErrors(diags: readonly Diagnostic[]): boolean {
   return diags.some((d) => d.severity === "error");
 }

@@ -387,6 +387,13 @@ describe("initializers and train settings", () => {
     expect(train("batchsize = 10")).toMatch(/^f\.nn:4:11: error: unknown training setting 'batchsize'; did you mean 'batch_size'\? \(known: optimizer, lr, /);
     expect(train("optimizer = 3")).toMatch(/^f\.nn:4:11: error: 'optimizer' must name an optimizer, e\.g\. sgd\(lr = 0\.1\) or adam, got a number\n/);
     expect(train("epochs = 3 iters = 10")).toMatch(/^f\.nn:4:11: error: give either epochs or iters, not both\n/);
+    expect(diagnostics("model M {\n  input x: [batch, 4]\n  output y = x\n  train { lr = 0.1 }\n  train { iters = 5 }\n}")).toBe(
+      lines(
+        "f.nn:5:3: error: a model has one 'train' section (the first is at f.nn:4:3); merge them",
+        "    train { iters = 5 }",
+        "    ^~~~~~~~~~~~~~~~~~~",
+      ),
+    );
     expect(train("optimizer = adam(0.1)")).toMatch(/^f\.nn:4:28: error: settings take named arguments: adam\(lr = 0\.01\)\n/);
   });
 });

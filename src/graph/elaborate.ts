@@ -3,8 +3,8 @@
 // folds constants, desugars composite functions into primitives, and builds the graph, whose
 // shapes are checked as each node is made. Errors are collected statement by statement: a failed
 // binding becomes an error value that propagates silently, so one mistake is reported once.
-import { showExpr, type CallExpr, type Decl, type Expr, type SourceFile, type Stmt } from "../parser/ast.js";
-import { DiagnosticError, error, spanToString, type Diagnostic, type Note, type Span } from "../diagnostics.js";
+import { boundName, children, showExpr, subexpressions, type CallExpr, type Decl, type Expr, type SourceFile, type Stmt } from "../parser/ast.js";
+import { DiagnosticError, error, spanToString, uniqueDiagnostics, type Diagnostic, type Note, type Span } from "../diagnostics.js";
 import { finishGraph } from "./builder.js";
 import type { Builtin } from "./builtins.js";
 import { Evaluator, silentFailure, type BoundArg } from "./evaluate.js";
@@ -60,36 +60,9 @@ export function elaborate(ast: SourceFile, overrides: readonly Override[] = []):
     usageErrors.push(...m.usageErrors);
     if (graph && !previous) graphs.push(graph);
   }
-  return { graphs, diagnostics: unique(diagnostics), usageErrors: [...new Set(usageErrors)] };
-}
-
-/**
- * One mistake, one report: a block used several times fails (or warns) the same way in each
- * instance, at the same span; the first report, with its chain of instantiations, is enough.
- */
-function unique(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  return diagnostics.filter((d) => {
-    const key = `${d.severity} ${d.span ? `${d.span.file}:${d.span.offset}:${d.span.endOffset}` : ""} ${d.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
-/** The name a statement binds, if any. */
-function boundName(stmt: Stmt): string | undefined {
-  switch (stmt.kind) {
-    case "input":
-    case "target":
-    case "param":
-    case "let":
-      return stmt.name;
-    case "output":
-      return stmt.value ? stmt.name : undefined;
-    default:
-      return undefined;
-  }
+  // One mistake, one report: a block used several times fails (or warns) the same way in each
+  // instance, at the same span; the first report, with its chain of instantiations, is enough.
+  return { graphs, diagnostics: uniqueDiagnostics(diagnostics), usageErrors: [...new Set(usageErrors)] };
 }
 
 class ModelElaborator extends Evaluator {
@@ -114,9 +87,16 @@ class ModelElaborator extends Evaluator {
       const scope = new Scope("", "model");
       const hyper = this.bindHyperparameters(decl, scope, overrides);
       let train: Graph["train"] = {};
+      let trainAt: Span | undefined;
       for (const stmt of decl.body) {
-        if (stmt.kind === "train") train = this.guard(() => this.trainSection(stmt, scope), stmt.span) ?? train;
-        else if (this.guard(() => (this.statement(stmt, scope), true), stmt.span) === undefined) this.bindFailed(stmt, scope);
+        if (stmt.kind === "train") {
+          if (trainAt) {
+            this.diagnostics.push(error(`a model has one 'train' section (the first is at ${spanToString(trainAt)}); merge them`, stmt.span));
+            continue;
+          }
+          trainAt = stmt.span;
+          train = this.guard(() => this.trainSection(stmt, scope), stmt.span) ?? train;
+        } else if (this.guard(() => (this.statement(stmt, scope), true), stmt.span) === undefined) this.bindFailed(stmt, scope);
       }
       if (this.usageErrors.length > 0) return undefined;
       if (this.outputs.length === 0 && this.loss === undefined && this.diagnostics.length === 0) {
@@ -171,38 +151,10 @@ class ModelElaborator extends Evaluator {
   }
 
   protected untaken(e: Expr, scope: Scope): void {
-    const todo: Expr[] = [e];
-    for (let x = todo.pop(); x !== undefined; x = todo.pop()) {
-      switch (x.kind) {
-        case "name": {
-          const v = scope.lookup(x.name)?.value;
-          if (v?.kind === "tensor") this.switchedOff.add(v.id);
-          break;
-        }
-        case "call":
-          scope.lookup(x.callee);
-          todo.push(...x.args.map((a) => a.value));
-          break;
-        case "repeat":
-          scope.lookup(x.call.callee);
-          todo.push(x.count, ...x.call.args.map((a) => a.value));
-          break;
-        case "binary":
-          todo.push(x.left, x.right);
-          break;
-        case "neg":
-          todo.push(x.operand);
-          break;
-        case "paren":
-          todo.push(x.inner);
-          break;
-        case "if":
-          todo.push(x.cond, x.then, x.else);
-          break;
-        case "list":
-          todo.push(...x.items);
-          break;
-      }
+    for (const x of subexpressions(e)) {
+      const name = x.kind === "name" ? x.name : x.kind === "call" ? x.callee : x.kind === "repeat" ? x.call.callee : undefined;
+      const v = name === undefined ? undefined : scope.lookup(name)?.value;
+      if (v?.kind === "tensor") this.switchedOff.add(v.id);
     }
   }
 
@@ -498,39 +450,18 @@ class ModelElaborator extends Evaluator {
   }
 }
 
-/** Calls in an expression that create params (block instances, batchnorm). Iterative: chains can be long. */
+/** Calls in an expression that create params (block instances, batchnorm). */
 function countOwners(e: Expr, owns: (c: CallExpr) => boolean): number {
   let n = 0;
   const todo: Expr[] = [e];
   for (let x = todo.pop(); x !== undefined; x = todo.pop()) {
-    switch (x.kind) {
-      case "call":
-        if (owns(x)) n++;
-        todo.push(...x.args.map((a) => a.value));
-        break;
-      case "repeat":
-        n++;
-        todo.push(x.count, ...x.call.args.map((a) => a.value));
-        break;
-      case "binary":
-        todo.push(x.left, x.right);
-        break;
-      case "neg":
-        todo.push(x.operand);
-        break;
-      case "paren":
-        todo.push(x.inner);
-        break;
-      case "if":
-        // Either branch may be taken; name as the larger one needs.
-        n += Math.max(countOwners(x.then, owns), countOwners(x.else, owns));
-        break;
-      case "list":
-        todo.push(...x.items);
-        break;
-      default:
-        break;
+    if (x.kind === "if") {
+      // Either branch may be taken; name as the larger one needs.
+      n += Math.max(countOwners(x.then, owns), countOwners(x.else, owns));
+      continue;
     }
+    if ((x.kind === "call" && owns(x)) || x.kind === "repeat") n++;
+    todo.push(...children(x));
   }
   return n;
 }

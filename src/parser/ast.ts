@@ -97,6 +97,52 @@ export interface SourceFile {
   readonly span: Span;
 }
 
+/** The direct subexpressions of an expression (a `repeat`'s count and its call's arguments). */
+export function children(e: Expr): readonly Expr[] {
+  switch (e.kind) {
+    case "call":
+      return e.args.map((a) => a.value);
+    case "repeat":
+      return [e.count, ...e.call.args.map((a) => a.value)];
+    case "binary":
+      return [e.left, e.right];
+    case "neg":
+      return [e.operand];
+    case "paren":
+      return [e.inner];
+    case "if":
+      return [e.cond, e.then, e.else];
+    case "list":
+      return e.items;
+    default:
+      return [];
+  }
+}
+
+/** Every subexpression of `e`, `e` included, in no particular order; iterative, so long chains are fine. */
+export function* subexpressions(e: Expr): Generator<Expr> {
+  const todo: Expr[] = [e];
+  for (let x = todo.pop(); x !== undefined; x = todo.pop()) {
+    yield x;
+    todo.push(...children(x));
+  }
+}
+
+/** The name a statement binds, if any. */
+export function boundName(stmt: Stmt): string | undefined {
+  switch (stmt.kind) {
+    case "input":
+    case "target":
+    case "param":
+    case "let":
+      return stmt.name;
+    case "output":
+      return stmt.value ? stmt.name : undefined;
+    default:
+      return undefined;
+  }
+}
+
 /** Fully parenthesized text of an expression, for tests and messages: `(a + (b * c))`. */
 export function showExpr(e: Expr): string {
   switch (e.kind) {
