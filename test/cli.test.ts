@@ -138,14 +138,14 @@ describe("nnc check", () => {
     const r = await nnc("check", file("chain.nn", `model M {\n  input x: [batch, 4]\n  output y = ${chain}\n}\n`));
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/chain\.nn: M: 0 params in 0 tensors, 50000 nodes, outputs y \[batch, 4\], no loss/);
+    expect(r.out).toMatch(/chain\.nn: M: 0 params in 0 tensors, 50,000 nodes, outputs y \[batch, 4\], no loss/);
   });
 
   it("several files: every file is checked, the exit code is the worst one", async () => {
     const good = join(MODELS_DIR, "simple_net.nn");
     const r = await nnc("check", good, file("bad.nn", "model M {"), join(dir, "missing.nn"));
     expect(r.code).toBe(2);
-    expect(r.out).toMatch(/simple_net\.nn: SimpleNet: 6 params/);
+    expect(r.out).toMatch(/simple_net\.nn: SimpleNet: 6 params in 1 tensor, 11 nodes, outputs y \[batch, 3\], loss\n/);
     expect(r.err).toMatch(/bad\.nn:1:10: error: expected '}' but found end of file/);
     expect(r.err).toMatch(/missing\.nn: no such file/);
   });

@@ -37,11 +37,16 @@ export async function checkCommand(files: readonly string[], opts: CheckOptions,
       const s = summarize(g);
       const outs = s.outputs.map((o) => `${o.name} ${showShape(o.shape)}`).join(", ");
       io.out(
-        `${file}: ${s.model}: ${s.params.toLocaleString("en-US")} params in ${s.paramTensors} tensors, ${s.nodes} nodes` +
+        `${file}: ${s.model}: ${plural(s.params, "param")} in ${plural(s.paramTensors, "tensor")}, ${plural(s.nodes, "node")}` +
           `${outs ? `, outputs ${outs}` : ""}${s.loss ? ", loss" : ", no loss"}\n`,
       );
     }
   }
   if (opts.json) io.out(JSON.stringify(report, null, 2) + "\n");
   return code;
+}
+
+/** `1 tensor`, `4 tensors`, `39,760 params`. */
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
 }
