@@ -254,6 +254,13 @@ describe("--json", () => {
     ]);
   });
 
+  it("keeps the notes of a diagnostic", async () => {
+    const src = "block B(x) {\n  return x @ x\n}\nmodel M {\n  input x: [batch, 4]\n  output y = B(x)\n}\n";
+    const path = file("json-notes.nn", src);
+    const [entry] = JSON.parse((await nnc("check", "--json", path)).out) as { diagnostics: { notes?: unknown }[] }[];
+    expect(entry!.diagnostics[0]!.notes).toEqual([{ message: `in block B at ${path}:1:7, used at ${path}:6:14` }]);
+  });
+
   it("carries usage errors too", async () => {
     const r = await nnc("check", "--json", join(MODELS_DIR, "simple_net.nn"), "--set", "depth=3");
     expect(r.code).toBe(2);
