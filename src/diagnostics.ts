@@ -39,11 +39,11 @@ export class DiagnosticError extends Error {
 }
 
 export function error(message: string, span?: Span, notes?: readonly Note[]): Diagnostic {
-  return { severity: "error", message, ...(span && { span }), ...(notes && { notes }) };
+  return { severity: "error", message, ...(span && { span }), ...(notes && notes.length > 0 && { notes }) };
 }
 
 export function warning(message: string, span?: Span, notes?: readonly Note[]): Diagnostic {
-  return { severity: "warning", message, ...(span && { span }), ...(notes && { notes }) };
+  return { severity: "warning", message, ...(span && { span }), ...(notes && notes.length > 0 && { notes }) };
 }
 
 /** Throws a single error diagnostic. */
