@@ -3,7 +3,7 @@
 // Every spec has a title, axis titles and a legend; renderSvg (runtime/plots.ts) draws it.
 import type { TopLevelSpec } from "vega-lite";
 import { renderSvg, thin } from "../runtime/plots.js";
-import type { Segment } from "./contours.js";
+import type { LevelLine } from "./contours.js";
 
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
@@ -14,7 +14,7 @@ export interface XY {
 
 export interface PathPanel {
   readonly title: string;
-  readonly segments: readonly Segment[];
+  readonly lines: readonly LevelLine[];
   readonly path: readonly XY[];
   /** The legend's name for the path, e.g. "SGD (lr 0.95)". */
   readonly pathName: string;
@@ -27,6 +27,9 @@ export interface PathPanel {
 
 const CONTOUR = "level lines of f";
 const MINIMUM = "minimum";
+
+/** Four digits are finer than a pixel of any of these plots. */
+const round = (v: number) => Number(v.toPrecision(4));
 
 /** One contour plot with a path on it: dashed level lines, the path in red, the minimum as a cross. */
 function pathLayers(p: PathPanel, width: number, height: number): Record<string, unknown> {
@@ -45,9 +48,9 @@ function pathLayers(p: PathPanel, width: number, height: number): Record<string,
     height,
     layer: [
       {
-        data: { values: p.segments.map((s) => ({ ...s, kind: CONTOUR })) },
-        mark: { type: "rule", strokeDash: [4, 3], strokeWidth: 1, clip: true },
-        encoding: { x: { field: "x", ...x }, y: { field: "y", ...y }, x2: { field: "x2" }, y2: { field: "y2" }, color },
+        data: { values: p.lines.flatMap((l, line) => l.points.map(([px, py], i) => ({ x: round(px), y: round(py), line, i, kind: CONTOUR }))) },
+        mark: { type: "line", strokeWidth: 0.8, strokeDash: [4, 3], clip: true },
+        encoding: { x: { field: "x", ...x }, y: { field: "y", ...y }, detail: { field: "line" }, order: { field: "i" }, color },
       },
       {
         data: { values: p.path.map((pt, step) => ({ ...pt, step, kind: p.pathName })) },
@@ -71,7 +74,7 @@ export function pathPlot(p: PathPanel): Promise<string> {
 export function pathPanels(title: string, panels: readonly PathPanel[], columns: number): Promise<string> {
   const spec = {
     $schema: SCHEMA,
-    title,
+    title: { text: title, anchor: "middle" },
     columns,
     concat: panels.map((p) => pathLayers(p, 300, 300 * ((p.yDomain[1] - p.yDomain[0]) / (p.xDomain[1] - p.xDomain[0])))),
     resolve: { scale: { color: "independent" } },
@@ -212,7 +215,22 @@ export interface ScatterPoint {
 }
 
 /** Points on log-log axes coloured by a value (the trials of a random search, by accuracy). */
-export function logScatter(p: { title: string; x: string; y: string; value: string; points: readonly ScatterPoint[] }): Promise<string> {
+export interface LogScatter {
+  readonly title: string;
+  readonly x: string;
+  readonly y: string;
+  readonly value: string;
+  readonly points: readonly ScatterPoint[];
+  /** The axes' ranges as powers of ten, e.g. [-6, -2]. */
+  readonly xExponents: readonly [number, number];
+  readonly yExponents: readonly [number, number];
+}
+
+export function logScatter(p: LogScatter): Promise<string> {
+  const axis = ([lo, hi]: readonly [number, number]) => ({
+    scale: { type: "log", domain: [10 ** lo, 10 ** hi] },
+    axis: { format: ".0e", values: Array.from({ length: hi - lo + 1 }, (_, i) => 10 ** (lo + i)) },
+  });
   const spec = {
     $schema: SCHEMA,
     title: p.title,
@@ -221,8 +239,8 @@ export function logScatter(p: { title: string; x: string; y: string; value: stri
     data: { values: p.points },
     mark: { type: "point", filled: true, size: 60, opacity: 0.85 },
     encoding: {
-      x: { field: "x", type: "quantitative", title: p.x, scale: { type: "log" }, axis: { format: ".0e" } },
-      y: { field: "y", type: "quantitative", title: p.y, scale: { type: "log" }, axis: { format: ".0e" } },
+      x: { field: "x", type: "quantitative", title: p.x, ...axis(p.xExponents) },
+      y: { field: "y", type: "quantitative", title: p.y, ...axis(p.yExponents) },
       color: { field: "value", type: "quantitative", title: p.value, scale: { scheme: "viridis" } },
     },
   };

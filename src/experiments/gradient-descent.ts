@@ -56,7 +56,7 @@ export const gradientDescentExperiment: Experiment = {
       "path.svg",
       await pathPlot({
         title: `Gradient descent on f(x0, x1) = x0² + x1², lr ${good.lr}, ${STEPS} steps`,
-        segments: s.contours([-radius, radius], [-radius, radius], ctx.quick ? 31 : 91, levels),
+        lines: s.contours([-radius, radius], [-radius, radius], ctx.quick ? 31 : 81, levels),
         path: good.path,
         pathName: `path from (${s.start.x}, ${s.start.y}), lr ${good.lr}`,
         xDomain: [-radius, radius],

@@ -79,6 +79,8 @@ export const hyperparameterSearchExperiment: Experiment = {
         y: "weight decay λ",
         value: "validation accuracy",
         points: trials.map((t) => ({ x: t.lr, y: t.weightDecay, value: t.valAccuracy })),
+        xExponents: LR_EXPONENTS,
+        yExponents: DECAY_EXPONENTS,
       }),
     );
 

@@ -29,7 +29,7 @@ export const optimizerPathsExperiment: Experiment = {
   async run(ctx) {
     const g = ctx.model("elongated_bowl.nn");
     const s = surface(g, await ctx.executable(g, "f64"), ctx.seed);
-    const segments = s.contours(X_DOMAIN, Y_DOMAIN, ctx.quick ? 41 : 121, LEVELS);
+    const lines = s.contours(X_DOMAIN, Y_DOMAIN, ctx.quick ? 41 : 81, LEVELS);
     const runs = OPTIMIZERS.map((o) => {
       const path = s.descend(o.name, { lr: o.lr }, STEPS);
       const end = path.at(-1)!;
@@ -42,7 +42,7 @@ export const optimizerPathsExperiment: Experiment = {
         `f(x, y) = x²/20 + y² from (${s.start.x}, ${s.start.y}), ${STEPS} updates`,
         runs.map((r) => ({
           title: `${r.label} (lr ${r.lr})`,
-          segments,
+          lines,
           path: r.path,
           pathName: `${r.label} path`,
           xDomain: X_DOMAIN,

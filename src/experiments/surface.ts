@@ -5,7 +5,7 @@
 import type { Graph } from "../graph/ir.js";
 import type { Executable, Params } from "../runtime/executable.js";
 import { createOptimizer } from "../runtime/optimizer-registry.js";
-import { contourSegments, evaluateGrid, linspace, type Segment } from "./contours.js";
+import { contourLines, evaluateGrid, linspace, type LevelLine } from "./contours.js";
 import type { XY } from "./charts.js";
 
 export interface Surface {
@@ -18,7 +18,7 @@ export interface Surface {
   /** An optimizer's path from the start: the start and the point after each of `steps` updates. */
   descend(optimizer: string, args: Readonly<Record<string, number>>, steps: number): XY[];
   /** Level lines of f over a grid of n x n points. */
-  contours(xDomain: readonly [number, number], yDomain: readonly [number, number], n: number, levels: readonly number[]): Segment[];
+  contours(xDomain: readonly [number, number], yDomain: readonly [number, number], n: number, levels: readonly number[]): LevelLine[];
 }
 
 export function surface(g: Graph, exe: Executable, seed: number): Surface {
@@ -49,7 +49,7 @@ export function surface(g: Graph, exe: Executable, seed: number): Surface {
     },
     contours(xDomain, yDomain, n, levels) {
       const grid = evaluateGrid(value, linspace(xDomain[0], xDomain[1], n), linspace(yDomain[0], yDomain[1], n));
-      return contourSegments(grid, levels);
+      return contourLines(grid, levels);
     },
   };
 }

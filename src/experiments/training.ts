@@ -98,7 +98,8 @@ function besselI0(x: number): number {
   return sum;
 }
 
-/** "1e-4", "0.01": a number as the book's titles print it. */
+/** "0.0136", "1.88e-6": three significant digits, small numbers in exponent form. */
 export function short(v: number): string {
+  if (v !== 0 && Math.abs(v) < 1e-3) return v.toExponential(2).replace(/\.?0+e/, "e");
   return Number(v.toPrecision(3)).toString();
 }
