@@ -1,5 +1,6 @@
 // Elementwise ops. Binary ops broadcast like numpy; their gradient rules return gradients of the
 // broadcast shape and the autodiff driver sums them back to each input's shape.
+import { js, type Code } from "../../codegen/code.js";
 import type { Builder } from "../builder.js";
 import type { Node, NodeId } from "../ir.js";
 import { map, zip } from "../tensor.js";
@@ -23,12 +24,14 @@ function broadcastPair(g: SampleGen): number[][] {
 
 function unary<K extends UnaryKind>(
   f: (x: number) => number,
+  kernel: (x: Code) => Code,
   grad: (b: Builder, node: Node, x: NodeId, d: NodeId) => NodeId | null,
   domain: Domain,
 ): OpDef<K> {
   return {
     arity: 1,
     shape: ([x]) => x!,
+    kernel: { kind: "map", expr: ([x]) => kernel(x!) },
     eval: ([x]) => map(x!, f),
     grad: (b, node, d) => [grad(b, node, node.inputs[0]!, d)],
     domain: [domain],
@@ -38,12 +41,14 @@ function unary<K extends UnaryKind>(
 
 function binary<K extends BinaryKind>(
   f: (x: number, y: number) => number,
+  kernel: (x: Code, y: Code) => Code,
   grad: (b: Builder, node: Node, x: NodeId, y: NodeId, d: NodeId, wants: readonly boolean[]) => (NodeId | null)[],
   domain: [Domain, Domain],
 ): OpDef<K> {
   return {
     arity: 2,
     shape: ([a, b]) => broadcastShape(a!, b!),
+    kernel: { kind: "map", expr: ([x, y]) => kernel(x!, y!) },
     eval: ([a, b]) => zip(a!, b!, f),
     grad: (b, node, d, wants) => grad(b, node, node.inputs[0]!, node.inputs[1]!, d, wants),
     domain,
@@ -55,37 +60,43 @@ const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.e
 
 export const elementwiseOps = {
   // d(-x) = -d
-  neg: unary((x) => -x, (b, _n, _x, d) => b.neg(d), "any"),
+  neg: unary((x) => -x, (x) => js`-${x}`, (b, _n, _x, d) => b.neg(d), "any"),
   // d/dx e^x = e^x (the node itself)
-  exp: unary(Math.exp, (b, n, _x, d) => b.mul(d, n.id), "any"),
+  exp: unary(Math.exp, (x) => js`Math.exp(${x})`, (b, n, _x, d) => b.mul(d, n.id), "any"),
   // d/dx log x = 1/x
-  log: unary(Math.log, (b, _n, x, d) => b.div(d, x), "positive"),
+  log: unary(Math.log, (x) => js`Math.log(${x})`, (b, _n, x, d) => b.div(d, x), "positive"),
   // d/dx √x = 1 / (2√x)
-  sqrt: unary(Math.sqrt, (b, n, _x, d) => b.div(d, b.mul(b.const(2), n.id)), "positive"),
+  sqrt: unary(Math.sqrt, (x) => js`Math.sqrt(${x})`, (b, n, _x, d) => b.div(d, b.mul(b.const(2), n.id)), "positive"),
   // Primitive rather than 1/(1+e^-x), for stability when saturated: d/dx σ(x) = σ(x)(1 - σ(x)).
-  sigmoid: unary(sigmoid, (b, n, _x, d) => b.mul(d, b.mul(n.id, b.sub(b.const(1), n.id))), "any"),
+  sigmoid: unary(
+    sigmoid,
+    // One exp, no branch: 1/(1+e^-x) saturates to 0 or 1 without NaN, within an ulp of `sigmoid`.
+    (x) => js`1 / (1 + Math.exp(-${x}))`,
+    (b, n, _x, d) => b.mul(d, b.mul(n.id, b.sub(b.const(1), n.id))), "any"),
   // d/dx tanh x = 1 - tanh² x
-  tanh: unary(Math.tanh, (b, n, _x, d) => b.mul(d, b.sub(b.const(1), b.mul(n.id, n.id))), "any"),
+  tanh: unary(Math.tanh, (x) => js`Math.tanh(${x})`, (b, n, _x, d) => b.mul(d, b.sub(b.const(1), b.mul(n.id, n.id))), "any"),
   // d/dx relu x = step(x); at 0 we take 0, as the book's Relu layer does (mask = x <= 0).
-  relu: unary((x) => (x > 0 ? x : 0), (b, _n, x, d) => b.mul(d, b.add("step", [x], {})), "awayFromKinks"),
+  relu: unary((x) => (x > 0 ? x : 0), (x) => js`${x} > 0 ? ${x} : 0`, (b, _n, x, d) => b.mul(d, b.add("step", [x], {})), "awayFromKinks"),
   // step(x) = 1 if x > 0 else 0: piecewise constant, so no gradient.
-  step: unary((x) => (x > 0 ? 1 : 0), () => null, "awayFromKinks"),
+  step: unary((x) => (x > 0 ? 1 : 0), (x) => js`${x} > 0 ? 1 : 0`, () => null, "awayFromKinks"),
 
   // d(a+b) = (d, d)
-  add: binary((x, y) => x + y, (_b, _n, _x, _y, d) => [d, d], ["any", "any"]),
+  add: binary((x, y) => x + y, (x, y) => js`${x} + ${y}`, (_b, _n, _x, _y, d) => [d, d], ["any", "any"]),
   // d(a-b) = (d, -d)
-  sub: binary((x, y) => x - y, (b, _n, _x, _y, d) => [d, b.neg(d)], ["any", "any"]),
+  sub: binary((x, y) => x - y, (x, y) => js`${x} - ${y}`, (b, _n, _x, _y, d) => [d, b.neg(d)], ["any", "any"]),
   // d(ab) = (d·b, d·a)
-  mul: binary((x, y) => x * y, (b, _n, x, y, d) => [b.mul(d, y), b.mul(d, x)], ["any", "any"]),
+  mul: binary((x, y) => x * y, (x, y) => js`${x} * ${y}`, (b, _n, x, y, d) => [b.mul(d, y), b.mul(d, x)], ["any", "any"]),
   // d(a/b) = (d/b, -d·(a/b)/b)
   div: binary(
     (x, y) => x / y,
+    (x, y) => js`${x} / ${y}`,
     (b, n, _x, y, d, wants) => [b.div(d, y), wants[1] ? b.neg(b.div(b.mul(d, n.id), y)) : null],
     ["any", "nonzero"],
   ),
   // d(a^b) = (d·b·a^(b-1), d·a^b·log a)
   pow: binary(
     Math.pow,
+    (x, y) => js`Math.pow(${x}, ${y})`,
     (b, n, x, y, d, wants) => [
       wants[0] ? b.mul(d, b.mul(y, b.pow(x, b.sub(y, b.const(1))))) : null,
       wants[1] ? b.mul(d, b.mul(n.id, b.log(x))) : null,
@@ -95,6 +106,7 @@ export const elementwiseOps = {
   // d max(a, b) goes to the larger input; ties go to a.
   maximum: binary(
     Math.max,
+    (x, y) => js`Math.max(${x}, ${y})`,
     (b, _n, x, y, d) => {
       const m = b.ge(x, y);
       return [b.mul(d, m), b.mul(d, b.sub(b.const(1), m))];
@@ -102,5 +114,5 @@ export const elementwiseOps = {
     ["awayFromKinks", "awayFromKinks"],
   ),
   // a >= b as 1 or 0: piecewise constant, so no gradient.
-  ge: binary((x, y) => (x >= y ? 1 : 0), () => [null, null], ["awayFromKinks", "awayFromKinks"]),
+  ge: binary((x, y) => (x >= y ? 1 : 0), (x, y) => js`${x} >= ${y} ? 1 : 0`, () => [null, null], ["awayFromKinks", "awayFromKinks"]),
 } satisfies { [K in UnaryKind | BinaryKind]: OpDef<K> };

@@ -14,6 +14,7 @@ export const layoutOps = {
       }
       return shape;
     },
+    kernel: { kind: "view" },
     eval: ([x], { shape }, ctx) => ({ shape: concreteShape(shape, ctx.dims), data: x!.data }),
     grad: (b, n, d) => [b.reshape(d, b.shape(n.inputs[0]!))],
     domain: ["any"],
@@ -31,6 +32,7 @@ export const layoutOps = {
       if (!ok) throw new ShapeError(`transpose of ${showShape(x!)} needs a permutation of ${x!.length} axes, got [${perm.join(", ")}]`);
       return perm.map((p) => x![p]!);
     },
+    kernel: { kind: "map", expr: ([x]) => x!, read: "permute" },
     eval: ([x], { perm }) => transpose(x!, perm),
     grad: (b, n, d) => {
       const inverse = n.attrs.perm.map((_, i) => n.attrs.perm.indexOf(i));
@@ -53,6 +55,7 @@ export const layoutOps = {
       }
       return shape;
     },
+    kernel: { kind: "map", expr: ([x]) => x! },
     eval: ([x], { shape }, ctx) => broadcastTo(x!, concreteShape(shape, ctx.dims)),
     grad: (_b, _n, d) => [d],
     domain: ["any"],

@@ -23,6 +23,7 @@ export const linalgOps = {
       }
       return [m, n];
     },
+    kernel: { kind: "matmul" },
     eval: ([a, b], { transA, transB }) => matmul(a!, b!, transA, transB),
     grad: (b, n, d, wants) => {
       const [A, B] = n.inputs as [number, number];

@@ -1,5 +1,6 @@
 // Reductions over a set of axes, and `count`, the number of elements they cover (which depends on
 // the batch size when the batch axis is reduced, so `mean` = sum / count stays exact).
+import { js } from "../../codegen/code.js";
 import { reduce, scalar, sizeOf, type Tensor } from "../tensor.js";
 import { reducedShape, checkAxes } from "./shapes.js";
 import type { OpDef, SampleGen } from "./types.js";
@@ -20,6 +21,7 @@ export const reduceOps = {
   sum: {
     arity: 1,
     shape: ([x], { axes, keepdims }) => reducedShape(x!, axes, keepdims),
+    kernel: { kind: "reduce", init: js`0`, combine: (acc, x) => js`${acc} + ${x}` },
     eval: ([x], { axes, keepdims }) => reduce(x!, axes, keepdims, 0, (a, v) => a + v),
     grad: (b, n, d) => {
       const x = b.shape(n.inputs[0]!);
@@ -32,6 +34,7 @@ export const reduceOps = {
   max: {
     arity: 1,
     shape: ([x], { axes, keepdims }) => reducedShape(x!, axes, keepdims),
+    kernel: { kind: "reduce", init: js`-Infinity`, combine: (acc, x) => js`Math.max(${acc}, ${x})` },
     eval: ([x], { axes, keepdims }) => reduce(x!, axes, keepdims, -Infinity, Math.max),
     grad: (b, n, d) => {
       const x = n.inputs[0]!;
@@ -50,6 +53,7 @@ export const reduceOps = {
       checkAxes(x!, axes);
       return [];
     },
+    kernel: { kind: "size" },
     eval: ([x], { axes }): Tensor => scalar(sizeOf(axes.map((a) => x!.shape[a]!))),
     grad: () => [null],
     domain: ["any"],

@@ -1,5 +1,6 @@
 // What one op definition holds: its arity, shape rule, reference implementation (float64),
 // gradient rule and test domain, side by side.
+import type { Code, Name } from "../../codegen/code.js";
 import type { Builder } from "../builder.js";
 import type { Node, NodeId, Shape } from "../ir.js";
 import type { Tensor } from "../tensor.js";
@@ -39,10 +40,70 @@ export interface Sample<K extends OpKind> {
 /** Thrown by a shape rule; the builder turns it into a diagnostic at the node's span. */
 export class ShapeError extends Error {}
 
+/** What an elementwise kernel template may ask of the loop it is fused into. */
+export interface MapContext {
+  readonly training: boolean;
+  /** A uniform draw in [0, 1) from this op's seeded stream: one per element, in row-major order. */
+  readonly random: () => Code;
+}
+
+/** What a custom kernel template gets: its arrays, their extents, fresh local names. */
+export interface CustomContext<K extends OpKind> {
+  readonly attrs: AttrMap[K];
+  readonly training: boolean;
+  /** The input arrays (flat, row-major) and their extents (constants, or the batch size). */
+  readonly inputs: readonly Name[];
+  readonly shapes: readonly (readonly Code[])[];
+  readonly output: Name;
+  readonly outShape: readonly Code[];
+  /** Float64 scratch arrays, one per entry of the template's `temps`. */
+  readonly temps: readonly Name[];
+  /** A local name that collides with nothing else in the kernel. */
+  readonly local: (hint: string) => Name;
+}
+
+/**
+ * How the code generator emits an op (src/codegen/render.ts). Elementwise ops (`map`) and
+ * reductions are fused into shared loops, so their templates are expressions over the values of
+ * one element; `matmul` gets the register-tiled generator; the rest write whole loops (`custom`).
+ */
+export type KernelTemplate<K extends OpKind> =
+  /** Inputs, params, state: arrays the caller supplies. */
+  | { readonly kind: "leaf" }
+  /** A scalar constant, inlined where used. */
+  | { readonly kind: "const" }
+  /** A number of elements known from shapes (the batch size, or a constant); the input is not read. */
+  | { readonly kind: "size" }
+  /** The same data as the input, seen with another shape or role: no code. */
+  | { readonly kind: "view" }
+  /**
+   * One element of the output from the same element of each input (`args` are locals or numbers,
+   * each may be used more than once). Inputs are read broadcast (numpy) or, for `permute`,
+   * through the op's axis permutation. `readsInputs: false`: inputs only give the shape.
+   */
+  | {
+      readonly kind: "map";
+      readonly expr: (args: readonly Code[], attrs: AttrMap[K], ctx: MapContext) => Code;
+      readonly read?: "broadcast" | "permute";
+      readonly readsInputs?: false;
+    }
+  /** Folds the input's elements into the reduced ones, in row-major order from `init`. */
+  | { readonly kind: "reduce"; readonly init: Code; readonly combine: (acc: Code, x: Code) => Code }
+  /** op(A) op(B), register-tiled, transposed operands read in place. */
+  | { readonly kind: "matmul" }
+  /** A whole kernel; `temps` asks for float64 scratch arrays of the given shapes. */
+  | {
+      readonly kind: "custom";
+      readonly temps?: (inputs: readonly Shape[]) => readonly Shape[];
+      readonly render: (c: CustomContext<K>) => Code;
+    };
+
 export interface OpDef<K extends OpKind> {
   readonly arity: number;
   /** The output shape, or a ShapeError whose message names the shapes involved. */
   readonly shape: (inputs: readonly Shape[], attrs: AttrMap[K]) => Shape;
+  /** How compiled code computes it (src/codegen); same semantics as `eval`. */
+  readonly kernel: KernelTemplate<K>;
   /** The reference implementation, in float64. */
   readonly eval: (inputs: readonly Tensor[], attrs: AttrMap[K], ctx: EvalContext) => Tensor;
   /**
