@@ -1,0 +1,93 @@
+// The code generator's entry points. `compileToString` reads as the back end of the pipeline,
+// one line per stage; it is pure (text in the result depends on the graph and options only).
+// `load` imports generated text as a module; when that fails, the error quotes the source.
+import { differentiate } from "../graph/autodiff.js";
+import type { Graph } from "../graph/ir.js";
+import { simplify } from "../graph/simplify.js";
+import { renderDeclarations } from "./dts.js";
+import { indent, prettify } from "./format.js";
+import { lower } from "./lower.js";
+import { renderModule } from "./module.js";
+
+export interface CompileOptions {
+  /** Element type of params, inputs and buffers. Default 'f32'. */
+  readonly dtype?: "f32" | "f64";
+  /** Fix the batch size at compile time; inputs of other sizes are then an error. */
+  readonly batch?: number;
+  /** The .nn texts by file name, quoted in the origin comments of kernels. */
+  readonly sources?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+}
+
+type FloatArray = Float32Array | Float64Array;
+
+/** What a loaded module exports (the .d.ts says the same with the model's names). */
+export interface CompiledModel {
+  readonly meta: Record<string, unknown>;
+  init(seed?: number): Record<string, FloatArray>;
+  predict(params: Record<string, FloatArray>, inputs: Readonly<Record<string, ArrayLike<number>>>): Record<string, FloatArray>;
+  lossAndGrads(
+    params: Record<string, FloatArray>,
+    batch: Readonly<Record<string, ArrayLike<number>>>,
+    options?: { seed?: number },
+  ): { loss: number; grads: Record<string, FloatArray> };
+}
+
+/** A model's forward graph -> the text of a standalone ES module. */
+export function compileToString(forward: Graph, options: CompileOptions = {}): string {
+  const g = forward.loss !== undefined && forward.grads.length === 0 ? differentiate(forward) : forward; // backward nodes
+  const simple = simplify(g); // folding, CSE, dead nodes, transposes into matmul flags
+  const plan = lower(simple, options); // fusion, order, buffers: a KernelPlan
+  return indent(renderModule(plan, sourceMap(options.sources)).text); // JS text through the safe builder
+}
+
+/** The module's .d.ts. */
+export function compileDeclarations(forward: Graph, options: Pick<CompileOptions, "dtype"> = {}): string {
+  return indent(renderDeclarations(forward, options.dtype ?? "f32").text);
+}
+
+/** Both files, formatted with prettier (what `nnc compile` writes). */
+export async function compileModule(forward: Graph, options: CompileOptions = {}): Promise<{ js: string; dts: string }> {
+  const [js, dts] = await Promise.all([prettify(compileToString(forward, options)), prettify(compileDeclarations(forward, options), "typescript")]);
+  return { js, dts };
+}
+
+/** Imports generated module text (through a data: URL; nothing is written to disk). */
+export async function load(text: string): Promise<CompiledModel> {
+  const url = `data:text/javascript;base64,${Buffer.from(text, "utf8").toString("base64")}`;
+  try {
+    return (await import(url)) as CompiledModel;
+  } catch (e) {
+    const line = (await failingLine(text, e)) ?? 1;
+    throw new Error(`cannot load the generated module: ${(e as Error).message}\n${excerpt(text, line)}`, { cause: e });
+  }
+}
+
+function sourceMap(sources: CompileOptions["sources"]): ReadonlyMap<string, string> {
+  if (!sources) return new Map();
+  return sources instanceof Map ? sources : new Map(Object.entries(sources));
+}
+
+/** The line an error points at: from the stack (errors while evaluating) or a parse (syntax errors). */
+async function failingLine(text: string, e: unknown): Promise<number | undefined> {
+  const stack = String((e as Error)?.stack ?? "");
+  const m = /data:text\/javascript;base64,[A-Za-z0-9+/=]*:(\d+):\d+/.exec(stack);
+  if (m) return Number(m[1]);
+  try {
+    await prettify(text);
+  } catch (parseError) {
+    const loc = (parseError as { loc?: { start?: { line?: number } } }).loc;
+    return loc?.start?.line;
+  }
+  return undefined;
+}
+
+/** Lines around `line`, numbered, the failing one marked. */
+export function excerpt(text: string, line: number, around = 4): string {
+  const all = text.split("\n");
+  const from = Math.max(1, line - around);
+  const to = Math.min(all.length, line + around);
+  const width = String(to).length;
+  const out: string[] = [];
+  for (let n = from; n <= to; n++) out.push(`${n === line ? ">" : " "} ${String(n).padStart(width)} | ${all[n - 1]}`);
+  return out.join("\n");
+}

@@ -1,0 +1,200 @@
+// lower: Graph -> KernelPlan, a pure pass. For each program (predict in inference mode; the
+// training step with loss, gradients and state updates) it decides:
+//   1. which nodes are needed (by data; shape-only uses such as `count` read nothing),
+//   2. fusion and order (schedule.ts): elementwise chains inlined into their consumers' loops,
+//      loops of the same shape merged, elementwise work after a matmul run as its epilogue,
+//   3. where every value lives: fed arrays, the params record, inline scalars, or scratch
+//      buffers assigned by liveness (buffers.ts),
+//   4. each loop's body as steps over one element (loads, computes, stores, accumulations)
+//      with strides for broadcasting and permutations, contiguous loops merged into one.
+// Guarantees: every extent and stride is a Size (constant but for the batch), no code text.
+import { sameShape, type Graph, type NodeId, type Shape } from "../graph/ir.js";
+import type { AttrMap } from "../graph/ops/attrs.js";
+import { assignSlots, type Value } from "./buffers.js";
+import { buildLoop } from "./loops.js";
+import type { Kernel, KernelPlan, Program, Size, Storage } from "./plan.js";
+import { dataInputs, identityRead, resolve, schedule, template, type Schedule, type Unit } from "./schedule.js";
+import { dimSize, product, shapeSizes } from "./size.js";
+
+export interface LowerOptions {
+  readonly dtype?: "f32" | "f64";
+  /** Fix the batch size at compile time (every loop bound becomes a constant). */
+  readonly batch?: number;
+}
+
+export function lower(g: Graph, options: LowerOptions = {}): KernelPlan {
+  const batch = options.batch;
+  if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) throw new Error(`the batch size must be an integer >= 1, got ${batch}`);
+  const predict = lowerProgram(g, "predict", batch);
+  const train = g.loss !== undefined ? lowerProgram(g, "train", batch) : undefined;
+  return { graph: g, dtype: options.dtype ?? "f32", ...(batch !== undefined && { batch }), predict, ...(train && { train }) };
+}
+
+/** The ids `roots` read, by data, in topological order. */
+function dataDependencies(g: Graph, roots: readonly NodeId[]): NodeId[] {
+  const seen = new Uint8Array(g.nodes.length);
+  const todo = [...roots];
+  while (todo.length > 0) {
+    const id = todo.pop()!;
+    if (seen[id]) continue;
+    seen[id] = 1;
+    todo.push(...dataInputs(g.nodes[id]!));
+  }
+  return [...seen.keys()].filter((i) => seen[i]);
+}
+
+function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undefined): Program {
+  const training = mode === "train";
+  // S1: results and what they need.
+  const outputs = training ? [] : g.outputs;
+  const grads = training ? g.grads : [];
+  const state = training ? g.states.map((s) => ({ name: s.name, node: s.update })) : [];
+  const loss = training ? g.loss : undefined;
+  const roots = [...outputs.map((o) => o.node), ...(loss !== undefined ? [loss] : []), ...grads.map((x) => x.node), ...state.map((s) => s.node)];
+  const results = new Set(roots);
+  const needed = dataDependencies(g, roots);
+  // S2: fusion and order.
+  const sched = schedule(g, needed, results);
+  const kernelOf = new Map<number, number>();
+  sched.kernels.forEach((k, i) => {
+    for (const u of k.kind === "loop" ? k.units : [k.unit, ...(k.kind === "matmul" ? k.epilogue : [])]) kernelOf.set(u.index, i);
+  });
+  const unitOfMember = new Map<NodeId, Unit>();
+  for (const u of sched.units) for (const m of u.members) unitOfMember.set(m, u);
+  const kernelOfNode = (id: NodeId) => kernelOf.get(unitOfMember.get(id)!.index)!;
+
+  // S3: values to store, their lifetimes, then slots.
+  const sizeOf = (shape: Shape): Size => product(shapeSizes(shape, batch));
+  const values: Value[] = [];
+  const copies = sched.units.filter((u) => u.kind === "copy");
+  const lastUse = (id: NodeId) =>
+    results.has(id)
+      ? Infinity
+      : Math.max(-1, ...(sched.consumers.get(id) ?? []).map(kernelOfNode), ...copies.filter((u) => resolve(g, u.root) === id).map((u) => kernelOf.get(u.index)!));
+  const stored = (u: Unit): boolean =>
+    results.has(u.root) || sched.viewed.has(u.root) || (sched.consumers.get(u.root) ?? []).some((c) => kernelOfNode(c) !== kernelOf.get(u.index));
+  let tempKey = -1;
+  const temps = new Map<number, number[]>();
+  const copyKeys = new Map<number, number>();
+  sched.kernels.forEach((k, ki) => {
+    const value = (id: NodeId, donors: number[] = []) =>
+      values.push({ key: id, size: sizeOf(g.nodes[id]!.shape), def: ki, lastUse: lastUse(id), result: results.has(id), f64: false, donors });
+    if (k.kind !== "loop") value(k.unit.root);
+    if (k.kind === "custom") {
+      const t = template(g.nodes[k.unit.root]!);
+      const shapes = t.kind === "custom" && t.temps ? t.temps(g.nodes[k.unit.root]!.inputs.map((i) => g.nodes[i]!.shape)) : [];
+      temps.set(ki, shapes.map((s) => {
+        values.push({ key: tempKey, size: sizeOf(s), def: ki, lastUse: ki, result: false, f64: true, donors: [] });
+        return tempKey--;
+      }));
+    }
+    const loopUnits = k.kind === "loop" ? k.units : k.kind === "matmul" ? k.epilogue : [];
+    for (const u of loopUnits) {
+      if (u.kind === "copy") {
+        copyKeys.set(u.index, tempKey);
+        values.push({ key: tempKey--, size: sizeOf(u.shape), def: ki, lastUse: Infinity, result: true, f64: false, donors: [] });
+      } else if (template(g.nodes[u.root]!).kind === "reduce" || stored(u)) value(u.root, donorsFor(g, sched, u, loopUnits, k.kind === "matmul" ? k.unit.root : undefined));
+    }
+  });
+  const { slotOf, slots } = assignSlots(values);
+
+  // S4: kernels.
+  const storageOf = (id: NodeId): Storage => {
+    const n = g.nodes[resolve(g, id)]!;
+    if (n.op === "input") return { kind: "input", name: (n.attrs as AttrMap["input"]).name };
+    if (n.op === "param" || n.op === "state") return { kind: "param", name: (n.attrs as AttrMap["param"]).name };
+    if (n.op === "const") return { kind: "const", value: (n.attrs as AttrMap["const"]).value };
+    if (n.op === "count") return { kind: "size", size: product((n.attrs as AttrMap["count"]).axes.map((a) => dimSize(g.nodes[n.inputs[0]!]!.shape[a]!, batch))) };
+    const slot = slotOf.get(n.id);
+    if (slot === undefined) throw new Error(`internal: node ${n.id} (${n.op}) has no storage`);
+    return { kind: "slot", slot };
+  };
+  const ctx = { g, batch, storageOf, slotOf, copyKeys };
+  const kernels: Kernel[] = sched.kernels.map((k, ki): Kernel => {
+    if (k.kind === "loop") return buildLoop(ctx, k.units, k.units[0]!.shape, false);
+    const root = k.unit.root;
+    const out = slotOf.get(root)!;
+    if (k.kind === "custom") return { kind: "custom", node: root, inputs: g.nodes[root]!.inputs.map(storageOf), out, temps: (temps.get(ki) ?? []).map((t) => slotOf.get(t)!) };
+    const epilogue = k.epilogue.length > 0 ? buildLoop(ctx, k.epilogue, g.nodes[root]!.shape, true) : undefined;
+    return { ...matmul(g, root, storageOf, batch), out, ...(epilogue && { epilogue }) };
+  });
+
+  const resultSlot = (id: NodeId): number => {
+    const copy = sched.units.find((u) => u.kind === "copy" && u.root === id);
+    return copy ? slotOf.get(copyKeys.get(copy.index)!)! : slotOf.get(id)!;
+  };
+  const feeds = g.inputs.filter((i) => dependsOnLeaf(g, roots, i.node)).map((i) => i.name);
+  return {
+    mode,
+    kernels,
+    slots,
+    feeds,
+    outputs: outputs.map((o) => ({ name: o.name, slot: resultSlot(o.node) })),
+    ...(loss !== undefined && { loss: resultSlot(loss) }),
+    grads: grads.map((x) => ({ name: x.name, slot: resultSlot(x.node) })),
+    state: state.map((s) => ({ name: s.name, slot: resultSlot(s.node) })),
+  };
+}
+
+/** Whether any root depends on the leaf at all (shape-only uses count: they fix the batch size). */
+function dependsOnLeaf(g: Graph, roots: readonly NodeId[], leaf: NodeId): boolean {
+  const seen = new Uint8Array(g.nodes.length);
+  const todo = [...roots];
+  while (todo.length > 0) {
+    const id = todo.pop()!;
+    if (id === leaf) return true;
+    if (seen[id] || id < leaf) continue;
+    seen[id] = 1;
+    todo.push(...g.nodes[id]!.inputs);
+  }
+  return false;
+}
+
+/**
+ * Stored values that `u`'s root may overwrite in place: read by this loop only, directly, at the
+ * element being computed, with the same shape, and not operands of the matmul hosting the loop.
+ */
+function donorsFor(g: Graph, sched: Schedule, u: Unit, loop: readonly Unit[], host: NodeId | undefined): number[] {
+  if (template(g.nodes[u.root]!).kind !== "map") return [];
+  const shape = u.shape;
+  const members = new Set(loop.flatMap((x) => x.members));
+  const candidates = new Set(u.members.flatMap((m) => dataInputs(g.nodes[m]!)).filter((i) => !members.has(i)));
+  return [...candidates].filter((i) => {
+    const kind = template(g.nodes[i]!).kind;
+    if (!(kind === "map" || kind === "reduce" || kind === "matmul" || kind === "custom") || !sameShape(g.nodes[i]!.shape, shape)) return false;
+    if (host !== undefined && g.nodes[host]!.inputs.some((x) => resolve(g, x) === i)) return false;
+    // Every reader in this loop reads it directly at the element.
+    return (sched.consumers.get(i) ?? []).every((c) => !members.has(c) || g.nodes[c]!.inputs.every((x) => x !== i || identityRead(g, c, x, shape)));
+  });
+}
+
+/** C = op(A) op(B): where the operands are and how to step through them in place. */
+function matmul(g: Graph, id: NodeId, storageOf: (id: NodeId) => Storage, batch: number | undefined): Omit<Extract<Kernel, { kind: "matmul" }>, "out" | "epilogue"> {
+  const n = g.nodes[id]!;
+  const [A, B] = n.inputs as [NodeId, NodeId];
+  const { transA, transB } = n.attrs as AttrMap["matmul"];
+  const [a0, a1] = shapeSizes(g.nodes[A]!.shape, batch) as [Size, Size];
+  const [b0, b1] = shapeSizes(g.nodes[B]!.shape, batch) as [Size, Size];
+  const one: Size = { c: 1, p: 0 };
+  const [m, nn] = shapeSizes(n.shape, batch) as [Size, Size];
+  return {
+    kind: "matmul",
+    node: id,
+    m,
+    k: transA ? a0 : a1,
+    n: nn,
+    a: { from: storageOf(A), row: transA ? one : a1, inner: transA ? a1 : one },
+    b: { from: storageOf(B), inner: transB ? one : b1, col: transB ? b1 : one },
+    tile: tileFor(m, nn),
+  };
+}
+
+/**
+ * The register tile, from measurements of V8 on x64 (bench/quick-step.ts): 3 × 4 sums, 3 values
+ * of A and one of B fill the 16 float registers; larger tiles spill, smaller ones load more per
+ * multiply-add. Narrow matrices get narrower tiles.
+ */
+function tileFor(m: Size, n: Size): { rows: number; cols: number } {
+  const upTo = (s: Size, t: number) => (s.p > 0 ? t : Math.max(1, Math.min(t, s.c)));
+  return { rows: upTo(m, 3), cols: upTo(n, 4) };
+}

@@ -1,0 +1,166 @@
+// The compiled module: a standalone ES module (it imports nothing) with `meta`, `init`,
+// `predict` and `lossAndGrads`, assembled from the rendered kernels of both programs (a kernel
+// both programs share is emitted once), the runtime helpers, and one function per program
+// that checks its arguments, takes the scratch buffers of the batch size (allocated on first
+// use, then reused) and calls the kernels in order.
+import type { Graph, InputSpec } from "../graph/ir.js";
+import { initStd } from "../graph/init.js";
+import { comment, data, js, join, lines, literal, type Code, Name, Namer } from "./code.js";
+import type { KernelPlan, Program, Storage } from "./plan.js";
+import { renderKernel, sizeCode, valueHints, type ModuleScope, type RenderedKernel } from "./render.js";
+import { RUNTIME } from "./runtime.js";
+import { product, shapeSizes } from "./size.js";
+
+const HELPERS = ["F", "seedStream", "rotl", "nextU32", "uniform", "hashName", "initArray", "batchOf", "feed", "checkParams"];
+const EXPORTS = ["meta", "init", "predict", "lossAndGrads"];
+
+export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, string>): Code {
+  const g = plan.graph;
+  const names = new Namer([...HELPERS, ...EXPORTS]);
+  const streams = new Map<number, Name>();
+  for (const n of g.nodes) if (n.op === "dropout_mask") streams.set((n.attrs as { seq: number }).seq, names.fresh(`dropout${(n.attrs as { seq: number }).seq}_stream`));
+  const hint = valueHints(g);
+  const scope: ModuleScope = { names, streams, sources, hint };
+  const PARAMS = names.fresh("PARAMS");
+
+  // Kernels of both programs; identical ones (same text) are emitted once.
+  const kernels: Code[] = [];
+  const byText = new Map<string, Name>();
+  const calls = (prog: Program) =>
+    prog.kernels.map((k) => {
+      const r = renderKernel(k, g, prog.mode === "train", plan.batch, scope);
+      let name = byText.get(r.code.text);
+      if (!name) {
+        name = names.fresh(r.hint);
+        byText.set(r.code.text, name);
+        kernels.push(js`${r.origin}function ${name}(${signature(r)}) {\n${r.code}\n}`);
+      }
+      return { name, ...r };
+    });
+  const predictCalls = calls(plan.predict);
+  const trainCalls = plan.train ? calls(plan.train) : [];
+
+  const allParams = [...g.params, ...g.states];
+  const program = (prog: Program, rendered: typeof predictCalls, fn: string, arg: string): Code => {
+    const local = names.child(["params", arg, "options", "batch", "seed"]);
+    const FEEDS = names.fresh(`${fn.toUpperCase()}_FEEDS`);
+    const cache = names.fresh(`${fn}Buffers`);
+    const vars = new Map<string, Name>();
+    const varOf = (s: Storage): Name => {
+      const k = JSON.stringify(s);
+      let v = vars.get(k);
+      if (!v) {
+        v = local.fresh(s.kind === "slot" ? `s${s.slot}` : s.kind === "input" || s.kind === "param" ? s.name : "v");
+        vars.set(k, v);
+      }
+      return v;
+    };
+    const slotVars = prog.slots.map((s) => varOf({ kind: "slot", slot: s.id }));
+    const feeds = prog.feeds.map((n) => g.inputs.find((i) => i.name === n)!);
+    const setup = [
+      ...feeds.map((f) => js`const ${varOf({ kind: "input", name: f.name })} = feed(${Name.of(arg)}, ${literal(f.name)});`),
+      ...allParams.map((p) => js`const ${varOf({ kind: "param", name: p.name })} = params[${literal(p.name)}];`),
+    ];
+    const body = rendered.map((r) => {
+      const args = [...r.arrays.map(varOf), ...(r.usesBatch ? [js`batch`] : []), ...(r.usesSeed ? [js`seed`] : [])];
+      return js`${r.name}(${join(args.map((a) => js`${a}`))});`;
+    });
+    const record = (list: readonly { name: string; slot: number }[]) => js`{ ${join(list.map((x) => js`[${literal(x.name)}]: ${slotVars[x.slot]!}`))} }`;
+    const result =
+      prog.mode === "predict"
+        ? js`return ${record(prog.outputs)};`
+        : js`${lines(prog.state.map((s) => js`params[${literal(s.name)}].set(${slotVars[s.slot]!});`))}
+          return { loss: ${slotVars[prog.loss!]!}[0], grads: ${record(prog.grads)} };`;
+    const buffers = prog.slots.map((s) => js`new ${s.f64 ? js`Float64Array` : js`F`}(${sizeCode(s.size)})`);
+    const describe = prog.slots.map((s) => comment(`${slotVars[s.id]!.text}: ${s.holds.map(hint).join(", ")}${s.result ? " (returned)" : ""}`));
+    const signatureText = fn === "predict" ? js`params, ${Name.of(arg)}` : js`params, ${Name.of(arg)}, options = {}`;
+    return js`const ${FEEDS} = ${data(feeds.map((f) => feedEntry(f, plan.batch)))};
+      const ${cache}Cache = new Map();
+      ${join(describe, js``)}function ${cache}(batch) {
+        let b = ${cache}Cache.get(batch);
+        if (b === undefined) {
+          if (${cache}Cache.size >= 4) ${cache}Cache.clear();
+          b = [${join(buffers)}];
+          ${cache}Cache.set(batch, b);
+        }
+        return b;
+      }
+
+      export function ${Name.of(fn)}(${signatureText}) {
+        checkParams(params, ${PARAMS}, ${literal(fn)});
+        const batch = batchOf(${Name.of(arg)}, ${FEEDS}, ${plan.batch ?? 0}, ${literal(fn)});
+        ${fn === "lossAndGrads" ? js`const seed = options.seed ?? 0;` : js``}
+        const [${join(slotVars.map((v) => js`${v}`))}] = ${cache}(batch);
+        ${lines(setup)}
+        ${lines(body)}
+        ${result}
+      }`;
+  };
+
+  const inits = allParams.map((p) => {
+    const std = initStd(p.init);
+    const [kind, a, b] =
+      p.init.kind === "zeros" ? ["zeros", 0, 0] : p.init.kind === "ones" ? ["constant", 1, 0] : p.init.kind === "constant" ? ["constant", p.init.value, 0] : p.init.kind === "uniform" ? ["uniform", p.init.low, p.init.high] : ["normal", std!, 0];
+    return js`[${literal(p.name)}]: initArray(${literal(p.name)}, ${product(p.shape.map((d) => ({ c: d, p: 0 }))).c}, seed, ${literal(kind as string)}, ${a as number}, ${b as number}),`;
+  });
+  const noLoss = js`export function lossAndGrads() {
+    throw new Error(${literal(`model '${g.model}' has no loss: it can predict, not train`)});
+  }`;
+  const programs = [program(plan.predict, predictCalls, "predict", "inputs"), plan.train ? program(plan.train, trainCalls, "lossAndGrads", "data") : noLoss];
+  const streamDecls = [...streams.values()].map((s) => js`const ${s} = new Uint32Array(4);`);
+  return js`${comment(`Generated by nnc from model ${g.model}${g.span ? ` (${g.span.file.split(/[\\/]/).pop()})` : ""}. Do not edit: recompile.`)}${comment(
+    `${plan.dtype}: arrays are ${plan.dtype === "f32" ? "Float32Array" : "Float64Array"}, arithmetic in float64; every size but the batch is a constant.`,
+  )}
+    const F = ${plan.dtype === "f32" ? js`Float32Array` : js`Float64Array`};
+
+    export const meta = ${data(metaOf(g, plan))};
+
+    const ${PARAMS} = ${data(allParams.map((p) => [p.name, p.shape.reduce((x, y) => x * y, 1)]))};
+    ${lines(streamDecls)}
+
+    ${join(kernels, js`\n\n`)}
+
+    ${join(programs, js`\n\n`)}
+
+    /** Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime. */
+    export function init(seed = 0) {
+      return {
+        ${lines(inits)}
+      };
+    }
+    ${RUNTIME}`;
+}
+
+function signature(r: RenderedKernel): Code {
+  return join([...r.paramNames.map((n) => js`${n}`), ...(r.usesBatch ? [js`batch`] : []), ...(r.usesSeed ? [js`seed`] : [])]);
+}
+
+function feedEntry(f: InputSpec, batch: number | undefined): [string, number, boolean, string] {
+  const hasBatch = f.shape.some((d) => typeof d !== "number");
+  const row = product(shapeSizes(f.shape.filter((d) => typeof d === "number"), batch)).c;
+  if (f.shape.filter((d) => typeof d !== "number").length > 1) throw new Error(`cannot compile ${f.role} '${f.name}': its shape [${f.shape.join(", ")}] has more than one batch dimension`);
+  return [f.name, row, hasBatch && batch === undefined ? true : hasBatch, `[${f.shape.join(", ")}]`];
+}
+
+function metaOf(g: Graph, plan: KernelPlan): unknown {
+  const dtype = plan.dtype;
+  const tensor = (name: string, shape: readonly (number | string)[]) => ({ name, shape, dtype });
+  const param = (p: Graph["params"][number] | Graph["states"][number], trainable: boolean) => ({
+    ...tensor(p.name, p.shape),
+    trainable,
+    decay: trainable && (p as Graph["params"][number]).decay,
+    init: p.init,
+  });
+  return {
+    model: g.model,
+    dtype,
+    batch: plan.batch ?? null,
+    inputs: g.inputs.filter((i) => i.role === "input").map((i) => tensor(i.name, i.shape)),
+    targets: g.inputs.filter((i) => i.role === "target").map((i) => ({ ...tensor(i.name, i.shape), encoding: i.encoding ?? "real", ...(i.classes !== undefined && { classes: i.classes }) })),
+    params: g.params.map((p) => param(p, true)),
+    state: g.states.map((s) => param(s, false)),
+    outputs: g.outputs.map((o) => tensor(o.name, g.nodes[o.node]!.shape)),
+    loss: g.loss !== undefined,
+    train: g.train,
+  };
+}

@@ -1,0 +1,230 @@
+// render: KernelPlan kernels -> JavaScript functions, through the safe builder only. Each kernel
+// is a top-level function of the arrays it touches (and `batch`, `seed` when it needs them),
+// named after its .nn node and headed by an origin comment quoting the .nn line. Elementwise and
+// reduction ops print through their OpDef's kernel template; matmuls through matmul.ts.
+import type { Graph, Node } from "../graph/ir.js";
+import type { AttrMap } from "../graph/ops/attrs.js";
+import { anyNum, Code, comment, join, js, lines, Name, type Namer } from "./code.js";
+import { renderMatmul } from "./matmul.js";
+import type { Kernel, LoopKernel, Operand, Size, Storage } from "./plan.js";
+import { resolve, template } from "./schedule.js";
+import { contiguous, sameStrides, shapeSizes } from "./size.js";
+
+export interface RenderedKernel {
+  /** What the caller passes, in order: arrays, then `batch` and `seed` when used. */
+  readonly arrays: readonly Storage[];
+  /** The kernel's names for those arrays. */
+  readonly paramNames: readonly Name[];
+  readonly usesBatch: boolean;
+  readonly usesSeed: boolean;
+  readonly code: Code;
+}
+
+/** What kernel bodies are rendered against: array names, fresh locals, sizes. */
+export interface KernelEnv {
+  readonly g: Graph;
+  readonly training: boolean;
+  readonly batch: number | undefined;
+  array(s: Storage, hint: string): Name;
+  local(hint: string): Name;
+  /** A readable name for a node's value: its binding, and the op when it is a step inside one. */
+  hint(node: number): string;
+  size(s: Size): Code;
+  /** Uniform draws for dropout op `seq` (seeds its stream at the top of the kernel). */
+  random(seq: number): Code;
+}
+
+export interface ModuleScope {
+  /** Module-level names (helpers, kernels, stream states): kernel locals avoid them. */
+  readonly names: Namer;
+  /** The state array of each dropout op's stream, by seq, declared at module level. */
+  readonly streams: ReadonlyMap<number, Name>;
+  /** Origin comments: the .nn texts, by file. */
+  readonly sources: ReadonlyMap<string, string>;
+  readonly hint: (node: number) => string;
+}
+
+/** Names for values: `h` for what a binding is bound to, `y_exp` for a step inside `y = softmax(...)`. */
+export function valueHints(g: Graph): (node: number) => string {
+  const inner = new Set<number>();
+  for (const n of g.nodes) for (const i of n.inputs) if (n.label !== undefined && g.nodes[i]!.label === n.label) inner.add(i);
+  return (id) => {
+    const n = g.nodes[id]!;
+    const label = n.label?.replace(/'$/, "_next");
+    return label === undefined ? n.op : inner.has(id) ? `${label}_${n.op}` : label;
+  };
+}
+
+export function renderKernel(k: Kernel, g: Graph, training: boolean, batch: number | undefined, scope: ModuleScope): RenderedKernel & { hint: string; origin: Code } {
+  const arrays: Storage[] = [];
+  const paramNames: Name[] = [];
+  const arrayNames = new Map<string, Name>();
+  const namer = scope.names.child(["batch", "seed"]);
+  let usesBatch = false;
+  const seeded: Code[] = [];
+  const seededSeqs = new Set<number>();
+  const env: KernelEnv = {
+    g,
+    training,
+    batch,
+    array(s, hint) {
+      const key = JSON.stringify(s);
+      let name = arrayNames.get(key);
+      if (!name) {
+        name = namer.fresh(s.kind === "input" || s.kind === "param" ? s.name : hint);
+        arrayNames.set(key, name);
+        arrays.push(s);
+        paramNames.push(name);
+      }
+      return name;
+    },
+    local: (hint) => namer.fresh(hint),
+    hint: (id) => scope.hint(id),
+    size(s) {
+      if (s.p > 0) usesBatch = true;
+      return sizeCode(s);
+    },
+    random(seq) {
+      const state = scope.streams.get(seq);
+      if (!state) throw new Error(`internal: no stream declared for dropout ${seq}`);
+      if (!seededSeqs.has(seq)) {
+        seededSeqs.add(seq);
+        seeded.push(js`seedStream(${state}, (Math.imul(seed, 0x9e3779b1) ^ Math.imul(${seq + 1}, 0x85ebca6b)) >>> 0);`);
+      }
+      return js`uniform(${state})`;
+    },
+  };
+  const body =
+    k.kind === "loop" ? renderLoop(k, env).whole : k.kind === "matmul" ? renderMatmul(k, env, k.epilogue && ((range) => renderLoop(k.epilogue!, env, range))) : renderCustom(k, env);
+  const nodes = k.kind === "loop" ? k.nodes : [k.node, ...(k.kind === "matmul" && k.epilogue ? k.epilogue.nodes : [])];
+  return {
+    hint: kernelHint(g, nodes, scope.hint),
+    origin: origin(g, nodes, scope.sources),
+    arrays,
+    paramNames,
+    usesBatch,
+    usesSeed: seeded.length > 0,
+    code: seeded.length > 0 ? lines([...seeded, body]) : body,
+  };
+}
+
+/** `batch`, `784`, `10 * batch`; parenthesized when a product, so it can stand in any expression. */
+export function sizeCode(s: Size): Code {
+  const factors = [...(s.c !== 1 || s.p === 0 ? [anyNum(s.c)] : []), ...Array.from({ length: s.p }, () => js`batch`)];
+  return factors.length === 1 ? factors[0]! : js`(${join(factors, js` * `)})`;
+}
+
+/** Σ index·stride over the loops, leaving out zero strides: `i0 * 784 + i1`. */
+function indexCode(vars: readonly Name[], strides: readonly Size[], env: KernelEnv): Code {
+  const terms = strides.flatMap((s, d) => (s.c === 0 ? [] : s.c === 1 && s.p === 0 ? [js`${vars[d]!}`] : [js`${vars[d]!} * ${env.size(s)}`]));
+  return terms.length === 0 ? js`0` : join(terms, js` + `);
+}
+
+/** A fused loop: reductions' initial values, then the loop nest over one element's steps. */
+export function renderLoop(k: LoopKernel, env: KernelEnv, rows?: { start: Code; end: Code }): { init: Code; loop: Code; whole: Code } {
+  const { g } = env;
+  const vars = k.dims.map((_, d) => env.local(k.dims.length === 1 ? "i" : `i${d}`));
+  // The element's own index, named once when several accesses use it.
+  const own = contiguous(k.dims);
+  const uses = k.steps.filter((s) => s.kind === "store" || ((s.kind === "load" || s.kind === "accumulate") && sameStrides(s.strides, own))).length;
+  const o = k.dims.length > 1 && uses > 1 ? env.local("o") : undefined;
+  const element = o ? js`${o}` : indexCode(vars, own, env);
+  const at = (strides: readonly Size[]) => (o && sameStrides(strides, own) ? element : indexCode(vars, strides, env));
+  const locals: Code[] = [];
+  const body: Code[] = [];
+  const value = (o: Operand): Code => (o.kind === "local" ? locals[o.step]! : o.value.kind === "const" ? anyNum(o.value.value) : env.size(o.value.size));
+  const arrayFor = (s: Storage, node: number) => env.array(s, env.hint(resolve(g, node)));
+  k.steps.forEach((s, i) => {
+    if (s.kind === "load") {
+      const arr = arrayFor(s.from, s.node);
+      const name = env.local(`v_${arr.text}`);
+      locals[i] = js`${name}`;
+      body.push(js`const ${name} = ${arr}[${at(s.strides)}];`);
+    } else if (s.kind === "compute") {
+      const n = g.nodes[s.node]!;
+      const t = template(n);
+      if (t.kind !== "map") throw new Error(`internal: ${n.op} is not elementwise`);
+      const expr = t.expr(s.args.map(value), n.attrs as never, { training: env.training, random: () => env.random((n.attrs as AttrMap["dropout_mask"]).seq) });
+      if (/^[\w$]+$/.test(expr.text)) {
+        locals[i] = expr; // identity (broadcast, transpose): no new local
+        return;
+      }
+      const name = env.local(`${n.op}${n.id}`);
+      locals[i] = js`${name}`;
+      body.push(js`const ${name} = ${expr};`);
+    } else if (s.kind === "store") {
+      body.push(js`${arrayFor({ kind: "slot", slot: s.slot }, s.node)}[${element}] = ${value(s.value)};`);
+    } else {
+      const n = g.nodes[s.node]!;
+      const t = template(n);
+      if (t.kind !== "reduce") throw new Error(`internal: ${n.op} is not a reduction`);
+      const target = js`${arrayFor({ kind: "slot", slot: s.slot }, s.node)}[${at(s.strides)}]`;
+      body.push(js`${target} = ${t.combine(target, value(s.value))};`);
+    }
+  });
+  const init = lines(
+    k.reductions.map((r) => {
+      const t = template(g.nodes[r.node]!);
+      const arr = arrayFor({ kind: "slot", slot: r.slot }, r.node);
+      return js`${arr}.fill(${t.kind === "reduce" ? t.init : js`0`}, 0, ${env.size(r.size)});`;
+    }),
+  );
+  let loop = o ? lines([js`const ${o} = ${indexCode(vars, own, env)};`, ...body]) : lines(body);
+  for (let d = k.dims.length - 1; d >= 0; d--) {
+    const v = vars[d]!;
+    const [start, end] = d === 0 && rows ? [rows.start, rows.end] : [js`0`, env.size(k.dims[d]!)];
+    loop = js`for (let ${v} = ${start}; ${v} < ${end}; ${v}++) {\n${loop}\n}`;
+  }
+  return { init, loop, whole: lines([init, loop]) };
+}
+
+function renderCustom(k: Extract<Kernel, { kind: "custom" }>, env: KernelEnv): Code {
+  const n = env.g.nodes[k.node]!;
+  const t = template(n);
+  if (t.kind !== "custom") throw new Error(`internal: ${n.op} has no custom kernel`);
+  const shapeCode = (id: number) => shapeSizes(env.g.nodes[id]!.shape, env.batch).map((s) => env.size(s));
+  const inputs = k.inputs.map((s, i) => {
+    if (s.kind === "const" || s.kind === "size") throw new Error(`internal: ${n.op} needs an array for input ${i}`);
+    return env.array(s, env.hint(resolve(env.g, n.inputs[i]!)));
+  });
+  return t.render({
+    attrs: n.attrs as never,
+    training: env.training,
+    inputs,
+    shapes: n.inputs.map(shapeCode),
+    output: env.array({ kind: "slot", slot: k.out }, env.hint(n.id)),
+    outShape: shapeCode(n.id),
+    temps: k.temps.map((slot) => env.array({ kind: "slot", slot }, "tmp")),
+    local: env.local,
+  });
+}
+
+/** A kernel's name: the .nn binding of its last node, `_forward` or `_backward`. */
+function kernelHint(g: Graph, nodes: readonly number[], hint: (id: number) => string): string {
+  const named = [...nodes].reverse().map((id) => g.nodes[id]!).find((n) => n.label !== undefined);
+  if (!named) return "kernel";
+  const backward = named.gradOf !== undefined || named.label!.startsWith("∂");
+  return `${hint(named.id).replace(/^∂/, "")}_${backward ? "backward" : "forward"}`;
+}
+
+/** `// two_layer_net.nn:12:7  h = sigmoid(x @ W1 + b1)`, one line per .nn line involved. */
+function origin(g: Graph, nodes: readonly number[], sources: ReadonlyMap<string, string>): Code {
+  const seen = new Map<string, { n: Node; col: number }>();
+  for (const id of nodes) {
+    const n = g.nodes[id]!;
+    if (!n.span) continue;
+    const key = `${n.span.file}:${n.span.line}:${n.gradOf !== undefined || n.label?.startsWith("∂") ? "b" : "f"}`;
+    const prev = seen.get(key);
+    if (!prev || n.span.col < prev.col) seen.set(key, { n, col: n.span.col });
+  }
+  const out = [...seen.values()]
+    .sort((a, b) => a.n.span!.line - b.n.span!.line)
+    .map(({ n, col }) => {
+      const span = n.span!;
+      const file = span.file.split(/[\\/]/).pop()!;
+      const text = sources.get(span.file)?.split(/\r\n|\r|\n/)[span.line - 1]?.trim();
+      const backward = n.gradOf !== undefined || n.label?.startsWith("∂");
+      return comment(`${backward ? "∂ of " : ""}${file}:${span.line}:${col}${text ? `  ${text}` : ""}`);
+    });
+  return out.length > 0 ? join(out, js``) : js``;
+}
