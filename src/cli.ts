@@ -3,6 +3,7 @@
 // reaches a user unless NNC_DEBUG=1.
 import { Command, CommanderError, Option } from "commander";
 import { checkCommand } from "./commands/check.js";
+import { compileCommand } from "./commands/compile.js";
 import { fmtCommand } from "./commands/fmt.js";
 import { evalCommand } from "./commands/eval.js";
 import { experimentCommand } from "./commands/experiment.js";
@@ -72,6 +73,19 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--json", "print one JSON object")
     .action(async (file: string, opts) => {
       result.code = await gradcheckCommand(file, opts, io);
+    });
+
+  program
+    .command("compile")
+    .description("compile a model to a standalone ES module (OUT.js) and its types (OUT.d.ts)")
+    .argument("<file>", ".nn file")
+    .option("-o, --output <file>", "the module to write, e.g. model.js")
+    .addOption(setOption())
+    .addOption(new Option("--dtype <dtype>", "element type of params and buffers").choices(["f32", "f64"]).default("f32"))
+    .option("--batch <n>", "fix the batch size (every loop bound a constant)")
+    .option("--model <name>", "which model, when the file has several")
+    .action(async (file: string, opts) => {
+      result.code = await compileCommand(file, opts, io);
     });
 
   program

@@ -74,6 +74,8 @@ export type { Graph, Node, Shape, Dim, ParamSpec, InputSpec } from "./graph/ir.j
 export { differentiate } from "./graph/autodiff.js";
 export { evaluate, run } from "./graph/interpret.js";
 export { gradcheck } from "./gradcheck.js";
+export { compileToString, compileDeclarations, compileModule, load, type CompileOptions, type CompiledModel } from "./codegen/index.js";
+export { simplify } from "./graph/simplify.js";
 export { numericalDiff, numericalGradient, gradientDescent } from "./numeric.js";
 export { interpreted, type Executable, type Params } from "./runtime/executable.js";
 export { train, accuracy, DivergedError, type TrainConfig, type TrainResult, type EpochRecord } from "./runtime/train.js";

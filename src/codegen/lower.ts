@@ -77,8 +77,9 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
   const temps = new Map<number, number[]>();
   const copyKeys = new Map<number, number>();
   sched.kernels.forEach((k, ki) => {
+    // The loss is kept in float64 whatever the dtype: it is one number, read by the caller.
     const value = (id: NodeId, donors: number[] = []) =>
-      values.push({ key: id, size: sizeOf(g.nodes[id]!.shape), def: ki, lastUse: lastUse(id), result: results.has(id), f64: false, donors });
+      values.push({ key: id, size: sizeOf(g.nodes[id]!.shape), def: ki, lastUse: lastUse(id), result: results.has(id), f64: id === loss, donors });
     if (k.kind !== "loop") value(k.unit.root);
     if (k.kind === "custom") {
       const t = template(g.nodes[k.unit.root]!);

@@ -222,7 +222,8 @@ function origin(g: Graph, nodes: readonly number[], sources: ReadonlyMap<string,
     .map(({ n, col }) => {
       const span = n.span!;
       const file = span.file.split(/[\\/]/).pop()!;
-      const text = sources.get(span.file)?.split(/\r\n|\r|\n/)[span.line - 1]?.trim();
+      const line = sources.get(span.file)?.split(/\r\n|\r|\n/)[span.line - 1]?.trim();
+      const text = line && line.length > 100 ? `${line.slice(0, 99)}…` : line;
       const backward = n.gradOf !== undefined || n.label?.startsWith("∂");
       return comment(`${backward ? "∂ of " : ""}${file}:${span.line}:${col}${text ? `  ${text}` : ""}`);
     });

@@ -4,8 +4,10 @@
 //      elimination), leaves always are (every param keeps its place and its gradient).
 //   2. Rewrites, each exact or within an ulp:
 //      - elementwise ops of constants are folded with the op's own reference `eval`;
-//      - pow(x, 2) -> x·x (a multiply, not a library call);
-//      - a 2-D transpose feeding a matmul becomes the matmul's transA/transB flag (read in place).
+//      - pow(x, 2) -> x·x (a multiply, not a library call), pow(x, 1) -> x;
+//      - a 2-D transpose feeding a matmul becomes the matmul's transA/transB flag (read in place),
+//        and the transpose of a matmul read nowhere else is the swapped product: (AB)ᵀ = BᵀAᵀ.
+//   3. Runs twice, so what the rewrites leave unused is dropped too.
 // Guarantees: the same specs (names, shapes, inits) and the same values for every result.
 import { Builder, finishGraph } from "./builder.js";
 import type { Graph, Named, NodeId } from "./ir.js";
@@ -14,6 +16,10 @@ import { OPS } from "./ops/index.js";
 import { scalar } from "./tensor.js";
 
 export function simplify(g: Graph): Graph {
+  return pass(pass(g));
+}
+
+function pass(g: Graph): Graph {
   const roots = [...g.outputs.map((o) => o.node), ...(g.loss !== undefined ? [g.loss] : []), ...g.grads.map((x) => x.node), ...g.states.map((s) => s.update)];
   const live = new Uint8Array(g.nodes.length);
   for (const r of roots) live[r] = 1;
@@ -22,6 +28,8 @@ export function simplify(g: Graph): Graph {
     if (live[id] || n.op === "input" || n.op === "param" || n.op === "state") for (const i of n.inputs) live[i] = 1;
   }
 
+  const uses = new Uint32Array(g.nodes.length);
+  for (const n of g.nodes) if (live[n.id]) for (const i of n.inputs) uses[i]!++;
   const b = new Builder();
   const map = new Map<NodeId, NodeId>();
   for (const n of g.nodes) {
@@ -34,7 +42,8 @@ export function simplify(g: Graph): Graph {
       continue;
     }
     const inputs = n.inputs.map((i) => map.get(i)!);
-    map.set(n.id, rewrite(b, n.op, inputs, n.attrs) ?? b.add(n.op, inputs, n.attrs as never));
+    const onlyUse = n.inputs.length === 1 && uses[n.inputs[0]!] === 1;
+    map.set(n.id, rewrite(b, n.op, inputs, n.attrs, onlyUse) ?? b.add(n.op, inputs, n.attrs as never));
   }
   const at = (id: NodeId) => map.get(id)!;
   const named = (list: readonly Named[]) => list.map((x) => ({ ...x, node: at(x.node) }));
@@ -51,7 +60,7 @@ export function simplify(g: Graph): Graph {
 }
 
 /** A simpler node computing the same value, or undefined to keep the op as it is. */
-function rewrite(b: Builder, op: string, inputs: readonly NodeId[], attrs: object): NodeId | undefined {
+function rewrite(b: Builder, op: string, inputs: readonly NodeId[], attrs: object, onlyUse: boolean): NodeId | undefined {
   const constant = (id: NodeId) => b.constValue(id);
   const def = OPS[op as "add"];
   const foldable = def.kernel.kind === "map" && op !== "dropout_mask" && inputs.length > 0 && inputs.every((i) => constant(i) !== undefined);
@@ -59,7 +68,13 @@ function rewrite(b: Builder, op: string, inputs: readonly NodeId[], attrs: objec
     const ctx = { training: false, stream: () => () => 0, dims: new Map<string, number>(), feed: () => scalar(0) };
     return b.const(def.eval(inputs.map((i) => scalar(constant(i)!)), attrs as never, ctx).data[0]!);
   }
-  if (op === "pow" && constant(inputs[1]!) === 2 && b.shape(inputs[1]!).length === 0) return b.mul(inputs[0]!, inputs[0]!);
+  if (op === "pow" && constant(inputs[1]!) === 2) return b.mul(inputs[0]!, inputs[0]!);
+  if (op === "pow" && constant(inputs[1]!) === 1) return inputs[0]!;
+  if (op === "transpose" && onlyUse && (attrs as AttrMap["transpose"]).perm.join() === "1,0" && b.node(inputs[0]!).op === "matmul") {
+    const m = b.node(inputs[0]!);
+    const { transA, transB } = m.attrs as AttrMap["matmul"];
+    return b.matmul(m.inputs[1]!, m.inputs[0]!, !transB, !transA);
+  }
   if (op === "matmul") {
     let [a, c] = inputs as [NodeId, NodeId];
     let { transA, transB } = attrs as AttrMap["matmul"];

@@ -61,15 +61,13 @@ function f_backward(x, y, loss, d_f, d_f_2) {
   const mul6 = v_y * v_y;
   const add7 = div5 + mul6;
   loss[0] = loss[0] + add7;
-  const pow11 = Math.pow(v_y, 1);
-  const mul12 = 2 * pow11;
-  const mul13 = 1 * mul12;
-  d_f[0] = mul13;
-  const div14 = 1 / 20;
-  const pow15 = Math.pow(v_x, 1);
-  const mul16 = 2 * pow15;
-  const mul17 = div14 * mul16;
-  d_f_2[0] = mul17;
+  const mul11 = 2 * v_y;
+  const mul12 = 1 * mul11;
+  d_f[0] = mul12;
+  const div13 = 1 / 20;
+  const mul14 = 2 * v_x;
+  const mul15 = div13 * mul14;
+  d_f_2[0] = mul15;
 }
 
 const PREDICT_FEEDS = [];
@@ -105,7 +103,7 @@ function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
     if (lossAndGradsBuffersCache.size >= 4) lossAndGradsBuffersCache.clear();
-    b = [new F(1), new F(1), new F(1)];
+    b = [new Float64Array(1), new F(1), new F(1)];
     lossAndGradsBuffersCache.set(batch, b);
   }
   return b;

@@ -59,14 +59,12 @@ function f_backward(x0, x1, loss, d_f, d_f_2) {
   const mul4 = v_x1 * v_x1;
   const add5 = mul3 + mul4;
   loss[0] = loss[0] + add5;
-  const pow9 = Math.pow(v_x1, 1);
-  const mul10 = 2 * pow9;
-  const mul11 = 1 * mul10;
-  d_f[0] = mul11;
-  const pow12 = Math.pow(v_x0, 1);
-  const mul13 = 2 * pow12;
-  const mul14 = 1 * mul13;
-  d_f_2[0] = mul14;
+  const mul9 = 2 * v_x1;
+  const mul10 = 1 * mul9;
+  d_f[0] = mul10;
+  const mul11 = 2 * v_x0;
+  const mul12 = 1 * mul11;
+  d_f_2[0] = mul12;
 }
 
 const PREDICT_FEEDS = [];
@@ -102,7 +100,7 @@ function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
     if (lossAndGradsBuffersCache.size >= 4) lossAndGradsBuffersCache.clear();
-    b = [new F(1), new F(1), new F(1)];
+    b = [new Float64Array(1), new F(1), new F(1)];
     lossAndGradsBuffersCache.set(batch, b);
   }
   return b;

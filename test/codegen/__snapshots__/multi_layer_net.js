@@ -2565,7 +2565,7 @@ function lossAndGradsBuffers(batch) {
       new F(batch),
       new F(10 * batch),
       new F(batch),
-      new F(1),
+      new Float64Array(1),
       new F(10),
       new F(100),
       new F(1000),

@@ -272,7 +272,7 @@ function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
     if (lossAndGradsBuffersCache.size >= 4) lossAndGradsBuffersCache.clear();
-    b = [new F(3 * batch), new F(batch), new F(3 * batch), new F(batch), new F(1), new F(6)];
+    b = [new F(3 * batch), new F(batch), new F(3 * batch), new F(batch), new Float64Array(1), new F(6)];
     lossAndGradsBuffersCache.set(batch, b);
   }
   return b;

@@ -853,7 +853,7 @@ function lossAndGradsBuffers(batch) {
       new F(batch),
       new F(10 * batch),
       new F(batch),
-      new F(1),
+      new Float64Array(1),
       new F(10),
       new F(50),
       new F(500),

@@ -1,0 +1,38 @@
+// `nnc compile FILE -o OUT.js`: the model as a standalone ES module and its .d.ts, both written
+// atomically (temp file + rename), so a failed or interrupted compile leaves no half file.
+import { compileModule } from "../codegen/index.js";
+import { writeFileAtomic } from "../runtime/files.js";
+import { pickModel } from "./graph.js";
+import { load, UsageError, type Io } from "./io.js";
+
+export interface CompileCommandOptions {
+  readonly set: Record<string, string>;
+  readonly output?: string;
+  readonly dtype?: string;
+  readonly batch?: string;
+  readonly model?: string;
+}
+
+/** OUT.js -> OUT.d.ts, OUT.mjs -> OUT.d.mts (what TypeScript looks for beside each). */
+export function declarationPath(out: string): string {
+  if (out.endsWith(".mjs")) return out.slice(0, -4) + ".d.mts";
+  if (out.endsWith(".js")) return out.slice(0, -3) + ".d.ts";
+  return `${out}.d.ts`;
+}
+
+export async function compileCommand(file: string, opts: CompileCommandOptions, io: Io): Promise<number> {
+  if (!opts.output) throw new UsageError("give the output file: nnc compile FILE -o OUT.js");
+  const dtype = opts.dtype ?? "f32";
+  if (dtype !== "f32" && dtype !== "f64") throw new UsageError(`--dtype must be f32 or f64, got '${dtype}'`);
+  const batch = opts.batch === undefined ? undefined : Number(opts.batch);
+  if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) throw new UsageError(`--batch must be an integer >= 1, got '${opts.batch}'`);
+  const { result, code } = load(file, { set: opts.set }, io);
+  if (code !== 0) return code;
+  const g = pickModel(result.graphs, opts.model);
+  const { js, dts } = await compileModule(g, { dtype, ...(batch !== undefined && { batch }), sources: result.sources });
+  const dtsPath = declarationPath(opts.output);
+  writeFileAtomic(opts.output, js);
+  writeFileAtomic(dtsPath, dts);
+  io.out(`${file}: ${g.model} -> ${opts.output} and ${dtsPath} (${dtype}${batch !== undefined ? `, batch ${batch}` : ""})\n`);
+  return 0;
+}

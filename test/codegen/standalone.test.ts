@@ -1,0 +1,115 @@
+// `nnc compile` end to end: the module it writes runs in plain Node from a folder with no
+// node_modules (it imports nothing) and trains like the interpreter; its .d.ts type-checks a
+// consumer with tsc and rejects a wrong one.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli.js";
+import { differentiate } from "../../src/graph/autodiff.js";
+import { run } from "../../src/graph/interpret.js";
+import { tensor } from "../../src/graph/tensor.js";
+import { initValues } from "../../src/runtime/initializers.js";
+import { graphOfFile, MODELS_DIR } from "../support/models.js";
+import { relativeError } from "./compare.js";
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const dir = mkdtempSync(join(tmpdir(), "nnc-compile-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function nnc(...args: string[]): { code: Promise<number>; out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = main(args, { out: (s) => void out.push(s), err: (s) => void err.push(s), isTTY: false });
+  return { code, out, err };
+}
+
+describe("nnc compile", () => {
+  const model = join(dir, "two_layer_net.js");
+
+  it("writes OUT.js and OUT.d.ts", async () => {
+    const r = nnc("compile", `${MODELS_DIR}/two_layer_net.nn`, "-o", model);
+    expect(await r.code, r.err.join("")).toBe(0);
+    expect(r.out.join("")).toMatch(/TwoLayerNet -> .*two_layer_net\.js and .*two_layer_net\.d\.ts \(f32\)/);
+    expect(readFileSync(model, "utf8")).not.toMatch(/^import /m);
+    expect(readFileSync(join(dir, "two_layer_net.d.ts"), "utf8")).toContain("export declare function lossAndGrads(");
+  });
+
+  it("runs in plain Node from a folder without node_modules, matching the interpreter", () => {
+    const g = graphOfFile(`${MODELS_DIR}/two_layer_net.nn`);
+    const x = Float32Array.from({ length: 3 * 784 }, (_, i) => Math.sin(i));
+    const t = Float32Array.from({ length: 30 }, (_, i) => (i % 10 === i / 10 ? 1 : 0));
+    writeFileSync(join(dir, "data.json"), JSON.stringify({ x: [...x], t: [...t] }));
+    writeFileSync(
+      join(dir, "run.mjs"),
+      `import { readFileSync } from "node:fs";
+import { init, lossAndGrads } from "./two_layer_net.js";
+const data = JSON.parse(readFileSync(new URL("./data.json", import.meta.url), "utf8"));
+const params = init(5);
+const { loss, grads } = lossAndGrads(params, { x: Float32Array.from(data.x), t: Float32Array.from(data.t) });
+console.log(JSON.stringify({ loss, W1: [...grads.W1], b2: [...grads.b2] }));
+`,
+    );
+    const r = spawnSync(process.execPath, ["run.mjs"], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH } });
+    expect(r.stderr).toBe("");
+    const got = JSON.parse(r.stdout) as { loss: number; W1: number[]; b2: number[] };
+    const init = initValues(g, 5);
+    const feeds = { x: tensor([3, 784], x), t: tensor([3, 10], t), ...Object.fromEntries(g.params.map((p) => [p.name, tensor(p.shape, Float32Array.from(init[p.name]!))])) };
+    const ref = run(differentiate(g), feeds, { training: true });
+    expect(Number.isFinite(got.loss)).toBe(true);
+    expect(relativeError([got.loss], [ref.loss!])).toBeLessThan(1e-5);
+    expect(relativeError(got.W1, ref.grads.W1!.data)).toBeLessThan(1e-3);
+    expect(relativeError(got.b2, ref.grads.b2!.data)).toBeLessThan(1e-3);
+  });
+
+  it("its .d.ts type-checks a consumer with tsc, and rejects a wrong one", () => {
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+    const tsc = (file: string, text: string) => {
+      writeFileSync(join(dir, file), text);
+      const options = { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022"], types: [] };
+      writeFileSync(join(dir, `tsconfig.${file}.json`), JSON.stringify({ compilerOptions: options, files: [file] }));
+      return spawnSync(join(ROOT, "node_modules", ".bin", "tsc"), ["-p", `tsconfig.${file}.json`], { cwd: dir, encoding: "utf8" });
+    };
+    const good = tsc(
+      "good.ts",
+      `import { init, lossAndGrads, meta, predict, type Params } from "./two_layer_net.js";
+const params: Params = init(0);
+const y: Float32Array = predict(params, { x: new Float32Array(784) }).y;
+const { loss, grads } = lossAndGrads(params, { x: new Float64Array(784), t: [0, 1, 0, 0, 0, 0, 0, 0, 0, 0] }, { seed: 1 });
+const w: Float32Array = grads.W1;
+const n: number = loss + meta.params.length + y.length + w.length;
+export { n };
+`,
+    );
+    expect(good.stdout + good.stderr).toBe("");
+    expect(good.status).toBe(0);
+    const bad = tsc(
+      "bad.ts",
+      `import { init, lossAndGrads } from "./two_layer_net.js";
+const params = init();
+lossAndGrads(params, { x: new Float32Array(784) }).grads.W3;
+`,
+    );
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout).toMatch(/Property 't' is missing/);
+    expect(bad.stdout).toMatch(/Property 'W3' does not exist/);
+  });
+
+  it("reports usage errors with exit code 2", async () => {
+    expect(await nnc("compile", `${MODELS_DIR}/two_layer_net.nn`).code).toBe(2);
+    expect(await nnc("compile", `${MODELS_DIR}/two_layer_net.nn`, "-o", model, "--batch", "0").code).toBe(2);
+    expect(await nnc("compile", `${MODELS_DIR}/two_layer_net.nn`, "-o", model, "--dtype", "f16").code).toBe(2);
+    expect(await nnc("compile", join(dir, "missing.nn"), "-o", model).code).toBe(2);
+  });
+
+  it("fixes the batch size with --batch and says so when inputs disagree", async () => {
+    const fixed = join(dir, "fixed.mjs");
+    expect(await nnc("compile", `${MODELS_DIR}/simple_net.nn`, "-o", fixed, "--batch", "4", "--dtype", "f64").code).toBe(0);
+    expect(readFileSync(join(dir, "fixed.d.mts"), "utf8")).toContain("Float64Array");
+    const m = await import(fixed);
+    const params = m.init();
+    expect(m.predict(params, { x: new Float64Array(8) }).y.length).toBe(12);
+    expect(() => m.predict(params, { x: new Float64Array(6) })).toThrow(/compiled for batch size 4, input 'x' has 3 rows/);
+  });
+});
