@@ -59,7 +59,7 @@ function command(peer: PeerEntry, root: string, jobPath: string): Child {
   if (peer.runner.kind === "node") {
     return { command: process.execPath, args: [fileURLToPath(new URL("./runner.js", import.meta.url)), jobPath], env: process.env };
   }
-  const env = { ...process.env };
+  const env = { ...process.env, ...peer.runner.env };
   for (const name of OPENBLAS_VARS) delete env[name];
   return { command: "python3", args: [join(root, "bench", "peers", peer.runner.script), jobPath], env };
 }
@@ -117,7 +117,7 @@ async function main(): Promise<number> {
   const root = repositoryRoot();
   const plan = values.quick ? QUICK_PLAN : FULL_PLAN;
   const workloads = pick(WORKLOADS, values.workload, "workload");
-  const peers = pick(PEERS, values.peer, "peer");
+  const peers = pick(values.peer === undefined ? PEERS.filter((p) => !p.optional) : PEERS, values.peer, "peer");
   const m = machine();
   const dir = mkdtempSync(join(tmpdir(), "nnc-bench-"));
   const resultsDir = join(root, "bench", "results");

@@ -37,9 +37,13 @@ export interface PeerEntry {
   readonly label: string;
   readonly family: Family;
   readonly dtype: Dtype;
-  readonly runner: { readonly kind: "node"; readonly load: () => Promise<NodePeer> } | { readonly kind: "python"; readonly script: string };
+  readonly runner:
+    | { readonly kind: "node"; readonly load: () => Promise<NodePeer> }
+    | { readonly kind: "python"; readonly script: string; readonly env?: Readonly<Record<string, string>> };
   /** How the peer is set up, for the report. */
   readonly setup: string;
+  /** Run only when asked for by --peer (slow, and not a peer to compare with). */
+  readonly optional?: boolean;
 }
 
 export const PEERS: readonly PeerEntry[] = [
@@ -65,7 +69,8 @@ export const PEERS: readonly PeerEntry[] = [
     family: "nnc",
     dtype: "f64",
     runner: { kind: "node", load: () => import("../peers/nnc.js").then((m) => m.interpreter) },
-    setup: "nnc's reference interpreter (what `nnc train` runs until the code generator lands), lossAndGrads + nnc's runtime optimizer",
+    setup: "nnc's reference interpreter (float64 tensors, obviously right, slow), lossAndGrads + nnc's runtime optimizer",
+    optional: true,
   },
   {
     id: "typed-array",
@@ -106,6 +111,14 @@ export const PEERS: readonly PeerEntry[] = [
     dtype: "f32",
     runner: { kind: "python", script: "numpy_runner.py" },
     setup: "the book's own classes and functions (bench/peers/numpy_*.py) on float32 arrays, in python3",
+  },
+  {
+    id: "numpy-f32-1t",
+    label: "numpy f32, 1 thread",
+    family: "numpy",
+    dtype: "f32",
+    runner: { kind: "python", script: "numpy_runner.py", env: { OPENBLAS_NUM_THREADS: "1" } },
+    setup: "numpy f32 with OPENBLAS_NUM_THREADS=1: per core, as nnc's single-threaded kernels run (and steady when the other core is busy)",
   },
 ];
 

@@ -1,6 +1,7 @@
 // What every runner does with its peer, in its own process (bench/peers/numpy_runner.py mirrors
 // it line by line):
-//   1. warm-up: `warmupSteps` steps, untimed, which also estimate the time of a step;
+//   1. warm-up: `warmupSteps` steps or `warmupSeconds`, whichever comes first (at least 2
+//      steps), untimed, which also estimate the time of a step;
 //   2. timed: chunks of `chunkSteps` steps (about `chunkMs` each), each chunk's time / steps
 //      recorded, until at least `minSteps` steps and `minSeconds` have been timed, or
 //      `maxSeconds` have passed (slow peers time fewer steps); the report is the median chunk;
@@ -12,6 +13,7 @@
 
 export interface Plan {
   readonly warmupSteps: number;
+  readonly warmupSeconds: number;
   readonly minSteps: number;
   readonly minSeconds: number;
   readonly maxSeconds: number;
@@ -19,9 +21,9 @@ export interface Plan {
   readonly checkSteps: number;
 }
 
-export const FULL_PLAN: Plan = { warmupSteps: 20, minSteps: 200, minSeconds: 2, maxSeconds: 4, chunkMs: 50, checkSteps: 30 };
+export const FULL_PLAN: Plan = { warmupSteps: 20, warmupSeconds: 1, minSteps: 200, minSeconds: 2, maxSeconds: 4, chunkMs: 50, checkSteps: 20 };
 /** `npm run bench -- --quick`: for trying the harness, not for numbers. */
-export const QUICK_PLAN: Plan = { warmupSteps: 3, minSteps: 10, minSeconds: 0.2, maxSeconds: 0.5, chunkMs: 20, checkSteps: 10 };
+export const QUICK_PLAN: Plan = { warmupSteps: 3, warmupSeconds: 0.2, minSteps: 10, minSeconds: 0.2, maxSeconds: 0.5, chunkMs: 20, checkSteps: 10 };
 
 /** One training step on batch `batch` (forward, backward, update), returning the loss. */
 export interface Stepper {
@@ -39,6 +41,7 @@ export interface Timing {
   readonly chunkSteps: number;
   readonly steps: number;
   readonly seconds: number;
+  readonly warmupSteps: number;
   readonly warmupMsPerStep: number;
 }
 
@@ -51,8 +54,8 @@ export function time(stepper: Stepper, batches: number, plan: Plan): Timing {
   let sink = 0;
   let step = 0;
   const t0 = performance.now();
-  for (let i = 0; i < plan.warmupSteps; i++) sink += stepper.step(step++ % batches);
-  const warmupMsPerStep = (performance.now() - t0) / Math.max(1, plan.warmupSteps);
+  while (step < 2 || (step < plan.warmupSteps && performance.now() - t0 < plan.warmupSeconds * 1000)) sink += stepper.step(step++ % batches);
+  const warmupMsPerStep = (performance.now() - t0) / step;
   const chunkSteps = Math.max(1, Math.round(plan.chunkMs / Math.max(warmupMsPerStep, 1e-3)));
   const chunks: number[] = [];
   const start = performance.now();
@@ -68,7 +71,7 @@ export function time(stepper: Stepper, batches: number, plan: Plan): Timing {
   }
   // A diverged peer is caught by the check; the sum of losses only keeps the steps observable.
   void sink;
-  return { chunks, chunkSteps, steps: timed, seconds: (performance.now() - start) / 1000, warmupMsPerStep };
+  return { chunks, chunkSteps, steps: timed, seconds: (performance.now() - start) / 1000, warmupSteps: step - timed, warmupMsPerStep };
 }
 
 /** Runs the check's steps; returns their losses and the params after them, flat in `order`. */

@@ -1,5 +1,5 @@
 """One numpy peer on one workload: `python3 numpy_runner.py JOB.json`, started by bench/run.ts.
-Mirrors bench/harness/protocol.ts: warm-up, timed chunks until minSteps and minSeconds (or
+Mirrors bench/harness/protocol.ts: warm-up (steps or seconds), timed chunks until minSteps and minSeconds (or
 maxSeconds), then a check from fresh params; writes the result as JSON to the job's `result` and
 the params after the check to its `params` file.
 The data and the initial params come from the binary files the parent wrote.
@@ -104,10 +104,11 @@ def run(job):
     n = 0
     sink = 0.0
     t0 = time.perf_counter()
-    for _ in range(plan["warmupSteps"]):
+    while n < 2 or (n < plan["warmupSteps"] and time.perf_counter() - t0 < plan["warmupSeconds"]):
         sink += step(n % batches)
         n += 1
-    warmup_ms = (time.perf_counter() - t0) * 1000 / max(1, plan["warmupSteps"])
+    warmup_steps = n
+    warmup_ms = (time.perf_counter() - t0) * 1000 / n
     # 2. timed chunks
     chunk_steps = max(1, round(plan["chunkMs"] / max(warmup_ms, 1e-3)))
     chunks = []
@@ -124,7 +125,7 @@ def run(job):
         seconds = c1 - start
         if (timed >= plan["minSteps"] and seconds >= plan["minSeconds"]) or seconds >= plan["maxSeconds"]:
             break
-    timing = {"chunks": chunks, "chunkSteps": chunk_steps, "steps": timed, "seconds": time.perf_counter() - start, "warmupMsPerStep": warmup_ms}
+    timing = {"chunks": chunks, "chunkSteps": chunk_steps, "steps": timed, "seconds": time.perf_counter() - start, "warmupSteps": warmup_steps, "warmupMsPerStep": warmup_ms}
     # 3. check, from fresh params
     step, params, names = make_peer(np, job, dtype)
     losses = [step(i % batches) for i in range(plan["checkSteps"])]
