@@ -174,6 +174,15 @@ export function key(name: string): Code {
   return name === "__proto__" ? trusted(`[${literal(name).text}]`) : literal(name);
 }
 
+/**
+ * A property name in a type (.d.ts): bare when it is an identifier (reserved words are valid
+ * property names), else a string literal. Not for object literals in code: `__proto__` there sets
+ * the prototype, so records use `key()`.
+ */
+export function propertyKey(name: string): Code {
+  return IDENTIFIER.test(name) && name !== "__proto__" ? trusted(name) : literal(name);
+}
+
 /** Hands out distinct sanitized names within one scope (a function, the module). */
 export class Namer {
   private readonly used = new Set<string>();

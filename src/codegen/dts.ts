@@ -1,11 +1,12 @@
-// The compiled module's .d.ts: the contract of DESIGN.md with the model's own names (as string
-// literal keys) and the array type of its dtype.
+// The compiled module's .d.ts: the contract of DESIGN.md with the model's own names (bare when
+// they are identifiers, string literals otherwise) and the array type of its dtype. Written in prettier's layout already, so
+// `nnc compile` need not load prettier's TypeScript parser for it.
 import type { Graph } from "../graph/ir.js";
-import { comment, docComment, js, lines, literal, type Code } from "./code.js";
+import { comment, docComment, js, lines, propertyKey, type Code } from "./code.js";
 
 export function renderDeclarations(g: Graph, dtype: "f32" | "f64"): Code {
   const array = dtype === "f32" ? js`Float32Array` : js`Float64Array`;
-  const fields = (names: readonly string[], type: Code) => lines(names.map((n) => js`  readonly ${literal(n)}: ${type};`));
+  const fields = (names: readonly string[], type: Code) => lines(names.map((n) => js`  readonly ${propertyKey(n)}: ${type};`));
   const record = (name: Code, doc: string, names: readonly string[], type: Code) =>
     js`${docComment(doc)}export interface ${name} {\n${fields(names, type)}\n}\n`;
   const inputs = g.inputs.filter((i) => i.role === "input").map((i) => i.name);
@@ -72,6 +73,10 @@ export declare function predict(params: Params, inputs: Inputs): Outputs;
  * place. options.seed seeds the dropout masks (as nnc's interpreter does). The returned
  * gradients are buffers of the module, valid until the next call to lossAndGrads.
  */
-export declare function lossAndGrads(params: Params, batch: Batch, options?: { readonly seed?: number }): { loss: number; grads: Grads };
+export declare function lossAndGrads(
+  params: Params,
+  batch: Batch,
+  options?: { readonly seed?: number },
+): { loss: number; grads: Grads };
 `;
 }

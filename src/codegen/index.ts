@@ -45,10 +45,9 @@ export function compileDeclarations(forward: Graph, options: Pick<CompileOptions
   return indent(renderDeclarations(forward, options.dtype ?? "f32").text);
 }
 
-/** Both files, formatted with prettier (what `nnc compile` writes). */
+/** Both files, the module formatted with prettier (what `nnc compile` writes). */
 export async function compileModule(forward: Graph, options: CompileOptions = {}): Promise<{ js: string; dts: string }> {
-  const [js, dts] = await Promise.all([prettify(compileToString(forward, options)), prettify(compileDeclarations(forward, options), "typescript")]);
-  return { js, dts };
+  return { js: await prettify(compileToString(forward, options)), dts: compileDeclarations(forward, options) };
 }
 
 /** Imports generated module text (through a data: URL; nothing is written to disk). */

@@ -77,9 +77,10 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
   const temps = new Map<number, number[]>();
   const copyKeys = new Map<number, number>();
   sched.kernels.forEach((k, ki) => {
-    // The loss is kept in float64 whatever the dtype: it is one number, read by the caller.
+    // Intermediates are float64 whatever the dtype (no conversion on each read, no rounding between
+    // kernels); results have the module's type, but the loss, one number, stays float64.
     const value = (id: NodeId, donors: number[] = []) =>
-      values.push({ key: id, size: sizeOf(g.nodes[id]!.shape), def: ki, lastUse: lastUse(id), result: results.has(id), f64: id === loss, donors });
+      values.push({ key: id, size: sizeOf(g.nodes[id]!.shape), def: ki, lastUse: lastUse(id), result: results.has(id), f64: !results.has(id) || id === loss, donors });
     if (k.kind !== "loop") value(k.unit.root);
     if (k.kind === "custom") {
       const t = template(g.nodes[k.unit.root]!);

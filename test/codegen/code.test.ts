@@ -2,7 +2,7 @@
 // files becomes inert literals, comments and identifiers.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { anyNum, Code, comment, data, docComment, js, key, literal, Name, Namer, num } from "../../src/codegen/code.js";
+import { anyNum, Code, comment, data, docComment, js, key, literal, Name, Namer, num, propertyKey } from "../../src/codegen/code.js";
 
 const HOSTILE = [
   "constructor",
@@ -140,5 +140,16 @@ describe("literal, comment, data", () => {
     expect(Object.keys(v)).toEqual(["__proto__", "constructor", "a.b", "n"]);
     expect(Object.getOwnPropertyDescriptor(v, "__proto__")!.value).toBe(1);
     expect(key("__proto__").text).toBe('["__proto__"]');
+  });
+
+  it("propertyKey() is bare only for identifiers other than __proto__", () => {
+    expect(["W1", "function", "constructor", "layers.0.W", "__proto__", "*/"].map((n) => propertyKey(n).text)).toEqual([
+      "W1",
+      "function",
+      "constructor",
+      '"layers.0.W"',
+      '"__proto__"',
+      '"*/"',
+    ]);
   });
 });

@@ -63,6 +63,7 @@ describe("hostile names and comments", () => {
     const { js, dts } = await compileModule(r.graphs[0]!, { sources: r.sources });
     expect((await load(js)).meta.model).toBe("class");
     expect(dts).toContain(`readonly "valueOf.__proto__": Float32Array;`);
-    expect(compileDeclarations(g)).toContain(`readonly "function": NumericArray;`);
+    expect(compileDeclarations(g)).toContain(`readonly function: NumericArray;`);
+    expect(compileDeclarations(g)).toContain(`readonly ${LONG}: Float32Array;`);
   });
 });

@@ -584,12 +584,18 @@ function predictBuffers(batch) {
   if (b === undefined) {
     if (predictBuffersCache.size >= 4) predictBuffersCache.clear();
     b = [
+      new Float64Array(100 * batch),
       new F(100 * batch),
       new F(100 * batch),
       new F(100 * batch),
       new F(100 * batch),
       new F(100 * batch),
-      new F(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(10000),
+      new Float64Array(10000),
+      new Float64Array(10000),
+      new Float64Array(10000),
+      new Float64Array(10000),
     ];
     predictBuffersCache.set(batch, b);
   }
@@ -600,13 +606,14 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [s0, s1, s2, s3, s4, s5] = predictBuffers(batch);
-  const x = feed(inputs, "x");
-  const a1_W = params["a1.W"];
-  const a2_W = params["a2.W"];
-  const a3_W = params["a3.W"];
-  const a4_W = params["a4.W"];
-  const a5_W = params["a5.W"];
+  const [s0, s1, s2, s3, s4, s5, x_f64, a1_W_f64, a2_W_f64, a3_W_f64, a4_W_f64, a5_W_f64] =
+    predictBuffers(batch);
+  const x = stage(x_f64, feed(inputs, "x"));
+  const a1_W = stage(a1_W_f64, params["a1.W"]);
+  const a2_W = stage(a2_W_f64, params["a2.W"]);
+  const a3_W = stage(a3_W_f64, params["a3.W"]);
+  const a4_W = stage(a4_W_f64, params["a4.W"]);
+  const a5_W = stage(a5_W_f64, params["a5.W"]);
   a1_forward(x, a1_W, s0, s1, batch);
   a2_forward(s1, a2_W, s0, s2, batch);
   a3_forward(s2, a3_W, s0, s3, batch);
@@ -773,6 +780,12 @@ function batchOf(data, feeds, fixed, what) {
 function feed(data, name) {
   const v = data[name];
   return v instanceof F ? v : F.from(v);
+}
+
+/** A float32 array copied into a float64 one (so that matmul tiles read without converting). */
+function stage(to, from) {
+  to.set(from);
+  return to;
 }
 
 /** Every param (and state) present, of the module's float type and the right length. */

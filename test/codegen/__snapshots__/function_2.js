@@ -271,6 +271,12 @@ function feed(data, name) {
   return v instanceof F ? v : F.from(v);
 }
 
+/** A float32 array copied into a float64 one (so that matmul tiles read without converting). */
+function stage(to, from) {
+  to.set(from);
+  return to;
+}
+
 /** Every param (and state) present, of the module's float type and the right length. */
 function checkParams(params, table, what) {
   if (params === null || typeof params !== "object")

@@ -1190,7 +1190,16 @@ function predictBuffers(batch) {
   let b = predictBuffersCache.get(batch);
   if (b === undefined) {
     if (predictBuffersCache.size >= 4) predictBuffersCache.clear();
-    b = [new F(300 * batch), new F(100 * batch), new F(batch), new F(10 * batch)];
+    b = [
+      new Float64Array(300 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(batch),
+      new F(10 * batch),
+      new Float64Array(784 * batch),
+      new Float64Array(235200),
+      new Float64Array(30000),
+      new Float64Array(1000),
+    ];
     predictBuffersCache.set(batch, b);
   }
   return b;
@@ -1200,13 +1209,13 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [s0, s1, s2, s3] = predictBuffers(batch);
-  const x = feed(inputs, "x");
-  const hidden1_W = params["hidden1.W"];
+  const [s0, s1, s2, s3, x_f64, hidden1_W_f64, hidden2_W_f64, scores_W_f64] = predictBuffers(batch);
+  const x = stage(x_f64, feed(inputs, "x"));
+  const hidden1_W = stage(hidden1_W_f64, params["hidden1.W"]);
   const hidden1_b = params["hidden1.b"];
-  const hidden2_W = params["hidden2.W"];
+  const hidden2_W = stage(hidden2_W_f64, params["hidden2.W"]);
   const hidden2_b = params["hidden2.b"];
-  const scores_W = params["scores.W"];
+  const scores_W = stage(scores_W_f64, params["scores.W"]);
   const scores_b = params["scores.b"];
   hidden1_forward(x, hidden1_W, s0, hidden1_b, batch);
   hidden2_forward(s0, hidden2_W, s1, hidden2_b, batch);
@@ -1241,14 +1250,14 @@ function lossAndGradsBuffers(batch) {
   if (b === undefined) {
     if (lossAndGradsBuffersCache.size >= 4) lossAndGradsBuffersCache.clear();
     b = [
-      new F(300 * batch),
-      new F(300 * batch),
-      new F(100 * batch),
-      new F(100 * batch),
-      new F(300 * batch),
-      new F(10 * batch),
-      new F(10 * batch),
-      new F(batch),
+      new Float64Array(300 * batch),
+      new Float64Array(300 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(300 * batch),
+      new Float64Array(10 * batch),
+      new Float64Array(10 * batch),
+      new Float64Array(batch),
       new Float64Array(1),
       new F(10),
       new F(100),
@@ -1256,6 +1265,10 @@ function lossAndGradsBuffers(batch) {
       new F(300),
       new F(30000),
       new F(235200),
+      new Float64Array(784 * batch),
+      new Float64Array(235200),
+      new Float64Array(30000),
+      new Float64Array(1000),
     ];
     lossAndGradsBuffersCache.set(batch, b);
   }
@@ -1266,14 +1279,34 @@ export function lossAndGrads(params, data, options = {}) {
   checkParams(params, PARAMS, "lossAndGrads");
   const batch = batchOf(data, LOSSANDGRADS_FEEDS, 0, "lossAndGrads");
   const seed = options.seed ?? 0;
-  const [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14] = lossAndGradsBuffers(batch);
-  const x = feed(data, "x");
+  const [
+    s0,
+    s1,
+    s2,
+    s3,
+    s4,
+    s5,
+    s6,
+    s7,
+    s8,
+    s9,
+    s10,
+    s11,
+    s12,
+    s13,
+    s14,
+    x_f64,
+    hidden1_W_f64,
+    hidden2_W_f64,
+    scores_W_f64,
+  ] = lossAndGradsBuffers(batch);
+  const x = stage(x_f64, feed(data, "x"));
   const t = feed(data, "t");
-  const hidden1_W = params["hidden1.W"];
+  const hidden1_W = stage(hidden1_W_f64, params["hidden1.W"]);
   const hidden1_b = params["hidden1.b"];
-  const hidden2_W = params["hidden2.W"];
+  const hidden2_W = stage(hidden2_W_f64, params["hidden2.W"]);
   const hidden2_b = params["hidden2.b"];
-  const scores_W = params["scores.W"];
+  const scores_W = stage(scores_W_f64, params["scores.W"]);
   const scores_b = params["scores.b"];
   hidden1_forward_2(x, hidden1_W, s0, hidden1_b, s1, batch);
   hidden2_forward_2(s1, hidden2_W, s2, hidden2_b, s3, batch);
@@ -1456,6 +1489,12 @@ function batchOf(data, feeds, fixed, what) {
 function feed(data, name) {
   const v = data[name];
   return v instanceof F ? v : F.from(v);
+}
+
+/** A float32 array copied into a float64 one (so that matmul tiles read without converting). */
+function stage(to, from) {
+  to.set(from);
+  return to;
 }
 
 /** Every param (and state) present, of the module's float type and the right length. */

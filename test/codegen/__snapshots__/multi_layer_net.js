@@ -2479,7 +2479,19 @@ function predictBuffers(batch) {
   let b = predictBuffersCache.get(batch);
   if (b === undefined) {
     if (predictBuffersCache.size >= 4) predictBuffersCache.clear();
-    b = [new F(100 * batch), new F(100 * batch), new F(batch), new F(10 * batch)];
+    b = [
+      new Float64Array(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(batch),
+      new F(10 * batch),
+      new Float64Array(784 * batch),
+      new Float64Array(78400),
+      new Float64Array(10000),
+      new Float64Array(10000),
+      new Float64Array(10000),
+      new Float64Array(10000),
+      new Float64Array(1000),
+    ];
     predictBuffersCache.set(batch, b);
   }
   return b;
@@ -2489,19 +2501,31 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [s0, s1, s2, s3] = predictBuffers(batch);
-  const x = feed(inputs, "x");
-  const layers_0_W = params["layers.0.W"];
+  const [
+    s0,
+    s1,
+    s2,
+    s3,
+    x_f64,
+    layers_0_W_f64,
+    layers_1_W_f64,
+    layers_2_W_f64,
+    layers_3_W_f64,
+    layers_4_W_f64,
+    W_f64,
+  ] = predictBuffers(batch);
+  const x = stage(x_f64, feed(inputs, "x"));
+  const layers_0_W = stage(layers_0_W_f64, params["layers.0.W"]);
   const layers_0_b = params["layers.0.b"];
-  const layers_1_W = params["layers.1.W"];
+  const layers_1_W = stage(layers_1_W_f64, params["layers.1.W"]);
   const layers_1_b = params["layers.1.b"];
-  const layers_2_W = params["layers.2.W"];
+  const layers_2_W = stage(layers_2_W_f64, params["layers.2.W"]);
   const layers_2_b = params["layers.2.b"];
-  const layers_3_W = params["layers.3.W"];
+  const layers_3_W = stage(layers_3_W_f64, params["layers.3.W"]);
   const layers_3_b = params["layers.3.b"];
-  const layers_4_W = params["layers.4.W"];
+  const layers_4_W = stage(layers_4_W_f64, params["layers.4.W"]);
   const layers_4_b = params["layers.4.b"];
-  const W = params["W"];
+  const W = stage(W_f64, params["W"]);
   const b = params["b"];
   layers_0_forward(x, layers_0_W, s0, layers_0_b, batch);
   layers_1_forward(s0, layers_1_W, s1, layers_1_b, batch);
@@ -2551,20 +2575,20 @@ function lossAndGradsBuffers(batch) {
   if (b === undefined) {
     if (lossAndGradsBuffersCache.size >= 4) lossAndGradsBuffersCache.clear();
     b = [
-      new F(100 * batch),
-      new F(100 * batch),
-      new F(100 * batch),
-      new F(100 * batch),
-      new F(100 * batch),
-      new F(100 * batch),
-      new F(100 * batch),
-      new F(100 * batch),
-      new F(100 * batch),
-      new F(100 * batch),
-      new F(100 * batch),
-      new F(batch),
-      new F(10 * batch),
-      new F(batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(batch),
+      new Float64Array(10 * batch),
+      new Float64Array(batch),
       new Float64Array(1),
       new F(10),
       new F(100),
@@ -2578,6 +2602,13 @@ function lossAndGradsBuffers(batch) {
       new F(100),
       new F(10000),
       new F(78400),
+      new Float64Array(784 * batch),
+      new Float64Array(78400),
+      new Float64Array(10000),
+      new Float64Array(10000),
+      new Float64Array(10000),
+      new Float64Array(10000),
+      new Float64Array(1000),
     ];
     lossAndGradsBuffersCache.set(batch, b);
   }
@@ -2616,20 +2647,27 @@ export function lossAndGrads(params, data, options = {}) {
     s24,
     s25,
     s26,
+    x_f64,
+    layers_0_W_f64,
+    layers_1_W_f64,
+    layers_2_W_f64,
+    layers_3_W_f64,
+    layers_4_W_f64,
+    W_f64,
   ] = lossAndGradsBuffers(batch);
-  const x = feed(data, "x");
+  const x = stage(x_f64, feed(data, "x"));
   const t = feed(data, "t");
-  const layers_0_W = params["layers.0.W"];
+  const layers_0_W = stage(layers_0_W_f64, params["layers.0.W"]);
   const layers_0_b = params["layers.0.b"];
-  const layers_1_W = params["layers.1.W"];
+  const layers_1_W = stage(layers_1_W_f64, params["layers.1.W"]);
   const layers_1_b = params["layers.1.b"];
-  const layers_2_W = params["layers.2.W"];
+  const layers_2_W = stage(layers_2_W_f64, params["layers.2.W"]);
   const layers_2_b = params["layers.2.b"];
-  const layers_3_W = params["layers.3.W"];
+  const layers_3_W = stage(layers_3_W_f64, params["layers.3.W"]);
   const layers_3_b = params["layers.3.b"];
-  const layers_4_W = params["layers.4.W"];
+  const layers_4_W = stage(layers_4_W_f64, params["layers.4.W"]);
   const layers_4_b = params["layers.4.b"];
-  const W = params["W"];
+  const W = stage(W_f64, params["W"]);
   const b = params["b"];
   layers_0_forward_2(x, layers_0_W, s0, layers_0_b, s1, batch);
   layers_1_forward_2(s1, layers_1_W, s2, layers_1_b, s3, batch);
@@ -2832,6 +2870,12 @@ function batchOf(data, feeds, fixed, what) {
 function feed(data, name) {
   const v = data[name];
   return v instanceof F ? v : F.from(v);
+}
+
+/** A float32 array copied into a float64 one (so that matmul tiles read without converting). */
+function stage(to, from) {
+  to.set(from);
+  return to;
 }
 
 /** Every param (and state) present, of the module's float type and the right length. */

@@ -3782,12 +3782,19 @@ function predictBuffers(batch) {
   if (b === undefined) {
     if (predictBuffersCache.size >= 4) predictBuffersCache.clear();
     b = [
-      new F(100 * batch),
-      new F(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100 * batch),
       new Float64Array(100),
       new Float64Array(100),
-      new F(batch),
+      new Float64Array(batch),
       new F(10 * batch),
+      new Float64Array(784 * batch),
+      new Float64Array(78400),
+      new Float64Array(10000),
+      new Float64Array(10000),
+      new Float64Array(10000),
+      new Float64Array(10000),
+      new Float64Array(1000),
     ];
     predictBuffersCache.set(batch, b);
   }
@@ -3798,29 +3805,43 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [s0, s1, s2, s3, s4, s5] = predictBuffers(batch);
-  const x = feed(inputs, "x");
-  const layers_0_W = params["layers.0.W"];
+  const [
+    s0,
+    s1,
+    s2,
+    s3,
+    s4,
+    s5,
+    x_f64,
+    layers_0_W_f64,
+    layers_1_W_f64,
+    layers_2_W_f64,
+    layers_3_W_f64,
+    layers_4_W_f64,
+    W_f64,
+  ] = predictBuffers(batch);
+  const x = stage(x_f64, feed(inputs, "x"));
+  const layers_0_W = stage(layers_0_W_f64, params["layers.0.W"]);
   const layers_0_b = params["layers.0.b"];
   const layers_0_bn_gamma = params["layers.0.bn.gamma"];
   const layers_0_bn_beta = params["layers.0.bn.beta"];
-  const layers_1_W = params["layers.1.W"];
+  const layers_1_W = stage(layers_1_W_f64, params["layers.1.W"]);
   const layers_1_b = params["layers.1.b"];
   const layers_1_bn_gamma = params["layers.1.bn.gamma"];
   const layers_1_bn_beta = params["layers.1.bn.beta"];
-  const layers_2_W = params["layers.2.W"];
+  const layers_2_W = stage(layers_2_W_f64, params["layers.2.W"]);
   const layers_2_b = params["layers.2.b"];
   const layers_2_bn_gamma = params["layers.2.bn.gamma"];
   const layers_2_bn_beta = params["layers.2.bn.beta"];
-  const layers_3_W = params["layers.3.W"];
+  const layers_3_W = stage(layers_3_W_f64, params["layers.3.W"]);
   const layers_3_b = params["layers.3.b"];
   const layers_3_bn_gamma = params["layers.3.bn.gamma"];
   const layers_3_bn_beta = params["layers.3.bn.beta"];
-  const layers_4_W = params["layers.4.W"];
+  const layers_4_W = stage(layers_4_W_f64, params["layers.4.W"]);
   const layers_4_b = params["layers.4.b"];
   const layers_4_bn_gamma = params["layers.4.bn.gamma"];
   const layers_4_bn_beta = params["layers.4.bn.beta"];
-  const W = params["W"];
+  const W = stage(W_f64, params["W"]);
   const b = params["b"];
   const layers_0_bn_running_mean = params["layers.0.bn.running_mean"];
   const layers_0_bn_running_var = params["layers.0.bn.running_var"];
@@ -3915,105 +3936,101 @@ const lossAndGradsBuffersCache = new Map();
 // s4: layers.0.bn.running_mean_next_sum, layers.1.bn.running_mean_next_sum, layers.1.bn.running_mean_next_div, ∂layers.1.bn_sqrt
 // s5: layers.0.bn.running_var_next (returned)
 // s6: layers.0.bn
-// s7:
-// s8:
-// s9: layers.1.a_matmul, layers.1.a, layers.1
-// s10: layers.1.bn.running_mean_next (returned)
-// s11: layers.1.bn.running_mean_next_sub, ∂layers.1.bn_div
-// s12: layers.1.bn.running_mean_next_sum, layers.2.bn.running_mean_next_sum, layers.2.bn.running_mean_next_div, ∂layers.2.bn_sqrt, ∂layers.0.bn_sum, ∂layers.0.bn_div
-// s13: layers.1.bn.running_var_next (returned)
-// s14: layers.1.bn
-// s15: layers.2.a_matmul, layers.2.a, layers.2
-// s16: layers.2.bn.running_mean_next (returned)
-// s17: layers.2.bn.running_mean_next_sub, ∂layers.2.bn_div
-// s18: layers.2.bn.running_mean_next_sum, layers.3.bn.running_mean_next_sum, layers.3.bn.running_mean_next_div, ∂layers.3.bn_sqrt, ∂layers.2.bn_sum, ∂layers.2.bn_div
-// s19: layers.2.bn.running_var_next (returned)
-// s20: layers.2.bn
-// s21: layers.3.a_matmul, layers.3.a, layers.3, ∂layers.1.a
-// s22: layers.3.bn.running_mean_next (returned)
-// s23: layers.3.bn.running_mean_next_sub, ∂layers.3.bn_div
-// s24: layers.3.bn.running_mean_next_sum, layers.4.bn.running_mean_next_sum, layers.4.bn.running_mean_next_div, ∂layers.4.bn_sqrt, ∂layers.3.bn_sum, ∂layers.3.bn_div, ∂layers.1.bn_sum, ∂layers.1.bn_div
-// s25: layers.3.bn.running_var_next (returned)
-// s26: layers.3.bn, ∂layers.2.a
-// s27: layers.4.a_matmul, layers.4.a, layers.4, ∂layers.3.a
-// s28: layers.4.bn.running_mean_next (returned)
-// s29: layers.4.bn.running_mean_next_sub, ∂layers.4.bn_div, ∂layers.2.bn_mul, ∂layers.2.bn
-// s30: layers.4.bn.running_mean_next_sum, ∂layers.4.bn_sum, ∂layers.4.bn_div, ∂layers.3.bn_sum, ∂layers.3.bn_div, ∂layers.1.bn_sum, ∂layers.1.bn_div
-// s31: layers.4.bn.running_var_next (returned)
-// s32: layers.4.bn, ∂layers.4.a, ∂layers.1.bn_mul, ∂layers.1.bn
-// s33: scores_matmul, scores, ∂scores, ∂layers.3.bn_mul, ∂layers.3.bn
-// s34: y_max, ∂layers.4.bn_mul, ∂layers.4.bn, ∂layers.0.bn_mul, ∂layers.0.bn
-// s35: y_exp, ∂loss
-// s36: y_sum
-// s37: loss (returned)
-// s38: ∂scores (returned)
-// s39: ∂layers.4.bn_sum, ∂layers.4.bn_div, ∂layers.2.bn_sum, ∂layers.2.bn_div, ∂layers.0.bn_sum, ∂layers.0.bn_div
-// s40: ∂layers.4.bn (returned)
-// s41: ∂layers.4.bn (returned)
-// s42: ∂scores (returned)
-// s43: ∂layers.4.a (returned)
-// s44: ∂layers.3.bn (returned)
-// s45: ∂layers.3.bn (returned)
-// s46: ∂layers.4.a (returned)
-// s47: ∂layers.3.a (returned)
-// s48: ∂layers.2.bn (returned)
-// s49: ∂layers.2.bn (returned)
-// s50: ∂layers.3.a (returned)
-// s51: ∂layers.2.a (returned)
-// s52: ∂layers.1.bn (returned)
-// s53: ∂layers.1.bn (returned)
-// s54: ∂layers.2.a (returned)
-// s55: ∂layers.1.a (returned)
-// s56: ∂layers.0.bn (returned)
-// s57: ∂layers.0.bn (returned)
-// s58: ∂layers.1.a (returned)
-// s59: ∂layers.0.a (returned)
-// s60: ∂layers.0.a (returned)
+// s7: layers.1.bn.running_mean_next_sum, layers.2.bn.running_mean_next_sum, layers.2.bn.running_mean_next_div, ∂layers.2.bn_sqrt, ∂layers.0.bn_sum, ∂layers.0.bn_div
+// s8: layers.1.a_matmul, layers.1.a, layers.1
+// s9: layers.1.bn.running_mean_next (returned)
+// s10: layers.1.bn.running_mean_next_sub, ∂layers.1.bn_div
+// s11: layers.1.bn.running_var_next (returned)
+// s12: layers.1.bn
+// s13: layers.2.bn.running_mean_next_sum, layers.3.bn.running_mean_next_sum, layers.3.bn.running_mean_next_div, ∂layers.3.bn_sqrt, ∂layers.2.bn_sum, ∂layers.2.bn_div
+// s14: layers.2.a_matmul, layers.2.a, layers.2
+// s15: layers.2.bn.running_mean_next (returned)
+// s16: layers.2.bn.running_mean_next_sub, ∂layers.2.bn_div
+// s17: layers.2.bn.running_var_next (returned)
+// s18: layers.2.bn
+// s19: layers.3.bn.running_mean_next_sum, layers.4.bn.running_mean_next_sum, layers.4.bn.running_mean_next_div, ∂layers.4.bn_sqrt, ∂layers.3.bn_sum, ∂layers.3.bn_div, ∂layers.1.bn_sum, ∂layers.1.bn_div
+// s20: layers.3.a_matmul, layers.3.a, layers.3, ∂layers.1.a
+// s21: layers.3.bn.running_mean_next (returned)
+// s22: layers.3.bn.running_mean_next_sub, ∂layers.3.bn_div
+// s23: layers.3.bn.running_var_next (returned)
+// s24: layers.3.bn, ∂layers.2.a
+// s25: layers.4.bn.running_mean_next_sum, ∂layers.4.bn_sum, ∂layers.4.bn_div, ∂layers.3.bn_sum, ∂layers.3.bn_div, ∂layers.1.bn_sum, ∂layers.1.bn_div
+// s26: layers.4.a_matmul, layers.4.a, layers.4, ∂layers.3.a
+// s27: layers.4.bn.running_mean_next (returned)
+// s28: layers.4.bn.running_mean_next_sub, ∂layers.4.bn_div, ∂layers.2.bn_mul, ∂layers.2.bn
+// s29: layers.4.bn.running_var_next (returned)
+// s30: layers.4.bn, ∂layers.4.a, ∂layers.1.bn_mul, ∂layers.1.bn
+// s31: ∂layers.4.bn_sum, ∂layers.4.bn_div, ∂layers.2.bn_sum, ∂layers.2.bn_div, ∂layers.0.bn_sum, ∂layers.0.bn_div
+// s32: scores_matmul, scores, ∂scores, ∂layers.3.bn_mul, ∂layers.3.bn
+// s33: y_max, ∂layers.4.bn_mul, ∂layers.4.bn, ∂layers.0.bn_mul, ∂layers.0.bn
+// s34: y_exp, ∂loss
+// s35: y_sum
+// s36: loss (returned)
+// s37: ∂scores (returned)
+// s38: ∂layers.4.bn (returned)
+// s39: ∂layers.4.bn (returned)
+// s40: ∂scores (returned)
+// s41: ∂layers.4.a (returned)
+// s42: ∂layers.3.bn (returned)
+// s43: ∂layers.3.bn (returned)
+// s44: ∂layers.4.a (returned)
+// s45: ∂layers.3.a (returned)
+// s46: ∂layers.2.bn (returned)
+// s47: ∂layers.2.bn (returned)
+// s48: ∂layers.3.a (returned)
+// s49: ∂layers.2.a (returned)
+// s50: ∂layers.1.bn (returned)
+// s51: ∂layers.1.bn (returned)
+// s52: ∂layers.2.a (returned)
+// s53: ∂layers.1.a (returned)
+// s54: ∂layers.0.bn (returned)
+// s55: ∂layers.0.bn (returned)
+// s56: ∂layers.1.a (returned)
+// s57: ∂layers.0.a (returned)
+// s58: ∂layers.0.a (returned)
 function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
     if (lossAndGradsBuffersCache.size >= 4) lossAndGradsBuffersCache.clear();
     b = [
-      new F(100 * batch),
-      new F(100),
-      new F(100),
-      new F(100 * batch),
-      new F(100),
-      new F(100),
-      new F(100 * batch),
+      new Float64Array(100 * batch),
       new Float64Array(100),
+      new F(100),
+      new Float64Array(100 * batch),
       new Float64Array(100),
-      new F(100 * batch),
       new F(100),
-      new F(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100),
+      new Float64Array(100 * batch),
       new F(100),
+      new Float64Array(100 * batch),
       new F(100),
-      new F(100 * batch),
-      new F(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100),
+      new Float64Array(100 * batch),
       new F(100),
-      new F(100 * batch),
+      new Float64Array(100 * batch),
       new F(100),
+      new Float64Array(100 * batch),
+      new Float64Array(100),
+      new Float64Array(100 * batch),
       new F(100),
-      new F(100 * batch),
-      new F(100 * batch),
+      new Float64Array(100 * batch),
       new F(100),
-      new F(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100),
+      new Float64Array(100 * batch),
       new F(100),
+      new Float64Array(100 * batch),
       new F(100),
-      new F(100 * batch),
-      new F(100 * batch),
-      new F(100),
-      new F(100 * batch),
-      new F(100),
-      new F(100),
-      new F(100 * batch),
-      new F(100 * batch),
-      new F(100 * batch),
-      new F(10 * batch),
-      new F(batch),
+      new Float64Array(100 * batch),
+      new Float64Array(100),
+      new Float64Array(100 * batch),
+      new Float64Array(100 * batch),
+      new Float64Array(10 * batch),
+      new Float64Array(batch),
       new Float64Array(1),
       new F(10),
-      new F(100),
       new F(100),
       new F(100),
       new F(1000),
@@ -4035,6 +4052,13 @@ function lossAndGradsBuffers(batch) {
       new F(10000),
       new F(100),
       new F(78400),
+      new Float64Array(784 * batch),
+      new Float64Array(78400),
+      new Float64Array(10000),
+      new Float64Array(10000),
+      new Float64Array(10000),
+      new Float64Array(10000),
+      new Float64Array(1000),
     ];
     lossAndGradsBuffersCache.set(batch, b);
   }
@@ -4105,32 +4129,37 @@ export function lossAndGrads(params, data, options = {}) {
     s56,
     s57,
     s58,
-    s59,
-    s60,
+    x_f64,
+    layers_0_W_f64,
+    layers_1_W_f64,
+    layers_2_W_f64,
+    layers_3_W_f64,
+    layers_4_W_f64,
+    W_f64,
   ] = lossAndGradsBuffers(batch);
-  const x = feed(data, "x");
+  const x = stage(x_f64, feed(data, "x"));
   const t = feed(data, "t");
-  const layers_0_W = params["layers.0.W"];
+  const layers_0_W = stage(layers_0_W_f64, params["layers.0.W"]);
   const layers_0_b = params["layers.0.b"];
   const layers_0_bn_gamma = params["layers.0.bn.gamma"];
   const layers_0_bn_beta = params["layers.0.bn.beta"];
-  const layers_1_W = params["layers.1.W"];
+  const layers_1_W = stage(layers_1_W_f64, params["layers.1.W"]);
   const layers_1_b = params["layers.1.b"];
   const layers_1_bn_gamma = params["layers.1.bn.gamma"];
   const layers_1_bn_beta = params["layers.1.bn.beta"];
-  const layers_2_W = params["layers.2.W"];
+  const layers_2_W = stage(layers_2_W_f64, params["layers.2.W"]);
   const layers_2_b = params["layers.2.b"];
   const layers_2_bn_gamma = params["layers.2.bn.gamma"];
   const layers_2_bn_beta = params["layers.2.bn.beta"];
-  const layers_3_W = params["layers.3.W"];
+  const layers_3_W = stage(layers_3_W_f64, params["layers.3.W"]);
   const layers_3_b = params["layers.3.b"];
   const layers_3_bn_gamma = params["layers.3.bn.gamma"];
   const layers_3_bn_beta = params["layers.3.bn.beta"];
-  const layers_4_W = params["layers.4.W"];
+  const layers_4_W = stage(layers_4_W_f64, params["layers.4.W"]);
   const layers_4_b = params["layers.4.b"];
   const layers_4_bn_gamma = params["layers.4.bn.gamma"];
   const layers_4_bn_beta = params["layers.4.bn.beta"];
-  const W = params["W"];
+  const W = stage(W_f64, params["W"]);
   const b = params["b"];
   const layers_0_bn_running_mean = params["layers.0.bn.running_mean"];
   const layers_0_bn_running_var = params["layers.0.bn.running_var"];
@@ -4153,135 +4182,135 @@ export function lossAndGrads(params, data, options = {}) {
     layers_0_bn_running_mean,
     layers_0_bn_running_var,
     s6,
+    s4,
     s7,
-    s8,
     batch,
   );
   layers_0_bn_div_backward(s6, s3, s1, s0, batch);
-  layers_1_bn_running_mean_next_sum_forward(s0, layers_1_W, s9, layers_1_b, s4, batch);
-  layers_1_bn_running_mean_next_forward(s4, layers_1_bn_running_mean, s10, batch);
-  layers_1_bn_running_mean_next_sum_forward_2(s9, s4, s11, s12, batch);
-  layers_1_bn_sqrt_backward(s12, layers_1_bn_running_var, s13, s4, batch);
+  layers_1_bn_running_mean_next_sum_forward(s0, layers_1_W, s8, layers_1_b, s4, batch);
+  layers_1_bn_running_mean_next_forward(s4, layers_1_bn_running_mean, s9, batch);
+  layers_1_bn_running_mean_next_sum_forward_2(s8, s4, s10, s7, batch);
+  layers_1_bn_sqrt_backward(s7, layers_1_bn_running_var, s11, s4, batch);
   layers_1_bn_forward_2(
-    s9,
+    s8,
     layers_1_bn_gamma,
     layers_1_bn_beta,
     layers_1_bn_running_mean,
     layers_1_bn_running_var,
-    s14,
+    s12,
     s7,
-    s8,
+    s13,
     batch,
   );
-  layers_1_bn_div_backward(s14, s11, s4, s9, batch);
-  layers_2_bn_running_mean_next_sum_forward(s9, layers_2_W, s15, layers_2_b, s12, batch);
-  layers_2_bn_running_mean_next_forward(s12, layers_2_bn_running_mean, s16, batch);
-  layers_2_bn_running_mean_next_sum_forward_2(s15, s12, s17, s18, batch);
-  layers_2_bn_sqrt_backward(s18, layers_2_bn_running_var, s19, s12, batch);
+  layers_1_bn_div_backward(s12, s10, s4, s8, batch);
+  layers_2_bn_running_mean_next_sum_forward(s8, layers_2_W, s14, layers_2_b, s7, batch);
+  layers_2_bn_running_mean_next_forward(s7, layers_2_bn_running_mean, s15, batch);
+  layers_2_bn_running_mean_next_sum_forward_2(s14, s7, s16, s13, batch);
+  layers_2_bn_sqrt_backward(s13, layers_2_bn_running_var, s17, s7, batch);
   layers_2_bn_forward_2(
-    s15,
+    s14,
     layers_2_bn_gamma,
     layers_2_bn_beta,
     layers_2_bn_running_mean,
     layers_2_bn_running_var,
-    s20,
-    s7,
-    s8,
+    s18,
+    s13,
+    s19,
     batch,
   );
-  layers_2_bn_div_backward(s20, s17, s12, s15, batch);
-  layers_3_bn_running_mean_next_sum_forward(s15, layers_3_W, s21, layers_3_b, s18, batch);
-  layers_3_bn_running_mean_next_forward(s18, layers_3_bn_running_mean, s22, batch);
-  layers_3_bn_running_mean_next_sum_forward_2(s21, s18, s23, s24, batch);
-  layers_3_bn_sqrt_backward(s24, layers_3_bn_running_var, s25, s18, batch);
+  layers_2_bn_div_backward(s18, s16, s7, s14, batch);
+  layers_3_bn_running_mean_next_sum_forward(s14, layers_3_W, s20, layers_3_b, s13, batch);
+  layers_3_bn_running_mean_next_forward(s13, layers_3_bn_running_mean, s21, batch);
+  layers_3_bn_running_mean_next_sum_forward_2(s20, s13, s22, s19, batch);
+  layers_3_bn_sqrt_backward(s19, layers_3_bn_running_var, s23, s13, batch);
   layers_3_bn_forward_2(
-    s21,
+    s20,
     layers_3_bn_gamma,
     layers_3_bn_beta,
     layers_3_bn_running_mean,
     layers_3_bn_running_var,
-    s26,
-    s7,
-    s8,
+    s24,
+    s19,
+    s25,
     batch,
   );
-  layers_3_bn_div_backward(s26, s23, s18, s21, batch);
-  layers_4_bn_running_mean_next_sum_forward(s21, layers_4_W, s27, layers_4_b, s24, batch);
-  layers_4_bn_running_mean_next_forward(s24, layers_4_bn_running_mean, s28, batch);
-  layers_4_bn_running_mean_next_sum_forward_2(s27, s24, s29, s30, batch);
-  layers_4_bn_sqrt_backward(s30, layers_4_bn_running_var, s31, s24, batch);
+  layers_3_bn_div_backward(s24, s22, s13, s20, batch);
+  layers_4_bn_running_mean_next_sum_forward(s20, layers_4_W, s26, layers_4_b, s19, batch);
+  layers_4_bn_running_mean_next_forward(s19, layers_4_bn_running_mean, s27, batch);
+  layers_4_bn_running_mean_next_sum_forward_2(s26, s19, s28, s25, batch);
+  layers_4_bn_sqrt_backward(s25, layers_4_bn_running_var, s29, s19, batch);
   layers_4_bn_forward_2(
-    s27,
+    s26,
     layers_4_bn_gamma,
     layers_4_bn_beta,
     layers_4_bn_running_mean,
     layers_4_bn_running_var,
-    s32,
-    s7,
-    s8,
+    s30,
+    s25,
+    s31,
     batch,
   );
-  layers_4_bn_div_backward(s32, s29, s24, s27, batch);
-  y_max_forward(s27, W, s33, b, s34, batch);
-  y_sum_forward_2(s33, s34, s35, s36, batch);
-  loss_forward(s33, t, s37, batch);
-  scores_backward(s35, s36, t, s38, batch);
-  layers_4_bn_backward(s35, W, s33, s32, layers_4_bn_gamma, s29, s34, s30, s39, s40, s41, batch);
-  scores_backward_2(s27, s35, s42, batch);
-  layers_4_bn_div_backward_2(s30, s39, batch);
-  layers_4_a_backward(s34, s30, s29, s39, s24, s43, batch);
-  layers_3_bn_backward(s34, layers_4_W, s32, s26, layers_3_bn_gamma, s23, s33, s24, s30, s44, s45, batch);
-  layers_4_a_backward_2(s21, s34, s46, batch);
-  layers_3_bn_div_backward_2(s24, s30, batch);
-  layers_3_a_backward(s33, s24, s23, s30, s18, s47, batch);
-  layers_2_bn_backward(s33, layers_3_W, s27, s20, layers_2_bn_gamma, s17, s29, s39, s18, s48, s49, batch);
-  layers_3_a_backward_2(s15, s33, s50, batch);
-  layers_2_bn_div_backward_2(s39, s18, batch);
-  layers_2_a_backward(s29, s39, s17, s18, s12, s51, batch);
-  layers_1_bn_backward(s29, layers_2_W, s26, s14, layers_1_bn_gamma, s11, s32, s24, s30, s52, s53, batch);
-  layers_2_a_backward_2(s9, s29, s54, batch);
-  layers_1_bn_div_backward_2(s24, s30, batch);
-  layers_1_a_backward(s32, s24, s11, s30, s4, s55, batch);
-  layers_0_bn_backward(s32, layers_1_W, s21, s6, layers_0_bn_gamma, s3, s34, s12, s39, s56, s57, batch);
-  layers_1_a_backward_2(s0, s32, s58, batch);
-  layers_0_bn_div_backward_2(s12, s39, batch);
-  layers_0_a_backward(s34, s12, s3, s39, s1, s59, batch);
-  layers_0_a_backward_2(x, s34, s60, batch);
+  layers_4_bn_div_backward(s30, s28, s19, s26, batch);
+  y_max_forward(s26, W, s32, b, s33, batch);
+  y_sum_forward_2(s32, s33, s34, s35, batch);
+  loss_forward(s32, t, s36, batch);
+  scores_backward(s34, s35, t, s37, batch);
+  layers_4_bn_backward(s34, W, s32, s30, layers_4_bn_gamma, s28, s33, s25, s31, s38, s39, batch);
+  scores_backward_2(s26, s34, s40, batch);
+  layers_4_bn_div_backward_2(s25, s31, batch);
+  layers_4_a_backward(s33, s25, s28, s31, s19, s41, batch);
+  layers_3_bn_backward(s33, layers_4_W, s30, s24, layers_3_bn_gamma, s22, s32, s19, s25, s42, s43, batch);
+  layers_4_a_backward_2(s20, s33, s44, batch);
+  layers_3_bn_div_backward_2(s19, s25, batch);
+  layers_3_a_backward(s32, s19, s22, s25, s13, s45, batch);
+  layers_2_bn_backward(s32, layers_3_W, s26, s18, layers_2_bn_gamma, s16, s28, s31, s13, s46, s47, batch);
+  layers_3_a_backward_2(s14, s32, s48, batch);
+  layers_2_bn_div_backward_2(s31, s13, batch);
+  layers_2_a_backward(s28, s31, s16, s13, s7, s49, batch);
+  layers_1_bn_backward(s28, layers_2_W, s24, s12, layers_1_bn_gamma, s10, s30, s19, s25, s50, s51, batch);
+  layers_2_a_backward_2(s8, s28, s52, batch);
+  layers_1_bn_div_backward_2(s19, s25, batch);
+  layers_1_a_backward(s30, s19, s10, s25, s4, s53, batch);
+  layers_0_bn_backward(s30, layers_1_W, s20, s6, layers_0_bn_gamma, s3, s33, s7, s31, s54, s55, batch);
+  layers_1_a_backward_2(s0, s30, s56, batch);
+  layers_0_bn_div_backward_2(s7, s31, batch);
+  layers_0_a_backward(s33, s7, s3, s31, s1, s57, batch);
+  layers_0_a_backward_2(x, s33, s58, batch);
   params["layers.0.bn.running_mean"].set(s2);
   params["layers.0.bn.running_var"].set(s5);
-  params["layers.1.bn.running_mean"].set(s10);
-  params["layers.1.bn.running_var"].set(s13);
-  params["layers.2.bn.running_mean"].set(s16);
-  params["layers.2.bn.running_var"].set(s19);
-  params["layers.3.bn.running_mean"].set(s22);
-  params["layers.3.bn.running_var"].set(s25);
-  params["layers.4.bn.running_mean"].set(s28);
-  params["layers.4.bn.running_var"].set(s31);
+  params["layers.1.bn.running_mean"].set(s9);
+  params["layers.1.bn.running_var"].set(s11);
+  params["layers.2.bn.running_mean"].set(s15);
+  params["layers.2.bn.running_var"].set(s17);
+  params["layers.3.bn.running_mean"].set(s21);
+  params["layers.3.bn.running_var"].set(s23);
+  params["layers.4.bn.running_mean"].set(s27);
+  params["layers.4.bn.running_var"].set(s29);
   return {
-    loss: s37[0],
+    loss: s36[0],
     grads: {
-      ["layers.0.W"]: s60,
-      ["layers.0.b"]: s59,
-      ["layers.0.bn.gamma"]: s56,
-      ["layers.0.bn.beta"]: s57,
-      ["layers.1.W"]: s58,
-      ["layers.1.b"]: s55,
-      ["layers.1.bn.gamma"]: s52,
-      ["layers.1.bn.beta"]: s53,
-      ["layers.2.W"]: s54,
-      ["layers.2.b"]: s51,
-      ["layers.2.bn.gamma"]: s48,
-      ["layers.2.bn.beta"]: s49,
-      ["layers.3.W"]: s50,
-      ["layers.3.b"]: s47,
-      ["layers.3.bn.gamma"]: s44,
-      ["layers.3.bn.beta"]: s45,
-      ["layers.4.W"]: s46,
-      ["layers.4.b"]: s43,
-      ["layers.4.bn.gamma"]: s40,
-      ["layers.4.bn.beta"]: s41,
-      ["W"]: s42,
-      ["b"]: s38,
+      ["layers.0.W"]: s58,
+      ["layers.0.b"]: s57,
+      ["layers.0.bn.gamma"]: s54,
+      ["layers.0.bn.beta"]: s55,
+      ["layers.1.W"]: s56,
+      ["layers.1.b"]: s53,
+      ["layers.1.bn.gamma"]: s50,
+      ["layers.1.bn.beta"]: s51,
+      ["layers.2.W"]: s52,
+      ["layers.2.b"]: s49,
+      ["layers.2.bn.gamma"]: s46,
+      ["layers.2.bn.beta"]: s47,
+      ["layers.3.W"]: s48,
+      ["layers.3.b"]: s45,
+      ["layers.3.bn.gamma"]: s42,
+      ["layers.3.bn.beta"]: s43,
+      ["layers.4.W"]: s44,
+      ["layers.4.b"]: s41,
+      ["layers.4.bn.gamma"]: s38,
+      ["layers.4.bn.beta"]: s39,
+      ["W"]: s40,
+      ["b"]: s37,
     },
   };
 }
@@ -4467,6 +4496,12 @@ function batchOf(data, feeds, fixed, what) {
 function feed(data, name) {
   const v = data[name];
   return v instanceof F ? v : F.from(v);
+}
+
+/** A float32 array copied into a float64 one (so that matmul tiles read without converting). */
+function stage(to, from) {
+  to.set(from);
+  return to;
 }
 
 /** Every param (and state) present, of the module's float type and the right length. */

@@ -238,7 +238,14 @@ function predictBuffers(batch) {
   let b = predictBuffersCache.get(batch);
   if (b === undefined) {
     if (predictBuffersCache.size >= 4) predictBuffersCache.clear();
-    b = [new F(3 * batch), new F(batch), new F(batch), new F(3 * batch)];
+    b = [
+      new Float64Array(3 * batch),
+      new Float64Array(batch),
+      new Float64Array(batch),
+      new F(3 * batch),
+      new Float64Array(2 * batch),
+      new Float64Array(6),
+    ];
     predictBuffersCache.set(batch, b);
   }
   return b;
@@ -248,9 +255,9 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [s0, s1, s2, s3] = predictBuffers(batch);
-  const x = feed(inputs, "x");
-  const W = params["W"];
+  const [s0, s1, s2, s3, x_f64, W_f64] = predictBuffers(batch);
+  const x = stage(x_f64, feed(inputs, "x"));
+  const W = stage(W_f64, params["W"]);
   y_max_forward(x, W, s0, s1, batch);
   y_sum_forward(s0, s1, s2, batch);
   y_forward(s0, s2, s3, batch);
@@ -272,7 +279,16 @@ function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
     if (lossAndGradsBuffersCache.size >= 4) lossAndGradsBuffersCache.clear();
-    b = [new F(3 * batch), new F(batch), new F(3 * batch), new F(batch), new Float64Array(1), new F(6)];
+    b = [
+      new Float64Array(3 * batch),
+      new Float64Array(batch),
+      new Float64Array(3 * batch),
+      new Float64Array(batch),
+      new Float64Array(1),
+      new F(6),
+      new Float64Array(2 * batch),
+      new Float64Array(6),
+    ];
     lossAndGradsBuffersCache.set(batch, b);
   }
   return b;
@@ -282,10 +298,10 @@ export function lossAndGrads(params, data, options = {}) {
   checkParams(params, PARAMS, "lossAndGrads");
   const batch = batchOf(data, LOSSANDGRADS_FEEDS, 0, "lossAndGrads");
   const seed = options.seed ?? 0;
-  const [s0, s1, s2, s3, s4, s5] = lossAndGradsBuffers(batch);
-  const x = feed(data, "x");
+  const [s0, s1, s2, s3, s4, s5, x_f64, W_f64] = lossAndGradsBuffers(batch);
+  const x = stage(x_f64, feed(data, "x"));
   const t = feed(data, "t");
-  const W = params["W"];
+  const W = stage(W_f64, params["W"]);
   y_max_forward(x, W, s0, s1, batch);
   y_sum_forward_2(s0, s1, s2, s3, batch);
   loss_forward(s0, t, s4, batch);
@@ -445,6 +461,12 @@ function batchOf(data, feeds, fixed, what) {
 function feed(data, name) {
   const v = data[name];
   return v instanceof F ? v : F.from(v);
+}
+
+/** A float32 array copied into a float64 one (so that matmul tiles read without converting). */
+function stage(to, from) {
+  to.set(from);
+  return to;
 }
 
 /** Every param (and state) present, of the module's float type and the right length. */

@@ -805,7 +805,15 @@ function predictBuffers(batch) {
   let b = predictBuffersCache.get(batch);
   if (b === undefined) {
     if (predictBuffersCache.size >= 4) predictBuffersCache.clear();
-    b = [new F(50 * batch), new F(10 * batch), new F(batch), new F(10 * batch)];
+    b = [
+      new Float64Array(50 * batch),
+      new Float64Array(10 * batch),
+      new Float64Array(batch),
+      new F(10 * batch),
+      new Float64Array(784 * batch),
+      new Float64Array(39200),
+      new Float64Array(500),
+    ];
     predictBuffersCache.set(batch, b);
   }
   return b;
@@ -815,11 +823,11 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [s0, s1, s2, s3] = predictBuffers(batch);
-  const x = feed(inputs, "x");
-  const W1 = params["W1"];
+  const [s0, s1, s2, s3, x_f64, W1_f64, W2_f64] = predictBuffers(batch);
+  const x = stage(x_f64, feed(inputs, "x"));
+  const W1 = stage(W1_f64, params["W1"]);
   const b1 = params["b1"];
-  const W2 = params["W2"];
+  const W2 = stage(W2_f64, params["W2"]);
   const b2 = params["b2"];
   h_forward(x, W1, s0, b1, batch);
   y_max_forward(s0, W2, s1, b2, s2, batch);
@@ -848,16 +856,19 @@ function lossAndGradsBuffers(batch) {
   if (b === undefined) {
     if (lossAndGradsBuffersCache.size >= 4) lossAndGradsBuffersCache.clear();
     b = [
-      new F(50 * batch),
-      new F(50 * batch),
-      new F(batch),
-      new F(10 * batch),
-      new F(batch),
+      new Float64Array(50 * batch),
+      new Float64Array(50 * batch),
+      new Float64Array(batch),
+      new Float64Array(10 * batch),
+      new Float64Array(batch),
       new Float64Array(1),
       new F(10),
       new F(50),
       new F(500),
       new F(39200),
+      new Float64Array(784 * batch),
+      new Float64Array(39200),
+      new Float64Array(500),
     ];
     lossAndGradsBuffersCache.set(batch, b);
   }
@@ -868,12 +879,12 @@ export function lossAndGrads(params, data, options = {}) {
   checkParams(params, PARAMS, "lossAndGrads");
   const batch = batchOf(data, LOSSANDGRADS_FEEDS, 0, "lossAndGrads");
   const seed = options.seed ?? 0;
-  const [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9] = lossAndGradsBuffers(batch);
-  const x = feed(data, "x");
+  const [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, x_f64, W1_f64, W2_f64] = lossAndGradsBuffers(batch);
+  const x = stage(x_f64, feed(data, "x"));
   const t = feed(data, "t");
-  const W1 = params["W1"];
+  const W1 = stage(W1_f64, params["W1"]);
   const b1 = params["b1"];
-  const W2 = params["W2"];
+  const W2 = stage(W2_f64, params["W2"]);
   const b2 = params["b2"];
   h_forward(x, W1, s0, b1, batch);
   y_max_forward(s0, W2, s1, b2, s2, batch);
@@ -1040,6 +1051,12 @@ function batchOf(data, feeds, fixed, what) {
 function feed(data, name) {
   const v = data[name];
   return v instanceof F ? v : F.from(v);
+}
+
+/** A float32 array copied into a float64 one (so that matmul tiles read without converting). */
+function stage(to, from) {
+  to.set(from);
+  return to;
 }
 
 /** Every param (and state) present, of the module's float type and the right length. */
