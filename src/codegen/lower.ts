@@ -25,9 +25,10 @@ export interface LowerOptions {
 export function lower(g: Graph, options: LowerOptions = {}): KernelPlan {
   const batch = options.batch;
   if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) throw new Error(`the batch size must be an integer >= 1, got ${batch}`);
-  const predict = lowerProgram(g, "predict", batch);
-  const train = g.loss !== undefined ? lowerProgram(g, "train", batch) : undefined;
-  return { graph: g, dtype: options.dtype ?? "f32", ...(batch !== undefined && { batch }), predict, ...(train && { train }) };
+  const dtype = options.dtype ?? "f32";
+  const predict = lowerProgram(g, "predict", batch, dtype);
+  const train = g.loss !== undefined ? lowerProgram(g, "train", batch, dtype) : undefined;
+  return { graph: g, dtype, ...(batch !== undefined && { batch }), predict, ...(train && { train }) };
 }
 
 /** The ids `roots` read, by data, in topological order. */
@@ -43,7 +44,7 @@ function dataDependencies(g: Graph, roots: readonly NodeId[]): NodeId[] {
   return [...seen.keys()].filter((i) => seen[i]);
 }
 
-function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undefined): Program {
+function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undefined, dtype: "f32" | "f64"): Program {
   const training = mode === "train";
   // S1: results and what they need.
   const outputs = training ? [] : g.outputs;
@@ -54,7 +55,10 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
   const results = new Set(roots);
   const needed = dataDependencies(g, roots);
   // S2: fusion and order.
-  const sched = schedule(g, needed, results);
+  // f32 results that are sums (bias gradients) accumulate in float64, then are copied out rounded.
+  const copied = (id: NodeId) => dtype === "f32" && template(g.nodes[id]!).kind === "reduce" && id !== loss;
+  const sched = schedule(g, needed, results, copied);
+  const isResult = (id: NodeId) => results.has(id) && !copied(id);
   const kernelOf = new Map<number, number>();
   sched.kernels.forEach((k, i) => {
     for (const u of k.kind === "loop" ? k.units : [k.unit, ...(k.kind === "matmul" ? k.epilogue : [])]) kernelOf.set(u.index, i);
@@ -68,7 +72,7 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
   const values: Value[] = [];
   const copies = sched.units.filter((u) => u.kind === "copy");
   const lastUse = (id: NodeId) =>
-    results.has(id)
+    isResult(id)
       ? Infinity
       : Math.max(-1, ...(sched.consumers.get(id) ?? []).map(kernelOfNode), ...copies.filter((u) => resolve(g, u.root) === id).map((u) => kernelOf.get(u.index)!));
   const stored = (u: Unit): boolean =>
@@ -80,7 +84,7 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
     // Intermediates are float64 whatever the dtype (no conversion on each read, no rounding between
     // kernels); results have the module's type, but the loss, one number, stays float64.
     const value = (id: NodeId, donors: number[] = []) =>
-      values.push({ key: id, size: sizeOf(g.nodes[id]!.shape), def: ki, lastUse: lastUse(id), result: results.has(id), f64: !results.has(id) || id === loss, donors });
+      values.push({ key: id, size: sizeOf(g.nodes[id]!.shape), def: ki, lastUse: lastUse(id), result: isResult(id), f64: !isResult(id) || id === loss, donors });
     if (k.kind !== "loop") value(k.unit.root);
     if (k.kind === "custom") {
       const t = template(g.nodes[k.unit.root]!);

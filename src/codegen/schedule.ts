@@ -65,7 +65,8 @@ export function identityRead(g: Graph, consumer: NodeId, input: NodeId, shape: S
   return t.kind === "map" && t.read !== "permute" && sameShape(g.nodes[input]!.shape, shape);
 }
 
-export function schedule(g: Graph, needed: readonly NodeId[], results: ReadonlySet<NodeId>): Schedule {
+/** `copied`: results computed in a float64 buffer of their own and then copied out (f32 reductions). */
+export function schedule(g: Graph, needed: readonly NodeId[], results: ReadonlySet<NodeId>, copied: (id: NodeId) => boolean = () => false): Schedule {
   // S1: readers of every value, seen through views.
   const consumers = new Map<NodeId, NodeId[]>();
   const viewed = new Set<NodeId>();
@@ -118,7 +119,7 @@ export function schedule(g: Graph, needed: readonly NodeId[], results: ReadonlyS
   // Results held by no kernel of their own (a param, a constant, a view) are copied out.
   for (const id of results) {
     const kind = template(g.nodes[id]!).kind;
-    if (kind === "leaf" || kind === "const" || kind === "size" || kind === "view") pending.push({ kind: "copy", root: id, members: [], shape: g.nodes[id]!.shape });
+    if (kind === "leaf" || kind === "const" || kind === "size" || kind === "view" || copied(id)) pending.push({ kind: "copy", root: id, members: [], shape: g.nodes[id]!.shape });
   }
   for (const p of pending) {
     const unit: Unit = { ...p, index: units.length, producers: [] };

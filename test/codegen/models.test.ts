@@ -3,11 +3,11 @@
 // statistics updated in place); and the generated code of each, as a reviewed snapshot.
 //
 // Tolerances: f64 within 1e-10 relative (the kernels sum in the reference's order, so most
-// results are bit-identical). f32 within 1e-3 relative to max(|entry|, 1e-3 of the scale): the
-// compiled module rounds every stored intermediate to float32 (ε = 6e-8) where the reference
-// keeps float64; a gradient entry sums batch-many products that each carry a few roundings
-// through the layers, and cancellation in the sum magnifies their relative error by at most the
-// 1e3 the floor allows. So ~1e-4 is expected (3e-5 is typical); a wrong kernel is off by O(1).
+// results are bit-identical). f32 within 1e-4 relative to max(|entry|, 1e-3 of the scale): both
+// sides get the same float32 params and inputs, and the compiled module computes in float64 and
+// rounds only what it returns (6e-8 relative), plus outputs that later outputs read, whose
+// rounding the later layers amplify by their conditioning (6e-7 seen in a 5-layer stack). A
+// wrong kernel is off by O(1).
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,7 +16,7 @@ import { frontend } from "../../src/index.js";
 import { graphOfFile, MODELS_DIR, modelFiles } from "../support/models.js";
 import { compare, compiled, feedsFor } from "./compare.js";
 
-const TOLERANCE = { f64: 1e-10, f32: 1e-3 } as const;
+const TOLERANCE = { f64: 1e-10, f32: 1e-4 } as const;
 
 const cases: [string, string, Record<string, string>][] = [
   ...modelFiles().map((f): [string, string, Record<string, string>] => [basename(f), f, {}]),

@@ -1180,6 +1180,30 @@ function hidden1_backward_2(x, d_hidden1_mul, d_hidden1, batch) {
   }
 }
 
+// ∂ of mnist_relu_adam.nn:8:21  return activation(x @ W + b)
+function hidden1_backward_3(d_hidden1, d_hidden1_2) {
+  for (let i = 0; i < 300; i++) {
+    const v_d_hidden1 = d_hidden1[i];
+    d_hidden1_2[i] = v_d_hidden1;
+  }
+}
+
+// ∂ of mnist_relu_adam.nn:8:21  return activation(x @ W + b)
+function hidden2_backward_3(d_hidden2, d_hidden2_2) {
+  for (let i = 0; i < 100; i++) {
+    const v_d_hidden2 = d_hidden2[i];
+    d_hidden2_2[i] = v_d_hidden2;
+  }
+}
+
+// ∂ of mnist_relu_adam.nn:8:21  return activation(x @ W + b)
+function scores_backward_3(d_scores, d_scores_2) {
+  for (let i = 0; i < 10; i++) {
+    const v_d_scores = d_scores[i];
+    d_scores_2[i] = v_d_scores;
+  }
+}
+
 const PREDICT_FEEDS = [["x", 784, true, "[batch, 784]"]];
 const predictBuffersCache = new Map();
 // s0: hidden1_matmul, hidden1, scores_matmul, scores, y_exp
@@ -1239,12 +1263,15 @@ const lossAndGradsBuffersCache = new Map();
 // s6: y_exp, ∂loss
 // s7: y_sum
 // s8: loss (returned)
-// s9: ∂scores (returned)
-// s10: ∂hidden2 (returned)
+// s9: ∂scores
+// s10: ∂hidden2
 // s11: ∂scores (returned)
-// s12: ∂hidden1 (returned)
+// s12: ∂hidden1
 // s13: ∂hidden2 (returned)
 // s14: ∂hidden1 (returned)
+// s15:  (returned)
+// s16:  (returned)
+// s17:  (returned)
 function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
@@ -1259,12 +1286,15 @@ function lossAndGradsBuffers(batch) {
       new Float64Array(10 * batch),
       new Float64Array(batch),
       new Float64Array(1),
-      new F(10),
-      new F(100),
+      new Float64Array(10),
+      new Float64Array(100),
       new F(1000),
-      new F(300),
+      new Float64Array(300),
       new F(30000),
       new F(235200),
+      new F(300),
+      new F(100),
+      new F(10),
       new Float64Array(784 * batch),
       new Float64Array(235200),
       new Float64Array(30000),
@@ -1295,6 +1325,9 @@ export function lossAndGrads(params, data, options = {}) {
     s12,
     s13,
     s14,
+    s15,
+    s16,
+    s17,
     x_f64,
     hidden1_W_f64,
     hidden2_W_f64,
@@ -1320,16 +1353,19 @@ export function lossAndGrads(params, data, options = {}) {
   hidden1_backward(s2, hidden2_W, s4, s0, s12, batch);
   hidden2_backward_2(s1, s2, s13, batch);
   hidden1_backward_2(x, s0, s14, batch);
+  hidden1_backward_3(s12, s15);
+  hidden2_backward_3(s10, s16);
+  scores_backward_3(s9, s17);
 
   return {
     loss: s8[0],
     grads: {
       ["hidden1.W"]: s14,
-      ["hidden1.b"]: s12,
+      ["hidden1.b"]: s15,
       ["hidden2.W"]: s13,
-      ["hidden2.b"]: s10,
+      ["hidden2.b"]: s16,
       ["scores.W"]: s11,
-      ["scores.b"]: s9,
+      ["scores.b"]: s17,
     },
   };
 }

@@ -2469,6 +2469,41 @@ function layers_0_backward_2(x, d_layers_0_mul, d_layers_0, batch) {
   }
 }
 
+// ∂ of multi_layer_net.nn:10:21  return activation(x @ W + b)
+function layers_4_backward_3(
+  d_layers_0,
+  d_layers_1,
+  d_layers_2,
+  d_layers_3,
+  d_layers_4,
+  d_layers_0_2,
+  d_layers_1_2,
+  d_layers_2_2,
+  d_layers_3_2,
+  d_layers_4_2,
+) {
+  for (let i = 0; i < 100; i++) {
+    const v_d_layers_0 = d_layers_0[i];
+    const v_d_layers_1 = d_layers_1[i];
+    const v_d_layers_2 = d_layers_2[i];
+    const v_d_layers_3 = d_layers_3[i];
+    const v_d_layers_4 = d_layers_4[i];
+    d_layers_0_2[i] = v_d_layers_0;
+    d_layers_1_2[i] = v_d_layers_1;
+    d_layers_2_2[i] = v_d_layers_2;
+    d_layers_3_2[i] = v_d_layers_3;
+    d_layers_4_2[i] = v_d_layers_4;
+  }
+}
+
+// ∂ of multi_layer_net.nn:21:12  scores = layers @ W + b
+function scores_backward_3(d_scores, d_scores_2) {
+  for (let i = 0; i < 10; i++) {
+    const v_d_scores = d_scores[i];
+    d_scores_2[i] = v_d_scores;
+  }
+}
+
 const PREDICT_FEEDS = [["x", 784, true, "[batch, 784]"]];
 const predictBuffersCache = new Map();
 // s0: layers.0_matmul, layers.0, layers.2_matmul, layers.2, layers.4_matmul, layers.4, y_sum
@@ -2558,18 +2593,24 @@ const lossAndGradsBuffersCache = new Map();
 // s12: y_exp, ∂loss
 // s13: y_sum
 // s14: loss (returned)
-// s15: ∂scores (returned)
-// s16: ∂layers.4 (returned)
+// s15: ∂scores
+// s16: ∂layers.4
 // s17: ∂scores (returned)
-// s18: ∂layers.3 (returned)
+// s18: ∂layers.3
 // s19: ∂layers.4 (returned)
-// s20: ∂layers.2 (returned)
+// s20: ∂layers.2
 // s21: ∂layers.3 (returned)
-// s22: ∂layers.1 (returned)
+// s22: ∂layers.1
 // s23: ∂layers.2 (returned)
-// s24: ∂layers.0 (returned)
+// s24: ∂layers.0
 // s25: ∂layers.1 (returned)
 // s26: ∂layers.0 (returned)
+// s27:  (returned)
+// s28:  (returned)
+// s29:  (returned)
+// s30:  (returned)
+// s31:  (returned)
+// s32:  (returned)
 function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
@@ -2590,18 +2631,24 @@ function lossAndGradsBuffers(batch) {
       new Float64Array(10 * batch),
       new Float64Array(batch),
       new Float64Array(1),
-      new F(10),
-      new F(100),
+      new Float64Array(10),
+      new Float64Array(100),
       new F(1000),
-      new F(100),
+      new Float64Array(100),
       new F(10000),
-      new F(100),
+      new Float64Array(100),
       new F(10000),
-      new F(100),
+      new Float64Array(100),
       new F(10000),
-      new F(100),
+      new Float64Array(100),
       new F(10000),
       new F(78400),
+      new F(100),
+      new F(100),
+      new F(100),
+      new F(100),
+      new F(100),
+      new F(10),
       new Float64Array(784 * batch),
       new Float64Array(78400),
       new Float64Array(10000),
@@ -2647,6 +2694,12 @@ export function lossAndGrads(params, data, options = {}) {
     s24,
     s25,
     s26,
+    s27,
+    s28,
+    s29,
+    s30,
+    s31,
+    s32,
     x_f64,
     layers_0_W_f64,
     layers_1_W_f64,
@@ -2689,22 +2742,24 @@ export function lossAndGrads(params, data, options = {}) {
   layers_0_backward(s2, layers_1_W, s7, s0, s24, batch);
   layers_1_backward_2(s1, s2, s25, batch);
   layers_0_backward_2(x, s0, s26, batch);
+  layers_4_backward_3(s24, s22, s20, s18, s16, s27, s28, s29, s30, s31);
+  scores_backward_3(s15, s32);
 
   return {
     loss: s14[0],
     grads: {
       ["layers.0.W"]: s26,
-      ["layers.0.b"]: s24,
+      ["layers.0.b"]: s27,
       ["layers.1.W"]: s25,
-      ["layers.1.b"]: s22,
+      ["layers.1.b"]: s28,
       ["layers.2.W"]: s23,
-      ["layers.2.b"]: s20,
+      ["layers.2.b"]: s29,
       ["layers.3.W"]: s21,
-      ["layers.3.b"]: s18,
+      ["layers.3.b"]: s30,
       ["layers.4.W"]: s19,
-      ["layers.4.b"]: s16,
+      ["layers.4.b"]: s31,
       ["W"]: s17,
-      ["b"]: s15,
+      ["b"]: s32,
     },
   };
 }

@@ -2585,14 +2585,26 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
 }
 
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
-function layers_4_bn_div_backward_2(d_layers_4_bn_sum, d_layers_4_bn_sum_2, batch) {
+function layers_4_bn_backward_2(
+  d_layers_4_bn_sum,
+  d_layers_4_bn_sum_2,
+  d_layers_4_bn,
+  d_layers_4_bn_2,
+  d_layers_4_bn_3,
+  d_layers_4_bn_4,
+  batch,
+) {
   for (let i = 0; i < 100; i++) {
     const v_d_layers_4_bn_sum = d_layers_4_bn_sum[i];
     const v_d_layers_4_bn_sum_2 = d_layers_4_bn_sum_2[i];
+    const v_d_layers_4_bn = d_layers_4_bn[i];
+    const v_d_layers_4_bn_2 = d_layers_4_bn_2[i];
     const div150 = v_d_layers_4_bn_sum / batch;
     d_layers_4_bn_sum[i] = div150;
     const div155 = v_d_layers_4_bn_sum_2 / batch;
     d_layers_4_bn_sum_2[i] = div155;
+    d_layers_4_bn_3[i] = v_d_layers_4_bn;
+    d_layers_4_bn_4[i] = v_d_layers_4_bn_2;
   }
 }
 
@@ -2847,15 +2859,32 @@ function layers_4_a_backward_2(layers_3, d_layers_4_bn, d_layers_4_a, batch) {
   }
 }
 
+// ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
-function layers_3_bn_div_backward_2(d_layers_3_bn_sum, d_layers_3_bn_sum_2, batch) {
+function layers_4_a_backward_3(
+  d_layers_3_bn_sum,
+  d_layers_3_bn_sum_2,
+  d_layers_3_bn,
+  d_layers_3_bn_2,
+  d_layers_4_a,
+  d_layers_3_bn_3,
+  d_layers_3_bn_4,
+  d_layers_4_a_2,
+  batch,
+) {
   for (let i = 0; i < 100; i++) {
     const v_d_layers_3_bn_sum = d_layers_3_bn_sum[i];
     const v_d_layers_3_bn_sum_2 = d_layers_3_bn_sum_2[i];
+    const v_d_layers_3_bn = d_layers_3_bn[i];
+    const v_d_layers_3_bn_2 = d_layers_3_bn_2[i];
+    const v_d_layers_4_a = d_layers_4_a[i];
     const div173 = v_d_layers_3_bn_sum / batch;
     d_layers_3_bn_sum[i] = div173;
     const div178 = v_d_layers_3_bn_sum_2 / batch;
     d_layers_3_bn_sum_2[i] = div178;
+    d_layers_3_bn_3[i] = v_d_layers_3_bn;
+    d_layers_3_bn_4[i] = v_d_layers_3_bn_2;
+    d_layers_4_a_2[i] = v_d_layers_4_a;
   }
 }
 
@@ -3110,15 +3139,32 @@ function layers_3_a_backward_2(layers_2, d_layers_3_bn, d_layers_3_a, batch) {
   }
 }
 
+// ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
-function layers_2_bn_div_backward_2(d_layers_2_bn_sum, d_layers_2_bn_sum_2, batch) {
+function layers_3_a_backward_3(
+  d_layers_2_bn_sum,
+  d_layers_2_bn_sum_2,
+  d_layers_2_bn,
+  d_layers_2_bn_2,
+  d_layers_3_a,
+  d_layers_2_bn_3,
+  d_layers_2_bn_4,
+  d_layers_3_a_2,
+  batch,
+) {
   for (let i = 0; i < 100; i++) {
     const v_d_layers_2_bn_sum = d_layers_2_bn_sum[i];
     const v_d_layers_2_bn_sum_2 = d_layers_2_bn_sum_2[i];
+    const v_d_layers_2_bn = d_layers_2_bn[i];
+    const v_d_layers_2_bn_2 = d_layers_2_bn_2[i];
+    const v_d_layers_3_a = d_layers_3_a[i];
     const div196 = v_d_layers_2_bn_sum / batch;
     d_layers_2_bn_sum[i] = div196;
     const div201 = v_d_layers_2_bn_sum_2 / batch;
     d_layers_2_bn_sum_2[i] = div201;
+    d_layers_2_bn_3[i] = v_d_layers_2_bn;
+    d_layers_2_bn_4[i] = v_d_layers_2_bn_2;
+    d_layers_3_a_2[i] = v_d_layers_3_a;
   }
 }
 
@@ -3373,15 +3419,32 @@ function layers_2_a_backward_2(layers_1, d_layers_2_bn, d_layers_2_a, batch) {
   }
 }
 
+// ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
-function layers_1_bn_div_backward_2(d_layers_1_bn_sum, d_layers_1_bn_sum_2, batch) {
+function layers_2_a_backward_3(
+  d_layers_1_bn_sum,
+  d_layers_1_bn_sum_2,
+  d_layers_1_bn,
+  d_layers_1_bn_2,
+  d_layers_2_a,
+  d_layers_1_bn_3,
+  d_layers_1_bn_4,
+  d_layers_2_a_2,
+  batch,
+) {
   for (let i = 0; i < 100; i++) {
     const v_d_layers_1_bn_sum = d_layers_1_bn_sum[i];
     const v_d_layers_1_bn_sum_2 = d_layers_1_bn_sum_2[i];
+    const v_d_layers_1_bn = d_layers_1_bn[i];
+    const v_d_layers_1_bn_2 = d_layers_1_bn_2[i];
+    const v_d_layers_2_a = d_layers_2_a[i];
     const div219 = v_d_layers_1_bn_sum / batch;
     d_layers_1_bn_sum[i] = div219;
     const div224 = v_d_layers_1_bn_sum_2 / batch;
     d_layers_1_bn_sum_2[i] = div224;
+    d_layers_1_bn_3[i] = v_d_layers_1_bn;
+    d_layers_1_bn_4[i] = v_d_layers_1_bn_2;
+    d_layers_2_a_2[i] = v_d_layers_2_a;
   }
 }
 
@@ -3636,15 +3699,32 @@ function layers_1_a_backward_2(layers_0, d_layers_1_bn, d_layers_1_a, batch) {
   }
 }
 
+// ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
-function layers_0_bn_div_backward_2(d_layers_0_bn_sum, d_layers_0_bn_sum_2, batch) {
+function layers_1_a_backward_3(
+  d_layers_0_bn_sum,
+  d_layers_0_bn_sum_2,
+  d_layers_0_bn,
+  d_layers_0_bn_2,
+  d_layers_1_a,
+  d_layers_0_bn_3,
+  d_layers_0_bn_4,
+  d_layers_1_a_2,
+  batch,
+) {
   for (let i = 0; i < 100; i++) {
     const v_d_layers_0_bn_sum = d_layers_0_bn_sum[i];
     const v_d_layers_0_bn_sum_2 = d_layers_0_bn_sum_2[i];
+    const v_d_layers_0_bn = d_layers_0_bn[i];
+    const v_d_layers_0_bn_2 = d_layers_0_bn_2[i];
+    const v_d_layers_1_a = d_layers_1_a[i];
     const div242 = v_d_layers_0_bn_sum / batch;
     d_layers_0_bn_sum[i] = div242;
     const div247 = v_d_layers_0_bn_sum_2 / batch;
     d_layers_0_bn_sum_2[i] = div247;
+    d_layers_0_bn_3[i] = v_d_layers_0_bn;
+    d_layers_0_bn_4[i] = v_d_layers_0_bn_2;
+    d_layers_1_a_2[i] = v_d_layers_1_a;
   }
 }
 
@@ -3766,6 +3846,22 @@ function layers_0_a_backward_2(x, d_layers_0_bn, d_layers_0_a, batch) {
         }
       }
     }
+  }
+}
+
+// ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
+function layers_0_a_backward_3(d_layers_0_a, d_layers_0_a_2) {
+  for (let i = 0; i < 100; i++) {
+    const v_d_layers_0_a = d_layers_0_a[i];
+    d_layers_0_a_2[i] = v_d_layers_0_a;
+  }
+}
+
+// ∂ of multi_layer_net_extend.nn:31:12  scores = layers @ W + b
+function scores_backward_3(d_scores, d_scores_2) {
+  for (let i = 0; i < 10; i++) {
+    const v_d_scores = d_scores[i];
+    d_scores_2[i] = v_d_scores;
   }
 }
 
@@ -3933,61 +4029,64 @@ const lossAndGradsBuffersCache = new Map();
 // s1: layers.0.bn.running_mean_next_sum, layers.0.bn.running_mean_next_div, ∂layers.0.bn_sqrt
 // s2: layers.0.bn.running_mean_next (returned)
 // s3: layers.0.bn.running_mean_next_sub, ∂layers.0.bn_div
-// s4: layers.0.bn.running_mean_next_sum, layers.1.bn.running_mean_next_sum, layers.1.bn.running_mean_next_div, ∂layers.1.bn_sqrt
+// s4: layers.0.bn.running_mean_next_sum, layers.1.bn.running_mean_next_sum, layers.1.bn.running_mean_next_div, ∂layers.1.bn_sqrt, ∂layers.0.a
 // s5: layers.0.bn.running_var_next (returned)
 // s6: layers.0.bn
-// s7: layers.1.bn.running_mean_next_sum, layers.2.bn.running_mean_next_sum, layers.2.bn.running_mean_next_div, ∂layers.2.bn_sqrt, ∂layers.0.bn_sum, ∂layers.0.bn_div
+// s7: layers.1.bn.running_mean_next_sum, layers.2.bn.running_mean_next_sum, layers.2.bn.running_mean_next_div, ∂layers.2.bn_sqrt, ∂layers.1.bn, ∂layers.0.bn
 // s8: layers.1.a_matmul, layers.1.a, layers.1
 // s9: layers.1.bn.running_mean_next (returned)
 // s10: layers.1.bn.running_mean_next_sub, ∂layers.1.bn_div
 // s11: layers.1.bn.running_var_next (returned)
 // s12: layers.1.bn
-// s13: layers.2.bn.running_mean_next_sum, layers.3.bn.running_mean_next_sum, layers.3.bn.running_mean_next_div, ∂layers.3.bn_sqrt, ∂layers.2.bn_sum, ∂layers.2.bn_div
+// s13: layers.2.bn.running_mean_next_sum, layers.3.bn.running_mean_next_sum, layers.3.bn.running_mean_next_div, ∂layers.3.bn_sqrt, ∂layers.2.bn, ∂layers.1.bn_sum, ∂layers.1.bn_div
 // s14: layers.2.a_matmul, layers.2.a, layers.2
 // s15: layers.2.bn.running_mean_next (returned)
 // s16: layers.2.bn.running_mean_next_sub, ∂layers.2.bn_div
 // s17: layers.2.bn.running_var_next (returned)
 // s18: layers.2.bn
-// s19: layers.3.bn.running_mean_next_sum, layers.4.bn.running_mean_next_sum, layers.4.bn.running_mean_next_div, ∂layers.4.bn_sqrt, ∂layers.3.bn_sum, ∂layers.3.bn_div, ∂layers.1.bn_sum, ∂layers.1.bn_div
+// s19: layers.3.bn.running_mean_next_sum, layers.4.bn.running_mean_next_sum, layers.4.bn.running_mean_next_div, ∂layers.4.bn_sqrt, ∂layers.3.bn_sum, ∂layers.3.bn_div, ∂layers.2.a, ∂layers.0.bn_sum, ∂layers.0.bn_div
 // s20: layers.3.a_matmul, layers.3.a, layers.3, ∂layers.1.a
 // s21: layers.3.bn.running_mean_next (returned)
 // s22: layers.3.bn.running_mean_next_sub, ∂layers.3.bn_div
 // s23: layers.3.bn.running_var_next (returned)
 // s24: layers.3.bn, ∂layers.2.a
-// s25: layers.4.bn.running_mean_next_sum, ∂layers.4.bn_sum, ∂layers.4.bn_div, ∂layers.3.bn_sum, ∂layers.3.bn_div, ∂layers.1.bn_sum, ∂layers.1.bn_div
+// s25: layers.4.bn.running_mean_next_sum, ∂scores
 // s26: layers.4.a_matmul, layers.4.a, layers.4, ∂layers.3.a
 // s27: layers.4.bn.running_mean_next (returned)
 // s28: layers.4.bn.running_mean_next_sub, ∂layers.4.bn_div, ∂layers.2.bn_mul, ∂layers.2.bn
 // s29: layers.4.bn.running_var_next (returned)
 // s30: layers.4.bn, ∂layers.4.a, ∂layers.1.bn_mul, ∂layers.1.bn
-// s31: ∂layers.4.bn_sum, ∂layers.4.bn_div, ∂layers.2.bn_sum, ∂layers.2.bn_div, ∂layers.0.bn_sum, ∂layers.0.bn_div
+// s31: ∂layers.4.bn_sum, ∂layers.4.bn_div, ∂layers.3.bn, ∂layers.2.bn_sum, ∂layers.2.bn_div, ∂layers.1.a
 // s32: scores_matmul, scores, ∂scores, ∂layers.3.bn_mul, ∂layers.3.bn
 // s33: y_max, ∂layers.4.bn_mul, ∂layers.4.bn, ∂layers.0.bn_mul, ∂layers.0.bn
 // s34: y_exp, ∂loss
 // s35: y_sum
 // s36: loss (returned)
-// s37: ∂scores (returned)
-// s38: ∂layers.4.bn (returned)
-// s39: ∂layers.4.bn (returned)
+// s37: ∂layers.4.bn_sum, ∂layers.4.bn_div, ∂layers.3.bn, ∂layers.2.bn_sum, ∂layers.2.bn_div, ∂layers.0.bn_sum, ∂layers.0.bn_div
+// s38: ∂layers.4.bn, ∂layers.4.a, ∂layers.3.a, ∂layers.1.bn_sum, ∂layers.1.bn_div
+// s39: ∂layers.4.bn, ∂layers.3.bn_sum, ∂layers.3.bn_div, ∂layers.2.bn, ∂layers.1.bn, ∂layers.0.bn
 // s40: ∂scores (returned)
-// s41: ∂layers.4.a (returned)
-// s42: ∂layers.3.bn (returned)
-// s43: ∂layers.3.bn (returned)
-// s44: ∂layers.4.a (returned)
-// s45: ∂layers.3.a (returned)
-// s46: ∂layers.2.bn (returned)
-// s47: ∂layers.2.bn (returned)
-// s48: ∂layers.3.a (returned)
-// s49: ∂layers.2.a (returned)
-// s50: ∂layers.1.bn (returned)
-// s51: ∂layers.1.bn (returned)
-// s52: ∂layers.2.a (returned)
-// s53: ∂layers.1.a (returned)
-// s54: ∂layers.0.bn (returned)
-// s55: ∂layers.0.bn (returned)
-// s56: ∂layers.1.a (returned)
-// s57: ∂layers.0.a (returned)
-// s58: ∂layers.0.a (returned)
+// s41:  (returned)
+// s42:  (returned)
+// s43: ∂layers.4.a (returned)
+// s44:  (returned)
+// s45:  (returned)
+// s46:  (returned)
+// s47: ∂layers.3.a (returned)
+// s48:  (returned)
+// s49:  (returned)
+// s50:  (returned)
+// s51: ∂layers.2.a (returned)
+// s52:  (returned)
+// s53:  (returned)
+// s54:  (returned)
+// s55: ∂layers.1.a (returned)
+// s56:  (returned)
+// s57:  (returned)
+// s58:  (returned)
+// s59: ∂layers.0.a (returned)
+// s60:  (returned)
+// s61:  (returned)
 function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
@@ -4030,13 +4129,12 @@ function lossAndGradsBuffers(batch) {
       new Float64Array(10 * batch),
       new Float64Array(batch),
       new Float64Array(1),
-      new F(10),
-      new F(100),
-      new F(100),
+      new Float64Array(100),
+      new Float64Array(100),
+      new Float64Array(100),
       new F(1000),
       new F(100),
       new F(100),
-      new F(100),
       new F(10000),
       new F(100),
       new F(100),
@@ -4050,8 +4148,12 @@ function lossAndGradsBuffers(batch) {
       new F(100),
       new F(100),
       new F(10000),
+      new F(100),
+      new F(100),
       new F(100),
       new F(78400),
+      new F(100),
+      new F(10),
       new Float64Array(784 * batch),
       new Float64Array(78400),
       new Float64Array(10000),
@@ -4129,6 +4231,9 @@ export function lossAndGrads(params, data, options = {}) {
     s56,
     s57,
     s58,
+    s59,
+    s60,
+    s61,
     x_f64,
     layers_0_W_f64,
     layers_1_W_f64,
@@ -4254,28 +4359,30 @@ export function lossAndGrads(params, data, options = {}) {
   y_max_forward(s26, W, s32, b, s33, batch);
   y_sum_forward_2(s32, s33, s34, s35, batch);
   loss_forward(s32, t, s36, batch);
-  scores_backward(s34, s35, t, s37, batch);
-  layers_4_bn_backward(s34, W, s32, s30, layers_4_bn_gamma, s28, s33, s25, s31, s38, s39, batch);
+  scores_backward(s34, s35, t, s25, batch);
+  layers_4_bn_backward(s34, W, s32, s30, layers_4_bn_gamma, s28, s33, s31, s37, s38, s39, batch);
   scores_backward_2(s26, s34, s40, batch);
-  layers_4_bn_div_backward_2(s25, s31, batch);
-  layers_4_a_backward(s33, s25, s28, s31, s19, s41, batch);
-  layers_3_bn_backward(s33, layers_4_W, s30, s24, layers_3_bn_gamma, s22, s32, s19, s25, s42, s43, batch);
-  layers_4_a_backward_2(s20, s33, s44, batch);
-  layers_3_bn_div_backward_2(s19, s25, batch);
-  layers_3_a_backward(s32, s19, s22, s25, s13, s45, batch);
-  layers_2_bn_backward(s32, layers_3_W, s26, s18, layers_2_bn_gamma, s16, s28, s31, s13, s46, s47, batch);
-  layers_3_a_backward_2(s14, s32, s48, batch);
-  layers_2_bn_div_backward_2(s31, s13, batch);
-  layers_2_a_backward(s28, s31, s16, s13, s7, s49, batch);
-  layers_1_bn_backward(s28, layers_2_W, s24, s12, layers_1_bn_gamma, s10, s30, s19, s25, s50, s51, batch);
-  layers_2_a_backward_2(s8, s28, s52, batch);
-  layers_1_bn_div_backward_2(s19, s25, batch);
-  layers_1_a_backward(s30, s19, s10, s25, s4, s53, batch);
-  layers_0_bn_backward(s30, layers_1_W, s20, s6, layers_0_bn_gamma, s3, s33, s7, s31, s54, s55, batch);
-  layers_1_a_backward_2(s0, s30, s56, batch);
-  layers_0_bn_div_backward_2(s7, s31, batch);
-  layers_0_a_backward(s33, s7, s3, s31, s1, s57, batch);
-  layers_0_a_backward_2(x, s33, s58, batch);
+  layers_4_bn_backward_2(s31, s37, s38, s39, s41, s42, batch);
+  layers_4_a_backward(s33, s31, s28, s37, s19, s38, batch);
+  layers_3_bn_backward(s33, layers_4_W, s30, s24, layers_3_bn_gamma, s22, s32, s39, s19, s31, s37, batch);
+  layers_4_a_backward_2(s20, s33, s43, batch);
+  layers_4_a_backward_3(s39, s19, s31, s37, s38, s44, s45, s46, batch);
+  layers_3_a_backward(s32, s39, s22, s19, s13, s38, batch);
+  layers_2_bn_backward(s32, layers_3_W, s26, s18, layers_2_bn_gamma, s16, s28, s31, s37, s13, s39, batch);
+  layers_3_a_backward_2(s14, s32, s47, batch);
+  layers_3_a_backward_3(s31, s37, s13, s39, s38, s48, s49, s50, batch);
+  layers_2_a_backward(s28, s31, s16, s37, s7, s19, batch);
+  layers_1_bn_backward(s28, layers_2_W, s24, s12, layers_1_bn_gamma, s10, s30, s38, s13, s39, s7, batch);
+  layers_2_a_backward_2(s8, s28, s51, batch);
+  layers_2_a_backward_3(s38, s13, s39, s7, s19, s52, s53, s54, batch);
+  layers_1_a_backward(s30, s38, s10, s13, s4, s31, batch);
+  layers_0_bn_backward(s30, layers_1_W, s20, s6, layers_0_bn_gamma, s3, s33, s37, s19, s39, s7, batch);
+  layers_1_a_backward_2(s0, s30, s55, batch);
+  layers_1_a_backward_3(s37, s19, s39, s7, s31, s56, s57, s58, batch);
+  layers_0_a_backward(s33, s37, s3, s19, s1, s4, batch);
+  layers_0_a_backward_2(x, s33, s59, batch);
+  layers_0_a_backward_3(s4, s60);
+  scores_backward_3(s25, s61);
   params["layers.0.bn.running_mean"].set(s2);
   params["layers.0.bn.running_var"].set(s5);
   params["layers.1.bn.running_mean"].set(s9);
@@ -4289,28 +4396,28 @@ export function lossAndGrads(params, data, options = {}) {
   return {
     loss: s36[0],
     grads: {
-      ["layers.0.W"]: s58,
-      ["layers.0.b"]: s57,
-      ["layers.0.bn.gamma"]: s54,
-      ["layers.0.bn.beta"]: s55,
-      ["layers.1.W"]: s56,
-      ["layers.1.b"]: s53,
-      ["layers.1.bn.gamma"]: s50,
-      ["layers.1.bn.beta"]: s51,
-      ["layers.2.W"]: s52,
-      ["layers.2.b"]: s49,
-      ["layers.2.bn.gamma"]: s46,
-      ["layers.2.bn.beta"]: s47,
-      ["layers.3.W"]: s48,
-      ["layers.3.b"]: s45,
-      ["layers.3.bn.gamma"]: s42,
-      ["layers.3.bn.beta"]: s43,
-      ["layers.4.W"]: s44,
-      ["layers.4.b"]: s41,
-      ["layers.4.bn.gamma"]: s38,
-      ["layers.4.bn.beta"]: s39,
+      ["layers.0.W"]: s59,
+      ["layers.0.b"]: s60,
+      ["layers.0.bn.gamma"]: s56,
+      ["layers.0.bn.beta"]: s57,
+      ["layers.1.W"]: s55,
+      ["layers.1.b"]: s58,
+      ["layers.1.bn.gamma"]: s52,
+      ["layers.1.bn.beta"]: s53,
+      ["layers.2.W"]: s51,
+      ["layers.2.b"]: s54,
+      ["layers.2.bn.gamma"]: s48,
+      ["layers.2.bn.beta"]: s49,
+      ["layers.3.W"]: s47,
+      ["layers.3.b"]: s50,
+      ["layers.3.bn.gamma"]: s44,
+      ["layers.3.bn.beta"]: s45,
+      ["layers.4.W"]: s43,
+      ["layers.4.b"]: s46,
+      ["layers.4.bn.gamma"]: s41,
+      ["layers.4.bn.beta"]: s42,
       ["W"]: s40,
-      ["b"]: s37,
+      ["b"]: s61,
     },
   };
 }

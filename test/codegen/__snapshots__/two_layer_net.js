@@ -795,6 +795,22 @@ function h_backward_2(x, d_h_mul, d_h, batch) {
   }
 }
 
+// ∂ of two_layer_net.nn:12:15  h = sigmoid(x @ W1 + b1)
+function h_backward_3(d_h, d_h_2) {
+  for (let i = 0; i < 50; i++) {
+    const v_d_h = d_h[i];
+    d_h_2[i] = v_d_h;
+  }
+}
+
+// ∂ of two_layer_net.nn:13:15  y = softmax(h @ W2 + b2)
+function y_backward_3(d_y, d_y_2) {
+  for (let i = 0; i < 10; i++) {
+    const v_d_y = d_y[i];
+    d_y_2[i] = v_d_y;
+  }
+}
+
 const PREDICT_FEEDS = [["x", 784, true, "[batch, 784]"]];
 const predictBuffersCache = new Map();
 // s0: h_matmul, h, y_sum
@@ -847,10 +863,12 @@ const lossAndGradsBuffersCache = new Map();
 // s3: y_exp, ∂loss
 // s4: y_sum
 // s5: loss (returned)
-// s6: ∂y (returned)
-// s7: ∂h (returned)
+// s6: ∂y
+// s7: ∂h
 // s8: ∂y (returned)
 // s9: ∂h (returned)
+// s10:  (returned)
+// s11:  (returned)
 function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
@@ -862,10 +880,12 @@ function lossAndGradsBuffers(batch) {
       new Float64Array(10 * batch),
       new Float64Array(batch),
       new Float64Array(1),
-      new F(10),
-      new F(50),
+      new Float64Array(10),
+      new Float64Array(50),
       new F(500),
       new F(39200),
+      new F(50),
+      new F(10),
       new Float64Array(784 * batch),
       new Float64Array(39200),
       new Float64Array(500),
@@ -879,7 +899,8 @@ export function lossAndGrads(params, data, options = {}) {
   checkParams(params, PARAMS, "lossAndGrads");
   const batch = batchOf(data, LOSSANDGRADS_FEEDS, 0, "lossAndGrads");
   const seed = options.seed ?? 0;
-  const [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, x_f64, W1_f64, W2_f64] = lossAndGradsBuffers(batch);
+  const [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, x_f64, W1_f64, W2_f64] =
+    lossAndGradsBuffers(batch);
   const x = stage(x_f64, feed(data, "x"));
   const t = feed(data, "t");
   const W1 = stage(W1_f64, params["W1"]);
@@ -894,8 +915,10 @@ export function lossAndGrads(params, data, options = {}) {
   h_backward(s3, W2, s1, s0, s7, batch);
   y_backward_2(s0, s3, s8, batch);
   h_backward_2(x, s1, s9, batch);
+  h_backward_3(s7, s10);
+  y_backward_3(s6, s11);
 
-  return { loss: s5[0], grads: { ["W1"]: s9, ["b1"]: s7, ["W2"]: s8, ["b2"]: s6 } };
+  return { loss: s5[0], grads: { ["W1"]: s9, ["b1"]: s10, ["W2"]: s8, ["b2"]: s11 } };
 }
 
 /** Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime. */
