@@ -138,6 +138,18 @@ describe("names, calls and definitions", () => {
     );
   });
 
+  it("a block using a name that only the model has is told to take it as an argument", () => {
+    const src = "block B(x) {\n  return x * scale\n}\nmodel M(scale = 2) {\n  input x: [batch, 4]\n  output y = B(x)\n}";
+    expect(diagnostics(src)).toBe(
+      lines(
+        "f.nn:2:14: error: unknown name 'scale': a block sees only its own arguments; pass 'scale' to the block as an argument",
+        "    return x * scale",
+        "               ^~~~~",
+        "  note: in block B at f.nn:1:7, used at f.nn:6:14",
+      ),
+    );
+  });
+
   it("unknown functions get a suggestion when one is close", () => {
     expect(diagnostics(model("  output y = sigmiod(x)"))).toBe(
       lines("f.nn:3:14: error: unknown function 'sigmiod'; did you mean 'sigmoid'?", "    output y = sigmiod(x)", "               ^~~~~~~"),

@@ -85,6 +85,7 @@ class ModelElaborator extends Evaluator {
   run(decl: Decl, overrides: readonly Override[]): Graph | undefined {
     try {
       const scope = new Scope("", "model");
+      this.modelScope = scope;
       const hyper = this.bindHyperparameters(decl, scope, overrides);
       let train: Graph["train"] = {};
       let trainAt: Span | undefined;

@@ -42,6 +42,9 @@ export abstract class Evaluator {
 
   constructor(protected readonly blocks: ReadonlyMap<string, Decl>) {}
 
+  /** The model's own scope, for the hint when a block uses a name only the model has. */
+  protected modelScope: Scope | undefined;
+
   protected abstract notes(): Note[];
   protected abstract instantiate(decl: Decl, args: (BoundArg | undefined)[], call: CallExpr, path: string): Value;
   protected abstract callBuiltin(name: string, builtin: Builtin, args: Value[], span: Span, path: string): Value;
@@ -178,6 +181,9 @@ export abstract class Evaluator {
       return { kind: "init", init: init.make([]) };
     }
     if (name === BATCH) return { kind: "dim", name };
+    if (scope.kind === "block" && this.modelScope?.peek(name)) {
+      return this.fail(`unknown name '${name}': a block sees only its own arguments; pass '${name}' to the block as an argument`, span);
+    }
     const guess = didYouMean(name, [...scope.names(), ...this.blocks.keys(), ...Object.keys(BUILTINS), ...Object.keys(INITIALIZERS)]);
     return this.fail(`unknown name '${name}'${guess ? `; did you mean '${guess}'?` : ""}`, span);
   }
