@@ -1,11 +1,12 @@
 // `nnc fmt`: golden cases, comments in every position, line fitting, the command, and properties
 // over generated sources: formatting keeps the meaning (the AST) and the comments, and is a fixpoint.
-import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { format } from "prettier";
 import { describe, expect, it } from "vitest";
+import { main } from "../src/cli.js";
 import { fmtCommand } from "../src/commands/fmt.js";
 import type { Io } from "../src/commands/io.js";
 import { formatNn } from "../src/format/format.js";
@@ -196,8 +197,14 @@ describe("the prettier plugin", () => {
 describe("nnc fmt", () => {
   it("--check passes on models/, which are formatted", async () => {
     const io = captureIo();
-    expect(await fmtCommand(modelFiles(), { check: true }, io)).toBe(0);
+    expect(await main(["fmt", "--check", ...modelFiles()], io)).toBe(0);
     expect(io.stdout + io.stderr).toBe("");
+  });
+
+  it("refuses --check with --write (a usage error)", async () => {
+    const io = captureIo();
+    expect(await main(["fmt", "--check", "--write", ...modelFiles()], io)).toBe(2);
+    expect(io.stderr).toContain("--check and --write cannot be used together");
   });
 
   it("prints, checks and rewrites files", async () => {
@@ -219,6 +226,8 @@ describe("nnc fmt", () => {
     io = captureIo();
     expect(await fmtCommand([messy, clean], { write: true }, io)).toBe(0);
     expect(readFileSync(messy, "utf8")).toBe("model M {\n  x = 1\n}\n");
+    expect(statSync(messy).mode & 0o777).toBe(0o640);
+    expect(readdirSync(dir).sort()).toEqual(["clean.nn", "messy.nn"]);
     expect(await fmtCommand([messy, clean], { check: true }, captureIo())).toBe(0);
   });
 

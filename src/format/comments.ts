@@ -3,7 +3,7 @@
 // between two nodes decides where a comment belongs, and the rest prints what is left over.
 import type { AstPath, Doc } from "prettier";
 import { builders } from "prettier/doc";
-import { children, classify, comments, locEnd, locStart, type NnComment, type NnNode } from "./nodes.js";
+import { children, classify, comments, findToken, locEnd, locStart, type NnComment, type NnNode } from "./nodes.js";
 
 const { hardline } = builders;
 
@@ -49,12 +49,7 @@ function bodyOpen(decl: NnNode, text: string): number {
   const c = classify(decl);
   if (c.type !== "decl") return locStart(decl);
   const last = c.node.formals.at(-1);
-  let i = last ? locEnd(last) : c.node.nameSpan.endOffset;
-  while (i < text.length && text[i] !== "{") {
-    if (text[i] === "#") while (i < text.length && text[i] !== "\n") i++;
-    else i++;
-  }
-  return i;
+  return findToken(text, last ? locEnd(last) : c.node.nameSpan.endOffset, "{");
 }
 
 /**

@@ -63,13 +63,18 @@ export function locEnd(node: NnNode): number {
 export function measureFormals(file: SourceFile, text: string): void {
   for (const f of file.decls.flatMap((d) => d.formals)) {
     if (f.shape === undefined || f.default !== undefined) continue;
-    let i = Math.max(f.span.endOffset, ...f.shape.map(locEnd));
-    while (i < text.length && text[i] !== "]") {
-      if (text[i] === "#") while (i < text.length && text[i] !== "\n") i++;
-      else i++;
-    }
-    formalEnds.set(f, i + 1);
+    formalEnds.set(f, findToken(text, Math.max(f.span.endOffset, ...f.shape.map(locEnd)), "]") + 1);
   }
+}
+
+/** The offset of the first `char` at or after `from` that is not inside a comment. */
+export function findToken(text: string, from: number, char: string): number {
+  let i = from;
+  while (i < text.length && text[i] !== char) {
+    if (text[i] === "#") while (i < text.length && text[i] !== "\n") i++;
+    else i++;
+  }
+  return i;
 }
 
 /** The child nodes, in source order. Every node listed here is printed through prettier's `print`. */
