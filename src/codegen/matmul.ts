@@ -4,7 +4,7 @@
 // place through strides (no transpose is materialized); the sums run over p in order, as the
 // reference does. Remainders get narrower tiles. A fused epilogue runs on each block of rows
 // right after it is computed, while it is still in cache.
-import { Code, js, lines, type Name } from "./code.js";
+import { Code, comment, js, lines, type Name } from "./code.js";
 import type { MatmulKernel, Size } from "./plan.js";
 import type { KernelEnv } from "./render.js";
 import { resolve } from "./schedule.js";
@@ -18,7 +18,9 @@ export function renderMatmul(k: MatmulKernel, env: KernelEnv, epilogue?: Epilogu
   const [aNode, bNode] = node.inputs.map((i) => g.nodes[i]!);
   const A = env.array(k.a.from, env.hint(resolve(g, aNode!.id)));
   const B = env.array(k.b.from, env.hint(resolve(g, bNode!.id)));
-  const C = env.array({ kind: "slot", slot: k.out }, env.hint(node.id));
+  // C is named after what it holds at the end: the epilogue's result when written in place.
+  const inPlace = k.epilogue?.steps.find((s) => s.kind === "store" && s.slot === k.out);
+  const C = env.array({ kind: "slot", slot: k.out }, env.hint(inPlace?.node ?? node.id));
   const [i, end] = [env.local("i"), env.local("end")];
   // The epilogue first, so its arrays get their names before the tile's locals take theirs.
   const { rows: R, cols: NC } = k.tile;
@@ -26,8 +28,8 @@ export function renderMatmul(k: MatmulKernel, env: KernelEnv, epilogue?: Epilogu
   const ep = epilogue?.({ start: js`${i}`, end: js`${end}` });
   const [j, r, p, pa, pb, o] = ["j", "r", "p", "pa", "pb", "o"].map((h) => env.local(h)) as [Name, Name, Name, Name, Name, Name];
   const acc = Array.from({ length: R }, (_, x) => Array.from({ length: NC }, (_, y) => env.local(`c${x}${y}`)));
-  const av = Array.from({ length: R }, (_, x) => env.local(`a${x}`));
-  const bv = Array.from({ length: NC }, (_, y) => env.local(`b${y}`));
+  const av = Array.from({ length: R }, (_, x) => env.local(`u${x}`));
+  const bv = Array.from({ length: NC }, (_, y) => env.local(`v${y}`));
   const size = (s: Size) => env.size(s);
   const times = (v: Name, s: Size): Code => (s.c === 1 && s.p === 0 ? js`${v}` : js`${v} * ${size(s)}`);
   /** base + x·stride + y, with constant parts added up: `pa + 1568`, `o + batch + 1`. */
@@ -74,9 +76,11 @@ export function renderMatmul(k: MatmulKernel, env: KernelEnv, epilogue?: Epilogu
       }`
     : across(R, i);
   const last = blocks ? js`Math.min(${i} + ${R}, ${size(k.m)})` : js`${i} + ${R}`;
-  const after = ep ? js`const ${end} = ${last};
-${ep.loop}` : js``;
-  return js`${ep?.init ?? js``}
+  const after = ep ? js`const ${end} = ${last};\n${ep.loop}` : js``;
+  const dim = (x: Size) => (x.p === 0 ? String(x.c) : x.c === 1 && x.p === 1 ? "batch" : `${x.c}·batch${x.p > 1 ? `^${x.p}` : ""}`);
+  const { transA, transB } = node.attrs as { transA: boolean; transB: boolean };
+  const what = `${A.text}${transA ? "ᵀ" : ""} · ${B.text}${transB ? "ᵀ" : ""}: [${dim(k.m)} × ${dim(k.k)}] · [${dim(k.k)} × ${dim(k.n)}] in ${R}×${NC} register tiles`;
+  return js`${comment(`${what}${ep ? "; each block of rows then goes through the fused elementwise ops" : ""}`)}${ep?.init ?? js``}
     for (let ${i} = 0; ${i} < ${size(k.m)}; ${i} += ${R}) {
       ${main}
       ${after}

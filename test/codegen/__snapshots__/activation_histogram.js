@@ -73,6 +73,8 @@ const PARAMS = [
 
 // activation_histogram.nn:9:10  return activation(x @ W)
 function a1_forward(x, a1_W, a1_matmul, a1, batch) {
+  // x · a1_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -92,25 +94,25 @@ function a1_forward(x, a1_W, a1_matmul, a1, batch) {
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = x[pa];
-          const a1_2 = x[pa + 100];
-          const a2 = x[pa + 200];
-          const b0 = a1_W[pb];
-          const b1 = a1_W[pb + 1];
-          const b2 = a1_W[pb + 2];
-          const b3 = a1_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1_2 * b0;
-          c11 += a1_2 * b1;
-          c12 += a1_2 * b2;
-          c13 += a1_2 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = x[pa];
+          const u1 = x[pa + 100];
+          const u2 = x[pa + 200];
+          const v0 = a1_W[pb];
+          const v1 = a1_W[pb + 1];
+          const v2 = a1_W[pb + 2];
+          const v3 = a1_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
@@ -139,15 +141,15 @@ function a1_forward(x, a1_W, a1_matmul, a1, batch) {
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = x[pa];
-            const b0 = a1_W[pb];
-            const b1 = a1_W[pb + 1];
-            const b2 = a1_W[pb + 2];
-            const b3 = a1_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = x[pa];
+            const v0 = a1_W[pb];
+            const v1 = a1_W[pb + 1];
+            const v2 = a1_W[pb + 2];
+            const v3 = a1_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
@@ -173,6 +175,8 @@ function a1_forward(x, a1_W, a1_matmul, a1, batch) {
 
 // activation_histogram.nn:9:10  return activation(x @ W)
 function a2_forward(a1, a2_W, a2_matmul, a2, batch) {
+  // a1 · a2_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -192,25 +196,25 @@ function a2_forward(a1, a2_W, a2_matmul, a2, batch) {
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = a1[pa];
-          const a1_2 = a1[pa + 100];
-          const a2_2 = a1[pa + 200];
-          const b0 = a2_W[pb];
-          const b1 = a2_W[pb + 1];
-          const b2 = a2_W[pb + 2];
-          const b3 = a2_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1_2 * b0;
-          c11 += a1_2 * b1;
-          c12 += a1_2 * b2;
-          c13 += a1_2 * b3;
-          c20 += a2_2 * b0;
-          c21 += a2_2 * b1;
-          c22 += a2_2 * b2;
-          c23 += a2_2 * b3;
+          const u0 = a1[pa];
+          const u1 = a1[pa + 100];
+          const u2 = a1[pa + 200];
+          const v0 = a2_W[pb];
+          const v1 = a2_W[pb + 1];
+          const v2 = a2_W[pb + 2];
+          const v3 = a2_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
@@ -239,15 +243,15 @@ function a2_forward(a1, a2_W, a2_matmul, a2, batch) {
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = a1[pa];
-            const b0 = a2_W[pb];
-            const b1 = a2_W[pb + 1];
-            const b2 = a2_W[pb + 2];
-            const b3 = a2_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = a1[pa];
+            const v0 = a2_W[pb];
+            const v1 = a2_W[pb + 1];
+            const v2 = a2_W[pb + 2];
+            const v3 = a2_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
@@ -273,6 +277,8 @@ function a2_forward(a1, a2_W, a2_matmul, a2, batch) {
 
 // activation_histogram.nn:9:10  return activation(x @ W)
 function a3_forward(a2, a3_W, a3_matmul, a3, batch) {
+  // a2 · a3_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -292,25 +298,25 @@ function a3_forward(a2, a3_W, a3_matmul, a3, batch) {
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = a2[pa];
-          const a1 = a2[pa + 100];
-          const a2_2 = a2[pa + 200];
-          const b0 = a3_W[pb];
-          const b1 = a3_W[pb + 1];
-          const b2 = a3_W[pb + 2];
-          const b3 = a3_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2_2 * b0;
-          c21 += a2_2 * b1;
-          c22 += a2_2 * b2;
-          c23 += a2_2 * b3;
+          const u0 = a2[pa];
+          const u1 = a2[pa + 100];
+          const u2 = a2[pa + 200];
+          const v0 = a3_W[pb];
+          const v1 = a3_W[pb + 1];
+          const v2 = a3_W[pb + 2];
+          const v3 = a3_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
@@ -339,15 +345,15 @@ function a3_forward(a2, a3_W, a3_matmul, a3, batch) {
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = a2[pa];
-            const b0 = a3_W[pb];
-            const b1 = a3_W[pb + 1];
-            const b2 = a3_W[pb + 2];
-            const b3 = a3_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = a2[pa];
+            const v0 = a3_W[pb];
+            const v1 = a3_W[pb + 1];
+            const v2 = a3_W[pb + 2];
+            const v3 = a3_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
@@ -373,6 +379,8 @@ function a3_forward(a2, a3_W, a3_matmul, a3, batch) {
 
 // activation_histogram.nn:9:10  return activation(x @ W)
 function a4_forward(a3, a4_W, a4_matmul, a4, batch) {
+  // a3 · a4_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -392,25 +400,25 @@ function a4_forward(a3, a4_W, a4_matmul, a4, batch) {
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = a3[pa];
-          const a1 = a3[pa + 100];
-          const a2 = a3[pa + 200];
-          const b0 = a4_W[pb];
-          const b1 = a4_W[pb + 1];
-          const b2 = a4_W[pb + 2];
-          const b3 = a4_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = a3[pa];
+          const u1 = a3[pa + 100];
+          const u2 = a3[pa + 200];
+          const v0 = a4_W[pb];
+          const v1 = a4_W[pb + 1];
+          const v2 = a4_W[pb + 2];
+          const v3 = a4_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
@@ -439,15 +447,15 @@ function a4_forward(a3, a4_W, a4_matmul, a4, batch) {
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = a3[pa];
-            const b0 = a4_W[pb];
-            const b1 = a4_W[pb + 1];
-            const b2 = a4_W[pb + 2];
-            const b3 = a4_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = a3[pa];
+            const v0 = a4_W[pb];
+            const v1 = a4_W[pb + 1];
+            const v2 = a4_W[pb + 2];
+            const v3 = a4_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
@@ -473,6 +481,8 @@ function a4_forward(a3, a4_W, a4_matmul, a4, batch) {
 
 // activation_histogram.nn:9:10  return activation(x @ W)
 function a5_forward(a4, a5_W, a5_matmul, a5, batch) {
+  // a4 · a5_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -492,25 +502,25 @@ function a5_forward(a4, a5_W, a5_matmul, a5, batch) {
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = a4[pa];
-          const a1 = a4[pa + 100];
-          const a2 = a4[pa + 200];
-          const b0 = a5_W[pb];
-          const b1 = a5_W[pb + 1];
-          const b2 = a5_W[pb + 2];
-          const b3 = a5_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = a4[pa];
+          const u1 = a4[pa + 100];
+          const u2 = a4[pa + 200];
+          const v0 = a5_W[pb];
+          const v1 = a5_W[pb + 1];
+          const v2 = a5_W[pb + 2];
+          const v3 = a5_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
@@ -539,15 +549,15 @@ function a5_forward(a4, a5_W, a5_matmul, a5, batch) {
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = a4[pa];
-            const b0 = a5_W[pb];
-            const b1 = a5_W[pb + 1];
-            const b2 = a5_W[pb + 2];
-            const b3 = a5_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = a4[pa];
+            const v0 = a5_W[pb];
+            const v1 = a5_W[pb + 1];
+            const v2 = a5_W[pb + 2];
+            const v3 = a5_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }

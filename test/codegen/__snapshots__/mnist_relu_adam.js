@@ -54,7 +54,9 @@ const PARAMS = [
 ];
 
 // mnist_relu_adam.nn:8:10  return activation(x @ W + b)
-function hidden1_forward(x, hidden1_W, hidden1_matmul, hidden1_b, batch) {
+function hidden1_forward(x, hidden1_W, hidden1, hidden1_b, batch) {
+  // x · hidden1_W: [batch × 784] · [784 × 300] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -74,41 +76,41 @@ function hidden1_forward(x, hidden1_W, hidden1_matmul, hidden1_b, batch) {
         let pa = i * 784;
         let pb = j;
         for (let p = 0; p < 784; p++) {
-          const a0 = x[pa];
-          const a1 = x[pa + 784];
-          const a2 = x[pa + 1568];
-          const b0 = hidden1_W[pb];
-          const b1 = hidden1_W[pb + 1];
-          const b2 = hidden1_W[pb + 2];
-          const b3 = hidden1_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = x[pa];
+          const u1 = x[pa + 784];
+          const u2 = x[pa + 1568];
+          const v0 = hidden1_W[pb];
+          const v1 = hidden1_W[pb + 1];
+          const v2 = hidden1_W[pb + 2];
+          const v3 = hidden1_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 300;
         }
         const o_2 = i * 300 + j;
-        hidden1_matmul[o_2] = c00;
-        hidden1_matmul[o_2 + 1] = c01;
-        hidden1_matmul[o_2 + 2] = c02;
-        hidden1_matmul[o_2 + 3] = c03;
-        hidden1_matmul[o_2 + 300] = c10;
-        hidden1_matmul[o_2 + 301] = c11;
-        hidden1_matmul[o_2 + 302] = c12;
-        hidden1_matmul[o_2 + 303] = c13;
-        hidden1_matmul[o_2 + 600] = c20;
-        hidden1_matmul[o_2 + 601] = c21;
-        hidden1_matmul[o_2 + 602] = c22;
-        hidden1_matmul[o_2 + 603] = c23;
+        hidden1[o_2] = c00;
+        hidden1[o_2 + 1] = c01;
+        hidden1[o_2 + 2] = c02;
+        hidden1[o_2 + 3] = c03;
+        hidden1[o_2 + 300] = c10;
+        hidden1[o_2 + 301] = c11;
+        hidden1[o_2 + 302] = c12;
+        hidden1[o_2 + 303] = c13;
+        hidden1[o_2 + 600] = c20;
+        hidden1[o_2 + 601] = c21;
+        hidden1[o_2 + 602] = c22;
+        hidden1[o_2 + 603] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -121,23 +123,23 @@ function hidden1_forward(x, hidden1_W, hidden1_matmul, hidden1_b, batch) {
           let pa = r * 784;
           let pb = j;
           for (let p = 0; p < 784; p++) {
-            const a0 = x[pa];
-            const b0 = hidden1_W[pb];
-            const b1 = hidden1_W[pb + 1];
-            const b2 = hidden1_W[pb + 2];
-            const b3 = hidden1_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = x[pa];
+            const v0 = hidden1_W[pb];
+            const v1 = hidden1_W[pb + 1];
+            const v2 = hidden1_W[pb + 2];
+            const v3 = hidden1_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 300;
           }
           const o_2 = r * 300 + j;
-          hidden1_matmul[o_2] = c00;
-          hidden1_matmul[o_2 + 1] = c01;
-          hidden1_matmul[o_2 + 2] = c02;
-          hidden1_matmul[o_2 + 3] = c03;
+          hidden1[o_2] = c00;
+          hidden1[o_2 + 1] = c01;
+          hidden1[o_2 + 2] = c02;
+          hidden1[o_2 + 3] = c03;
         }
       }
     }
@@ -145,18 +147,20 @@ function hidden1_forward(x, hidden1_W, hidden1_matmul, hidden1_b, batch) {
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 300; i1++) {
         const o = i0 * 300 + i1;
-        const v_hidden1_matmul = hidden1_matmul[o];
+        const v_hidden1 = hidden1[o];
         const v_hidden1_b = hidden1_b[i1];
-        const add5 = v_hidden1_matmul + v_hidden1_b;
+        const add5 = v_hidden1 + v_hidden1_b;
         const relu6 = add5 > 0 ? add5 : 0;
-        hidden1_matmul[o] = relu6;
+        hidden1[o] = relu6;
       }
     }
   }
 }
 
 // mnist_relu_adam.nn:8:10  return activation(x @ W + b)
-function hidden2_forward(hidden1, hidden2_W, hidden2_matmul, hidden2_b, batch) {
+function hidden2_forward(hidden1, hidden2_W, hidden2, hidden2_b, batch) {
+  // hidden1 · hidden2_W: [batch × 300] · [300 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -176,41 +180,41 @@ function hidden2_forward(hidden1, hidden2_W, hidden2_matmul, hidden2_b, batch) {
         let pa = i * 300;
         let pb = j;
         for (let p = 0; p < 300; p++) {
-          const a0 = hidden1[pa];
-          const a1 = hidden1[pa + 300];
-          const a2 = hidden1[pa + 600];
-          const b0 = hidden2_W[pb];
-          const b1 = hidden2_W[pb + 1];
-          const b2 = hidden2_W[pb + 2];
-          const b3 = hidden2_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = hidden1[pa];
+          const u1 = hidden1[pa + 300];
+          const u2 = hidden1[pa + 600];
+          const v0 = hidden2_W[pb];
+          const v1 = hidden2_W[pb + 1];
+          const v2 = hidden2_W[pb + 2];
+          const v3 = hidden2_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        hidden2_matmul[o_2] = c00;
-        hidden2_matmul[o_2 + 1] = c01;
-        hidden2_matmul[o_2 + 2] = c02;
-        hidden2_matmul[o_2 + 3] = c03;
-        hidden2_matmul[o_2 + 100] = c10;
-        hidden2_matmul[o_2 + 101] = c11;
-        hidden2_matmul[o_2 + 102] = c12;
-        hidden2_matmul[o_2 + 103] = c13;
-        hidden2_matmul[o_2 + 200] = c20;
-        hidden2_matmul[o_2 + 201] = c21;
-        hidden2_matmul[o_2 + 202] = c22;
-        hidden2_matmul[o_2 + 203] = c23;
+        hidden2[o_2] = c00;
+        hidden2[o_2 + 1] = c01;
+        hidden2[o_2 + 2] = c02;
+        hidden2[o_2 + 3] = c03;
+        hidden2[o_2 + 100] = c10;
+        hidden2[o_2 + 101] = c11;
+        hidden2[o_2 + 102] = c12;
+        hidden2[o_2 + 103] = c13;
+        hidden2[o_2 + 200] = c20;
+        hidden2[o_2 + 201] = c21;
+        hidden2[o_2 + 202] = c22;
+        hidden2[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -223,23 +227,23 @@ function hidden2_forward(hidden1, hidden2_W, hidden2_matmul, hidden2_b, batch) {
           let pa = r * 300;
           let pb = j;
           for (let p = 0; p < 300; p++) {
-            const a0 = hidden1[pa];
-            const b0 = hidden2_W[pb];
-            const b1 = hidden2_W[pb + 1];
-            const b2 = hidden2_W[pb + 2];
-            const b3 = hidden2_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = hidden1[pa];
+            const v0 = hidden2_W[pb];
+            const v1 = hidden2_W[pb + 1];
+            const v2 = hidden2_W[pb + 2];
+            const v3 = hidden2_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          hidden2_matmul[o_2] = c00;
-          hidden2_matmul[o_2 + 1] = c01;
-          hidden2_matmul[o_2 + 2] = c02;
-          hidden2_matmul[o_2 + 3] = c03;
+          hidden2[o_2] = c00;
+          hidden2[o_2 + 1] = c01;
+          hidden2[o_2 + 2] = c02;
+          hidden2[o_2 + 3] = c03;
         }
       }
     }
@@ -247,11 +251,11 @@ function hidden2_forward(hidden1, hidden2_W, hidden2_matmul, hidden2_b, batch) {
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_hidden2_matmul = hidden2_matmul[o];
+        const v_hidden2 = hidden2[o];
         const v_hidden2_b = hidden2_b[i1];
-        const add10 = v_hidden2_matmul + v_hidden2_b;
+        const add10 = v_hidden2 + v_hidden2_b;
         const relu11 = add10 > 0 ? add10 : 0;
-        hidden2_matmul[o] = relu11;
+        hidden2[o] = relu11;
       }
     }
   }
@@ -259,7 +263,8 @@ function hidden2_forward(hidden1, hidden2_W, hidden2_matmul, hidden2_b, batch) {
 
 // mnist_relu_adam.nn:8:21  return activation(x @ W + b)
 // mnist_relu_adam.nn:19:14  output y = softmax(scores)
-function y_max_forward(hidden2, scores_W, scores_matmul, scores_b, y_max, batch) {
+function y_max_forward(hidden2, scores_W, scores, scores_b, y_max, batch) {
+  // hidden2 · scores_W: [batch × 100] · [100 × 10] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   y_max.fill(-Infinity, 0, batch);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -280,41 +285,41 @@ function y_max_forward(hidden2, scores_W, scores_matmul, scores_b, y_max, batch)
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = hidden2[pa];
-          const a1 = hidden2[pa + 100];
-          const a2 = hidden2[pa + 200];
-          const b0 = scores_W[pb];
-          const b1 = scores_W[pb + 1];
-          const b2 = scores_W[pb + 2];
-          const b3 = scores_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = hidden2[pa];
+          const u1 = hidden2[pa + 100];
+          const u2 = hidden2[pa + 200];
+          const v0 = scores_W[pb];
+          const v1 = scores_W[pb + 1];
+          const v2 = scores_W[pb + 2];
+          const v3 = scores_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 10;
         }
         const o_2 = i * 10 + j;
-        scores_matmul[o_2] = c00;
-        scores_matmul[o_2 + 1] = c01;
-        scores_matmul[o_2 + 2] = c02;
-        scores_matmul[o_2 + 3] = c03;
-        scores_matmul[o_2 + 10] = c10;
-        scores_matmul[o_2 + 11] = c11;
-        scores_matmul[o_2 + 12] = c12;
-        scores_matmul[o_2 + 13] = c13;
-        scores_matmul[o_2 + 20] = c20;
-        scores_matmul[o_2 + 21] = c21;
-        scores_matmul[o_2 + 22] = c22;
-        scores_matmul[o_2 + 23] = c23;
+        scores[o_2] = c00;
+        scores[o_2 + 1] = c01;
+        scores[o_2 + 2] = c02;
+        scores[o_2 + 3] = c03;
+        scores[o_2 + 10] = c10;
+        scores[o_2 + 11] = c11;
+        scores[o_2 + 12] = c12;
+        scores[o_2 + 13] = c13;
+        scores[o_2 + 20] = c20;
+        scores[o_2 + 21] = c21;
+        scores[o_2 + 22] = c22;
+        scores[o_2 + 23] = c23;
       }
       for (; j < 10; j++) {
         let c00 = 0,
@@ -323,20 +328,20 @@ function y_max_forward(hidden2, scores_W, scores_matmul, scores_b, y_max, batch)
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = hidden2[pa];
-          const a1 = hidden2[pa + 100];
-          const a2 = hidden2[pa + 200];
-          const b0 = scores_W[pb];
-          c00 += a0 * b0;
-          c10 += a1 * b0;
-          c20 += a2 * b0;
+          const u0 = hidden2[pa];
+          const u1 = hidden2[pa + 100];
+          const u2 = hidden2[pa + 200];
+          const v0 = scores_W[pb];
+          c00 += u0 * v0;
+          c10 += u1 * v0;
+          c20 += u2 * v0;
           pa += 1;
           pb += 10;
         }
         const o_2 = i * 10 + j;
-        scores_matmul[o_2] = c00;
-        scores_matmul[o_2 + 10] = c10;
-        scores_matmul[o_2 + 20] = c20;
+        scores[o_2] = c00;
+        scores[o_2 + 10] = c10;
+        scores[o_2 + 20] = c20;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -349,37 +354,37 @@ function y_max_forward(hidden2, scores_W, scores_matmul, scores_b, y_max, batch)
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = hidden2[pa];
-            const b0 = scores_W[pb];
-            const b1 = scores_W[pb + 1];
-            const b2 = scores_W[pb + 2];
-            const b3 = scores_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = hidden2[pa];
+            const v0 = scores_W[pb];
+            const v1 = scores_W[pb + 1];
+            const v2 = scores_W[pb + 2];
+            const v3 = scores_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 10;
           }
           const o_2 = r * 10 + j;
-          scores_matmul[o_2] = c00;
-          scores_matmul[o_2 + 1] = c01;
-          scores_matmul[o_2 + 2] = c02;
-          scores_matmul[o_2 + 3] = c03;
+          scores[o_2] = c00;
+          scores[o_2 + 1] = c01;
+          scores[o_2 + 2] = c02;
+          scores[o_2 + 3] = c03;
         }
         for (; j < 10; j++) {
           let c00 = 0;
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = hidden2[pa];
-            const b0 = scores_W[pb];
-            c00 += a0 * b0;
+            const u0 = hidden2[pa];
+            const v0 = scores_W[pb];
+            c00 += u0 * v0;
             pa += 1;
             pb += 10;
           }
           const o_2 = r * 10 + j;
-          scores_matmul[o_2] = c00;
+          scores[o_2] = c00;
         }
       }
     }
@@ -387,10 +392,10 @@ function y_max_forward(hidden2, scores_W, scores_matmul, scores_b, y_max, batch)
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 10; i1++) {
         const o = i0 * 10 + i1;
-        const v_scores_matmul = scores_matmul[o];
+        const v_scores = scores[o];
         const v_scores_b = scores_b[i1];
-        const add15 = v_scores_matmul + v_scores_b;
-        scores_matmul[o] = add15;
+        const add15 = v_scores + v_scores_b;
+        scores[o] = add15;
         y_max[i0] = Math.max(y_max[i0], add15);
       }
     }
@@ -427,7 +432,9 @@ function y_forward(y_exp, y_sum, y, batch) {
 }
 
 // mnist_relu_adam.nn:8:10  return activation(x @ W + b)
-function hidden1_forward_2(x, hidden1_W, hidden1_matmul, hidden1_b, hidden1, batch) {
+function hidden1_forward_2(x, hidden1_W, hidden1_add, hidden1_b, hidden1, batch) {
+  // x · hidden1_W: [batch × 784] · [784 × 300] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -447,41 +454,41 @@ function hidden1_forward_2(x, hidden1_W, hidden1_matmul, hidden1_b, hidden1, bat
         let pa = i * 784;
         let pb = j;
         for (let p = 0; p < 784; p++) {
-          const a0 = x[pa];
-          const a1 = x[pa + 784];
-          const a2 = x[pa + 1568];
-          const b0 = hidden1_W[pb];
-          const b1 = hidden1_W[pb + 1];
-          const b2 = hidden1_W[pb + 2];
-          const b3 = hidden1_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = x[pa];
+          const u1 = x[pa + 784];
+          const u2 = x[pa + 1568];
+          const v0 = hidden1_W[pb];
+          const v1 = hidden1_W[pb + 1];
+          const v2 = hidden1_W[pb + 2];
+          const v3 = hidden1_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 300;
         }
         const o_2 = i * 300 + j;
-        hidden1_matmul[o_2] = c00;
-        hidden1_matmul[o_2 + 1] = c01;
-        hidden1_matmul[o_2 + 2] = c02;
-        hidden1_matmul[o_2 + 3] = c03;
-        hidden1_matmul[o_2 + 300] = c10;
-        hidden1_matmul[o_2 + 301] = c11;
-        hidden1_matmul[o_2 + 302] = c12;
-        hidden1_matmul[o_2 + 303] = c13;
-        hidden1_matmul[o_2 + 600] = c20;
-        hidden1_matmul[o_2 + 601] = c21;
-        hidden1_matmul[o_2 + 602] = c22;
-        hidden1_matmul[o_2 + 603] = c23;
+        hidden1_add[o_2] = c00;
+        hidden1_add[o_2 + 1] = c01;
+        hidden1_add[o_2 + 2] = c02;
+        hidden1_add[o_2 + 3] = c03;
+        hidden1_add[o_2 + 300] = c10;
+        hidden1_add[o_2 + 301] = c11;
+        hidden1_add[o_2 + 302] = c12;
+        hidden1_add[o_2 + 303] = c13;
+        hidden1_add[o_2 + 600] = c20;
+        hidden1_add[o_2 + 601] = c21;
+        hidden1_add[o_2 + 602] = c22;
+        hidden1_add[o_2 + 603] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -494,23 +501,23 @@ function hidden1_forward_2(x, hidden1_W, hidden1_matmul, hidden1_b, hidden1, bat
           let pa = r * 784;
           let pb = j;
           for (let p = 0; p < 784; p++) {
-            const a0 = x[pa];
-            const b0 = hidden1_W[pb];
-            const b1 = hidden1_W[pb + 1];
-            const b2 = hidden1_W[pb + 2];
-            const b3 = hidden1_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = x[pa];
+            const v0 = hidden1_W[pb];
+            const v1 = hidden1_W[pb + 1];
+            const v2 = hidden1_W[pb + 2];
+            const v3 = hidden1_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 300;
           }
           const o_2 = r * 300 + j;
-          hidden1_matmul[o_2] = c00;
-          hidden1_matmul[o_2 + 1] = c01;
-          hidden1_matmul[o_2 + 2] = c02;
-          hidden1_matmul[o_2 + 3] = c03;
+          hidden1_add[o_2] = c00;
+          hidden1_add[o_2 + 1] = c01;
+          hidden1_add[o_2 + 2] = c02;
+          hidden1_add[o_2 + 3] = c03;
         }
       }
     }
@@ -518,10 +525,10 @@ function hidden1_forward_2(x, hidden1_W, hidden1_matmul, hidden1_b, hidden1, bat
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 300; i1++) {
         const o = i0 * 300 + i1;
-        const v_hidden1_matmul = hidden1_matmul[o];
+        const v_hidden1_add = hidden1_add[o];
         const v_hidden1_b = hidden1_b[i1];
-        const add5 = v_hidden1_matmul + v_hidden1_b;
-        hidden1_matmul[o] = add5;
+        const add5 = v_hidden1_add + v_hidden1_b;
+        hidden1_add[o] = add5;
         const relu6 = add5 > 0 ? add5 : 0;
         hidden1[o] = relu6;
       }
@@ -530,7 +537,9 @@ function hidden1_forward_2(x, hidden1_W, hidden1_matmul, hidden1_b, hidden1, bat
 }
 
 // mnist_relu_adam.nn:8:10  return activation(x @ W + b)
-function hidden2_forward_2(hidden1, hidden2_W, hidden2_matmul, hidden2_b, hidden2, batch) {
+function hidden2_forward_2(hidden1, hidden2_W, hidden2_add, hidden2_b, hidden2, batch) {
+  // hidden1 · hidden2_W: [batch × 300] · [300 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -550,41 +559,41 @@ function hidden2_forward_2(hidden1, hidden2_W, hidden2_matmul, hidden2_b, hidden
         let pa = i * 300;
         let pb = j;
         for (let p = 0; p < 300; p++) {
-          const a0 = hidden1[pa];
-          const a1 = hidden1[pa + 300];
-          const a2 = hidden1[pa + 600];
-          const b0 = hidden2_W[pb];
-          const b1 = hidden2_W[pb + 1];
-          const b2 = hidden2_W[pb + 2];
-          const b3 = hidden2_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = hidden1[pa];
+          const u1 = hidden1[pa + 300];
+          const u2 = hidden1[pa + 600];
+          const v0 = hidden2_W[pb];
+          const v1 = hidden2_W[pb + 1];
+          const v2 = hidden2_W[pb + 2];
+          const v3 = hidden2_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        hidden2_matmul[o_2] = c00;
-        hidden2_matmul[o_2 + 1] = c01;
-        hidden2_matmul[o_2 + 2] = c02;
-        hidden2_matmul[o_2 + 3] = c03;
-        hidden2_matmul[o_2 + 100] = c10;
-        hidden2_matmul[o_2 + 101] = c11;
-        hidden2_matmul[o_2 + 102] = c12;
-        hidden2_matmul[o_2 + 103] = c13;
-        hidden2_matmul[o_2 + 200] = c20;
-        hidden2_matmul[o_2 + 201] = c21;
-        hidden2_matmul[o_2 + 202] = c22;
-        hidden2_matmul[o_2 + 203] = c23;
+        hidden2_add[o_2] = c00;
+        hidden2_add[o_2 + 1] = c01;
+        hidden2_add[o_2 + 2] = c02;
+        hidden2_add[o_2 + 3] = c03;
+        hidden2_add[o_2 + 100] = c10;
+        hidden2_add[o_2 + 101] = c11;
+        hidden2_add[o_2 + 102] = c12;
+        hidden2_add[o_2 + 103] = c13;
+        hidden2_add[o_2 + 200] = c20;
+        hidden2_add[o_2 + 201] = c21;
+        hidden2_add[o_2 + 202] = c22;
+        hidden2_add[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -597,23 +606,23 @@ function hidden2_forward_2(hidden1, hidden2_W, hidden2_matmul, hidden2_b, hidden
           let pa = r * 300;
           let pb = j;
           for (let p = 0; p < 300; p++) {
-            const a0 = hidden1[pa];
-            const b0 = hidden2_W[pb];
-            const b1 = hidden2_W[pb + 1];
-            const b2 = hidden2_W[pb + 2];
-            const b3 = hidden2_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = hidden1[pa];
+            const v0 = hidden2_W[pb];
+            const v1 = hidden2_W[pb + 1];
+            const v2 = hidden2_W[pb + 2];
+            const v3 = hidden2_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          hidden2_matmul[o_2] = c00;
-          hidden2_matmul[o_2 + 1] = c01;
-          hidden2_matmul[o_2 + 2] = c02;
-          hidden2_matmul[o_2 + 3] = c03;
+          hidden2_add[o_2] = c00;
+          hidden2_add[o_2 + 1] = c01;
+          hidden2_add[o_2 + 2] = c02;
+          hidden2_add[o_2 + 3] = c03;
         }
       }
     }
@@ -621,10 +630,10 @@ function hidden2_forward_2(hidden1, hidden2_W, hidden2_matmul, hidden2_b, hidden
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_hidden2_matmul = hidden2_matmul[o];
+        const v_hidden2_add = hidden2_add[o];
         const v_hidden2_b = hidden2_b[i1];
-        const add10 = v_hidden2_matmul + v_hidden2_b;
-        hidden2_matmul[o] = add10;
+        const add10 = v_hidden2_add + v_hidden2_b;
+        hidden2_add[o] = add10;
         const relu11 = add10 > 0 ? add10 : 0;
         hidden2[o] = relu11;
       }
@@ -697,6 +706,7 @@ function scores_backward(y_exp, y_sum, loss_onehot, d_scores, batch) {
 
 // ∂ of mnist_relu_adam.nn:8:10  return activation(x @ W + b)
 function hidden2_backward(d_loss, scores_W, d_scores, hidden2_add, d_hidden2, batch) {
+  // d_loss · scores_Wᵀ: [batch × 10] · [10 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_hidden2.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -717,25 +727,25 @@ function hidden2_backward(d_loss, scores_W, d_scores, hidden2_add, d_hidden2, ba
         let pa = i * 10;
         let pb = j * 10;
         for (let p = 0; p < 10; p++) {
-          const a0 = d_loss[pa];
-          const a1 = d_loss[pa + 10];
-          const a2 = d_loss[pa + 20];
-          const b0 = scores_W[pb];
-          const b1 = scores_W[pb + 10];
-          const b2 = scores_W[pb + 20];
-          const b3 = scores_W[pb + 30];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = d_loss[pa];
+          const u1 = d_loss[pa + 10];
+          const u2 = d_loss[pa + 20];
+          const v0 = scores_W[pb];
+          const v1 = scores_W[pb + 10];
+          const v2 = scores_W[pb + 20];
+          const v3 = scores_W[pb + 30];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 1;
         }
@@ -764,15 +774,15 @@ function hidden2_backward(d_loss, scores_W, d_scores, hidden2_add, d_hidden2, ba
           let pa = r * 10;
           let pb = j * 10;
           for (let p = 0; p < 10; p++) {
-            const a0 = d_loss[pa];
-            const b0 = scores_W[pb];
-            const b1 = scores_W[pb + 10];
-            const b2 = scores_W[pb + 20];
-            const b3 = scores_W[pb + 30];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = d_loss[pa];
+            const v0 = scores_W[pb];
+            const v1 = scores_W[pb + 10];
+            const v2 = scores_W[pb + 20];
+            const v3 = scores_W[pb + 30];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 1;
           }
@@ -801,6 +811,8 @@ function hidden2_backward(d_loss, scores_W, d_scores, hidden2_add, d_hidden2, ba
 
 // ∂ of mnist_relu_adam.nn:8:21  return activation(x @ W + b)
 function scores_backward_2(hidden2, d_loss, d_scores, batch) {
+  // hidden2ᵀ · d_loss: [100 × batch] · [batch × 10] in 3×4 register tiles
+
   for (let i = 0; i < 100; i += 3) {
     if (i + 3 <= 100) {
       let j = 0;
@@ -820,25 +832,25 @@ function scores_backward_2(hidden2, d_loss, d_scores, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = hidden2[pa];
-          const a1 = hidden2[pa + 1];
-          const a2 = hidden2[pa + 2];
-          const b0 = d_loss[pb];
-          const b1 = d_loss[pb + 1];
-          const b2 = d_loss[pb + 2];
-          const b3 = d_loss[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = hidden2[pa];
+          const u1 = hidden2[pa + 1];
+          const u2 = hidden2[pa + 2];
+          const v0 = d_loss[pb];
+          const v1 = d_loss[pb + 1];
+          const v2 = d_loss[pb + 2];
+          const v3 = d_loss[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 100;
           pb += 10;
         }
@@ -863,13 +875,13 @@ function scores_backward_2(hidden2, d_loss, d_scores, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = hidden2[pa];
-          const a1 = hidden2[pa + 1];
-          const a2 = hidden2[pa + 2];
-          const b0 = d_loss[pb];
-          c00 += a0 * b0;
-          c10 += a1 * b0;
-          c20 += a2 * b0;
+          const u0 = hidden2[pa];
+          const u1 = hidden2[pa + 1];
+          const u2 = hidden2[pa + 2];
+          const v0 = d_loss[pb];
+          c00 += u0 * v0;
+          c10 += u1 * v0;
+          c20 += u2 * v0;
           pa += 100;
           pb += 10;
         }
@@ -889,15 +901,15 @@ function scores_backward_2(hidden2, d_loss, d_scores, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = hidden2[pa];
-            const b0 = d_loss[pb];
-            const b1 = d_loss[pb + 1];
-            const b2 = d_loss[pb + 2];
-            const b3 = d_loss[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = hidden2[pa];
+            const v0 = d_loss[pb];
+            const v1 = d_loss[pb + 1];
+            const v2 = d_loss[pb + 2];
+            const v3 = d_loss[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 100;
             pb += 10;
           }
@@ -912,9 +924,9 @@ function scores_backward_2(hidden2, d_loss, d_scores, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = hidden2[pa];
-            const b0 = d_loss[pb];
-            c00 += a0 * b0;
+            const u0 = hidden2[pa];
+            const v0 = d_loss[pb];
+            c00 += u0 * v0;
             pa += 100;
             pb += 10;
           }
@@ -928,6 +940,7 @@ function scores_backward_2(hidden2, d_loss, d_scores, batch) {
 
 // ∂ of mnist_relu_adam.nn:8:10  return activation(x @ W + b)
 function hidden1_backward(d_hidden2_mul, hidden2_W, d_hidden2, hidden1_add, d_hidden1, batch) {
+  // d_hidden2_mul · hidden2_Wᵀ: [batch × 100] · [100 × 300] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_hidden1.fill(0, 0, 300);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -948,25 +961,25 @@ function hidden1_backward(d_hidden2_mul, hidden2_W, d_hidden2, hidden1_add, d_hi
         let pa = i * 100;
         let pb = j * 100;
         for (let p = 0; p < 100; p++) {
-          const a0 = d_hidden2_mul[pa];
-          const a1 = d_hidden2_mul[pa + 100];
-          const a2 = d_hidden2_mul[pa + 200];
-          const b0 = hidden2_W[pb];
-          const b1 = hidden2_W[pb + 100];
-          const b2 = hidden2_W[pb + 200];
-          const b3 = hidden2_W[pb + 300];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = d_hidden2_mul[pa];
+          const u1 = d_hidden2_mul[pa + 100];
+          const u2 = d_hidden2_mul[pa + 200];
+          const v0 = hidden2_W[pb];
+          const v1 = hidden2_W[pb + 100];
+          const v2 = hidden2_W[pb + 200];
+          const v3 = hidden2_W[pb + 300];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 1;
         }
@@ -995,15 +1008,15 @@ function hidden1_backward(d_hidden2_mul, hidden2_W, d_hidden2, hidden1_add, d_hi
           let pa = r * 100;
           let pb = j * 100;
           for (let p = 0; p < 100; p++) {
-            const a0 = d_hidden2_mul[pa];
-            const b0 = hidden2_W[pb];
-            const b1 = hidden2_W[pb + 100];
-            const b2 = hidden2_W[pb + 200];
-            const b3 = hidden2_W[pb + 300];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = d_hidden2_mul[pa];
+            const v0 = hidden2_W[pb];
+            const v1 = hidden2_W[pb + 100];
+            const v2 = hidden2_W[pb + 200];
+            const v3 = hidden2_W[pb + 300];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 1;
           }
@@ -1032,6 +1045,8 @@ function hidden1_backward(d_hidden2_mul, hidden2_W, d_hidden2, hidden1_add, d_hi
 
 // ∂ of mnist_relu_adam.nn:8:21  return activation(x @ W + b)
 function hidden2_backward_2(hidden1, d_hidden2_mul, d_hidden2, batch) {
+  // hidden1ᵀ · d_hidden2_mul: [300 × batch] · [batch × 100] in 3×4 register tiles
+
   for (let i = 0; i < 300; i += 3) {
     let j = 0;
     for (; j + 4 <= 100; j += 4) {
@@ -1050,25 +1065,25 @@ function hidden2_backward_2(hidden1, d_hidden2_mul, d_hidden2, batch) {
       let pa = i;
       let pb = j;
       for (let p = 0; p < batch; p++) {
-        const a0 = hidden1[pa];
-        const a1 = hidden1[pa + 1];
-        const a2 = hidden1[pa + 2];
-        const b0 = d_hidden2_mul[pb];
-        const b1 = d_hidden2_mul[pb + 1];
-        const b2 = d_hidden2_mul[pb + 2];
-        const b3 = d_hidden2_mul[pb + 3];
-        c00 += a0 * b0;
-        c01 += a0 * b1;
-        c02 += a0 * b2;
-        c03 += a0 * b3;
-        c10 += a1 * b0;
-        c11 += a1 * b1;
-        c12 += a1 * b2;
-        c13 += a1 * b3;
-        c20 += a2 * b0;
-        c21 += a2 * b1;
-        c22 += a2 * b2;
-        c23 += a2 * b3;
+        const u0 = hidden1[pa];
+        const u1 = hidden1[pa + 1];
+        const u2 = hidden1[pa + 2];
+        const v0 = d_hidden2_mul[pb];
+        const v1 = d_hidden2_mul[pb + 1];
+        const v2 = d_hidden2_mul[pb + 2];
+        const v3 = d_hidden2_mul[pb + 3];
+        c00 += u0 * v0;
+        c01 += u0 * v1;
+        c02 += u0 * v2;
+        c03 += u0 * v3;
+        c10 += u1 * v0;
+        c11 += u1 * v1;
+        c12 += u1 * v2;
+        c13 += u1 * v3;
+        c20 += u2 * v0;
+        c21 += u2 * v1;
+        c22 += u2 * v2;
+        c23 += u2 * v3;
         pa += 300;
         pb += 100;
       }
@@ -1091,6 +1106,8 @@ function hidden2_backward_2(hidden1, d_hidden2_mul, d_hidden2, batch) {
 
 // ∂ of mnist_relu_adam.nn:8:21  return activation(x @ W + b)
 function hidden1_backward_2(x, d_hidden1_mul, d_hidden1, batch) {
+  // xᵀ · d_hidden1_mul: [784 × batch] · [batch × 300] in 3×4 register tiles
+
   for (let i = 0; i < 784; i += 3) {
     if (i + 3 <= 784) {
       let j = 0;
@@ -1110,25 +1127,25 @@ function hidden1_backward_2(x, d_hidden1_mul, d_hidden1, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = x[pa];
-          const a1 = x[pa + 1];
-          const a2 = x[pa + 2];
-          const b0 = d_hidden1_mul[pb];
-          const b1 = d_hidden1_mul[pb + 1];
-          const b2 = d_hidden1_mul[pb + 2];
-          const b3 = d_hidden1_mul[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = x[pa];
+          const u1 = x[pa + 1];
+          const u2 = x[pa + 2];
+          const v0 = d_hidden1_mul[pb];
+          const v1 = d_hidden1_mul[pb + 1];
+          const v2 = d_hidden1_mul[pb + 2];
+          const v3 = d_hidden1_mul[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 784;
           pb += 300;
         }
@@ -1157,15 +1174,15 @@ function hidden1_backward_2(x, d_hidden1_mul, d_hidden1, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = x[pa];
-            const b0 = d_hidden1_mul[pb];
-            const b1 = d_hidden1_mul[pb + 1];
-            const b2 = d_hidden1_mul[pb + 2];
-            const b3 = d_hidden1_mul[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = x[pa];
+            const v0 = d_hidden1_mul[pb];
+            const v1 = d_hidden1_mul[pb + 1];
+            const v2 = d_hidden1_mul[pb + 2];
+            const v3 = d_hidden1_mul[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 784;
             pb += 300;
           }

@@ -122,7 +122,9 @@ const PARAMS = [
 ];
 
 // multi_layer_net.nn:10:10  return activation(x @ W + b)
-function layers_0_forward(x, layers_0_W, layers_0_matmul, layers_0_b, batch) {
+function layers_0_forward(x, layers_0_W, layers_0, layers_0_b, batch) {
+  // x · layers_0_W: [batch × 784] · [784 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -142,41 +144,41 @@ function layers_0_forward(x, layers_0_W, layers_0_matmul, layers_0_b, batch) {
         let pa = i * 784;
         let pb = j;
         for (let p = 0; p < 784; p++) {
-          const a0 = x[pa];
-          const a1 = x[pa + 784];
-          const a2 = x[pa + 1568];
-          const b0 = layers_0_W[pb];
-          const b1 = layers_0_W[pb + 1];
-          const b2 = layers_0_W[pb + 2];
-          const b3 = layers_0_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = x[pa];
+          const u1 = x[pa + 784];
+          const u2 = x[pa + 1568];
+          const v0 = layers_0_W[pb];
+          const v1 = layers_0_W[pb + 1];
+          const v2 = layers_0_W[pb + 2];
+          const v3 = layers_0_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_0_matmul[o_2] = c00;
-        layers_0_matmul[o_2 + 1] = c01;
-        layers_0_matmul[o_2 + 2] = c02;
-        layers_0_matmul[o_2 + 3] = c03;
-        layers_0_matmul[o_2 + 100] = c10;
-        layers_0_matmul[o_2 + 101] = c11;
-        layers_0_matmul[o_2 + 102] = c12;
-        layers_0_matmul[o_2 + 103] = c13;
-        layers_0_matmul[o_2 + 200] = c20;
-        layers_0_matmul[o_2 + 201] = c21;
-        layers_0_matmul[o_2 + 202] = c22;
-        layers_0_matmul[o_2 + 203] = c23;
+        layers_0[o_2] = c00;
+        layers_0[o_2 + 1] = c01;
+        layers_0[o_2 + 2] = c02;
+        layers_0[o_2 + 3] = c03;
+        layers_0[o_2 + 100] = c10;
+        layers_0[o_2 + 101] = c11;
+        layers_0[o_2 + 102] = c12;
+        layers_0[o_2 + 103] = c13;
+        layers_0[o_2 + 200] = c20;
+        layers_0[o_2 + 201] = c21;
+        layers_0[o_2 + 202] = c22;
+        layers_0[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -189,23 +191,23 @@ function layers_0_forward(x, layers_0_W, layers_0_matmul, layers_0_b, batch) {
           let pa = r * 784;
           let pb = j;
           for (let p = 0; p < 784; p++) {
-            const a0 = x[pa];
-            const b0 = layers_0_W[pb];
-            const b1 = layers_0_W[pb + 1];
-            const b2 = layers_0_W[pb + 2];
-            const b3 = layers_0_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = x[pa];
+            const v0 = layers_0_W[pb];
+            const v1 = layers_0_W[pb + 1];
+            const v2 = layers_0_W[pb + 2];
+            const v3 = layers_0_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_0_matmul[o_2] = c00;
-          layers_0_matmul[o_2 + 1] = c01;
-          layers_0_matmul[o_2 + 2] = c02;
-          layers_0_matmul[o_2 + 3] = c03;
+          layers_0[o_2] = c00;
+          layers_0[o_2 + 1] = c01;
+          layers_0[o_2 + 2] = c02;
+          layers_0[o_2 + 3] = c03;
         }
       }
     }
@@ -213,18 +215,20 @@ function layers_0_forward(x, layers_0_W, layers_0_matmul, layers_0_b, batch) {
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_0_matmul = layers_0_matmul[o];
+        const v_layers_0 = layers_0[o];
         const v_layers_0_b = layers_0_b[i1];
-        const add5 = v_layers_0_matmul + v_layers_0_b;
+        const add5 = v_layers_0 + v_layers_0_b;
         const relu6 = add5 > 0 ? add5 : 0;
-        layers_0_matmul[o] = relu6;
+        layers_0[o] = relu6;
       }
     }
   }
 }
 
 // multi_layer_net.nn:10:10  return activation(x @ W + b)
-function layers_1_forward(layers_0, layers_1_W, layers_1_matmul, layers_1_b, batch) {
+function layers_1_forward(layers_0, layers_1_W, layers_1, layers_1_b, batch) {
+  // layers_0 · layers_1_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -244,41 +248,41 @@ function layers_1_forward(layers_0, layers_1_W, layers_1_matmul, layers_1_b, bat
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_0[pa];
-          const a1 = layers_0[pa + 100];
-          const a2 = layers_0[pa + 200];
-          const b0 = layers_1_W[pb];
-          const b1 = layers_1_W[pb + 1];
-          const b2 = layers_1_W[pb + 2];
-          const b3 = layers_1_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_0[pa];
+          const u1 = layers_0[pa + 100];
+          const u2 = layers_0[pa + 200];
+          const v0 = layers_1_W[pb];
+          const v1 = layers_1_W[pb + 1];
+          const v2 = layers_1_W[pb + 2];
+          const v3 = layers_1_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_1_matmul[o_2] = c00;
-        layers_1_matmul[o_2 + 1] = c01;
-        layers_1_matmul[o_2 + 2] = c02;
-        layers_1_matmul[o_2 + 3] = c03;
-        layers_1_matmul[o_2 + 100] = c10;
-        layers_1_matmul[o_2 + 101] = c11;
-        layers_1_matmul[o_2 + 102] = c12;
-        layers_1_matmul[o_2 + 103] = c13;
-        layers_1_matmul[o_2 + 200] = c20;
-        layers_1_matmul[o_2 + 201] = c21;
-        layers_1_matmul[o_2 + 202] = c22;
-        layers_1_matmul[o_2 + 203] = c23;
+        layers_1[o_2] = c00;
+        layers_1[o_2 + 1] = c01;
+        layers_1[o_2 + 2] = c02;
+        layers_1[o_2 + 3] = c03;
+        layers_1[o_2 + 100] = c10;
+        layers_1[o_2 + 101] = c11;
+        layers_1[o_2 + 102] = c12;
+        layers_1[o_2 + 103] = c13;
+        layers_1[o_2 + 200] = c20;
+        layers_1[o_2 + 201] = c21;
+        layers_1[o_2 + 202] = c22;
+        layers_1[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -291,23 +295,23 @@ function layers_1_forward(layers_0, layers_1_W, layers_1_matmul, layers_1_b, bat
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_0[pa];
-            const b0 = layers_1_W[pb];
-            const b1 = layers_1_W[pb + 1];
-            const b2 = layers_1_W[pb + 2];
-            const b3 = layers_1_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_0[pa];
+            const v0 = layers_1_W[pb];
+            const v1 = layers_1_W[pb + 1];
+            const v2 = layers_1_W[pb + 2];
+            const v3 = layers_1_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_1_matmul[o_2] = c00;
-          layers_1_matmul[o_2 + 1] = c01;
-          layers_1_matmul[o_2 + 2] = c02;
-          layers_1_matmul[o_2 + 3] = c03;
+          layers_1[o_2] = c00;
+          layers_1[o_2 + 1] = c01;
+          layers_1[o_2 + 2] = c02;
+          layers_1[o_2 + 3] = c03;
         }
       }
     }
@@ -315,18 +319,20 @@ function layers_1_forward(layers_0, layers_1_W, layers_1_matmul, layers_1_b, bat
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_1_matmul = layers_1_matmul[o];
+        const v_layers_1 = layers_1[o];
         const v_layers_1_b = layers_1_b[i1];
-        const add10 = v_layers_1_matmul + v_layers_1_b;
+        const add10 = v_layers_1 + v_layers_1_b;
         const relu11 = add10 > 0 ? add10 : 0;
-        layers_1_matmul[o] = relu11;
+        layers_1[o] = relu11;
       }
     }
   }
 }
 
 // multi_layer_net.nn:10:10  return activation(x @ W + b)
-function layers_2_forward(layers_1, layers_2_W, layers_2_matmul, layers_2_b, batch) {
+function layers_2_forward(layers_1, layers_2_W, layers_2, layers_2_b, batch) {
+  // layers_1 · layers_2_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -346,41 +352,41 @@ function layers_2_forward(layers_1, layers_2_W, layers_2_matmul, layers_2_b, bat
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_1[pa];
-          const a1 = layers_1[pa + 100];
-          const a2 = layers_1[pa + 200];
-          const b0 = layers_2_W[pb];
-          const b1 = layers_2_W[pb + 1];
-          const b2 = layers_2_W[pb + 2];
-          const b3 = layers_2_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_1[pa];
+          const u1 = layers_1[pa + 100];
+          const u2 = layers_1[pa + 200];
+          const v0 = layers_2_W[pb];
+          const v1 = layers_2_W[pb + 1];
+          const v2 = layers_2_W[pb + 2];
+          const v3 = layers_2_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_2_matmul[o_2] = c00;
-        layers_2_matmul[o_2 + 1] = c01;
-        layers_2_matmul[o_2 + 2] = c02;
-        layers_2_matmul[o_2 + 3] = c03;
-        layers_2_matmul[o_2 + 100] = c10;
-        layers_2_matmul[o_2 + 101] = c11;
-        layers_2_matmul[o_2 + 102] = c12;
-        layers_2_matmul[o_2 + 103] = c13;
-        layers_2_matmul[o_2 + 200] = c20;
-        layers_2_matmul[o_2 + 201] = c21;
-        layers_2_matmul[o_2 + 202] = c22;
-        layers_2_matmul[o_2 + 203] = c23;
+        layers_2[o_2] = c00;
+        layers_2[o_2 + 1] = c01;
+        layers_2[o_2 + 2] = c02;
+        layers_2[o_2 + 3] = c03;
+        layers_2[o_2 + 100] = c10;
+        layers_2[o_2 + 101] = c11;
+        layers_2[o_2 + 102] = c12;
+        layers_2[o_2 + 103] = c13;
+        layers_2[o_2 + 200] = c20;
+        layers_2[o_2 + 201] = c21;
+        layers_2[o_2 + 202] = c22;
+        layers_2[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -393,23 +399,23 @@ function layers_2_forward(layers_1, layers_2_W, layers_2_matmul, layers_2_b, bat
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_1[pa];
-            const b0 = layers_2_W[pb];
-            const b1 = layers_2_W[pb + 1];
-            const b2 = layers_2_W[pb + 2];
-            const b3 = layers_2_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_1[pa];
+            const v0 = layers_2_W[pb];
+            const v1 = layers_2_W[pb + 1];
+            const v2 = layers_2_W[pb + 2];
+            const v3 = layers_2_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_2_matmul[o_2] = c00;
-          layers_2_matmul[o_2 + 1] = c01;
-          layers_2_matmul[o_2 + 2] = c02;
-          layers_2_matmul[o_2 + 3] = c03;
+          layers_2[o_2] = c00;
+          layers_2[o_2 + 1] = c01;
+          layers_2[o_2 + 2] = c02;
+          layers_2[o_2 + 3] = c03;
         }
       }
     }
@@ -417,18 +423,20 @@ function layers_2_forward(layers_1, layers_2_W, layers_2_matmul, layers_2_b, bat
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_2_matmul = layers_2_matmul[o];
+        const v_layers_2 = layers_2[o];
         const v_layers_2_b = layers_2_b[i1];
-        const add15 = v_layers_2_matmul + v_layers_2_b;
+        const add15 = v_layers_2 + v_layers_2_b;
         const relu16 = add15 > 0 ? add15 : 0;
-        layers_2_matmul[o] = relu16;
+        layers_2[o] = relu16;
       }
     }
   }
 }
 
 // multi_layer_net.nn:10:10  return activation(x @ W + b)
-function layers_3_forward(layers_2, layers_3_W, layers_3_matmul, layers_3_b, batch) {
+function layers_3_forward(layers_2, layers_3_W, layers_3, layers_3_b, batch) {
+  // layers_2 · layers_3_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -448,41 +456,41 @@ function layers_3_forward(layers_2, layers_3_W, layers_3_matmul, layers_3_b, bat
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_2[pa];
-          const a1 = layers_2[pa + 100];
-          const a2 = layers_2[pa + 200];
-          const b0 = layers_3_W[pb];
-          const b1 = layers_3_W[pb + 1];
-          const b2 = layers_3_W[pb + 2];
-          const b3 = layers_3_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_2[pa];
+          const u1 = layers_2[pa + 100];
+          const u2 = layers_2[pa + 200];
+          const v0 = layers_3_W[pb];
+          const v1 = layers_3_W[pb + 1];
+          const v2 = layers_3_W[pb + 2];
+          const v3 = layers_3_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_3_matmul[o_2] = c00;
-        layers_3_matmul[o_2 + 1] = c01;
-        layers_3_matmul[o_2 + 2] = c02;
-        layers_3_matmul[o_2 + 3] = c03;
-        layers_3_matmul[o_2 + 100] = c10;
-        layers_3_matmul[o_2 + 101] = c11;
-        layers_3_matmul[o_2 + 102] = c12;
-        layers_3_matmul[o_2 + 103] = c13;
-        layers_3_matmul[o_2 + 200] = c20;
-        layers_3_matmul[o_2 + 201] = c21;
-        layers_3_matmul[o_2 + 202] = c22;
-        layers_3_matmul[o_2 + 203] = c23;
+        layers_3[o_2] = c00;
+        layers_3[o_2 + 1] = c01;
+        layers_3[o_2 + 2] = c02;
+        layers_3[o_2 + 3] = c03;
+        layers_3[o_2 + 100] = c10;
+        layers_3[o_2 + 101] = c11;
+        layers_3[o_2 + 102] = c12;
+        layers_3[o_2 + 103] = c13;
+        layers_3[o_2 + 200] = c20;
+        layers_3[o_2 + 201] = c21;
+        layers_3[o_2 + 202] = c22;
+        layers_3[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -495,23 +503,23 @@ function layers_3_forward(layers_2, layers_3_W, layers_3_matmul, layers_3_b, bat
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_2[pa];
-            const b0 = layers_3_W[pb];
-            const b1 = layers_3_W[pb + 1];
-            const b2 = layers_3_W[pb + 2];
-            const b3 = layers_3_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_2[pa];
+            const v0 = layers_3_W[pb];
+            const v1 = layers_3_W[pb + 1];
+            const v2 = layers_3_W[pb + 2];
+            const v3 = layers_3_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_3_matmul[o_2] = c00;
-          layers_3_matmul[o_2 + 1] = c01;
-          layers_3_matmul[o_2 + 2] = c02;
-          layers_3_matmul[o_2 + 3] = c03;
+          layers_3[o_2] = c00;
+          layers_3[o_2 + 1] = c01;
+          layers_3[o_2 + 2] = c02;
+          layers_3[o_2 + 3] = c03;
         }
       }
     }
@@ -519,18 +527,20 @@ function layers_3_forward(layers_2, layers_3_W, layers_3_matmul, layers_3_b, bat
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_3_matmul = layers_3_matmul[o];
+        const v_layers_3 = layers_3[o];
         const v_layers_3_b = layers_3_b[i1];
-        const add20 = v_layers_3_matmul + v_layers_3_b;
+        const add20 = v_layers_3 + v_layers_3_b;
         const relu21 = add20 > 0 ? add20 : 0;
-        layers_3_matmul[o] = relu21;
+        layers_3[o] = relu21;
       }
     }
   }
 }
 
 // multi_layer_net.nn:10:10  return activation(x @ W + b)
-function layers_4_forward(layers_3, layers_4_W, layers_4_matmul, layers_4_b, batch) {
+function layers_4_forward(layers_3, layers_4_W, layers_4, layers_4_b, batch) {
+  // layers_3 · layers_4_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -550,41 +560,41 @@ function layers_4_forward(layers_3, layers_4_W, layers_4_matmul, layers_4_b, bat
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_3[pa];
-          const a1 = layers_3[pa + 100];
-          const a2 = layers_3[pa + 200];
-          const b0 = layers_4_W[pb];
-          const b1 = layers_4_W[pb + 1];
-          const b2 = layers_4_W[pb + 2];
-          const b3 = layers_4_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_3[pa];
+          const u1 = layers_3[pa + 100];
+          const u2 = layers_3[pa + 200];
+          const v0 = layers_4_W[pb];
+          const v1 = layers_4_W[pb + 1];
+          const v2 = layers_4_W[pb + 2];
+          const v3 = layers_4_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_4_matmul[o_2] = c00;
-        layers_4_matmul[o_2 + 1] = c01;
-        layers_4_matmul[o_2 + 2] = c02;
-        layers_4_matmul[o_2 + 3] = c03;
-        layers_4_matmul[o_2 + 100] = c10;
-        layers_4_matmul[o_2 + 101] = c11;
-        layers_4_matmul[o_2 + 102] = c12;
-        layers_4_matmul[o_2 + 103] = c13;
-        layers_4_matmul[o_2 + 200] = c20;
-        layers_4_matmul[o_2 + 201] = c21;
-        layers_4_matmul[o_2 + 202] = c22;
-        layers_4_matmul[o_2 + 203] = c23;
+        layers_4[o_2] = c00;
+        layers_4[o_2 + 1] = c01;
+        layers_4[o_2 + 2] = c02;
+        layers_4[o_2 + 3] = c03;
+        layers_4[o_2 + 100] = c10;
+        layers_4[o_2 + 101] = c11;
+        layers_4[o_2 + 102] = c12;
+        layers_4[o_2 + 103] = c13;
+        layers_4[o_2 + 200] = c20;
+        layers_4[o_2 + 201] = c21;
+        layers_4[o_2 + 202] = c22;
+        layers_4[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -597,23 +607,23 @@ function layers_4_forward(layers_3, layers_4_W, layers_4_matmul, layers_4_b, bat
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_3[pa];
-            const b0 = layers_4_W[pb];
-            const b1 = layers_4_W[pb + 1];
-            const b2 = layers_4_W[pb + 2];
-            const b3 = layers_4_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_3[pa];
+            const v0 = layers_4_W[pb];
+            const v1 = layers_4_W[pb + 1];
+            const v2 = layers_4_W[pb + 2];
+            const v3 = layers_4_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_4_matmul[o_2] = c00;
-          layers_4_matmul[o_2 + 1] = c01;
-          layers_4_matmul[o_2 + 2] = c02;
-          layers_4_matmul[o_2 + 3] = c03;
+          layers_4[o_2] = c00;
+          layers_4[o_2 + 1] = c01;
+          layers_4[o_2 + 2] = c02;
+          layers_4[o_2 + 3] = c03;
         }
       }
     }
@@ -621,11 +631,11 @@ function layers_4_forward(layers_3, layers_4_W, layers_4_matmul, layers_4_b, bat
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_4_matmul = layers_4_matmul[o];
+        const v_layers_4 = layers_4[o];
         const v_layers_4_b = layers_4_b[i1];
-        const add25 = v_layers_4_matmul + v_layers_4_b;
+        const add25 = v_layers_4 + v_layers_4_b;
         const relu26 = add25 > 0 ? add25 : 0;
-        layers_4_matmul[o] = relu26;
+        layers_4[o] = relu26;
       }
     }
   }
@@ -633,7 +643,8 @@ function layers_4_forward(layers_3, layers_4_W, layers_4_matmul, layers_4_b, bat
 
 // multi_layer_net.nn:21:12  scores = layers @ W + b
 // multi_layer_net.nn:23:14  output y = softmax(scores)
-function y_max_forward(layers_4, W, scores_matmul, b, y_max, batch) {
+function y_max_forward(layers_4, W, scores, b, y_max, batch) {
+  // layers_4 · W: [batch × 100] · [100 × 10] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   y_max.fill(-Infinity, 0, batch);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -654,41 +665,41 @@ function y_max_forward(layers_4, W, scores_matmul, b, y_max, batch) {
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_4[pa];
-          const a1 = layers_4[pa + 100];
-          const a2 = layers_4[pa + 200];
-          const b0 = W[pb];
-          const b1 = W[pb + 1];
-          const b2 = W[pb + 2];
-          const b3 = W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_4[pa];
+          const u1 = layers_4[pa + 100];
+          const u2 = layers_4[pa + 200];
+          const v0 = W[pb];
+          const v1 = W[pb + 1];
+          const v2 = W[pb + 2];
+          const v3 = W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 10;
         }
         const o_2 = i * 10 + j;
-        scores_matmul[o_2] = c00;
-        scores_matmul[o_2 + 1] = c01;
-        scores_matmul[o_2 + 2] = c02;
-        scores_matmul[o_2 + 3] = c03;
-        scores_matmul[o_2 + 10] = c10;
-        scores_matmul[o_2 + 11] = c11;
-        scores_matmul[o_2 + 12] = c12;
-        scores_matmul[o_2 + 13] = c13;
-        scores_matmul[o_2 + 20] = c20;
-        scores_matmul[o_2 + 21] = c21;
-        scores_matmul[o_2 + 22] = c22;
-        scores_matmul[o_2 + 23] = c23;
+        scores[o_2] = c00;
+        scores[o_2 + 1] = c01;
+        scores[o_2 + 2] = c02;
+        scores[o_2 + 3] = c03;
+        scores[o_2 + 10] = c10;
+        scores[o_2 + 11] = c11;
+        scores[o_2 + 12] = c12;
+        scores[o_2 + 13] = c13;
+        scores[o_2 + 20] = c20;
+        scores[o_2 + 21] = c21;
+        scores[o_2 + 22] = c22;
+        scores[o_2 + 23] = c23;
       }
       for (; j < 10; j++) {
         let c00 = 0,
@@ -697,20 +708,20 @@ function y_max_forward(layers_4, W, scores_matmul, b, y_max, batch) {
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_4[pa];
-          const a1 = layers_4[pa + 100];
-          const a2 = layers_4[pa + 200];
-          const b0 = W[pb];
-          c00 += a0 * b0;
-          c10 += a1 * b0;
-          c20 += a2 * b0;
+          const u0 = layers_4[pa];
+          const u1 = layers_4[pa + 100];
+          const u2 = layers_4[pa + 200];
+          const v0 = W[pb];
+          c00 += u0 * v0;
+          c10 += u1 * v0;
+          c20 += u2 * v0;
           pa += 1;
           pb += 10;
         }
         const o_2 = i * 10 + j;
-        scores_matmul[o_2] = c00;
-        scores_matmul[o_2 + 10] = c10;
-        scores_matmul[o_2 + 20] = c20;
+        scores[o_2] = c00;
+        scores[o_2 + 10] = c10;
+        scores[o_2 + 20] = c20;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -723,37 +734,37 @@ function y_max_forward(layers_4, W, scores_matmul, b, y_max, batch) {
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_4[pa];
-            const b0 = W[pb];
-            const b1 = W[pb + 1];
-            const b2 = W[pb + 2];
-            const b3 = W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_4[pa];
+            const v0 = W[pb];
+            const v1 = W[pb + 1];
+            const v2 = W[pb + 2];
+            const v3 = W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 10;
           }
           const o_2 = r * 10 + j;
-          scores_matmul[o_2] = c00;
-          scores_matmul[o_2 + 1] = c01;
-          scores_matmul[o_2 + 2] = c02;
-          scores_matmul[o_2 + 3] = c03;
+          scores[o_2] = c00;
+          scores[o_2 + 1] = c01;
+          scores[o_2 + 2] = c02;
+          scores[o_2 + 3] = c03;
         }
         for (; j < 10; j++) {
           let c00 = 0;
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_4[pa];
-            const b0 = W[pb];
-            c00 += a0 * b0;
+            const u0 = layers_4[pa];
+            const v0 = W[pb];
+            c00 += u0 * v0;
             pa += 1;
             pb += 10;
           }
           const o_2 = r * 10 + j;
-          scores_matmul[o_2] = c00;
+          scores[o_2] = c00;
         }
       }
     }
@@ -761,10 +772,10 @@ function y_max_forward(layers_4, W, scores_matmul, b, y_max, batch) {
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 10; i1++) {
         const o = i0 * 10 + i1;
-        const v_scores_matmul = scores_matmul[o];
+        const v_scores = scores[o];
         const v_b = b[i1];
-        const add30 = v_scores_matmul + v_b;
-        scores_matmul[o] = add30;
+        const add30 = v_scores + v_b;
+        scores[o] = add30;
         y_max[i0] = Math.max(y_max[i0], add30);
       }
     }
@@ -801,7 +812,9 @@ function y_forward(y_exp, y_sum, y, batch) {
 }
 
 // multi_layer_net.nn:10:10  return activation(x @ W + b)
-function layers_0_forward_2(x, layers_0_W, layers_0_matmul, layers_0_b, layers_0, batch) {
+function layers_0_forward_2(x, layers_0_W, layers_0_add, layers_0_b, layers_0, batch) {
+  // x · layers_0_W: [batch × 784] · [784 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -821,41 +834,41 @@ function layers_0_forward_2(x, layers_0_W, layers_0_matmul, layers_0_b, layers_0
         let pa = i * 784;
         let pb = j;
         for (let p = 0; p < 784; p++) {
-          const a0 = x[pa];
-          const a1 = x[pa + 784];
-          const a2 = x[pa + 1568];
-          const b0 = layers_0_W[pb];
-          const b1 = layers_0_W[pb + 1];
-          const b2 = layers_0_W[pb + 2];
-          const b3 = layers_0_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = x[pa];
+          const u1 = x[pa + 784];
+          const u2 = x[pa + 1568];
+          const v0 = layers_0_W[pb];
+          const v1 = layers_0_W[pb + 1];
+          const v2 = layers_0_W[pb + 2];
+          const v3 = layers_0_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_0_matmul[o_2] = c00;
-        layers_0_matmul[o_2 + 1] = c01;
-        layers_0_matmul[o_2 + 2] = c02;
-        layers_0_matmul[o_2 + 3] = c03;
-        layers_0_matmul[o_2 + 100] = c10;
-        layers_0_matmul[o_2 + 101] = c11;
-        layers_0_matmul[o_2 + 102] = c12;
-        layers_0_matmul[o_2 + 103] = c13;
-        layers_0_matmul[o_2 + 200] = c20;
-        layers_0_matmul[o_2 + 201] = c21;
-        layers_0_matmul[o_2 + 202] = c22;
-        layers_0_matmul[o_2 + 203] = c23;
+        layers_0_add[o_2] = c00;
+        layers_0_add[o_2 + 1] = c01;
+        layers_0_add[o_2 + 2] = c02;
+        layers_0_add[o_2 + 3] = c03;
+        layers_0_add[o_2 + 100] = c10;
+        layers_0_add[o_2 + 101] = c11;
+        layers_0_add[o_2 + 102] = c12;
+        layers_0_add[o_2 + 103] = c13;
+        layers_0_add[o_2 + 200] = c20;
+        layers_0_add[o_2 + 201] = c21;
+        layers_0_add[o_2 + 202] = c22;
+        layers_0_add[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -868,23 +881,23 @@ function layers_0_forward_2(x, layers_0_W, layers_0_matmul, layers_0_b, layers_0
           let pa = r * 784;
           let pb = j;
           for (let p = 0; p < 784; p++) {
-            const a0 = x[pa];
-            const b0 = layers_0_W[pb];
-            const b1 = layers_0_W[pb + 1];
-            const b2 = layers_0_W[pb + 2];
-            const b3 = layers_0_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = x[pa];
+            const v0 = layers_0_W[pb];
+            const v1 = layers_0_W[pb + 1];
+            const v2 = layers_0_W[pb + 2];
+            const v3 = layers_0_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_0_matmul[o_2] = c00;
-          layers_0_matmul[o_2 + 1] = c01;
-          layers_0_matmul[o_2 + 2] = c02;
-          layers_0_matmul[o_2 + 3] = c03;
+          layers_0_add[o_2] = c00;
+          layers_0_add[o_2 + 1] = c01;
+          layers_0_add[o_2 + 2] = c02;
+          layers_0_add[o_2 + 3] = c03;
         }
       }
     }
@@ -892,10 +905,10 @@ function layers_0_forward_2(x, layers_0_W, layers_0_matmul, layers_0_b, layers_0
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_0_matmul = layers_0_matmul[o];
+        const v_layers_0_add = layers_0_add[o];
         const v_layers_0_b = layers_0_b[i1];
-        const add5 = v_layers_0_matmul + v_layers_0_b;
-        layers_0_matmul[o] = add5;
+        const add5 = v_layers_0_add + v_layers_0_b;
+        layers_0_add[o] = add5;
         const relu6 = add5 > 0 ? add5 : 0;
         layers_0[o] = relu6;
       }
@@ -904,7 +917,9 @@ function layers_0_forward_2(x, layers_0_W, layers_0_matmul, layers_0_b, layers_0
 }
 
 // multi_layer_net.nn:10:10  return activation(x @ W + b)
-function layers_1_forward_2(layers_0, layers_1_W, layers_1_matmul, layers_1_b, layers_1, batch) {
+function layers_1_forward_2(layers_0, layers_1_W, layers_1_add, layers_1_b, layers_1, batch) {
+  // layers_0 · layers_1_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -924,41 +939,41 @@ function layers_1_forward_2(layers_0, layers_1_W, layers_1_matmul, layers_1_b, l
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_0[pa];
-          const a1 = layers_0[pa + 100];
-          const a2 = layers_0[pa + 200];
-          const b0 = layers_1_W[pb];
-          const b1 = layers_1_W[pb + 1];
-          const b2 = layers_1_W[pb + 2];
-          const b3 = layers_1_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_0[pa];
+          const u1 = layers_0[pa + 100];
+          const u2 = layers_0[pa + 200];
+          const v0 = layers_1_W[pb];
+          const v1 = layers_1_W[pb + 1];
+          const v2 = layers_1_W[pb + 2];
+          const v3 = layers_1_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_1_matmul[o_2] = c00;
-        layers_1_matmul[o_2 + 1] = c01;
-        layers_1_matmul[o_2 + 2] = c02;
-        layers_1_matmul[o_2 + 3] = c03;
-        layers_1_matmul[o_2 + 100] = c10;
-        layers_1_matmul[o_2 + 101] = c11;
-        layers_1_matmul[o_2 + 102] = c12;
-        layers_1_matmul[o_2 + 103] = c13;
-        layers_1_matmul[o_2 + 200] = c20;
-        layers_1_matmul[o_2 + 201] = c21;
-        layers_1_matmul[o_2 + 202] = c22;
-        layers_1_matmul[o_2 + 203] = c23;
+        layers_1_add[o_2] = c00;
+        layers_1_add[o_2 + 1] = c01;
+        layers_1_add[o_2 + 2] = c02;
+        layers_1_add[o_2 + 3] = c03;
+        layers_1_add[o_2 + 100] = c10;
+        layers_1_add[o_2 + 101] = c11;
+        layers_1_add[o_2 + 102] = c12;
+        layers_1_add[o_2 + 103] = c13;
+        layers_1_add[o_2 + 200] = c20;
+        layers_1_add[o_2 + 201] = c21;
+        layers_1_add[o_2 + 202] = c22;
+        layers_1_add[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -971,23 +986,23 @@ function layers_1_forward_2(layers_0, layers_1_W, layers_1_matmul, layers_1_b, l
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_0[pa];
-            const b0 = layers_1_W[pb];
-            const b1 = layers_1_W[pb + 1];
-            const b2 = layers_1_W[pb + 2];
-            const b3 = layers_1_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_0[pa];
+            const v0 = layers_1_W[pb];
+            const v1 = layers_1_W[pb + 1];
+            const v2 = layers_1_W[pb + 2];
+            const v3 = layers_1_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_1_matmul[o_2] = c00;
-          layers_1_matmul[o_2 + 1] = c01;
-          layers_1_matmul[o_2 + 2] = c02;
-          layers_1_matmul[o_2 + 3] = c03;
+          layers_1_add[o_2] = c00;
+          layers_1_add[o_2 + 1] = c01;
+          layers_1_add[o_2 + 2] = c02;
+          layers_1_add[o_2 + 3] = c03;
         }
       }
     }
@@ -995,10 +1010,10 @@ function layers_1_forward_2(layers_0, layers_1_W, layers_1_matmul, layers_1_b, l
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_1_matmul = layers_1_matmul[o];
+        const v_layers_1_add = layers_1_add[o];
         const v_layers_1_b = layers_1_b[i1];
-        const add10 = v_layers_1_matmul + v_layers_1_b;
-        layers_1_matmul[o] = add10;
+        const add10 = v_layers_1_add + v_layers_1_b;
+        layers_1_add[o] = add10;
         const relu11 = add10 > 0 ? add10 : 0;
         layers_1[o] = relu11;
       }
@@ -1007,7 +1022,9 @@ function layers_1_forward_2(layers_0, layers_1_W, layers_1_matmul, layers_1_b, l
 }
 
 // multi_layer_net.nn:10:10  return activation(x @ W + b)
-function layers_2_forward_2(layers_1, layers_2_W, layers_2_matmul, layers_2_b, layers_2, batch) {
+function layers_2_forward_2(layers_1, layers_2_W, layers_2_add, layers_2_b, layers_2, batch) {
+  // layers_1 · layers_2_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -1027,41 +1044,41 @@ function layers_2_forward_2(layers_1, layers_2_W, layers_2_matmul, layers_2_b, l
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_1[pa];
-          const a1 = layers_1[pa + 100];
-          const a2 = layers_1[pa + 200];
-          const b0 = layers_2_W[pb];
-          const b1 = layers_2_W[pb + 1];
-          const b2 = layers_2_W[pb + 2];
-          const b3 = layers_2_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_1[pa];
+          const u1 = layers_1[pa + 100];
+          const u2 = layers_1[pa + 200];
+          const v0 = layers_2_W[pb];
+          const v1 = layers_2_W[pb + 1];
+          const v2 = layers_2_W[pb + 2];
+          const v3 = layers_2_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_2_matmul[o_2] = c00;
-        layers_2_matmul[o_2 + 1] = c01;
-        layers_2_matmul[o_2 + 2] = c02;
-        layers_2_matmul[o_2 + 3] = c03;
-        layers_2_matmul[o_2 + 100] = c10;
-        layers_2_matmul[o_2 + 101] = c11;
-        layers_2_matmul[o_2 + 102] = c12;
-        layers_2_matmul[o_2 + 103] = c13;
-        layers_2_matmul[o_2 + 200] = c20;
-        layers_2_matmul[o_2 + 201] = c21;
-        layers_2_matmul[o_2 + 202] = c22;
-        layers_2_matmul[o_2 + 203] = c23;
+        layers_2_add[o_2] = c00;
+        layers_2_add[o_2 + 1] = c01;
+        layers_2_add[o_2 + 2] = c02;
+        layers_2_add[o_2 + 3] = c03;
+        layers_2_add[o_2 + 100] = c10;
+        layers_2_add[o_2 + 101] = c11;
+        layers_2_add[o_2 + 102] = c12;
+        layers_2_add[o_2 + 103] = c13;
+        layers_2_add[o_2 + 200] = c20;
+        layers_2_add[o_2 + 201] = c21;
+        layers_2_add[o_2 + 202] = c22;
+        layers_2_add[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -1074,23 +1091,23 @@ function layers_2_forward_2(layers_1, layers_2_W, layers_2_matmul, layers_2_b, l
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_1[pa];
-            const b0 = layers_2_W[pb];
-            const b1 = layers_2_W[pb + 1];
-            const b2 = layers_2_W[pb + 2];
-            const b3 = layers_2_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_1[pa];
+            const v0 = layers_2_W[pb];
+            const v1 = layers_2_W[pb + 1];
+            const v2 = layers_2_W[pb + 2];
+            const v3 = layers_2_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_2_matmul[o_2] = c00;
-          layers_2_matmul[o_2 + 1] = c01;
-          layers_2_matmul[o_2 + 2] = c02;
-          layers_2_matmul[o_2 + 3] = c03;
+          layers_2_add[o_2] = c00;
+          layers_2_add[o_2 + 1] = c01;
+          layers_2_add[o_2 + 2] = c02;
+          layers_2_add[o_2 + 3] = c03;
         }
       }
     }
@@ -1098,10 +1115,10 @@ function layers_2_forward_2(layers_1, layers_2_W, layers_2_matmul, layers_2_b, l
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_2_matmul = layers_2_matmul[o];
+        const v_layers_2_add = layers_2_add[o];
         const v_layers_2_b = layers_2_b[i1];
-        const add15 = v_layers_2_matmul + v_layers_2_b;
-        layers_2_matmul[o] = add15;
+        const add15 = v_layers_2_add + v_layers_2_b;
+        layers_2_add[o] = add15;
         const relu16 = add15 > 0 ? add15 : 0;
         layers_2[o] = relu16;
       }
@@ -1110,7 +1127,9 @@ function layers_2_forward_2(layers_1, layers_2_W, layers_2_matmul, layers_2_b, l
 }
 
 // multi_layer_net.nn:10:10  return activation(x @ W + b)
-function layers_3_forward_2(layers_2, layers_3_W, layers_3_matmul, layers_3_b, layers_3, batch) {
+function layers_3_forward_2(layers_2, layers_3_W, layers_3_add, layers_3_b, layers_3, batch) {
+  // layers_2 · layers_3_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -1130,41 +1149,41 @@ function layers_3_forward_2(layers_2, layers_3_W, layers_3_matmul, layers_3_b, l
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_2[pa];
-          const a1 = layers_2[pa + 100];
-          const a2 = layers_2[pa + 200];
-          const b0 = layers_3_W[pb];
-          const b1 = layers_3_W[pb + 1];
-          const b2 = layers_3_W[pb + 2];
-          const b3 = layers_3_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_2[pa];
+          const u1 = layers_2[pa + 100];
+          const u2 = layers_2[pa + 200];
+          const v0 = layers_3_W[pb];
+          const v1 = layers_3_W[pb + 1];
+          const v2 = layers_3_W[pb + 2];
+          const v3 = layers_3_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_3_matmul[o_2] = c00;
-        layers_3_matmul[o_2 + 1] = c01;
-        layers_3_matmul[o_2 + 2] = c02;
-        layers_3_matmul[o_2 + 3] = c03;
-        layers_3_matmul[o_2 + 100] = c10;
-        layers_3_matmul[o_2 + 101] = c11;
-        layers_3_matmul[o_2 + 102] = c12;
-        layers_3_matmul[o_2 + 103] = c13;
-        layers_3_matmul[o_2 + 200] = c20;
-        layers_3_matmul[o_2 + 201] = c21;
-        layers_3_matmul[o_2 + 202] = c22;
-        layers_3_matmul[o_2 + 203] = c23;
+        layers_3_add[o_2] = c00;
+        layers_3_add[o_2 + 1] = c01;
+        layers_3_add[o_2 + 2] = c02;
+        layers_3_add[o_2 + 3] = c03;
+        layers_3_add[o_2 + 100] = c10;
+        layers_3_add[o_2 + 101] = c11;
+        layers_3_add[o_2 + 102] = c12;
+        layers_3_add[o_2 + 103] = c13;
+        layers_3_add[o_2 + 200] = c20;
+        layers_3_add[o_2 + 201] = c21;
+        layers_3_add[o_2 + 202] = c22;
+        layers_3_add[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -1177,23 +1196,23 @@ function layers_3_forward_2(layers_2, layers_3_W, layers_3_matmul, layers_3_b, l
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_2[pa];
-            const b0 = layers_3_W[pb];
-            const b1 = layers_3_W[pb + 1];
-            const b2 = layers_3_W[pb + 2];
-            const b3 = layers_3_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_2[pa];
+            const v0 = layers_3_W[pb];
+            const v1 = layers_3_W[pb + 1];
+            const v2 = layers_3_W[pb + 2];
+            const v3 = layers_3_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_3_matmul[o_2] = c00;
-          layers_3_matmul[o_2 + 1] = c01;
-          layers_3_matmul[o_2 + 2] = c02;
-          layers_3_matmul[o_2 + 3] = c03;
+          layers_3_add[o_2] = c00;
+          layers_3_add[o_2 + 1] = c01;
+          layers_3_add[o_2 + 2] = c02;
+          layers_3_add[o_2 + 3] = c03;
         }
       }
     }
@@ -1201,10 +1220,10 @@ function layers_3_forward_2(layers_2, layers_3_W, layers_3_matmul, layers_3_b, l
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_3_matmul = layers_3_matmul[o];
+        const v_layers_3_add = layers_3_add[o];
         const v_layers_3_b = layers_3_b[i1];
-        const add20 = v_layers_3_matmul + v_layers_3_b;
-        layers_3_matmul[o] = add20;
+        const add20 = v_layers_3_add + v_layers_3_b;
+        layers_3_add[o] = add20;
         const relu21 = add20 > 0 ? add20 : 0;
         layers_3[o] = relu21;
       }
@@ -1213,7 +1232,9 @@ function layers_3_forward_2(layers_2, layers_3_W, layers_3_matmul, layers_3_b, l
 }
 
 // multi_layer_net.nn:10:10  return activation(x @ W + b)
-function layers_4_forward_2(layers_3, layers_4_W, layers_4_matmul, layers_4_b, layers_4, batch) {
+function layers_4_forward_2(layers_3, layers_4_W, layers_4_add, layers_4_b, layers_4, batch) {
+  // layers_3 · layers_4_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -1233,41 +1254,41 @@ function layers_4_forward_2(layers_3, layers_4_W, layers_4_matmul, layers_4_b, l
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_3[pa];
-          const a1 = layers_3[pa + 100];
-          const a2 = layers_3[pa + 200];
-          const b0 = layers_4_W[pb];
-          const b1 = layers_4_W[pb + 1];
-          const b2 = layers_4_W[pb + 2];
-          const b3 = layers_4_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_3[pa];
+          const u1 = layers_3[pa + 100];
+          const u2 = layers_3[pa + 200];
+          const v0 = layers_4_W[pb];
+          const v1 = layers_4_W[pb + 1];
+          const v2 = layers_4_W[pb + 2];
+          const v3 = layers_4_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_4_matmul[o_2] = c00;
-        layers_4_matmul[o_2 + 1] = c01;
-        layers_4_matmul[o_2 + 2] = c02;
-        layers_4_matmul[o_2 + 3] = c03;
-        layers_4_matmul[o_2 + 100] = c10;
-        layers_4_matmul[o_2 + 101] = c11;
-        layers_4_matmul[o_2 + 102] = c12;
-        layers_4_matmul[o_2 + 103] = c13;
-        layers_4_matmul[o_2 + 200] = c20;
-        layers_4_matmul[o_2 + 201] = c21;
-        layers_4_matmul[o_2 + 202] = c22;
-        layers_4_matmul[o_2 + 203] = c23;
+        layers_4_add[o_2] = c00;
+        layers_4_add[o_2 + 1] = c01;
+        layers_4_add[o_2 + 2] = c02;
+        layers_4_add[o_2 + 3] = c03;
+        layers_4_add[o_2 + 100] = c10;
+        layers_4_add[o_2 + 101] = c11;
+        layers_4_add[o_2 + 102] = c12;
+        layers_4_add[o_2 + 103] = c13;
+        layers_4_add[o_2 + 200] = c20;
+        layers_4_add[o_2 + 201] = c21;
+        layers_4_add[o_2 + 202] = c22;
+        layers_4_add[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -1280,23 +1301,23 @@ function layers_4_forward_2(layers_3, layers_4_W, layers_4_matmul, layers_4_b, l
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_3[pa];
-            const b0 = layers_4_W[pb];
-            const b1 = layers_4_W[pb + 1];
-            const b2 = layers_4_W[pb + 2];
-            const b3 = layers_4_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_3[pa];
+            const v0 = layers_4_W[pb];
+            const v1 = layers_4_W[pb + 1];
+            const v2 = layers_4_W[pb + 2];
+            const v3 = layers_4_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_4_matmul[o_2] = c00;
-          layers_4_matmul[o_2 + 1] = c01;
-          layers_4_matmul[o_2 + 2] = c02;
-          layers_4_matmul[o_2 + 3] = c03;
+          layers_4_add[o_2] = c00;
+          layers_4_add[o_2 + 1] = c01;
+          layers_4_add[o_2 + 2] = c02;
+          layers_4_add[o_2 + 3] = c03;
         }
       }
     }
@@ -1304,10 +1325,10 @@ function layers_4_forward_2(layers_3, layers_4_W, layers_4_matmul, layers_4_b, l
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_4_matmul = layers_4_matmul[o];
+        const v_layers_4_add = layers_4_add[o];
         const v_layers_4_b = layers_4_b[i1];
-        const add25 = v_layers_4_matmul + v_layers_4_b;
-        layers_4_matmul[o] = add25;
+        const add25 = v_layers_4_add + v_layers_4_b;
+        layers_4_add[o] = add25;
         const relu26 = add25 > 0 ? add25 : 0;
         layers_4[o] = relu26;
       }
@@ -1369,6 +1390,7 @@ function scores_backward(y_exp, y_sum, t, d_scores, batch) {
 // ∂ of multi_layer_net.nn:10:10  return activation(x @ W + b)
 // ∂ of multi_layer_net.nn:21:12  scores = layers @ W + b
 function layers_4_backward(d_loss, W, d_scores, layers_4_add, d_layers_4, batch) {
+  // d_loss · Wᵀ: [batch × 10] · [10 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_4.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -1389,25 +1411,25 @@ function layers_4_backward(d_loss, W, d_scores, layers_4_add, d_layers_4, batch)
         let pa = i * 10;
         let pb = j * 10;
         for (let p = 0; p < 10; p++) {
-          const a0 = d_loss[pa];
-          const a1 = d_loss[pa + 10];
-          const a2 = d_loss[pa + 20];
-          const b0 = W[pb];
-          const b1 = W[pb + 10];
-          const b2 = W[pb + 20];
-          const b3 = W[pb + 30];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = d_loss[pa];
+          const u1 = d_loss[pa + 10];
+          const u2 = d_loss[pa + 20];
+          const v0 = W[pb];
+          const v1 = W[pb + 10];
+          const v2 = W[pb + 20];
+          const v3 = W[pb + 30];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 1;
         }
@@ -1436,15 +1458,15 @@ function layers_4_backward(d_loss, W, d_scores, layers_4_add, d_layers_4, batch)
           let pa = r * 10;
           let pb = j * 10;
           for (let p = 0; p < 10; p++) {
-            const a0 = d_loss[pa];
-            const b0 = W[pb];
-            const b1 = W[pb + 10];
-            const b2 = W[pb + 20];
-            const b3 = W[pb + 30];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = d_loss[pa];
+            const v0 = W[pb];
+            const v1 = W[pb + 10];
+            const v2 = W[pb + 20];
+            const v3 = W[pb + 30];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 1;
           }
@@ -1473,6 +1495,8 @@ function layers_4_backward(d_loss, W, d_scores, layers_4_add, d_layers_4, batch)
 
 // ∂ of multi_layer_net.nn:21:12  scores = layers @ W + b
 function scores_backward_2(layers_4, d_loss, d_scores, batch) {
+  // layers_4ᵀ · d_loss: [100 × batch] · [batch × 10] in 3×4 register tiles
+
   for (let i = 0; i < 100; i += 3) {
     if (i + 3 <= 100) {
       let j = 0;
@@ -1492,25 +1516,25 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = layers_4[pa];
-          const a1 = layers_4[pa + 1];
-          const a2 = layers_4[pa + 2];
-          const b0 = d_loss[pb];
-          const b1 = d_loss[pb + 1];
-          const b2 = d_loss[pb + 2];
-          const b3 = d_loss[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_4[pa];
+          const u1 = layers_4[pa + 1];
+          const u2 = layers_4[pa + 2];
+          const v0 = d_loss[pb];
+          const v1 = d_loss[pb + 1];
+          const v2 = d_loss[pb + 2];
+          const v3 = d_loss[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 100;
           pb += 10;
         }
@@ -1535,13 +1559,13 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = layers_4[pa];
-          const a1 = layers_4[pa + 1];
-          const a2 = layers_4[pa + 2];
-          const b0 = d_loss[pb];
-          c00 += a0 * b0;
-          c10 += a1 * b0;
-          c20 += a2 * b0;
+          const u0 = layers_4[pa];
+          const u1 = layers_4[pa + 1];
+          const u2 = layers_4[pa + 2];
+          const v0 = d_loss[pb];
+          c00 += u0 * v0;
+          c10 += u1 * v0;
+          c20 += u2 * v0;
           pa += 100;
           pb += 10;
         }
@@ -1561,15 +1585,15 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = layers_4[pa];
-            const b0 = d_loss[pb];
-            const b1 = d_loss[pb + 1];
-            const b2 = d_loss[pb + 2];
-            const b3 = d_loss[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_4[pa];
+            const v0 = d_loss[pb];
+            const v1 = d_loss[pb + 1];
+            const v2 = d_loss[pb + 2];
+            const v3 = d_loss[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 100;
             pb += 10;
           }
@@ -1584,9 +1608,9 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = layers_4[pa];
-            const b0 = d_loss[pb];
-            c00 += a0 * b0;
+            const u0 = layers_4[pa];
+            const v0 = d_loss[pb];
+            c00 += u0 * v0;
             pa += 100;
             pb += 10;
           }
@@ -1600,6 +1624,7 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
 
 // ∂ of multi_layer_net.nn:10:10  return activation(x @ W + b)
 function layers_3_backward(d_layers_4_mul, layers_4_W, d_layers_4, layers_3_add, d_layers_3, batch) {
+  // d_layers_4_mul · layers_4_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_3.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -1620,25 +1645,25 @@ function layers_3_backward(d_layers_4_mul, layers_4_W, d_layers_4, layers_3_add,
         let pa = i * 100;
         let pb = j * 100;
         for (let p = 0; p < 100; p++) {
-          const a0 = d_layers_4_mul[pa];
-          const a1 = d_layers_4_mul[pa + 100];
-          const a2 = d_layers_4_mul[pa + 200];
-          const b0 = layers_4_W[pb];
-          const b1 = layers_4_W[pb + 100];
-          const b2 = layers_4_W[pb + 200];
-          const b3 = layers_4_W[pb + 300];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = d_layers_4_mul[pa];
+          const u1 = d_layers_4_mul[pa + 100];
+          const u2 = d_layers_4_mul[pa + 200];
+          const v0 = layers_4_W[pb];
+          const v1 = layers_4_W[pb + 100];
+          const v2 = layers_4_W[pb + 200];
+          const v3 = layers_4_W[pb + 300];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 1;
         }
@@ -1667,15 +1692,15 @@ function layers_3_backward(d_layers_4_mul, layers_4_W, d_layers_4, layers_3_add,
           let pa = r * 100;
           let pb = j * 100;
           for (let p = 0; p < 100; p++) {
-            const a0 = d_layers_4_mul[pa];
-            const b0 = layers_4_W[pb];
-            const b1 = layers_4_W[pb + 100];
-            const b2 = layers_4_W[pb + 200];
-            const b3 = layers_4_W[pb + 300];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = d_layers_4_mul[pa];
+            const v0 = layers_4_W[pb];
+            const v1 = layers_4_W[pb + 100];
+            const v2 = layers_4_W[pb + 200];
+            const v3 = layers_4_W[pb + 300];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 1;
           }
@@ -1704,6 +1729,8 @@ function layers_3_backward(d_layers_4_mul, layers_4_W, d_layers_4, layers_3_add,
 
 // ∂ of multi_layer_net.nn:10:21  return activation(x @ W + b)
 function layers_4_backward_2(layers_3, d_layers_4_mul, d_layers_4, batch) {
+  // layers_3ᵀ · d_layers_4_mul: [100 × batch] · [batch × 100] in 3×4 register tiles
+
   for (let i = 0; i < 100; i += 3) {
     if (i + 3 <= 100) {
       let j = 0;
@@ -1723,25 +1750,25 @@ function layers_4_backward_2(layers_3, d_layers_4_mul, d_layers_4, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = layers_3[pa];
-          const a1 = layers_3[pa + 1];
-          const a2 = layers_3[pa + 2];
-          const b0 = d_layers_4_mul[pb];
-          const b1 = d_layers_4_mul[pb + 1];
-          const b2 = d_layers_4_mul[pb + 2];
-          const b3 = d_layers_4_mul[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_3[pa];
+          const u1 = layers_3[pa + 1];
+          const u2 = layers_3[pa + 2];
+          const v0 = d_layers_4_mul[pb];
+          const v1 = d_layers_4_mul[pb + 1];
+          const v2 = d_layers_4_mul[pb + 2];
+          const v3 = d_layers_4_mul[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 100;
           pb += 100;
         }
@@ -1770,15 +1797,15 @@ function layers_4_backward_2(layers_3, d_layers_4_mul, d_layers_4, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = layers_3[pa];
-            const b0 = d_layers_4_mul[pb];
-            const b1 = d_layers_4_mul[pb + 1];
-            const b2 = d_layers_4_mul[pb + 2];
-            const b3 = d_layers_4_mul[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_3[pa];
+            const v0 = d_layers_4_mul[pb];
+            const v1 = d_layers_4_mul[pb + 1];
+            const v2 = d_layers_4_mul[pb + 2];
+            const v3 = d_layers_4_mul[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 100;
             pb += 100;
           }
@@ -1795,6 +1822,7 @@ function layers_4_backward_2(layers_3, d_layers_4_mul, d_layers_4, batch) {
 
 // ∂ of multi_layer_net.nn:10:10  return activation(x @ W + b)
 function layers_2_backward(d_layers_3_mul, layers_3_W, d_layers_3, layers_2_add, d_layers_2, batch) {
+  // d_layers_3_mul · layers_3_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_2.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -1815,25 +1843,25 @@ function layers_2_backward(d_layers_3_mul, layers_3_W, d_layers_3, layers_2_add,
         let pa = i * 100;
         let pb = j * 100;
         for (let p = 0; p < 100; p++) {
-          const a0 = d_layers_3_mul[pa];
-          const a1 = d_layers_3_mul[pa + 100];
-          const a2 = d_layers_3_mul[pa + 200];
-          const b0 = layers_3_W[pb];
-          const b1 = layers_3_W[pb + 100];
-          const b2 = layers_3_W[pb + 200];
-          const b3 = layers_3_W[pb + 300];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = d_layers_3_mul[pa];
+          const u1 = d_layers_3_mul[pa + 100];
+          const u2 = d_layers_3_mul[pa + 200];
+          const v0 = layers_3_W[pb];
+          const v1 = layers_3_W[pb + 100];
+          const v2 = layers_3_W[pb + 200];
+          const v3 = layers_3_W[pb + 300];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 1;
         }
@@ -1862,15 +1890,15 @@ function layers_2_backward(d_layers_3_mul, layers_3_W, d_layers_3, layers_2_add,
           let pa = r * 100;
           let pb = j * 100;
           for (let p = 0; p < 100; p++) {
-            const a0 = d_layers_3_mul[pa];
-            const b0 = layers_3_W[pb];
-            const b1 = layers_3_W[pb + 100];
-            const b2 = layers_3_W[pb + 200];
-            const b3 = layers_3_W[pb + 300];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = d_layers_3_mul[pa];
+            const v0 = layers_3_W[pb];
+            const v1 = layers_3_W[pb + 100];
+            const v2 = layers_3_W[pb + 200];
+            const v3 = layers_3_W[pb + 300];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 1;
           }
@@ -1899,6 +1927,8 @@ function layers_2_backward(d_layers_3_mul, layers_3_W, d_layers_3, layers_2_add,
 
 // ∂ of multi_layer_net.nn:10:21  return activation(x @ W + b)
 function layers_3_backward_2(layers_2, d_layers_3_mul, d_layers_3, batch) {
+  // layers_2ᵀ · d_layers_3_mul: [100 × batch] · [batch × 100] in 3×4 register tiles
+
   for (let i = 0; i < 100; i += 3) {
     if (i + 3 <= 100) {
       let j = 0;
@@ -1918,25 +1948,25 @@ function layers_3_backward_2(layers_2, d_layers_3_mul, d_layers_3, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = layers_2[pa];
-          const a1 = layers_2[pa + 1];
-          const a2 = layers_2[pa + 2];
-          const b0 = d_layers_3_mul[pb];
-          const b1 = d_layers_3_mul[pb + 1];
-          const b2 = d_layers_3_mul[pb + 2];
-          const b3 = d_layers_3_mul[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_2[pa];
+          const u1 = layers_2[pa + 1];
+          const u2 = layers_2[pa + 2];
+          const v0 = d_layers_3_mul[pb];
+          const v1 = d_layers_3_mul[pb + 1];
+          const v2 = d_layers_3_mul[pb + 2];
+          const v3 = d_layers_3_mul[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 100;
           pb += 100;
         }
@@ -1965,15 +1995,15 @@ function layers_3_backward_2(layers_2, d_layers_3_mul, d_layers_3, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = layers_2[pa];
-            const b0 = d_layers_3_mul[pb];
-            const b1 = d_layers_3_mul[pb + 1];
-            const b2 = d_layers_3_mul[pb + 2];
-            const b3 = d_layers_3_mul[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_2[pa];
+            const v0 = d_layers_3_mul[pb];
+            const v1 = d_layers_3_mul[pb + 1];
+            const v2 = d_layers_3_mul[pb + 2];
+            const v3 = d_layers_3_mul[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 100;
             pb += 100;
           }
@@ -1990,6 +2020,7 @@ function layers_3_backward_2(layers_2, d_layers_3_mul, d_layers_3, batch) {
 
 // ∂ of multi_layer_net.nn:10:10  return activation(x @ W + b)
 function layers_1_backward(d_layers_2_mul, layers_2_W, d_layers_2, layers_1_add, d_layers_1, batch) {
+  // d_layers_2_mul · layers_2_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_1.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -2010,25 +2041,25 @@ function layers_1_backward(d_layers_2_mul, layers_2_W, d_layers_2, layers_1_add,
         let pa = i * 100;
         let pb = j * 100;
         for (let p = 0; p < 100; p++) {
-          const a0 = d_layers_2_mul[pa];
-          const a1 = d_layers_2_mul[pa + 100];
-          const a2 = d_layers_2_mul[pa + 200];
-          const b0 = layers_2_W[pb];
-          const b1 = layers_2_W[pb + 100];
-          const b2 = layers_2_W[pb + 200];
-          const b3 = layers_2_W[pb + 300];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = d_layers_2_mul[pa];
+          const u1 = d_layers_2_mul[pa + 100];
+          const u2 = d_layers_2_mul[pa + 200];
+          const v0 = layers_2_W[pb];
+          const v1 = layers_2_W[pb + 100];
+          const v2 = layers_2_W[pb + 200];
+          const v3 = layers_2_W[pb + 300];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 1;
         }
@@ -2057,15 +2088,15 @@ function layers_1_backward(d_layers_2_mul, layers_2_W, d_layers_2, layers_1_add,
           let pa = r * 100;
           let pb = j * 100;
           for (let p = 0; p < 100; p++) {
-            const a0 = d_layers_2_mul[pa];
-            const b0 = layers_2_W[pb];
-            const b1 = layers_2_W[pb + 100];
-            const b2 = layers_2_W[pb + 200];
-            const b3 = layers_2_W[pb + 300];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = d_layers_2_mul[pa];
+            const v0 = layers_2_W[pb];
+            const v1 = layers_2_W[pb + 100];
+            const v2 = layers_2_W[pb + 200];
+            const v3 = layers_2_W[pb + 300];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 1;
           }
@@ -2094,6 +2125,8 @@ function layers_1_backward(d_layers_2_mul, layers_2_W, d_layers_2, layers_1_add,
 
 // ∂ of multi_layer_net.nn:10:21  return activation(x @ W + b)
 function layers_2_backward_2(layers_1, d_layers_2_mul, d_layers_2, batch) {
+  // layers_1ᵀ · d_layers_2_mul: [100 × batch] · [batch × 100] in 3×4 register tiles
+
   for (let i = 0; i < 100; i += 3) {
     if (i + 3 <= 100) {
       let j = 0;
@@ -2113,25 +2146,25 @@ function layers_2_backward_2(layers_1, d_layers_2_mul, d_layers_2, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = layers_1[pa];
-          const a1 = layers_1[pa + 1];
-          const a2 = layers_1[pa + 2];
-          const b0 = d_layers_2_mul[pb];
-          const b1 = d_layers_2_mul[pb + 1];
-          const b2 = d_layers_2_mul[pb + 2];
-          const b3 = d_layers_2_mul[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_1[pa];
+          const u1 = layers_1[pa + 1];
+          const u2 = layers_1[pa + 2];
+          const v0 = d_layers_2_mul[pb];
+          const v1 = d_layers_2_mul[pb + 1];
+          const v2 = d_layers_2_mul[pb + 2];
+          const v3 = d_layers_2_mul[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 100;
           pb += 100;
         }
@@ -2160,15 +2193,15 @@ function layers_2_backward_2(layers_1, d_layers_2_mul, d_layers_2, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = layers_1[pa];
-            const b0 = d_layers_2_mul[pb];
-            const b1 = d_layers_2_mul[pb + 1];
-            const b2 = d_layers_2_mul[pb + 2];
-            const b3 = d_layers_2_mul[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_1[pa];
+            const v0 = d_layers_2_mul[pb];
+            const v1 = d_layers_2_mul[pb + 1];
+            const v2 = d_layers_2_mul[pb + 2];
+            const v3 = d_layers_2_mul[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 100;
             pb += 100;
           }
@@ -2185,6 +2218,7 @@ function layers_2_backward_2(layers_1, d_layers_2_mul, d_layers_2, batch) {
 
 // ∂ of multi_layer_net.nn:10:10  return activation(x @ W + b)
 function layers_0_backward(d_layers_1_mul, layers_1_W, d_layers_1, layers_0_add, d_layers_0, batch) {
+  // d_layers_1_mul · layers_1_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_0.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -2205,25 +2239,25 @@ function layers_0_backward(d_layers_1_mul, layers_1_W, d_layers_1, layers_0_add,
         let pa = i * 100;
         let pb = j * 100;
         for (let p = 0; p < 100; p++) {
-          const a0 = d_layers_1_mul[pa];
-          const a1 = d_layers_1_mul[pa + 100];
-          const a2 = d_layers_1_mul[pa + 200];
-          const b0 = layers_1_W[pb];
-          const b1 = layers_1_W[pb + 100];
-          const b2 = layers_1_W[pb + 200];
-          const b3 = layers_1_W[pb + 300];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = d_layers_1_mul[pa];
+          const u1 = d_layers_1_mul[pa + 100];
+          const u2 = d_layers_1_mul[pa + 200];
+          const v0 = layers_1_W[pb];
+          const v1 = layers_1_W[pb + 100];
+          const v2 = layers_1_W[pb + 200];
+          const v3 = layers_1_W[pb + 300];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 1;
         }
@@ -2252,15 +2286,15 @@ function layers_0_backward(d_layers_1_mul, layers_1_W, d_layers_1, layers_0_add,
           let pa = r * 100;
           let pb = j * 100;
           for (let p = 0; p < 100; p++) {
-            const a0 = d_layers_1_mul[pa];
-            const b0 = layers_1_W[pb];
-            const b1 = layers_1_W[pb + 100];
-            const b2 = layers_1_W[pb + 200];
-            const b3 = layers_1_W[pb + 300];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = d_layers_1_mul[pa];
+            const v0 = layers_1_W[pb];
+            const v1 = layers_1_W[pb + 100];
+            const v2 = layers_1_W[pb + 200];
+            const v3 = layers_1_W[pb + 300];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 1;
           }
@@ -2289,6 +2323,8 @@ function layers_0_backward(d_layers_1_mul, layers_1_W, d_layers_1, layers_0_add,
 
 // ∂ of multi_layer_net.nn:10:21  return activation(x @ W + b)
 function layers_1_backward_2(layers_0, d_layers_1_mul, d_layers_1, batch) {
+  // layers_0ᵀ · d_layers_1_mul: [100 × batch] · [batch × 100] in 3×4 register tiles
+
   for (let i = 0; i < 100; i += 3) {
     if (i + 3 <= 100) {
       let j = 0;
@@ -2308,25 +2344,25 @@ function layers_1_backward_2(layers_0, d_layers_1_mul, d_layers_1, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = layers_0[pa];
-          const a1 = layers_0[pa + 1];
-          const a2 = layers_0[pa + 2];
-          const b0 = d_layers_1_mul[pb];
-          const b1 = d_layers_1_mul[pb + 1];
-          const b2 = d_layers_1_mul[pb + 2];
-          const b3 = d_layers_1_mul[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_0[pa];
+          const u1 = layers_0[pa + 1];
+          const u2 = layers_0[pa + 2];
+          const v0 = d_layers_1_mul[pb];
+          const v1 = d_layers_1_mul[pb + 1];
+          const v2 = d_layers_1_mul[pb + 2];
+          const v3 = d_layers_1_mul[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 100;
           pb += 100;
         }
@@ -2355,15 +2391,15 @@ function layers_1_backward_2(layers_0, d_layers_1_mul, d_layers_1, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = layers_0[pa];
-            const b0 = d_layers_1_mul[pb];
-            const b1 = d_layers_1_mul[pb + 1];
-            const b2 = d_layers_1_mul[pb + 2];
-            const b3 = d_layers_1_mul[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_0[pa];
+            const v0 = d_layers_1_mul[pb];
+            const v1 = d_layers_1_mul[pb + 1];
+            const v2 = d_layers_1_mul[pb + 2];
+            const v3 = d_layers_1_mul[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 100;
             pb += 100;
           }
@@ -2380,6 +2416,8 @@ function layers_1_backward_2(layers_0, d_layers_1_mul, d_layers_1, batch) {
 
 // ∂ of multi_layer_net.nn:10:21  return activation(x @ W + b)
 function layers_0_backward_2(x, d_layers_0_mul, d_layers_0, batch) {
+  // xᵀ · d_layers_0_mul: [784 × batch] · [batch × 100] in 3×4 register tiles
+
   for (let i = 0; i < 784; i += 3) {
     if (i + 3 <= 784) {
       let j = 0;
@@ -2399,25 +2437,25 @@ function layers_0_backward_2(x, d_layers_0_mul, d_layers_0, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = x[pa];
-          const a1 = x[pa + 1];
-          const a2 = x[pa + 2];
-          const b0 = d_layers_0_mul[pb];
-          const b1 = d_layers_0_mul[pb + 1];
-          const b2 = d_layers_0_mul[pb + 2];
-          const b3 = d_layers_0_mul[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = x[pa];
+          const u1 = x[pa + 1];
+          const u2 = x[pa + 2];
+          const v0 = d_layers_0_mul[pb];
+          const v1 = d_layers_0_mul[pb + 1];
+          const v2 = d_layers_0_mul[pb + 2];
+          const v3 = d_layers_0_mul[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 784;
           pb += 100;
         }
@@ -2446,15 +2484,15 @@ function layers_0_backward_2(x, d_layers_0_mul, d_layers_0, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = x[pa];
-            const b0 = d_layers_0_mul[pb];
-            const b1 = d_layers_0_mul[pb + 1];
-            const b2 = d_layers_0_mul[pb + 2];
-            const b3 = d_layers_0_mul[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = x[pa];
+            const v0 = d_layers_0_mul[pb];
+            const v1 = d_layers_0_mul[pb + 1];
+            const v2 = d_layers_0_mul[pb + 2];
+            const v3 = d_layers_0_mul[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 784;
             pb += 100;
           }

@@ -303,7 +303,9 @@ const PARAMS = [
 ];
 
 // multi_layer_net_extend.nn:10:7  a = x @ W + b
-function layers_0_a_forward(x, layers_0_W, layers_0_a_matmul, layers_0_b, batch) {
+function layers_0_a_forward(x, layers_0_W, layers_0_a, layers_0_b, batch) {
+  // x · layers_0_W: [batch × 784] · [784 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -323,41 +325,41 @@ function layers_0_a_forward(x, layers_0_W, layers_0_a_matmul, layers_0_b, batch)
         let pa = i * 784;
         let pb = j;
         for (let p = 0; p < 784; p++) {
-          const a0 = x[pa];
-          const a1 = x[pa + 784];
-          const a2 = x[pa + 1568];
-          const b0 = layers_0_W[pb];
-          const b1 = layers_0_W[pb + 1];
-          const b2 = layers_0_W[pb + 2];
-          const b3 = layers_0_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = x[pa];
+          const u1 = x[pa + 784];
+          const u2 = x[pa + 1568];
+          const v0 = layers_0_W[pb];
+          const v1 = layers_0_W[pb + 1];
+          const v2 = layers_0_W[pb + 2];
+          const v3 = layers_0_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_0_a_matmul[o_2] = c00;
-        layers_0_a_matmul[o_2 + 1] = c01;
-        layers_0_a_matmul[o_2 + 2] = c02;
-        layers_0_a_matmul[o_2 + 3] = c03;
-        layers_0_a_matmul[o_2 + 100] = c10;
-        layers_0_a_matmul[o_2 + 101] = c11;
-        layers_0_a_matmul[o_2 + 102] = c12;
-        layers_0_a_matmul[o_2 + 103] = c13;
-        layers_0_a_matmul[o_2 + 200] = c20;
-        layers_0_a_matmul[o_2 + 201] = c21;
-        layers_0_a_matmul[o_2 + 202] = c22;
-        layers_0_a_matmul[o_2 + 203] = c23;
+        layers_0_a[o_2] = c00;
+        layers_0_a[o_2 + 1] = c01;
+        layers_0_a[o_2 + 2] = c02;
+        layers_0_a[o_2 + 3] = c03;
+        layers_0_a[o_2 + 100] = c10;
+        layers_0_a[o_2 + 101] = c11;
+        layers_0_a[o_2 + 102] = c12;
+        layers_0_a[o_2 + 103] = c13;
+        layers_0_a[o_2 + 200] = c20;
+        layers_0_a[o_2 + 201] = c21;
+        layers_0_a[o_2 + 202] = c22;
+        layers_0_a[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -370,23 +372,23 @@ function layers_0_a_forward(x, layers_0_W, layers_0_a_matmul, layers_0_b, batch)
           let pa = r * 784;
           let pb = j;
           for (let p = 0; p < 784; p++) {
-            const a0 = x[pa];
-            const b0 = layers_0_W[pb];
-            const b1 = layers_0_W[pb + 1];
-            const b2 = layers_0_W[pb + 2];
-            const b3 = layers_0_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = x[pa];
+            const v0 = layers_0_W[pb];
+            const v1 = layers_0_W[pb + 1];
+            const v2 = layers_0_W[pb + 2];
+            const v3 = layers_0_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_0_a_matmul[o_2] = c00;
-          layers_0_a_matmul[o_2 + 1] = c01;
-          layers_0_a_matmul[o_2 + 2] = c02;
-          layers_0_a_matmul[o_2 + 3] = c03;
+          layers_0_a[o_2] = c00;
+          layers_0_a[o_2 + 1] = c01;
+          layers_0_a[o_2 + 2] = c02;
+          layers_0_a[o_2 + 3] = c03;
         }
       }
     }
@@ -394,10 +396,10 @@ function layers_0_a_forward(x, layers_0_W, layers_0_a_matmul, layers_0_b, batch)
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_0_a_matmul = layers_0_a_matmul[o];
+        const v_layers_0_a = layers_0_a[o];
         const v_layers_0_b = layers_0_b[i1];
-        const add5 = v_layers_0_a_matmul + v_layers_0_b;
-        layers_0_a_matmul[o] = add5;
+        const add5 = v_layers_0_a + v_layers_0_b;
+        layers_0_a[o] = add5;
       }
     }
   }
@@ -435,7 +437,9 @@ function layers_0_forward(layers_0_bn, batch) {
 }
 
 // multi_layer_net_extend.nn:10:7  a = x @ W + b
-function layers_1_a_forward(layers_0, layers_1_W, layers_1_a_matmul, layers_1_b, batch) {
+function layers_1_a_forward(layers_0, layers_1_W, layers_1_a, layers_1_b, batch) {
+  // layers_0 · layers_1_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -455,41 +459,41 @@ function layers_1_a_forward(layers_0, layers_1_W, layers_1_a_matmul, layers_1_b,
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_0[pa];
-          const a1 = layers_0[pa + 100];
-          const a2 = layers_0[pa + 200];
-          const b0 = layers_1_W[pb];
-          const b1 = layers_1_W[pb + 1];
-          const b2 = layers_1_W[pb + 2];
-          const b3 = layers_1_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_0[pa];
+          const u1 = layers_0[pa + 100];
+          const u2 = layers_0[pa + 200];
+          const v0 = layers_1_W[pb];
+          const v1 = layers_1_W[pb + 1];
+          const v2 = layers_1_W[pb + 2];
+          const v3 = layers_1_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_1_a_matmul[o_2] = c00;
-        layers_1_a_matmul[o_2 + 1] = c01;
-        layers_1_a_matmul[o_2 + 2] = c02;
-        layers_1_a_matmul[o_2 + 3] = c03;
-        layers_1_a_matmul[o_2 + 100] = c10;
-        layers_1_a_matmul[o_2 + 101] = c11;
-        layers_1_a_matmul[o_2 + 102] = c12;
-        layers_1_a_matmul[o_2 + 103] = c13;
-        layers_1_a_matmul[o_2 + 200] = c20;
-        layers_1_a_matmul[o_2 + 201] = c21;
-        layers_1_a_matmul[o_2 + 202] = c22;
-        layers_1_a_matmul[o_2 + 203] = c23;
+        layers_1_a[o_2] = c00;
+        layers_1_a[o_2 + 1] = c01;
+        layers_1_a[o_2 + 2] = c02;
+        layers_1_a[o_2 + 3] = c03;
+        layers_1_a[o_2 + 100] = c10;
+        layers_1_a[o_2 + 101] = c11;
+        layers_1_a[o_2 + 102] = c12;
+        layers_1_a[o_2 + 103] = c13;
+        layers_1_a[o_2 + 200] = c20;
+        layers_1_a[o_2 + 201] = c21;
+        layers_1_a[o_2 + 202] = c22;
+        layers_1_a[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -502,23 +506,23 @@ function layers_1_a_forward(layers_0, layers_1_W, layers_1_a_matmul, layers_1_b,
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_0[pa];
-            const b0 = layers_1_W[pb];
-            const b1 = layers_1_W[pb + 1];
-            const b2 = layers_1_W[pb + 2];
-            const b3 = layers_1_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_0[pa];
+            const v0 = layers_1_W[pb];
+            const v1 = layers_1_W[pb + 1];
+            const v2 = layers_1_W[pb + 2];
+            const v3 = layers_1_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_1_a_matmul[o_2] = c00;
-          layers_1_a_matmul[o_2 + 1] = c01;
-          layers_1_a_matmul[o_2 + 2] = c02;
-          layers_1_a_matmul[o_2 + 3] = c03;
+          layers_1_a[o_2] = c00;
+          layers_1_a[o_2 + 1] = c01;
+          layers_1_a[o_2 + 2] = c02;
+          layers_1_a[o_2 + 3] = c03;
         }
       }
     }
@@ -526,10 +530,10 @@ function layers_1_a_forward(layers_0, layers_1_W, layers_1_a_matmul, layers_1_b,
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_1_a_matmul = layers_1_a_matmul[o];
+        const v_layers_1_a = layers_1_a[o];
         const v_layers_1_b = layers_1_b[i1];
-        const add31 = v_layers_1_a_matmul + v_layers_1_b;
-        layers_1_a_matmul[o] = add31;
+        const add31 = v_layers_1_a + v_layers_1_b;
+        layers_1_a[o] = add31;
       }
     }
   }
@@ -567,7 +571,9 @@ function layers_1_forward(layers_1_bn, batch) {
 }
 
 // multi_layer_net_extend.nn:10:7  a = x @ W + b
-function layers_2_a_forward(layers_1, layers_2_W, layers_2_a_matmul, layers_2_b, batch) {
+function layers_2_a_forward(layers_1, layers_2_W, layers_2_a, layers_2_b, batch) {
+  // layers_1 · layers_2_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -587,41 +593,41 @@ function layers_2_a_forward(layers_1, layers_2_W, layers_2_a_matmul, layers_2_b,
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_1[pa];
-          const a1 = layers_1[pa + 100];
-          const a2 = layers_1[pa + 200];
-          const b0 = layers_2_W[pb];
-          const b1 = layers_2_W[pb + 1];
-          const b2 = layers_2_W[pb + 2];
-          const b3 = layers_2_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_1[pa];
+          const u1 = layers_1[pa + 100];
+          const u2 = layers_1[pa + 200];
+          const v0 = layers_2_W[pb];
+          const v1 = layers_2_W[pb + 1];
+          const v2 = layers_2_W[pb + 2];
+          const v3 = layers_2_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_2_a_matmul[o_2] = c00;
-        layers_2_a_matmul[o_2 + 1] = c01;
-        layers_2_a_matmul[o_2 + 2] = c02;
-        layers_2_a_matmul[o_2 + 3] = c03;
-        layers_2_a_matmul[o_2 + 100] = c10;
-        layers_2_a_matmul[o_2 + 101] = c11;
-        layers_2_a_matmul[o_2 + 102] = c12;
-        layers_2_a_matmul[o_2 + 103] = c13;
-        layers_2_a_matmul[o_2 + 200] = c20;
-        layers_2_a_matmul[o_2 + 201] = c21;
-        layers_2_a_matmul[o_2 + 202] = c22;
-        layers_2_a_matmul[o_2 + 203] = c23;
+        layers_2_a[o_2] = c00;
+        layers_2_a[o_2 + 1] = c01;
+        layers_2_a[o_2 + 2] = c02;
+        layers_2_a[o_2 + 3] = c03;
+        layers_2_a[o_2 + 100] = c10;
+        layers_2_a[o_2 + 101] = c11;
+        layers_2_a[o_2 + 102] = c12;
+        layers_2_a[o_2 + 103] = c13;
+        layers_2_a[o_2 + 200] = c20;
+        layers_2_a[o_2 + 201] = c21;
+        layers_2_a[o_2 + 202] = c22;
+        layers_2_a[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -634,23 +640,23 @@ function layers_2_a_forward(layers_1, layers_2_W, layers_2_a_matmul, layers_2_b,
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_1[pa];
-            const b0 = layers_2_W[pb];
-            const b1 = layers_2_W[pb + 1];
-            const b2 = layers_2_W[pb + 2];
-            const b3 = layers_2_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_1[pa];
+            const v0 = layers_2_W[pb];
+            const v1 = layers_2_W[pb + 1];
+            const v2 = layers_2_W[pb + 2];
+            const v3 = layers_2_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_2_a_matmul[o_2] = c00;
-          layers_2_a_matmul[o_2 + 1] = c01;
-          layers_2_a_matmul[o_2 + 2] = c02;
-          layers_2_a_matmul[o_2 + 3] = c03;
+          layers_2_a[o_2] = c00;
+          layers_2_a[o_2 + 1] = c01;
+          layers_2_a[o_2 + 2] = c02;
+          layers_2_a[o_2 + 3] = c03;
         }
       }
     }
@@ -658,10 +664,10 @@ function layers_2_a_forward(layers_1, layers_2_W, layers_2_a_matmul, layers_2_b,
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_2_a_matmul = layers_2_a_matmul[o];
+        const v_layers_2_a = layers_2_a[o];
         const v_layers_2_b = layers_2_b[i1];
-        const add55 = v_layers_2_a_matmul + v_layers_2_b;
-        layers_2_a_matmul[o] = add55;
+        const add55 = v_layers_2_a + v_layers_2_b;
+        layers_2_a[o] = add55;
       }
     }
   }
@@ -699,7 +705,9 @@ function layers_2_forward(layers_2_bn, batch) {
 }
 
 // multi_layer_net_extend.nn:10:7  a = x @ W + b
-function layers_3_a_forward(layers_2, layers_3_W, layers_3_a_matmul, layers_3_b, batch) {
+function layers_3_a_forward(layers_2, layers_3_W, layers_3_a, layers_3_b, batch) {
+  // layers_2 · layers_3_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -719,41 +727,41 @@ function layers_3_a_forward(layers_2, layers_3_W, layers_3_a_matmul, layers_3_b,
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_2[pa];
-          const a1 = layers_2[pa + 100];
-          const a2 = layers_2[pa + 200];
-          const b0 = layers_3_W[pb];
-          const b1 = layers_3_W[pb + 1];
-          const b2 = layers_3_W[pb + 2];
-          const b3 = layers_3_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_2[pa];
+          const u1 = layers_2[pa + 100];
+          const u2 = layers_2[pa + 200];
+          const v0 = layers_3_W[pb];
+          const v1 = layers_3_W[pb + 1];
+          const v2 = layers_3_W[pb + 2];
+          const v3 = layers_3_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_3_a_matmul[o_2] = c00;
-        layers_3_a_matmul[o_2 + 1] = c01;
-        layers_3_a_matmul[o_2 + 2] = c02;
-        layers_3_a_matmul[o_2 + 3] = c03;
-        layers_3_a_matmul[o_2 + 100] = c10;
-        layers_3_a_matmul[o_2 + 101] = c11;
-        layers_3_a_matmul[o_2 + 102] = c12;
-        layers_3_a_matmul[o_2 + 103] = c13;
-        layers_3_a_matmul[o_2 + 200] = c20;
-        layers_3_a_matmul[o_2 + 201] = c21;
-        layers_3_a_matmul[o_2 + 202] = c22;
-        layers_3_a_matmul[o_2 + 203] = c23;
+        layers_3_a[o_2] = c00;
+        layers_3_a[o_2 + 1] = c01;
+        layers_3_a[o_2 + 2] = c02;
+        layers_3_a[o_2 + 3] = c03;
+        layers_3_a[o_2 + 100] = c10;
+        layers_3_a[o_2 + 101] = c11;
+        layers_3_a[o_2 + 102] = c12;
+        layers_3_a[o_2 + 103] = c13;
+        layers_3_a[o_2 + 200] = c20;
+        layers_3_a[o_2 + 201] = c21;
+        layers_3_a[o_2 + 202] = c22;
+        layers_3_a[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -766,23 +774,23 @@ function layers_3_a_forward(layers_2, layers_3_W, layers_3_a_matmul, layers_3_b,
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_2[pa];
-            const b0 = layers_3_W[pb];
-            const b1 = layers_3_W[pb + 1];
-            const b2 = layers_3_W[pb + 2];
-            const b3 = layers_3_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_2[pa];
+            const v0 = layers_3_W[pb];
+            const v1 = layers_3_W[pb + 1];
+            const v2 = layers_3_W[pb + 2];
+            const v3 = layers_3_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_3_a_matmul[o_2] = c00;
-          layers_3_a_matmul[o_2 + 1] = c01;
-          layers_3_a_matmul[o_2 + 2] = c02;
-          layers_3_a_matmul[o_2 + 3] = c03;
+          layers_3_a[o_2] = c00;
+          layers_3_a[o_2 + 1] = c01;
+          layers_3_a[o_2 + 2] = c02;
+          layers_3_a[o_2 + 3] = c03;
         }
       }
     }
@@ -790,10 +798,10 @@ function layers_3_a_forward(layers_2, layers_3_W, layers_3_a_matmul, layers_3_b,
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_3_a_matmul = layers_3_a_matmul[o];
+        const v_layers_3_a = layers_3_a[o];
         const v_layers_3_b = layers_3_b[i1];
-        const add79 = v_layers_3_a_matmul + v_layers_3_b;
-        layers_3_a_matmul[o] = add79;
+        const add79 = v_layers_3_a + v_layers_3_b;
+        layers_3_a[o] = add79;
       }
     }
   }
@@ -831,7 +839,9 @@ function layers_3_forward(layers_3_bn, batch) {
 }
 
 // multi_layer_net_extend.nn:10:7  a = x @ W + b
-function layers_4_a_forward(layers_3, layers_4_W, layers_4_a_matmul, layers_4_b, batch) {
+function layers_4_a_forward(layers_3, layers_4_W, layers_4_a, layers_4_b, batch) {
+  // layers_3 · layers_4_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -851,41 +861,41 @@ function layers_4_a_forward(layers_3, layers_4_W, layers_4_a_matmul, layers_4_b,
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_3[pa];
-          const a1 = layers_3[pa + 100];
-          const a2 = layers_3[pa + 200];
-          const b0 = layers_4_W[pb];
-          const b1 = layers_4_W[pb + 1];
-          const b2 = layers_4_W[pb + 2];
-          const b3 = layers_4_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_3[pa];
+          const u1 = layers_3[pa + 100];
+          const u2 = layers_3[pa + 200];
+          const v0 = layers_4_W[pb];
+          const v1 = layers_4_W[pb + 1];
+          const v2 = layers_4_W[pb + 2];
+          const v3 = layers_4_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_4_a_matmul[o_2] = c00;
-        layers_4_a_matmul[o_2 + 1] = c01;
-        layers_4_a_matmul[o_2 + 2] = c02;
-        layers_4_a_matmul[o_2 + 3] = c03;
-        layers_4_a_matmul[o_2 + 100] = c10;
-        layers_4_a_matmul[o_2 + 101] = c11;
-        layers_4_a_matmul[o_2 + 102] = c12;
-        layers_4_a_matmul[o_2 + 103] = c13;
-        layers_4_a_matmul[o_2 + 200] = c20;
-        layers_4_a_matmul[o_2 + 201] = c21;
-        layers_4_a_matmul[o_2 + 202] = c22;
-        layers_4_a_matmul[o_2 + 203] = c23;
+        layers_4_a[o_2] = c00;
+        layers_4_a[o_2 + 1] = c01;
+        layers_4_a[o_2 + 2] = c02;
+        layers_4_a[o_2 + 3] = c03;
+        layers_4_a[o_2 + 100] = c10;
+        layers_4_a[o_2 + 101] = c11;
+        layers_4_a[o_2 + 102] = c12;
+        layers_4_a[o_2 + 103] = c13;
+        layers_4_a[o_2 + 200] = c20;
+        layers_4_a[o_2 + 201] = c21;
+        layers_4_a[o_2 + 202] = c22;
+        layers_4_a[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -898,23 +908,23 @@ function layers_4_a_forward(layers_3, layers_4_W, layers_4_a_matmul, layers_4_b,
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_3[pa];
-            const b0 = layers_4_W[pb];
-            const b1 = layers_4_W[pb + 1];
-            const b2 = layers_4_W[pb + 2];
-            const b3 = layers_4_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_3[pa];
+            const v0 = layers_4_W[pb];
+            const v1 = layers_4_W[pb + 1];
+            const v2 = layers_4_W[pb + 2];
+            const v3 = layers_4_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_4_a_matmul[o_2] = c00;
-          layers_4_a_matmul[o_2 + 1] = c01;
-          layers_4_a_matmul[o_2 + 2] = c02;
-          layers_4_a_matmul[o_2 + 3] = c03;
+          layers_4_a[o_2] = c00;
+          layers_4_a[o_2 + 1] = c01;
+          layers_4_a[o_2 + 2] = c02;
+          layers_4_a[o_2 + 3] = c03;
         }
       }
     }
@@ -922,10 +932,10 @@ function layers_4_a_forward(layers_3, layers_4_W, layers_4_a_matmul, layers_4_b,
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_4_a_matmul = layers_4_a_matmul[o];
+        const v_layers_4_a = layers_4_a[o];
         const v_layers_4_b = layers_4_b[i1];
-        const add103 = v_layers_4_a_matmul + v_layers_4_b;
-        layers_4_a_matmul[o] = add103;
+        const add103 = v_layers_4_a + v_layers_4_b;
+        layers_4_a[o] = add103;
       }
     }
   }
@@ -964,7 +974,8 @@ function layers_4_forward(layers_4_bn, batch) {
 
 // multi_layer_net_extend.nn:31:12  scores = layers @ W + b
 // multi_layer_net_extend.nn:33:14  output y = softmax(scores)
-function y_max_forward(layers_4, W, scores_matmul, b, y_max, batch) {
+function y_max_forward(layers_4, W, scores, b, y_max, batch) {
+  // layers_4 · W: [batch × 100] · [100 × 10] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   y_max.fill(-Infinity, 0, batch);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -985,41 +996,41 @@ function y_max_forward(layers_4, W, scores_matmul, b, y_max, batch) {
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_4[pa];
-          const a1 = layers_4[pa + 100];
-          const a2 = layers_4[pa + 200];
-          const b0 = W[pb];
-          const b1 = W[pb + 1];
-          const b2 = W[pb + 2];
-          const b3 = W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_4[pa];
+          const u1 = layers_4[pa + 100];
+          const u2 = layers_4[pa + 200];
+          const v0 = W[pb];
+          const v1 = W[pb + 1];
+          const v2 = W[pb + 2];
+          const v3 = W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 10;
         }
         const o_2 = i * 10 + j;
-        scores_matmul[o_2] = c00;
-        scores_matmul[o_2 + 1] = c01;
-        scores_matmul[o_2 + 2] = c02;
-        scores_matmul[o_2 + 3] = c03;
-        scores_matmul[o_2 + 10] = c10;
-        scores_matmul[o_2 + 11] = c11;
-        scores_matmul[o_2 + 12] = c12;
-        scores_matmul[o_2 + 13] = c13;
-        scores_matmul[o_2 + 20] = c20;
-        scores_matmul[o_2 + 21] = c21;
-        scores_matmul[o_2 + 22] = c22;
-        scores_matmul[o_2 + 23] = c23;
+        scores[o_2] = c00;
+        scores[o_2 + 1] = c01;
+        scores[o_2 + 2] = c02;
+        scores[o_2 + 3] = c03;
+        scores[o_2 + 10] = c10;
+        scores[o_2 + 11] = c11;
+        scores[o_2 + 12] = c12;
+        scores[o_2 + 13] = c13;
+        scores[o_2 + 20] = c20;
+        scores[o_2 + 21] = c21;
+        scores[o_2 + 22] = c22;
+        scores[o_2 + 23] = c23;
       }
       for (; j < 10; j++) {
         let c00 = 0,
@@ -1028,20 +1039,20 @@ function y_max_forward(layers_4, W, scores_matmul, b, y_max, batch) {
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_4[pa];
-          const a1 = layers_4[pa + 100];
-          const a2 = layers_4[pa + 200];
-          const b0 = W[pb];
-          c00 += a0 * b0;
-          c10 += a1 * b0;
-          c20 += a2 * b0;
+          const u0 = layers_4[pa];
+          const u1 = layers_4[pa + 100];
+          const u2 = layers_4[pa + 200];
+          const v0 = W[pb];
+          c00 += u0 * v0;
+          c10 += u1 * v0;
+          c20 += u2 * v0;
           pa += 1;
           pb += 10;
         }
         const o_2 = i * 10 + j;
-        scores_matmul[o_2] = c00;
-        scores_matmul[o_2 + 10] = c10;
-        scores_matmul[o_2 + 20] = c20;
+        scores[o_2] = c00;
+        scores[o_2 + 10] = c10;
+        scores[o_2 + 20] = c20;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -1054,37 +1065,37 @@ function y_max_forward(layers_4, W, scores_matmul, b, y_max, batch) {
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_4[pa];
-            const b0 = W[pb];
-            const b1 = W[pb + 1];
-            const b2 = W[pb + 2];
-            const b3 = W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_4[pa];
+            const v0 = W[pb];
+            const v1 = W[pb + 1];
+            const v2 = W[pb + 2];
+            const v3 = W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 10;
           }
           const o_2 = r * 10 + j;
-          scores_matmul[o_2] = c00;
-          scores_matmul[o_2 + 1] = c01;
-          scores_matmul[o_2 + 2] = c02;
-          scores_matmul[o_2 + 3] = c03;
+          scores[o_2] = c00;
+          scores[o_2 + 1] = c01;
+          scores[o_2 + 2] = c02;
+          scores[o_2 + 3] = c03;
         }
         for (; j < 10; j++) {
           let c00 = 0;
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_4[pa];
-            const b0 = W[pb];
-            c00 += a0 * b0;
+            const u0 = layers_4[pa];
+            const v0 = W[pb];
+            c00 += u0 * v0;
             pa += 1;
             pb += 10;
           }
           const o_2 = r * 10 + j;
-          scores_matmul[o_2] = c00;
+          scores[o_2] = c00;
         }
       }
     }
@@ -1092,10 +1103,10 @@ function y_max_forward(layers_4, W, scores_matmul, b, y_max, batch) {
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 10; i1++) {
         const o = i0 * 10 + i1;
-        const v_scores_matmul = scores_matmul[o];
+        const v_scores = scores[o];
         const v_b = b[i1];
-        const add127 = v_scores_matmul + v_b;
-        scores_matmul[o] = add127;
+        const add127 = v_scores + v_b;
+        scores[o] = add127;
         y_max[i0] = Math.max(y_max[i0], add127);
       }
     }
@@ -1136,11 +1147,12 @@ function y_forward(y_exp, y_sum, y, batch) {
 function layers_0_bn_running_mean_next_sum_forward(
   x,
   layers_0_W,
-  layers_0_a_matmul,
+  layers_0_a,
   layers_0_b,
   layers_0_bn_running_mean_next_sum,
   batch,
 ) {
+  // x · layers_0_W: [batch × 784] · [784 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   layers_0_bn_running_mean_next_sum.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -1161,41 +1173,41 @@ function layers_0_bn_running_mean_next_sum_forward(
         let pa = i * 784;
         let pb = j;
         for (let p = 0; p < 784; p++) {
-          const a0 = x[pa];
-          const a1 = x[pa + 784];
-          const a2 = x[pa + 1568];
-          const b0 = layers_0_W[pb];
-          const b1 = layers_0_W[pb + 1];
-          const b2 = layers_0_W[pb + 2];
-          const b3 = layers_0_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = x[pa];
+          const u1 = x[pa + 784];
+          const u2 = x[pa + 1568];
+          const v0 = layers_0_W[pb];
+          const v1 = layers_0_W[pb + 1];
+          const v2 = layers_0_W[pb + 2];
+          const v3 = layers_0_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_0_a_matmul[o_2] = c00;
-        layers_0_a_matmul[o_2 + 1] = c01;
-        layers_0_a_matmul[o_2 + 2] = c02;
-        layers_0_a_matmul[o_2 + 3] = c03;
-        layers_0_a_matmul[o_2 + 100] = c10;
-        layers_0_a_matmul[o_2 + 101] = c11;
-        layers_0_a_matmul[o_2 + 102] = c12;
-        layers_0_a_matmul[o_2 + 103] = c13;
-        layers_0_a_matmul[o_2 + 200] = c20;
-        layers_0_a_matmul[o_2 + 201] = c21;
-        layers_0_a_matmul[o_2 + 202] = c22;
-        layers_0_a_matmul[o_2 + 203] = c23;
+        layers_0_a[o_2] = c00;
+        layers_0_a[o_2 + 1] = c01;
+        layers_0_a[o_2 + 2] = c02;
+        layers_0_a[o_2 + 3] = c03;
+        layers_0_a[o_2 + 100] = c10;
+        layers_0_a[o_2 + 101] = c11;
+        layers_0_a[o_2 + 102] = c12;
+        layers_0_a[o_2 + 103] = c13;
+        layers_0_a[o_2 + 200] = c20;
+        layers_0_a[o_2 + 201] = c21;
+        layers_0_a[o_2 + 202] = c22;
+        layers_0_a[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -1208,23 +1220,23 @@ function layers_0_bn_running_mean_next_sum_forward(
           let pa = r * 784;
           let pb = j;
           for (let p = 0; p < 784; p++) {
-            const a0 = x[pa];
-            const b0 = layers_0_W[pb];
-            const b1 = layers_0_W[pb + 1];
-            const b2 = layers_0_W[pb + 2];
-            const b3 = layers_0_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = x[pa];
+            const v0 = layers_0_W[pb];
+            const v1 = layers_0_W[pb + 1];
+            const v2 = layers_0_W[pb + 2];
+            const v3 = layers_0_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_0_a_matmul[o_2] = c00;
-          layers_0_a_matmul[o_2 + 1] = c01;
-          layers_0_a_matmul[o_2 + 2] = c02;
-          layers_0_a_matmul[o_2 + 3] = c03;
+          layers_0_a[o_2] = c00;
+          layers_0_a[o_2 + 1] = c01;
+          layers_0_a[o_2 + 2] = c02;
+          layers_0_a[o_2 + 3] = c03;
         }
       }
     }
@@ -1232,10 +1244,10 @@ function layers_0_bn_running_mean_next_sum_forward(
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_0_a_matmul = layers_0_a_matmul[o];
+        const v_layers_0_a = layers_0_a[o];
         const v_layers_0_b = layers_0_b[i1];
-        const add5 = v_layers_0_a_matmul + v_layers_0_b;
-        layers_0_a_matmul[o] = add5;
+        const add5 = v_layers_0_a + v_layers_0_b;
+        layers_0_a[o] = add5;
         layers_0_bn_running_mean_next_sum[i1] = layers_0_bn_running_mean_next_sum[i1] + add5;
       }
     }
@@ -1365,11 +1377,12 @@ function layers_0_bn_div_backward(
 function layers_1_bn_running_mean_next_sum_forward(
   layers_0,
   layers_1_W,
-  layers_1_a_matmul,
+  layers_1_a,
   layers_1_b,
   layers_1_bn_running_mean_next_sum,
   batch,
 ) {
+  // layers_0 · layers_1_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   layers_1_bn_running_mean_next_sum.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -1390,41 +1403,41 @@ function layers_1_bn_running_mean_next_sum_forward(
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_0[pa];
-          const a1 = layers_0[pa + 100];
-          const a2 = layers_0[pa + 200];
-          const b0 = layers_1_W[pb];
-          const b1 = layers_1_W[pb + 1];
-          const b2 = layers_1_W[pb + 2];
-          const b3 = layers_1_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_0[pa];
+          const u1 = layers_0[pa + 100];
+          const u2 = layers_0[pa + 200];
+          const v0 = layers_1_W[pb];
+          const v1 = layers_1_W[pb + 1];
+          const v2 = layers_1_W[pb + 2];
+          const v3 = layers_1_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_1_a_matmul[o_2] = c00;
-        layers_1_a_matmul[o_2 + 1] = c01;
-        layers_1_a_matmul[o_2 + 2] = c02;
-        layers_1_a_matmul[o_2 + 3] = c03;
-        layers_1_a_matmul[o_2 + 100] = c10;
-        layers_1_a_matmul[o_2 + 101] = c11;
-        layers_1_a_matmul[o_2 + 102] = c12;
-        layers_1_a_matmul[o_2 + 103] = c13;
-        layers_1_a_matmul[o_2 + 200] = c20;
-        layers_1_a_matmul[o_2 + 201] = c21;
-        layers_1_a_matmul[o_2 + 202] = c22;
-        layers_1_a_matmul[o_2 + 203] = c23;
+        layers_1_a[o_2] = c00;
+        layers_1_a[o_2 + 1] = c01;
+        layers_1_a[o_2 + 2] = c02;
+        layers_1_a[o_2 + 3] = c03;
+        layers_1_a[o_2 + 100] = c10;
+        layers_1_a[o_2 + 101] = c11;
+        layers_1_a[o_2 + 102] = c12;
+        layers_1_a[o_2 + 103] = c13;
+        layers_1_a[o_2 + 200] = c20;
+        layers_1_a[o_2 + 201] = c21;
+        layers_1_a[o_2 + 202] = c22;
+        layers_1_a[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -1437,23 +1450,23 @@ function layers_1_bn_running_mean_next_sum_forward(
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_0[pa];
-            const b0 = layers_1_W[pb];
-            const b1 = layers_1_W[pb + 1];
-            const b2 = layers_1_W[pb + 2];
-            const b3 = layers_1_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_0[pa];
+            const v0 = layers_1_W[pb];
+            const v1 = layers_1_W[pb + 1];
+            const v2 = layers_1_W[pb + 2];
+            const v3 = layers_1_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_1_a_matmul[o_2] = c00;
-          layers_1_a_matmul[o_2 + 1] = c01;
-          layers_1_a_matmul[o_2 + 2] = c02;
-          layers_1_a_matmul[o_2 + 3] = c03;
+          layers_1_a[o_2] = c00;
+          layers_1_a[o_2 + 1] = c01;
+          layers_1_a[o_2 + 2] = c02;
+          layers_1_a[o_2 + 3] = c03;
         }
       }
     }
@@ -1461,10 +1474,10 @@ function layers_1_bn_running_mean_next_sum_forward(
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_1_a_matmul = layers_1_a_matmul[o];
+        const v_layers_1_a = layers_1_a[o];
         const v_layers_1_b = layers_1_b[i1];
-        const add31 = v_layers_1_a_matmul + v_layers_1_b;
-        layers_1_a_matmul[o] = add31;
+        const add31 = v_layers_1_a + v_layers_1_b;
+        layers_1_a[o] = add31;
         layers_1_bn_running_mean_next_sum[i1] = layers_1_bn_running_mean_next_sum[i1] + add31;
       }
     }
@@ -1594,11 +1607,12 @@ function layers_1_bn_div_backward(
 function layers_2_bn_running_mean_next_sum_forward(
   layers_1,
   layers_2_W,
-  layers_2_a_matmul,
+  layers_2_a,
   layers_2_b,
   layers_2_bn_running_mean_next_sum,
   batch,
 ) {
+  // layers_1 · layers_2_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   layers_2_bn_running_mean_next_sum.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -1619,41 +1633,41 @@ function layers_2_bn_running_mean_next_sum_forward(
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_1[pa];
-          const a1 = layers_1[pa + 100];
-          const a2 = layers_1[pa + 200];
-          const b0 = layers_2_W[pb];
-          const b1 = layers_2_W[pb + 1];
-          const b2 = layers_2_W[pb + 2];
-          const b3 = layers_2_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_1[pa];
+          const u1 = layers_1[pa + 100];
+          const u2 = layers_1[pa + 200];
+          const v0 = layers_2_W[pb];
+          const v1 = layers_2_W[pb + 1];
+          const v2 = layers_2_W[pb + 2];
+          const v3 = layers_2_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_2_a_matmul[o_2] = c00;
-        layers_2_a_matmul[o_2 + 1] = c01;
-        layers_2_a_matmul[o_2 + 2] = c02;
-        layers_2_a_matmul[o_2 + 3] = c03;
-        layers_2_a_matmul[o_2 + 100] = c10;
-        layers_2_a_matmul[o_2 + 101] = c11;
-        layers_2_a_matmul[o_2 + 102] = c12;
-        layers_2_a_matmul[o_2 + 103] = c13;
-        layers_2_a_matmul[o_2 + 200] = c20;
-        layers_2_a_matmul[o_2 + 201] = c21;
-        layers_2_a_matmul[o_2 + 202] = c22;
-        layers_2_a_matmul[o_2 + 203] = c23;
+        layers_2_a[o_2] = c00;
+        layers_2_a[o_2 + 1] = c01;
+        layers_2_a[o_2 + 2] = c02;
+        layers_2_a[o_2 + 3] = c03;
+        layers_2_a[o_2 + 100] = c10;
+        layers_2_a[o_2 + 101] = c11;
+        layers_2_a[o_2 + 102] = c12;
+        layers_2_a[o_2 + 103] = c13;
+        layers_2_a[o_2 + 200] = c20;
+        layers_2_a[o_2 + 201] = c21;
+        layers_2_a[o_2 + 202] = c22;
+        layers_2_a[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -1666,23 +1680,23 @@ function layers_2_bn_running_mean_next_sum_forward(
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_1[pa];
-            const b0 = layers_2_W[pb];
-            const b1 = layers_2_W[pb + 1];
-            const b2 = layers_2_W[pb + 2];
-            const b3 = layers_2_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_1[pa];
+            const v0 = layers_2_W[pb];
+            const v1 = layers_2_W[pb + 1];
+            const v2 = layers_2_W[pb + 2];
+            const v3 = layers_2_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_2_a_matmul[o_2] = c00;
-          layers_2_a_matmul[o_2 + 1] = c01;
-          layers_2_a_matmul[o_2 + 2] = c02;
-          layers_2_a_matmul[o_2 + 3] = c03;
+          layers_2_a[o_2] = c00;
+          layers_2_a[o_2 + 1] = c01;
+          layers_2_a[o_2 + 2] = c02;
+          layers_2_a[o_2 + 3] = c03;
         }
       }
     }
@@ -1690,10 +1704,10 @@ function layers_2_bn_running_mean_next_sum_forward(
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_2_a_matmul = layers_2_a_matmul[o];
+        const v_layers_2_a = layers_2_a[o];
         const v_layers_2_b = layers_2_b[i1];
-        const add55 = v_layers_2_a_matmul + v_layers_2_b;
-        layers_2_a_matmul[o] = add55;
+        const add55 = v_layers_2_a + v_layers_2_b;
+        layers_2_a[o] = add55;
         layers_2_bn_running_mean_next_sum[i1] = layers_2_bn_running_mean_next_sum[i1] + add55;
       }
     }
@@ -1823,11 +1837,12 @@ function layers_2_bn_div_backward(
 function layers_3_bn_running_mean_next_sum_forward(
   layers_2,
   layers_3_W,
-  layers_3_a_matmul,
+  layers_3_a,
   layers_3_b,
   layers_3_bn_running_mean_next_sum,
   batch,
 ) {
+  // layers_2 · layers_3_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   layers_3_bn_running_mean_next_sum.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -1848,41 +1863,41 @@ function layers_3_bn_running_mean_next_sum_forward(
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_2[pa];
-          const a1 = layers_2[pa + 100];
-          const a2 = layers_2[pa + 200];
-          const b0 = layers_3_W[pb];
-          const b1 = layers_3_W[pb + 1];
-          const b2 = layers_3_W[pb + 2];
-          const b3 = layers_3_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_2[pa];
+          const u1 = layers_2[pa + 100];
+          const u2 = layers_2[pa + 200];
+          const v0 = layers_3_W[pb];
+          const v1 = layers_3_W[pb + 1];
+          const v2 = layers_3_W[pb + 2];
+          const v3 = layers_3_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_3_a_matmul[o_2] = c00;
-        layers_3_a_matmul[o_2 + 1] = c01;
-        layers_3_a_matmul[o_2 + 2] = c02;
-        layers_3_a_matmul[o_2 + 3] = c03;
-        layers_3_a_matmul[o_2 + 100] = c10;
-        layers_3_a_matmul[o_2 + 101] = c11;
-        layers_3_a_matmul[o_2 + 102] = c12;
-        layers_3_a_matmul[o_2 + 103] = c13;
-        layers_3_a_matmul[o_2 + 200] = c20;
-        layers_3_a_matmul[o_2 + 201] = c21;
-        layers_3_a_matmul[o_2 + 202] = c22;
-        layers_3_a_matmul[o_2 + 203] = c23;
+        layers_3_a[o_2] = c00;
+        layers_3_a[o_2 + 1] = c01;
+        layers_3_a[o_2 + 2] = c02;
+        layers_3_a[o_2 + 3] = c03;
+        layers_3_a[o_2 + 100] = c10;
+        layers_3_a[o_2 + 101] = c11;
+        layers_3_a[o_2 + 102] = c12;
+        layers_3_a[o_2 + 103] = c13;
+        layers_3_a[o_2 + 200] = c20;
+        layers_3_a[o_2 + 201] = c21;
+        layers_3_a[o_2 + 202] = c22;
+        layers_3_a[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -1895,23 +1910,23 @@ function layers_3_bn_running_mean_next_sum_forward(
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_2[pa];
-            const b0 = layers_3_W[pb];
-            const b1 = layers_3_W[pb + 1];
-            const b2 = layers_3_W[pb + 2];
-            const b3 = layers_3_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_2[pa];
+            const v0 = layers_3_W[pb];
+            const v1 = layers_3_W[pb + 1];
+            const v2 = layers_3_W[pb + 2];
+            const v3 = layers_3_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_3_a_matmul[o_2] = c00;
-          layers_3_a_matmul[o_2 + 1] = c01;
-          layers_3_a_matmul[o_2 + 2] = c02;
-          layers_3_a_matmul[o_2 + 3] = c03;
+          layers_3_a[o_2] = c00;
+          layers_3_a[o_2 + 1] = c01;
+          layers_3_a[o_2 + 2] = c02;
+          layers_3_a[o_2 + 3] = c03;
         }
       }
     }
@@ -1919,10 +1934,10 @@ function layers_3_bn_running_mean_next_sum_forward(
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_3_a_matmul = layers_3_a_matmul[o];
+        const v_layers_3_a = layers_3_a[o];
         const v_layers_3_b = layers_3_b[i1];
-        const add79 = v_layers_3_a_matmul + v_layers_3_b;
-        layers_3_a_matmul[o] = add79;
+        const add79 = v_layers_3_a + v_layers_3_b;
+        layers_3_a[o] = add79;
         layers_3_bn_running_mean_next_sum[i1] = layers_3_bn_running_mean_next_sum[i1] + add79;
       }
     }
@@ -2052,11 +2067,12 @@ function layers_3_bn_div_backward(
 function layers_4_bn_running_mean_next_sum_forward(
   layers_3,
   layers_4_W,
-  layers_4_a_matmul,
+  layers_4_a,
   layers_4_b,
   layers_4_bn_running_mean_next_sum,
   batch,
 ) {
+  // layers_3 · layers_4_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   layers_4_bn_running_mean_next_sum.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -2077,41 +2093,41 @@ function layers_4_bn_running_mean_next_sum_forward(
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const a0 = layers_3[pa];
-          const a1 = layers_3[pa + 100];
-          const a2 = layers_3[pa + 200];
-          const b0 = layers_4_W[pb];
-          const b1 = layers_4_W[pb + 1];
-          const b2 = layers_4_W[pb + 2];
-          const b3 = layers_4_W[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_3[pa];
+          const u1 = layers_3[pa + 100];
+          const u2 = layers_3[pa + 200];
+          const v0 = layers_4_W[pb];
+          const v1 = layers_4_W[pb + 1];
+          const v2 = layers_4_W[pb + 2];
+          const v3 = layers_4_W[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 100;
         }
         const o_2 = i * 100 + j;
-        layers_4_a_matmul[o_2] = c00;
-        layers_4_a_matmul[o_2 + 1] = c01;
-        layers_4_a_matmul[o_2 + 2] = c02;
-        layers_4_a_matmul[o_2 + 3] = c03;
-        layers_4_a_matmul[o_2 + 100] = c10;
-        layers_4_a_matmul[o_2 + 101] = c11;
-        layers_4_a_matmul[o_2 + 102] = c12;
-        layers_4_a_matmul[o_2 + 103] = c13;
-        layers_4_a_matmul[o_2 + 200] = c20;
-        layers_4_a_matmul[o_2 + 201] = c21;
-        layers_4_a_matmul[o_2 + 202] = c22;
-        layers_4_a_matmul[o_2 + 203] = c23;
+        layers_4_a[o_2] = c00;
+        layers_4_a[o_2 + 1] = c01;
+        layers_4_a[o_2 + 2] = c02;
+        layers_4_a[o_2 + 3] = c03;
+        layers_4_a[o_2 + 100] = c10;
+        layers_4_a[o_2 + 101] = c11;
+        layers_4_a[o_2 + 102] = c12;
+        layers_4_a[o_2 + 103] = c13;
+        layers_4_a[o_2 + 200] = c20;
+        layers_4_a[o_2 + 201] = c21;
+        layers_4_a[o_2 + 202] = c22;
+        layers_4_a[o_2 + 203] = c23;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -2124,23 +2140,23 @@ function layers_4_bn_running_mean_next_sum_forward(
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const a0 = layers_3[pa];
-            const b0 = layers_4_W[pb];
-            const b1 = layers_4_W[pb + 1];
-            const b2 = layers_4_W[pb + 2];
-            const b3 = layers_4_W[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_3[pa];
+            const v0 = layers_4_W[pb];
+            const v1 = layers_4_W[pb + 1];
+            const v2 = layers_4_W[pb + 2];
+            const v3 = layers_4_W[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 100;
           }
           const o_2 = r * 100 + j;
-          layers_4_a_matmul[o_2] = c00;
-          layers_4_a_matmul[o_2 + 1] = c01;
-          layers_4_a_matmul[o_2 + 2] = c02;
-          layers_4_a_matmul[o_2 + 3] = c03;
+          layers_4_a[o_2] = c00;
+          layers_4_a[o_2 + 1] = c01;
+          layers_4_a[o_2 + 2] = c02;
+          layers_4_a[o_2 + 3] = c03;
         }
       }
     }
@@ -2148,10 +2164,10 @@ function layers_4_bn_running_mean_next_sum_forward(
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_4_a_matmul = layers_4_a_matmul[o];
+        const v_layers_4_a = layers_4_a[o];
         const v_layers_4_b = layers_4_b[i1];
-        const add103 = v_layers_4_a_matmul + v_layers_4_b;
-        layers_4_a_matmul[o] = add103;
+        const add103 = v_layers_4_a + v_layers_4_b;
+        layers_4_a[o] = add103;
         layers_4_bn_running_mean_next_sum[i1] = layers_4_bn_running_mean_next_sum[i1] + add103;
       }
     }
@@ -2344,6 +2360,7 @@ function layers_4_bn_backward(
   d_layers_4_bn_2,
   batch,
 ) {
+  // d_loss · Wᵀ: [batch × 10] · [10 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_4_bn_sum.fill(0, 0, 100);
   d_layers_4_bn_sum_2.fill(0, 0, 100);
   d_layers_4_bn.fill(0, 0, 100);
@@ -2367,25 +2384,25 @@ function layers_4_bn_backward(
         let pa = i * 10;
         let pb = j * 10;
         for (let p = 0; p < 10; p++) {
-          const a0 = d_loss[pa];
-          const a1 = d_loss[pa + 10];
-          const a2 = d_loss[pa + 20];
-          const b0 = W[pb];
-          const b1 = W[pb + 10];
-          const b2 = W[pb + 20];
-          const b3 = W[pb + 30];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = d_loss[pa];
+          const u1 = d_loss[pa + 10];
+          const u2 = d_loss[pa + 20];
+          const v0 = W[pb];
+          const v1 = W[pb + 10];
+          const v2 = W[pb + 20];
+          const v3 = W[pb + 30];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 1;
         }
@@ -2414,15 +2431,15 @@ function layers_4_bn_backward(
           let pa = r * 10;
           let pb = j * 10;
           for (let p = 0; p < 10; p++) {
-            const a0 = d_loss[pa];
-            const b0 = W[pb];
-            const b1 = W[pb + 10];
-            const b2 = W[pb + 20];
-            const b3 = W[pb + 30];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = d_loss[pa];
+            const v0 = W[pb];
+            const v1 = W[pb + 10];
+            const v2 = W[pb + 20];
+            const v3 = W[pb + 30];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 1;
           }
@@ -2459,6 +2476,8 @@ function layers_4_bn_backward(
 
 // ∂ of multi_layer_net_extend.nn:31:12  scores = layers @ W + b
 function scores_backward_2(layers_4, d_loss, d_scores, batch) {
+  // layers_4ᵀ · d_loss: [100 × batch] · [batch × 10] in 3×4 register tiles
+
   for (let i = 0; i < 100; i += 3) {
     if (i + 3 <= 100) {
       let j = 0;
@@ -2478,25 +2497,25 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = layers_4[pa];
-          const a1 = layers_4[pa + 1];
-          const a2 = layers_4[pa + 2];
-          const b0 = d_loss[pb];
-          const b1 = d_loss[pb + 1];
-          const b2 = d_loss[pb + 2];
-          const b3 = d_loss[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_4[pa];
+          const u1 = layers_4[pa + 1];
+          const u2 = layers_4[pa + 2];
+          const v0 = d_loss[pb];
+          const v1 = d_loss[pb + 1];
+          const v2 = d_loss[pb + 2];
+          const v3 = d_loss[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 100;
           pb += 10;
         }
@@ -2521,13 +2540,13 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = layers_4[pa];
-          const a1 = layers_4[pa + 1];
-          const a2 = layers_4[pa + 2];
-          const b0 = d_loss[pb];
-          c00 += a0 * b0;
-          c10 += a1 * b0;
-          c20 += a2 * b0;
+          const u0 = layers_4[pa];
+          const u1 = layers_4[pa + 1];
+          const u2 = layers_4[pa + 2];
+          const v0 = d_loss[pb];
+          c00 += u0 * v0;
+          c10 += u1 * v0;
+          c20 += u2 * v0;
           pa += 100;
           pb += 10;
         }
@@ -2547,15 +2566,15 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = layers_4[pa];
-            const b0 = d_loss[pb];
-            const b1 = d_loss[pb + 1];
-            const b2 = d_loss[pb + 2];
-            const b3 = d_loss[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_4[pa];
+            const v0 = d_loss[pb];
+            const v1 = d_loss[pb + 1];
+            const v2 = d_loss[pb + 2];
+            const v3 = d_loss[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 100;
             pb += 10;
           }
@@ -2570,9 +2589,9 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = layers_4[pa];
-            const b0 = d_loss[pb];
-            c00 += a0 * b0;
+            const u0 = layers_4[pa];
+            const v0 = d_loss[pb];
+            c00 += u0 * v0;
             pa += 100;
             pb += 10;
           }
@@ -2655,6 +2674,7 @@ function layers_3_bn_backward(
   d_layers_3_bn_2,
   batch,
 ) {
+  // d_layers_4_bn · layers_4_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_3_bn_sum.fill(0, 0, 100);
   d_layers_3_bn_sum_2.fill(0, 0, 100);
   d_layers_3_bn.fill(0, 0, 100);
@@ -2678,25 +2698,25 @@ function layers_3_bn_backward(
         let pa = i * 100;
         let pb = j * 100;
         for (let p = 0; p < 100; p++) {
-          const a0 = d_layers_4_bn[pa];
-          const a1 = d_layers_4_bn[pa + 100];
-          const a2 = d_layers_4_bn[pa + 200];
-          const b0 = layers_4_W[pb];
-          const b1 = layers_4_W[pb + 100];
-          const b2 = layers_4_W[pb + 200];
-          const b3 = layers_4_W[pb + 300];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = d_layers_4_bn[pa];
+          const u1 = d_layers_4_bn[pa + 100];
+          const u2 = d_layers_4_bn[pa + 200];
+          const v0 = layers_4_W[pb];
+          const v1 = layers_4_W[pb + 100];
+          const v2 = layers_4_W[pb + 200];
+          const v3 = layers_4_W[pb + 300];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 1;
         }
@@ -2725,15 +2745,15 @@ function layers_3_bn_backward(
           let pa = r * 100;
           let pb = j * 100;
           for (let p = 0; p < 100; p++) {
-            const a0 = d_layers_4_bn[pa];
-            const b0 = layers_4_W[pb];
-            const b1 = layers_4_W[pb + 100];
-            const b2 = layers_4_W[pb + 200];
-            const b3 = layers_4_W[pb + 300];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = d_layers_4_bn[pa];
+            const v0 = layers_4_W[pb];
+            const v1 = layers_4_W[pb + 100];
+            const v2 = layers_4_W[pb + 200];
+            const v3 = layers_4_W[pb + 300];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 1;
           }
@@ -2770,6 +2790,8 @@ function layers_3_bn_backward(
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 function layers_4_a_backward_2(layers_3, d_layers_4_bn, d_layers_4_a, batch) {
+  // layers_3ᵀ · d_layers_4_bn: [100 × batch] · [batch × 100] in 3×4 register tiles
+
   for (let i = 0; i < 100; i += 3) {
     if (i + 3 <= 100) {
       let j = 0;
@@ -2789,25 +2811,25 @@ function layers_4_a_backward_2(layers_3, d_layers_4_bn, d_layers_4_a, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = layers_3[pa];
-          const a1 = layers_3[pa + 1];
-          const a2 = layers_3[pa + 2];
-          const b0 = d_layers_4_bn[pb];
-          const b1 = d_layers_4_bn[pb + 1];
-          const b2 = d_layers_4_bn[pb + 2];
-          const b3 = d_layers_4_bn[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_3[pa];
+          const u1 = layers_3[pa + 1];
+          const u2 = layers_3[pa + 2];
+          const v0 = d_layers_4_bn[pb];
+          const v1 = d_layers_4_bn[pb + 1];
+          const v2 = d_layers_4_bn[pb + 2];
+          const v3 = d_layers_4_bn[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 100;
           pb += 100;
         }
@@ -2836,15 +2858,15 @@ function layers_4_a_backward_2(layers_3, d_layers_4_bn, d_layers_4_a, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = layers_3[pa];
-            const b0 = d_layers_4_bn[pb];
-            const b1 = d_layers_4_bn[pb + 1];
-            const b2 = d_layers_4_bn[pb + 2];
-            const b3 = d_layers_4_bn[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_3[pa];
+            const v0 = d_layers_4_bn[pb];
+            const v1 = d_layers_4_bn[pb + 1];
+            const v2 = d_layers_4_bn[pb + 2];
+            const v3 = d_layers_4_bn[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 100;
             pb += 100;
           }
@@ -2935,6 +2957,7 @@ function layers_2_bn_backward(
   d_layers_2_bn_2,
   batch,
 ) {
+  // d_layers_3_bn · layers_3_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_2_bn_sum.fill(0, 0, 100);
   d_layers_2_bn_sum_2.fill(0, 0, 100);
   d_layers_2_bn.fill(0, 0, 100);
@@ -2958,25 +2981,25 @@ function layers_2_bn_backward(
         let pa = i * 100;
         let pb = j * 100;
         for (let p = 0; p < 100; p++) {
-          const a0 = d_layers_3_bn[pa];
-          const a1 = d_layers_3_bn[pa + 100];
-          const a2 = d_layers_3_bn[pa + 200];
-          const b0 = layers_3_W[pb];
-          const b1 = layers_3_W[pb + 100];
-          const b2 = layers_3_W[pb + 200];
-          const b3 = layers_3_W[pb + 300];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = d_layers_3_bn[pa];
+          const u1 = d_layers_3_bn[pa + 100];
+          const u2 = d_layers_3_bn[pa + 200];
+          const v0 = layers_3_W[pb];
+          const v1 = layers_3_W[pb + 100];
+          const v2 = layers_3_W[pb + 200];
+          const v3 = layers_3_W[pb + 300];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 1;
         }
@@ -3005,15 +3028,15 @@ function layers_2_bn_backward(
           let pa = r * 100;
           let pb = j * 100;
           for (let p = 0; p < 100; p++) {
-            const a0 = d_layers_3_bn[pa];
-            const b0 = layers_3_W[pb];
-            const b1 = layers_3_W[pb + 100];
-            const b2 = layers_3_W[pb + 200];
-            const b3 = layers_3_W[pb + 300];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = d_layers_3_bn[pa];
+            const v0 = layers_3_W[pb];
+            const v1 = layers_3_W[pb + 100];
+            const v2 = layers_3_W[pb + 200];
+            const v3 = layers_3_W[pb + 300];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 1;
           }
@@ -3050,6 +3073,8 @@ function layers_2_bn_backward(
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 function layers_3_a_backward_2(layers_2, d_layers_3_bn, d_layers_3_a, batch) {
+  // layers_2ᵀ · d_layers_3_bn: [100 × batch] · [batch × 100] in 3×4 register tiles
+
   for (let i = 0; i < 100; i += 3) {
     if (i + 3 <= 100) {
       let j = 0;
@@ -3069,25 +3094,25 @@ function layers_3_a_backward_2(layers_2, d_layers_3_bn, d_layers_3_a, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = layers_2[pa];
-          const a1 = layers_2[pa + 1];
-          const a2 = layers_2[pa + 2];
-          const b0 = d_layers_3_bn[pb];
-          const b1 = d_layers_3_bn[pb + 1];
-          const b2 = d_layers_3_bn[pb + 2];
-          const b3 = d_layers_3_bn[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_2[pa];
+          const u1 = layers_2[pa + 1];
+          const u2 = layers_2[pa + 2];
+          const v0 = d_layers_3_bn[pb];
+          const v1 = d_layers_3_bn[pb + 1];
+          const v2 = d_layers_3_bn[pb + 2];
+          const v3 = d_layers_3_bn[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 100;
           pb += 100;
         }
@@ -3116,15 +3141,15 @@ function layers_3_a_backward_2(layers_2, d_layers_3_bn, d_layers_3_a, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = layers_2[pa];
-            const b0 = d_layers_3_bn[pb];
-            const b1 = d_layers_3_bn[pb + 1];
-            const b2 = d_layers_3_bn[pb + 2];
-            const b3 = d_layers_3_bn[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_2[pa];
+            const v0 = d_layers_3_bn[pb];
+            const v1 = d_layers_3_bn[pb + 1];
+            const v2 = d_layers_3_bn[pb + 2];
+            const v3 = d_layers_3_bn[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 100;
             pb += 100;
           }
@@ -3215,6 +3240,7 @@ function layers_1_bn_backward(
   d_layers_1_bn_2,
   batch,
 ) {
+  // d_layers_2_bn · layers_2_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_1_bn_sum.fill(0, 0, 100);
   d_layers_1_bn_sum_2.fill(0, 0, 100);
   d_layers_1_bn.fill(0, 0, 100);
@@ -3238,25 +3264,25 @@ function layers_1_bn_backward(
         let pa = i * 100;
         let pb = j * 100;
         for (let p = 0; p < 100; p++) {
-          const a0 = d_layers_2_bn[pa];
-          const a1 = d_layers_2_bn[pa + 100];
-          const a2 = d_layers_2_bn[pa + 200];
-          const b0 = layers_2_W[pb];
-          const b1 = layers_2_W[pb + 100];
-          const b2 = layers_2_W[pb + 200];
-          const b3 = layers_2_W[pb + 300];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = d_layers_2_bn[pa];
+          const u1 = d_layers_2_bn[pa + 100];
+          const u2 = d_layers_2_bn[pa + 200];
+          const v0 = layers_2_W[pb];
+          const v1 = layers_2_W[pb + 100];
+          const v2 = layers_2_W[pb + 200];
+          const v3 = layers_2_W[pb + 300];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 1;
         }
@@ -3285,15 +3311,15 @@ function layers_1_bn_backward(
           let pa = r * 100;
           let pb = j * 100;
           for (let p = 0; p < 100; p++) {
-            const a0 = d_layers_2_bn[pa];
-            const b0 = layers_2_W[pb];
-            const b1 = layers_2_W[pb + 100];
-            const b2 = layers_2_W[pb + 200];
-            const b3 = layers_2_W[pb + 300];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = d_layers_2_bn[pa];
+            const v0 = layers_2_W[pb];
+            const v1 = layers_2_W[pb + 100];
+            const v2 = layers_2_W[pb + 200];
+            const v3 = layers_2_W[pb + 300];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 1;
           }
@@ -3330,6 +3356,8 @@ function layers_1_bn_backward(
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 function layers_2_a_backward_2(layers_1, d_layers_2_bn, d_layers_2_a, batch) {
+  // layers_1ᵀ · d_layers_2_bn: [100 × batch] · [batch × 100] in 3×4 register tiles
+
   for (let i = 0; i < 100; i += 3) {
     if (i + 3 <= 100) {
       let j = 0;
@@ -3349,25 +3377,25 @@ function layers_2_a_backward_2(layers_1, d_layers_2_bn, d_layers_2_a, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = layers_1[pa];
-          const a1 = layers_1[pa + 1];
-          const a2 = layers_1[pa + 2];
-          const b0 = d_layers_2_bn[pb];
-          const b1 = d_layers_2_bn[pb + 1];
-          const b2 = d_layers_2_bn[pb + 2];
-          const b3 = d_layers_2_bn[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_1[pa];
+          const u1 = layers_1[pa + 1];
+          const u2 = layers_1[pa + 2];
+          const v0 = d_layers_2_bn[pb];
+          const v1 = d_layers_2_bn[pb + 1];
+          const v2 = d_layers_2_bn[pb + 2];
+          const v3 = d_layers_2_bn[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 100;
           pb += 100;
         }
@@ -3396,15 +3424,15 @@ function layers_2_a_backward_2(layers_1, d_layers_2_bn, d_layers_2_a, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = layers_1[pa];
-            const b0 = d_layers_2_bn[pb];
-            const b1 = d_layers_2_bn[pb + 1];
-            const b2 = d_layers_2_bn[pb + 2];
-            const b3 = d_layers_2_bn[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_1[pa];
+            const v0 = d_layers_2_bn[pb];
+            const v1 = d_layers_2_bn[pb + 1];
+            const v2 = d_layers_2_bn[pb + 2];
+            const v3 = d_layers_2_bn[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 100;
             pb += 100;
           }
@@ -3495,6 +3523,7 @@ function layers_0_bn_backward(
   d_layers_0_bn_2,
   batch,
 ) {
+  // d_layers_1_bn · layers_1_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_0_bn_sum.fill(0, 0, 100);
   d_layers_0_bn_sum_2.fill(0, 0, 100);
   d_layers_0_bn.fill(0, 0, 100);
@@ -3518,25 +3547,25 @@ function layers_0_bn_backward(
         let pa = i * 100;
         let pb = j * 100;
         for (let p = 0; p < 100; p++) {
-          const a0 = d_layers_1_bn[pa];
-          const a1 = d_layers_1_bn[pa + 100];
-          const a2 = d_layers_1_bn[pa + 200];
-          const b0 = layers_1_W[pb];
-          const b1 = layers_1_W[pb + 100];
-          const b2 = layers_1_W[pb + 200];
-          const b3 = layers_1_W[pb + 300];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = d_layers_1_bn[pa];
+          const u1 = d_layers_1_bn[pa + 100];
+          const u2 = d_layers_1_bn[pa + 200];
+          const v0 = layers_1_W[pb];
+          const v1 = layers_1_W[pb + 100];
+          const v2 = layers_1_W[pb + 200];
+          const v3 = layers_1_W[pb + 300];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 1;
         }
@@ -3565,15 +3594,15 @@ function layers_0_bn_backward(
           let pa = r * 100;
           let pb = j * 100;
           for (let p = 0; p < 100; p++) {
-            const a0 = d_layers_1_bn[pa];
-            const b0 = layers_1_W[pb];
-            const b1 = layers_1_W[pb + 100];
-            const b2 = layers_1_W[pb + 200];
-            const b3 = layers_1_W[pb + 300];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = d_layers_1_bn[pa];
+            const v0 = layers_1_W[pb];
+            const v1 = layers_1_W[pb + 100];
+            const v2 = layers_1_W[pb + 200];
+            const v3 = layers_1_W[pb + 300];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 1;
           }
@@ -3610,6 +3639,8 @@ function layers_0_bn_backward(
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 function layers_1_a_backward_2(layers_0, d_layers_1_bn, d_layers_1_a, batch) {
+  // layers_0ᵀ · d_layers_1_bn: [100 × batch] · [batch × 100] in 3×4 register tiles
+
   for (let i = 0; i < 100; i += 3) {
     if (i + 3 <= 100) {
       let j = 0;
@@ -3629,25 +3660,25 @@ function layers_1_a_backward_2(layers_0, d_layers_1_bn, d_layers_1_a, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = layers_0[pa];
-          const a1 = layers_0[pa + 1];
-          const a2 = layers_0[pa + 2];
-          const b0 = d_layers_1_bn[pb];
-          const b1 = d_layers_1_bn[pb + 1];
-          const b2 = d_layers_1_bn[pb + 2];
-          const b3 = d_layers_1_bn[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = layers_0[pa];
+          const u1 = layers_0[pa + 1];
+          const u2 = layers_0[pa + 2];
+          const v0 = d_layers_1_bn[pb];
+          const v1 = d_layers_1_bn[pb + 1];
+          const v2 = d_layers_1_bn[pb + 2];
+          const v3 = d_layers_1_bn[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 100;
           pb += 100;
         }
@@ -3676,15 +3707,15 @@ function layers_1_a_backward_2(layers_0, d_layers_1_bn, d_layers_1_a, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = layers_0[pa];
-            const b0 = d_layers_1_bn[pb];
-            const b1 = d_layers_1_bn[pb + 1];
-            const b2 = d_layers_1_bn[pb + 2];
-            const b3 = d_layers_1_bn[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = layers_0[pa];
+            const v0 = d_layers_1_bn[pb];
+            const v1 = d_layers_1_bn[pb + 1];
+            const v2 = d_layers_1_bn[pb + 2];
+            const v3 = d_layers_1_bn[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 100;
             pb += 100;
           }
@@ -3760,6 +3791,8 @@ function layers_0_a_backward(
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 function layers_0_a_backward_2(x, d_layers_0_bn, d_layers_0_a, batch) {
+  // xᵀ · d_layers_0_bn: [784 × batch] · [batch × 100] in 3×4 register tiles
+
   for (let i = 0; i < 784; i += 3) {
     if (i + 3 <= 784) {
       let j = 0;
@@ -3779,25 +3812,25 @@ function layers_0_a_backward_2(x, d_layers_0_bn, d_layers_0_a, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = x[pa];
-          const a1 = x[pa + 1];
-          const a2 = x[pa + 2];
-          const b0 = d_layers_0_bn[pb];
-          const b1 = d_layers_0_bn[pb + 1];
-          const b2 = d_layers_0_bn[pb + 2];
-          const b3 = d_layers_0_bn[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = x[pa];
+          const u1 = x[pa + 1];
+          const u2 = x[pa + 2];
+          const v0 = d_layers_0_bn[pb];
+          const v1 = d_layers_0_bn[pb + 1];
+          const v2 = d_layers_0_bn[pb + 2];
+          const v3 = d_layers_0_bn[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 784;
           pb += 100;
         }
@@ -3826,15 +3859,15 @@ function layers_0_a_backward_2(x, d_layers_0_bn, d_layers_0_a, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = x[pa];
-            const b0 = d_layers_0_bn[pb];
-            const b1 = d_layers_0_bn[pb + 1];
-            const b2 = d_layers_0_bn[pb + 2];
-            const b3 = d_layers_0_bn[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = x[pa];
+            const v0 = d_layers_0_bn[pb];
+            const v1 = d_layers_0_bn[pb + 1];
+            const v2 = d_layers_0_bn[pb + 2];
+            const v3 = d_layers_0_bn[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 784;
             pb += 100;
           }

@@ -29,6 +29,7 @@ const PARAMS = [["W", 6]];
 
 // simple_net.nn:9:7  y = softmax(x @ W)
 function y_max_forward(x, W, y_matmul, y_max, batch) {
+  // x · W: [batch × 2] · [2 × 3] in 3×3 register tiles; each block of rows then goes through the fused elementwise ops
   y_max.fill(-Infinity, 0, batch);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -46,21 +47,21 @@ function y_max_forward(x, W, y_matmul, y_max, batch) {
         let pa = i * 2;
         let pb = j;
         for (let p = 0; p < 2; p++) {
-          const a0 = x[pa];
-          const a1 = x[pa + 2];
-          const a2 = x[pa + 4];
-          const b0 = W[pb];
-          const b1 = W[pb + 1];
-          const b2 = W[pb + 2];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
+          const u0 = x[pa];
+          const u1 = x[pa + 2];
+          const u2 = x[pa + 4];
+          const v0 = W[pb];
+          const v1 = W[pb + 1];
+          const v2 = W[pb + 2];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
           pa += 1;
           pb += 3;
         }
@@ -85,13 +86,13 @@ function y_max_forward(x, W, y_matmul, y_max, batch) {
           let pa = r * 2;
           let pb = j;
           for (let p = 0; p < 2; p++) {
-            const a0 = x[pa];
-            const b0 = W[pb];
-            const b1 = W[pb + 1];
-            const b2 = W[pb + 2];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
+            const u0 = x[pa];
+            const v0 = W[pb];
+            const v1 = W[pb + 1];
+            const v2 = W[pb + 2];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
             pa += 1;
             pb += 3;
           }
@@ -191,6 +192,8 @@ function loss_backward(y_exp, y_sum, t, batch) {
 
 // ∂ of simple_net.nn:9:15  y = softmax(x @ W)
 function y_backward(x, d_loss, d_y, batch) {
+  // xᵀ · d_loss: [2 × batch] · [batch × 3] in 2×3 register tiles
+
   for (let i = 0; i < 2; i += 2) {
     let j = 0;
     for (; j + 3 <= 3; j += 3) {
@@ -203,17 +206,17 @@ function y_backward(x, d_loss, d_y, batch) {
       let pa = i;
       let pb = j;
       for (let p = 0; p < batch; p++) {
-        const a0 = x[pa];
-        const a1 = x[pa + 1];
-        const b0 = d_loss[pb];
-        const b1 = d_loss[pb + 1];
-        const b2 = d_loss[pb + 2];
-        c00 += a0 * b0;
-        c01 += a0 * b1;
-        c02 += a0 * b2;
-        c10 += a1 * b0;
-        c11 += a1 * b1;
-        c12 += a1 * b2;
+        const u0 = x[pa];
+        const u1 = x[pa + 1];
+        const v0 = d_loss[pb];
+        const v1 = d_loss[pb + 1];
+        const v2 = d_loss[pb + 2];
+        c00 += u0 * v0;
+        c01 += u0 * v1;
+        c02 += u0 * v2;
+        c10 += u1 * v0;
+        c11 += u1 * v1;
+        c12 += u1 * v2;
         pa += 2;
         pb += 3;
       }

@@ -43,7 +43,9 @@ const PARAMS = [
 ];
 
 // two_layer_net.nn:12:7  h = sigmoid(x @ W1 + b1)
-function h_forward(x, W1, h_matmul, b1, batch) {
+function h_forward(x, W1, h, b1, batch) {
+  // x · W1: [batch × 784] · [784 × 50] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -63,41 +65,41 @@ function h_forward(x, W1, h_matmul, b1, batch) {
         let pa = i * 784;
         let pb = j;
         for (let p = 0; p < 784; p++) {
-          const a0 = x[pa];
-          const a1 = x[pa + 784];
-          const a2 = x[pa + 1568];
-          const b0 = W1[pb];
-          const b1_2 = W1[pb + 1];
-          const b2 = W1[pb + 2];
-          const b3 = W1[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1_2;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1_2;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1_2;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = x[pa];
+          const u1 = x[pa + 784];
+          const u2 = x[pa + 1568];
+          const v0 = W1[pb];
+          const v1 = W1[pb + 1];
+          const v2 = W1[pb + 2];
+          const v3 = W1[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 50;
         }
         const o_2 = i * 50 + j;
-        h_matmul[o_2] = c00;
-        h_matmul[o_2 + 1] = c01;
-        h_matmul[o_2 + 2] = c02;
-        h_matmul[o_2 + 3] = c03;
-        h_matmul[o_2 + 50] = c10;
-        h_matmul[o_2 + 51] = c11;
-        h_matmul[o_2 + 52] = c12;
-        h_matmul[o_2 + 53] = c13;
-        h_matmul[o_2 + 100] = c20;
-        h_matmul[o_2 + 101] = c21;
-        h_matmul[o_2 + 102] = c22;
-        h_matmul[o_2 + 103] = c23;
+        h[o_2] = c00;
+        h[o_2 + 1] = c01;
+        h[o_2 + 2] = c02;
+        h[o_2 + 3] = c03;
+        h[o_2 + 50] = c10;
+        h[o_2 + 51] = c11;
+        h[o_2 + 52] = c12;
+        h[o_2 + 53] = c13;
+        h[o_2 + 100] = c20;
+        h[o_2 + 101] = c21;
+        h[o_2 + 102] = c22;
+        h[o_2 + 103] = c23;
       }
       for (; j < 50; j++) {
         let c00 = 0,
@@ -106,20 +108,20 @@ function h_forward(x, W1, h_matmul, b1, batch) {
         let pa = i * 784;
         let pb = j;
         for (let p = 0; p < 784; p++) {
-          const a0 = x[pa];
-          const a1 = x[pa + 784];
-          const a2 = x[pa + 1568];
-          const b0 = W1[pb];
-          c00 += a0 * b0;
-          c10 += a1 * b0;
-          c20 += a2 * b0;
+          const u0 = x[pa];
+          const u1 = x[pa + 784];
+          const u2 = x[pa + 1568];
+          const v0 = W1[pb];
+          c00 += u0 * v0;
+          c10 += u1 * v0;
+          c20 += u2 * v0;
           pa += 1;
           pb += 50;
         }
         const o_2 = i * 50 + j;
-        h_matmul[o_2] = c00;
-        h_matmul[o_2 + 50] = c10;
-        h_matmul[o_2 + 100] = c20;
+        h[o_2] = c00;
+        h[o_2 + 50] = c10;
+        h[o_2 + 100] = c20;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -132,37 +134,37 @@ function h_forward(x, W1, h_matmul, b1, batch) {
           let pa = r * 784;
           let pb = j;
           for (let p = 0; p < 784; p++) {
-            const a0 = x[pa];
-            const b0 = W1[pb];
-            const b1_2 = W1[pb + 1];
-            const b2 = W1[pb + 2];
-            const b3 = W1[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1_2;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = x[pa];
+            const v0 = W1[pb];
+            const v1 = W1[pb + 1];
+            const v2 = W1[pb + 2];
+            const v3 = W1[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 50;
           }
           const o_2 = r * 50 + j;
-          h_matmul[o_2] = c00;
-          h_matmul[o_2 + 1] = c01;
-          h_matmul[o_2 + 2] = c02;
-          h_matmul[o_2 + 3] = c03;
+          h[o_2] = c00;
+          h[o_2 + 1] = c01;
+          h[o_2 + 2] = c02;
+          h[o_2 + 3] = c03;
         }
         for (; j < 50; j++) {
           let c00 = 0;
           let pa = r * 784;
           let pb = j;
           for (let p = 0; p < 784; p++) {
-            const a0 = x[pa];
-            const b0 = W1[pb];
-            c00 += a0 * b0;
+            const u0 = x[pa];
+            const v0 = W1[pb];
+            c00 += u0 * v0;
             pa += 1;
             pb += 50;
           }
           const o_2 = r * 50 + j;
-          h_matmul[o_2] = c00;
+          h[o_2] = c00;
         }
       }
     }
@@ -170,18 +172,19 @@ function h_forward(x, W1, h_matmul, b1, batch) {
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 50; i1++) {
         const o = i0 * 50 + i1;
-        const v_h_matmul = h_matmul[o];
+        const v_h = h[o];
         const v_b1 = b1[i1];
-        const add7 = v_h_matmul + v_b1;
+        const add7 = v_h + v_b1;
         const sigmoid8 = 1 / (1 + Math.exp(-add7));
-        h_matmul[o] = sigmoid8;
+        h[o] = sigmoid8;
       }
     }
   }
 }
 
 // two_layer_net.nn:13:7  y = softmax(h @ W2 + b2)
-function y_max_forward(h, W2, y_matmul, b2, y_max, batch) {
+function y_max_forward(h, W2, y_add, b2, y_max, batch) {
+  // h · W2: [batch × 50] · [50 × 10] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   y_max.fill(-Infinity, 0, batch);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -202,41 +205,41 @@ function y_max_forward(h, W2, y_matmul, b2, y_max, batch) {
         let pa = i * 50;
         let pb = j;
         for (let p = 0; p < 50; p++) {
-          const a0 = h[pa];
-          const a1 = h[pa + 50];
-          const a2 = h[pa + 100];
-          const b0 = W2[pb];
-          const b1 = W2[pb + 1];
-          const b2_2 = W2[pb + 2];
-          const b3 = W2[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2_2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2_2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2_2;
-          c23 += a2 * b3;
+          const u0 = h[pa];
+          const u1 = h[pa + 50];
+          const u2 = h[pa + 100];
+          const v0 = W2[pb];
+          const v1 = W2[pb + 1];
+          const v2 = W2[pb + 2];
+          const v3 = W2[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 10;
         }
         const o_2 = i * 10 + j;
-        y_matmul[o_2] = c00;
-        y_matmul[o_2 + 1] = c01;
-        y_matmul[o_2 + 2] = c02;
-        y_matmul[o_2 + 3] = c03;
-        y_matmul[o_2 + 10] = c10;
-        y_matmul[o_2 + 11] = c11;
-        y_matmul[o_2 + 12] = c12;
-        y_matmul[o_2 + 13] = c13;
-        y_matmul[o_2 + 20] = c20;
-        y_matmul[o_2 + 21] = c21;
-        y_matmul[o_2 + 22] = c22;
-        y_matmul[o_2 + 23] = c23;
+        y_add[o_2] = c00;
+        y_add[o_2 + 1] = c01;
+        y_add[o_2 + 2] = c02;
+        y_add[o_2 + 3] = c03;
+        y_add[o_2 + 10] = c10;
+        y_add[o_2 + 11] = c11;
+        y_add[o_2 + 12] = c12;
+        y_add[o_2 + 13] = c13;
+        y_add[o_2 + 20] = c20;
+        y_add[o_2 + 21] = c21;
+        y_add[o_2 + 22] = c22;
+        y_add[o_2 + 23] = c23;
       }
       for (; j < 10; j++) {
         let c00 = 0,
@@ -245,20 +248,20 @@ function y_max_forward(h, W2, y_matmul, b2, y_max, batch) {
         let pa = i * 50;
         let pb = j;
         for (let p = 0; p < 50; p++) {
-          const a0 = h[pa];
-          const a1 = h[pa + 50];
-          const a2 = h[pa + 100];
-          const b0 = W2[pb];
-          c00 += a0 * b0;
-          c10 += a1 * b0;
-          c20 += a2 * b0;
+          const u0 = h[pa];
+          const u1 = h[pa + 50];
+          const u2 = h[pa + 100];
+          const v0 = W2[pb];
+          c00 += u0 * v0;
+          c10 += u1 * v0;
+          c20 += u2 * v0;
           pa += 1;
           pb += 10;
         }
         const o_2 = i * 10 + j;
-        y_matmul[o_2] = c00;
-        y_matmul[o_2 + 10] = c10;
-        y_matmul[o_2 + 20] = c20;
+        y_add[o_2] = c00;
+        y_add[o_2 + 10] = c10;
+        y_add[o_2 + 20] = c20;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -271,37 +274,37 @@ function y_max_forward(h, W2, y_matmul, b2, y_max, batch) {
           let pa = r * 50;
           let pb = j;
           for (let p = 0; p < 50; p++) {
-            const a0 = h[pa];
-            const b0 = W2[pb];
-            const b1 = W2[pb + 1];
-            const b2_2 = W2[pb + 2];
-            const b3 = W2[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2_2;
-            c03 += a0 * b3;
+            const u0 = h[pa];
+            const v0 = W2[pb];
+            const v1 = W2[pb + 1];
+            const v2 = W2[pb + 2];
+            const v3 = W2[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 10;
           }
           const o_2 = r * 10 + j;
-          y_matmul[o_2] = c00;
-          y_matmul[o_2 + 1] = c01;
-          y_matmul[o_2 + 2] = c02;
-          y_matmul[o_2 + 3] = c03;
+          y_add[o_2] = c00;
+          y_add[o_2 + 1] = c01;
+          y_add[o_2 + 2] = c02;
+          y_add[o_2 + 3] = c03;
         }
         for (; j < 10; j++) {
           let c00 = 0;
           let pa = r * 50;
           let pb = j;
           for (let p = 0; p < 50; p++) {
-            const a0 = h[pa];
-            const b0 = W2[pb];
-            c00 += a0 * b0;
+            const u0 = h[pa];
+            const v0 = W2[pb];
+            c00 += u0 * v0;
             pa += 1;
             pb += 10;
           }
           const o_2 = r * 10 + j;
-          y_matmul[o_2] = c00;
+          y_add[o_2] = c00;
         }
       }
     }
@@ -309,10 +312,10 @@ function y_max_forward(h, W2, y_matmul, b2, y_max, batch) {
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 10; i1++) {
         const o = i0 * 10 + i1;
-        const v_y_matmul = y_matmul[o];
+        const v_y_add = y_add[o];
         const v_b2 = b2[i1];
-        const add10 = v_y_matmul + v_b2;
-        y_matmul[o] = add10;
+        const add10 = v_y_add + v_b2;
+        y_add[o] = add10;
         y_max[i0] = Math.max(y_max[i0], add10);
       }
     }
@@ -401,7 +404,8 @@ function y_backward(y_exp, y_sum, t, d_y, batch) {
 
 // ∂ of two_layer_net.nn:12:7  h = sigmoid(x @ W1 + b1)
 // ∂ of two_layer_net.nn:13:15  y = softmax(h @ W2 + b2)
-function h_backward(d_loss, W2, d_y, h, d_h, batch) {
+function h_backward(d_loss, W2, d_h_mul, h, d_h, batch) {
+  // d_loss · W2ᵀ: [batch × 10] · [10 × 50] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_h.fill(0, 0, 50);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -422,41 +426,41 @@ function h_backward(d_loss, W2, d_y, h, d_h, batch) {
         let pa = i * 10;
         let pb = j * 10;
         for (let p = 0; p < 10; p++) {
-          const a0 = d_loss[pa];
-          const a1 = d_loss[pa + 10];
-          const a2 = d_loss[pa + 20];
-          const b0 = W2[pb];
-          const b1 = W2[pb + 10];
-          const b2 = W2[pb + 20];
-          const b3 = W2[pb + 30];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = d_loss[pa];
+          const u1 = d_loss[pa + 10];
+          const u2 = d_loss[pa + 20];
+          const v0 = W2[pb];
+          const v1 = W2[pb + 10];
+          const v2 = W2[pb + 20];
+          const v3 = W2[pb + 30];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 1;
           pb += 1;
         }
         const o_2 = i * 50 + j;
-        d_y[o_2] = c00;
-        d_y[o_2 + 1] = c01;
-        d_y[o_2 + 2] = c02;
-        d_y[o_2 + 3] = c03;
-        d_y[o_2 + 50] = c10;
-        d_y[o_2 + 51] = c11;
-        d_y[o_2 + 52] = c12;
-        d_y[o_2 + 53] = c13;
-        d_y[o_2 + 100] = c20;
-        d_y[o_2 + 101] = c21;
-        d_y[o_2 + 102] = c22;
-        d_y[o_2 + 103] = c23;
+        d_h_mul[o_2] = c00;
+        d_h_mul[o_2 + 1] = c01;
+        d_h_mul[o_2 + 2] = c02;
+        d_h_mul[o_2 + 3] = c03;
+        d_h_mul[o_2 + 50] = c10;
+        d_h_mul[o_2 + 51] = c11;
+        d_h_mul[o_2 + 52] = c12;
+        d_h_mul[o_2 + 53] = c13;
+        d_h_mul[o_2 + 100] = c20;
+        d_h_mul[o_2 + 101] = c21;
+        d_h_mul[o_2 + 102] = c22;
+        d_h_mul[o_2 + 103] = c23;
       }
       for (; j < 50; j++) {
         let c00 = 0,
@@ -465,20 +469,20 @@ function h_backward(d_loss, W2, d_y, h, d_h, batch) {
         let pa = i * 10;
         let pb = j * 10;
         for (let p = 0; p < 10; p++) {
-          const a0 = d_loss[pa];
-          const a1 = d_loss[pa + 10];
-          const a2 = d_loss[pa + 20];
-          const b0 = W2[pb];
-          c00 += a0 * b0;
-          c10 += a1 * b0;
-          c20 += a2 * b0;
+          const u0 = d_loss[pa];
+          const u1 = d_loss[pa + 10];
+          const u2 = d_loss[pa + 20];
+          const v0 = W2[pb];
+          c00 += u0 * v0;
+          c10 += u1 * v0;
+          c20 += u2 * v0;
           pa += 1;
           pb += 1;
         }
         const o_2 = i * 50 + j;
-        d_y[o_2] = c00;
-        d_y[o_2 + 50] = c10;
-        d_y[o_2 + 100] = c20;
+        d_h_mul[o_2] = c00;
+        d_h_mul[o_2 + 50] = c10;
+        d_h_mul[o_2 + 100] = c20;
       }
     } else {
       for (let r = i; r < batch; r++) {
@@ -491,37 +495,37 @@ function h_backward(d_loss, W2, d_y, h, d_h, batch) {
           let pa = r * 10;
           let pb = j * 10;
           for (let p = 0; p < 10; p++) {
-            const a0 = d_loss[pa];
-            const b0 = W2[pb];
-            const b1 = W2[pb + 10];
-            const b2 = W2[pb + 20];
-            const b3 = W2[pb + 30];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = d_loss[pa];
+            const v0 = W2[pb];
+            const v1 = W2[pb + 10];
+            const v2 = W2[pb + 20];
+            const v3 = W2[pb + 30];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 1;
             pb += 1;
           }
           const o_2 = r * 50 + j;
-          d_y[o_2] = c00;
-          d_y[o_2 + 1] = c01;
-          d_y[o_2 + 2] = c02;
-          d_y[o_2 + 3] = c03;
+          d_h_mul[o_2] = c00;
+          d_h_mul[o_2 + 1] = c01;
+          d_h_mul[o_2 + 2] = c02;
+          d_h_mul[o_2 + 3] = c03;
         }
         for (; j < 50; j++) {
           let c00 = 0;
           let pa = r * 10;
           let pb = j * 10;
           for (let p = 0; p < 10; p++) {
-            const a0 = d_loss[pa];
-            const b0 = W2[pb];
-            c00 += a0 * b0;
+            const u0 = d_loss[pa];
+            const v0 = W2[pb];
+            c00 += u0 * v0;
             pa += 1;
             pb += 1;
           }
           const o_2 = r * 50 + j;
-          d_y[o_2] = c00;
+          d_h_mul[o_2] = c00;
         }
       }
     }
@@ -530,11 +534,11 @@ function h_backward(d_loss, W2, d_y, h, d_h, batch) {
       for (let i1 = 0; i1 < 50; i1++) {
         const o = i0 * 50 + i1;
         const v_h = h[o];
-        const v_d_y = d_y[o];
+        const v_d_h_mul = d_h_mul[o];
         const sub25 = 1 - v_h;
         const mul26 = v_h * sub25;
-        const mul27 = v_d_y * mul26;
-        d_y[o] = mul27;
+        const mul27 = v_d_h_mul * mul26;
+        d_h_mul[o] = mul27;
         d_h[i1] = d_h[i1] + mul27;
       }
     }
@@ -543,6 +547,8 @@ function h_backward(d_loss, W2, d_y, h, d_h, batch) {
 
 // ∂ of two_layer_net.nn:13:15  y = softmax(h @ W2 + b2)
 function y_backward_2(h, d_loss, d_y, batch) {
+  // hᵀ · d_loss: [50 × batch] · [batch × 10] in 3×4 register tiles
+
   for (let i = 0; i < 50; i += 3) {
     if (i + 3 <= 50) {
       let j = 0;
@@ -562,25 +568,25 @@ function y_backward_2(h, d_loss, d_y, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = h[pa];
-          const a1 = h[pa + 1];
-          const a2 = h[pa + 2];
-          const b0 = d_loss[pb];
-          const b1 = d_loss[pb + 1];
-          const b2 = d_loss[pb + 2];
-          const b3 = d_loss[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = h[pa];
+          const u1 = h[pa + 1];
+          const u2 = h[pa + 2];
+          const v0 = d_loss[pb];
+          const v1 = d_loss[pb + 1];
+          const v2 = d_loss[pb + 2];
+          const v3 = d_loss[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 50;
           pb += 10;
         }
@@ -605,13 +611,13 @@ function y_backward_2(h, d_loss, d_y, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = h[pa];
-          const a1 = h[pa + 1];
-          const a2 = h[pa + 2];
-          const b0 = d_loss[pb];
-          c00 += a0 * b0;
-          c10 += a1 * b0;
-          c20 += a2 * b0;
+          const u0 = h[pa];
+          const u1 = h[pa + 1];
+          const u2 = h[pa + 2];
+          const v0 = d_loss[pb];
+          c00 += u0 * v0;
+          c10 += u1 * v0;
+          c20 += u2 * v0;
           pa += 50;
           pb += 10;
         }
@@ -631,15 +637,15 @@ function y_backward_2(h, d_loss, d_y, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = h[pa];
-            const b0 = d_loss[pb];
-            const b1 = d_loss[pb + 1];
-            const b2 = d_loss[pb + 2];
-            const b3 = d_loss[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = h[pa];
+            const v0 = d_loss[pb];
+            const v1 = d_loss[pb + 1];
+            const v2 = d_loss[pb + 2];
+            const v3 = d_loss[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 50;
             pb += 10;
           }
@@ -654,9 +660,9 @@ function y_backward_2(h, d_loss, d_y, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = h[pa];
-            const b0 = d_loss[pb];
-            c00 += a0 * b0;
+            const u0 = h[pa];
+            const v0 = d_loss[pb];
+            c00 += u0 * v0;
             pa += 50;
             pb += 10;
           }
@@ -670,6 +676,8 @@ function y_backward_2(h, d_loss, d_y, batch) {
 
 // ∂ of two_layer_net.nn:12:15  h = sigmoid(x @ W1 + b1)
 function h_backward_2(x, d_h_mul, d_h, batch) {
+  // xᵀ · d_h_mul: [784 × batch] · [batch × 50] in 3×4 register tiles
+
   for (let i = 0; i < 784; i += 3) {
     if (i + 3 <= 784) {
       let j = 0;
@@ -689,25 +697,25 @@ function h_backward_2(x, d_h_mul, d_h, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = x[pa];
-          const a1 = x[pa + 1];
-          const a2 = x[pa + 2];
-          const b0 = d_h_mul[pb];
-          const b1 = d_h_mul[pb + 1];
-          const b2 = d_h_mul[pb + 2];
-          const b3 = d_h_mul[pb + 3];
-          c00 += a0 * b0;
-          c01 += a0 * b1;
-          c02 += a0 * b2;
-          c03 += a0 * b3;
-          c10 += a1 * b0;
-          c11 += a1 * b1;
-          c12 += a1 * b2;
-          c13 += a1 * b3;
-          c20 += a2 * b0;
-          c21 += a2 * b1;
-          c22 += a2 * b2;
-          c23 += a2 * b3;
+          const u0 = x[pa];
+          const u1 = x[pa + 1];
+          const u2 = x[pa + 2];
+          const v0 = d_h_mul[pb];
+          const v1 = d_h_mul[pb + 1];
+          const v2 = d_h_mul[pb + 2];
+          const v3 = d_h_mul[pb + 3];
+          c00 += u0 * v0;
+          c01 += u0 * v1;
+          c02 += u0 * v2;
+          c03 += u0 * v3;
+          c10 += u1 * v0;
+          c11 += u1 * v1;
+          c12 += u1 * v2;
+          c13 += u1 * v3;
+          c20 += u2 * v0;
+          c21 += u2 * v1;
+          c22 += u2 * v2;
+          c23 += u2 * v3;
           pa += 784;
           pb += 50;
         }
@@ -732,13 +740,13 @@ function h_backward_2(x, d_h_mul, d_h, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const a0 = x[pa];
-          const a1 = x[pa + 1];
-          const a2 = x[pa + 2];
-          const b0 = d_h_mul[pb];
-          c00 += a0 * b0;
-          c10 += a1 * b0;
-          c20 += a2 * b0;
+          const u0 = x[pa];
+          const u1 = x[pa + 1];
+          const u2 = x[pa + 2];
+          const v0 = d_h_mul[pb];
+          c00 += u0 * v0;
+          c10 += u1 * v0;
+          c20 += u2 * v0;
           pa += 784;
           pb += 50;
         }
@@ -758,15 +766,15 @@ function h_backward_2(x, d_h_mul, d_h, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = x[pa];
-            const b0 = d_h_mul[pb];
-            const b1 = d_h_mul[pb + 1];
-            const b2 = d_h_mul[pb + 2];
-            const b3 = d_h_mul[pb + 3];
-            c00 += a0 * b0;
-            c01 += a0 * b1;
-            c02 += a0 * b2;
-            c03 += a0 * b3;
+            const u0 = x[pa];
+            const v0 = d_h_mul[pb];
+            const v1 = d_h_mul[pb + 1];
+            const v2 = d_h_mul[pb + 2];
+            const v3 = d_h_mul[pb + 3];
+            c00 += u0 * v0;
+            c01 += u0 * v1;
+            c02 += u0 * v2;
+            c03 += u0 * v3;
             pa += 784;
             pb += 50;
           }
@@ -781,9 +789,9 @@ function h_backward_2(x, d_h_mul, d_h, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const a0 = x[pa];
-            const b0 = d_h_mul[pb];
-            c00 += a0 * b0;
+            const u0 = x[pa];
+            const v0 = d_h_mul[pb];
+            c00 += u0 * v0;
             pa += 784;
             pb += 50;
           }
