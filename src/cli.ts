@@ -157,6 +157,10 @@ export function buildProgram(io: Io, result: { code: number }): Command {
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
   const result = { code: 0 };
   const program = buildProgram(io, result);
+  if (argv.length === 0) {
+    io.err(program.helpInformation());
+    return 2;
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
     return result.code;
