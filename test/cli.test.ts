@@ -189,6 +189,12 @@ describe("--set", () => {
 });
 
 describe("usage", () => {
+  it("no arguments: the usage on stderr, exit 2", async () => {
+    const r = await nnc();
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/Usage: nnc \[options\] \[command\]/);
+  });
+
   it("an unknown command or flag: exit 2", async () => {
     const cmd = await nnc("frobnicate");
     expect(cmd.code).toBe(2);
