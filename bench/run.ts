@@ -8,7 +8,7 @@
 // a table and write bench/results/<date>-<workload>.json and .svg. Exits 1 when a peer failed
 // its check or crashed; a peer that cannot run here (no numpy, no code generator yet) is listed
 // with the reason.
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -38,6 +38,14 @@ function repositoryRoot(): string {
     dir = up;
   }
   return dir;
+}
+
+/** The commit the bench ran on, `+` when the work tree had changes. */
+function commitOf(root: string): string | undefined {
+  const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" });
+  if (head.status !== 0) return undefined;
+  const dirty = spawnSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: root, encoding: "utf8" });
+  return head.stdout.trim() + (dirty.stdout.trim() ? "+" : "");
 }
 
 function pick<T extends { id: string }>(all: readonly T[], list: string | undefined, what: string): T[] {
@@ -145,7 +153,7 @@ async function main(): Promise<number> {
       if (values["no-save"] || values.quick) continue;
       mkdirSync(resultsDir, { recursive: true });
       const base = join(resultsDir, `${date}-${w.id}`);
-      writeFileSync(`${base}.json`, JSON.stringify(record(w, flops, m, plan, BATCHES, rows, {}), null, 2) + "\n");
+      writeFileSync(`${base}.json`, JSON.stringify(record(w, flops, m, plan, BATCHES, rows, { commit: commitOf(root) }), null, 2) + "\n");
       writeFileSync(`${base}.svg`, await chart(w, rows));
       console.log(`wrote ${base}.json and .svg`);
     }

@@ -57,6 +57,8 @@ export interface Row {
   readonly p10?: number;
   readonly p90?: number;
   readonly steps?: number;
+  /** ms per step of every timed chunk, in order. */
+  readonly chunks?: readonly number[];
   readonly gflops?: number;
   /** Fraction of the machine's estimated peak for the peer's dtype. */
   readonly peakFraction?: number;
@@ -172,6 +174,7 @@ export function summarize(w: Workload, flops: FlopCount, m: Machine, runs: Reado
       p10: quantile(r.timing.chunks, 0.1),
       p90: quantile(r.timing.chunks, 0.9),
       steps: r.timing.steps,
+      chunks: r.timing.chunks.map((c) => Number(c.toPrecision(4))),
       gflops,
       peakFraction: m.peakGflops[peer.dtype] > 0 ? gflops / m.peakGflops[peer.dtype] : undefined,
       vsNnc: nncMs !== undefined ? ms / nncMs : undefined,
