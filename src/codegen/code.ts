@@ -186,18 +186,24 @@ export function propertyKey(name: string): Code {
 /** Hands out distinct sanitized names within one scope (a function, the module). */
 export class Namer {
   private readonly used = new Set<string>();
-  constructor(taken: Iterable<string> = []) {
+  constructor(
+    taken: Iterable<string> = [],
+    private readonly parent?: Namer,
+  ) {
     for (const t of taken) this.used.add(t);
   }
-  /** A namer for an inner scope: it avoids every name taken here so far. */
+  /** A namer for an inner scope: it avoids every name of this one (now and later) and `extra`. */
   child(extra: Iterable<string> = []): Namer {
-    return new Namer([...this.used, ...extra]);
+    return new Namer(extra, this);
+  }
+  private has(text: string): boolean {
+    return this.used.has(text) || (this.parent?.has(text) ?? false);
   }
   /** A fresh name based on `hint`: `h`, then `h_2`, `h_3`, ... */
   fresh(hint: string): Name {
     const base = Name.sanitize(hint).text;
     let text = base;
-    for (let i = 2; this.used.has(text); i++) text = `${base}_${i}`;
+    for (let i = 2; this.has(text); i++) text = `${base}_${i}`;
     this.used.add(text);
     return Name.of(text);
   }

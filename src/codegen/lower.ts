@@ -70,11 +70,10 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
   // S3: values to store, their lifetimes, then slots.
   const sizeOf = (shape: Shape): Size => product(shapeSizes(shape, batch));
   const values: Value[] = [];
-  const copies = sched.units.filter((u) => u.kind === "copy");
+  const copiedAt = new Map<NodeId, number>();
+  for (const u of sched.units) if (u.kind === "copy") copiedAt.set(resolve(g, u.root), Math.max(copiedAt.get(resolve(g, u.root)) ?? -1, kernelOf.get(u.index)!));
   const lastUse = (id: NodeId) =>
-    isResult(id)
-      ? Infinity
-      : Math.max(-1, ...(sched.consumers.get(id) ?? []).map(kernelOfNode), ...copies.filter((u) => resolve(g, u.root) === id).map((u) => kernelOf.get(u.index)!));
+    isResult(id) ? Infinity : Math.max(copiedAt.get(id) ?? -1, ...(sched.consumers.get(id) ?? []).map(kernelOfNode));
   const stored = (u: Unit): boolean =>
     results.has(u.root) || sched.viewed.has(u.root) || (sched.consumers.get(u.root) ?? []).some((c) => kernelOfNode(c) !== kernelOf.get(u.index));
   let tempKey = -1;
@@ -125,9 +124,10 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
     return { ...matmul(g, root, storageOf, batch), out, ...(epilogue && { epilogue }) };
   });
 
+  const copyOf = new Map(sched.units.filter((u) => u.kind === "copy").map((u) => [u.root, u.index]));
   const resultSlot = (id: NodeId): number => {
-    const copy = sched.units.find((u) => u.kind === "copy" && u.root === id);
-    return copy ? slotOf.get(copyKeys.get(copy.index)!)! : slotOf.get(id)!;
+    const copy = copyOf.get(id);
+    return copy !== undefined ? slotOf.get(copyKeys.get(copy)!)! : slotOf.get(id)!;
   };
   const feeds = g.inputs.filter((i) => dependsOnLeaf(g, roots, i.node)).map((i) => i.name);
   return {

@@ -142,9 +142,8 @@ export function schedule(g: Graph, needed: readonly NodeId[], results: ReadonlyS
 function order(g: Graph, units: readonly Unit[]): Scheduled[] {
   const kernels: Scheduled[] = [];
   const done = new Set<number>();
-  let open: { units: Unit[]; shape: Shape; host?: Unit } | undefined;
+  let open: { units: Unit[]; members: Set<number>; shape: Shape; host?: Unit } | undefined;
   let lastMatmul: Unit | undefined;
-  const inOpen = (index: number) => open?.units.some((u) => u.index === index) ?? false;
 
   /** Every read of `p`'s root by `u` is at the element `u` computes (and not through a view). */
   const readsAtElement = (u: Unit, p: Unit, shape: Shape): boolean =>
@@ -155,7 +154,7 @@ function order(g: Graph, units: readonly Unit[]): Scheduled[] {
     return u.producers.every((pi) => {
       const p = units[pi]!;
       if (done.has(pi)) return p !== open!.host || readsAtElement(u, p, open!.shape);
-      return inOpen(pi) && template(g.nodes[p.root]!).kind === "map" && readsAtElement(u, p, open!.shape);
+      return open!.members.has(pi) && template(g.nodes[p.root]!).kind === "map" && readsAtElement(u, p, open!.shape);
     });
   };
   const close = () => {
@@ -167,24 +166,39 @@ function order(g: Graph, units: readonly Unit[]): Scheduled[] {
     open = undefined;
   };
 
-  const remaining = new Set(units.map((u) => u.index));
-  while (remaining.size > 0) {
-    const candidates = [...remaining].map((i) => units[i]!);
-    const joining = candidates.find(canJoin);
+  // `available`: units whose producers are all placed (done, or in the open loop); kept
+  // incrementally so each step looks at the frontier only, not at every unit.
+  const readers = units.map((): number[] => []);
+  const missing = units.map((u) => u.producers.length);
+  for (const u of units) for (const p of u.producers) readers[p]!.push(u.index);
+  const available = new Set(units.filter((u) => u.producers.length === 0).map((u) => u.index));
+  const place = (u: Unit) => {
+    available.delete(u.index);
+    for (const r of readers[u.index]!) if (--missing[r]! === 0) available.add(r);
+  };
+  const first = (ok: (u: Unit) => boolean): Unit | undefined => {
+    let best: Unit | undefined;
+    for (const i of available) if ((!best || i < best.index) && ok(units[i]!)) best = units[i]!;
+    return best;
+  };
+
+  for (let placed = 0; placed < units.length; placed++) {
+    const joining = first(canJoin);
     if (joining) {
       open!.units.push(joining);
-      remaining.delete(joining.index);
+      open!.members.add(joining.index);
+      place(joining);
       continue;
     }
     close();
-    const ready = candidates.filter((u) => u.producers.every((p) => done.has(p)));
-    if (ready.length === 0) throw new Error("internal: the kernel schedule is stuck (a cycle?)");
+    // Now every available unit is ready: its producers are all done.
     const host = lastMatmul;
-    const epilogue = host && ready.find((u) => u.kind === "cluster" && sameShape(u.shape, host.shape) && u.producers.includes(host.index) && readsAtElement(u, host, host.shape));
-    const next = epilogue ?? ready[0]!;
-    remaining.delete(next.index);
+    const epilogue = host && first((u) => u.kind === "cluster" && sameShape(u.shape, host.shape) && u.producers.includes(host.index) && readsAtElement(u, host, host.shape));
+    const next = epilogue ?? first(() => true);
+    if (!next) throw new Error("internal: the kernel schedule is stuck (a cycle?)");
+    place(next);
     lastMatmul = undefined;
-    if (next.kind === "cluster" || next.kind === "copy") open = { units: [next], shape: next.shape, ...(epilogue && { host }) };
+    if (next.kind === "cluster" || next.kind === "copy") open = { units: [next], members: new Set([next.index]), shape: next.shape, ...(epilogue && { host }) };
     else {
       kernels.push(next.kind === "matmul" ? { kind: "matmul", unit: next, epilogue: [] } : { kind: "custom", unit: next });
       done.add(next.index);
