@@ -5,6 +5,7 @@ import { differentiate } from "../graph/autodiff.js";
 import type { Graph } from "../graph/ir.js";
 import { simplify } from "../graph/simplify.js";
 import { renderDeclarations } from "./dts.js";
+export { CompileError } from "./errors.js";
 import { indent, prettify } from "./format.js";
 import { lower } from "./lower.js";
 import { renderModule } from "./module.js";

@@ -11,6 +11,7 @@
 import { sameShape, type Graph, type NodeId, type Shape } from "../graph/ir.js";
 import type { AttrMap } from "../graph/ops/attrs.js";
 import { assignSlots, type Value } from "./buffers.js";
+import { CompileError } from "./errors.js";
 import { buildLoop } from "./loops.js";
 import type { Kernel, KernelPlan, Program, Size, Storage } from "./plan.js";
 import { dataInputs, identityRead, resolve, schedule, template, type Schedule, type Unit } from "./schedule.js";
@@ -24,7 +25,7 @@ export interface LowerOptions {
 
 export function lower(g: Graph, options: LowerOptions = {}): KernelPlan {
   const batch = options.batch;
-  if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) throw new Error(`the batch size must be an integer >= 1, got ${batch}`);
+  if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) throw new CompileError(`the batch size must be an integer >= 1, got ${batch}`);
   const dtype = options.dtype ?? "f32";
   const predict = lowerProgram(g, "predict", batch, dtype);
   const train = g.loss !== undefined ? lowerProgram(g, "train", batch, dtype) : undefined;

@@ -8,6 +8,7 @@ import { initStd } from "../graph/init.js";
 import { comment, data, js, join, lines, literal, type Code, Name, Namer } from "./code.js";
 import type { KernelPlan, Program, Storage } from "./plan.js";
 import { renderKernel, sizeCode, valueHints, type ModuleScope, type RenderedKernel } from "./render.js";
+import { CompileError } from "./errors.js";
 import { RUNTIME } from "./runtime.js";
 import { product, shapeSizes } from "./size.js";
 
@@ -155,8 +156,8 @@ function signature(r: RenderedKernel): Code {
 function feedEntry(f: InputSpec, batch: number | undefined): [string, number, boolean, string] {
   const hasBatch = f.shape.some((d) => typeof d !== "number");
   const row = product(shapeSizes(f.shape.filter((d) => typeof d === "number"), batch)).c;
-  if (f.shape.filter((d) => typeof d !== "number").length > 1) throw new Error(`cannot compile ${f.role} '${f.name}': its shape [${f.shape.join(", ")}] has more than one batch dimension`);
-  return [f.name, row, hasBatch && batch === undefined ? true : hasBatch, `[${f.shape.join(", ")}]`];
+  if (f.shape.filter((d) => typeof d !== "number").length > 1) throw new CompileError(`cannot compile ${f.role} '${f.name}': its shape [${f.shape.join(", ")}] has more than one batch dimension`);
+  return [f.name, row, hasBatch, `[${f.shape.join(", ")}]`];
 }
 
 function metaOf(g: Graph, plan: KernelPlan): unknown {

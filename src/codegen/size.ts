@@ -2,6 +2,7 @@
 // their suffix products, so every loop bound and index in generated code is a constant or a
 // constant times `batch`.
 import { BATCH, type Dim, type Shape } from "../graph/ir.js";
+import { CompileError } from "./errors.js";
 import type { Size } from "./plan.js";
 
 export const ONE: Size = { c: 1, p: 0 };
@@ -10,7 +11,7 @@ export const ZERO: Size = { c: 0, p: 0 };
 /** A dimension as a Size; `batch` is a constant when the batch size is fixed at compile time. */
 export function dimSize(d: Dim, batch: number | undefined): Size {
   if (typeof d === "number") return { c: d, p: 0 };
-  if (d !== BATCH) throw new Error(`cannot compile the symbolic dimension '${d}': only '${BATCH}' is bound at run time`);
+  if (d !== BATCH) throw new CompileError(`cannot compile the symbolic dimension '${d}': only '${BATCH}' is bound at run time`);
   return batch === undefined ? { c: 1, p: 1 } : { c: batch, p: 0 };
 }
 

@@ -1,6 +1,6 @@
 // `nnc compile FILE -o OUT.js`: the model as a standalone ES module and its .d.ts, both written
 // atomically (temp file + rename), so a failed or interrupted compile leaves no half file.
-import { compileModule } from "../codegen/index.js";
+import { CompileError, compileModule } from "../codegen/index.js";
 import { writeFileAtomic } from "../runtime/files.js";
 import { pickModel } from "./graph.js";
 import { load, UsageError, type Io } from "./io.js";
@@ -29,7 +29,15 @@ export async function compileCommand(file: string, opts: CompileCommandOptions, 
   const { result, code } = load(file, { set: opts.set }, io);
   if (code !== 0) return code;
   const g = pickModel(result.graphs, opts.model);
-  const { js, dts } = await compileModule(g, { dtype, ...(batch !== undefined && { batch }), sources: result.sources });
+  let files: { js: string; dts: string };
+  try {
+    files = await compileModule(g, { dtype, ...(batch !== undefined && { batch }), sources: result.sources });
+  } catch (e) {
+    if (!(e instanceof CompileError)) throw e;
+    io.err(`nnc: error: ${file}: ${e.message}\n`);
+    return 1;
+  }
+  const { js, dts } = files;
   const dtsPath = declarationPath(opts.output);
   writeFileAtomic(opts.output, js);
   writeFileAtomic(dtsPath, dts);

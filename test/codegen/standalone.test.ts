@@ -103,6 +103,14 @@ lossAndGrads(params, { x: new Float32Array(784) }).grads.W3;
     expect(await nnc("compile", join(dir, "missing.nn"), "-o", model).code).toBe(2);
   });
 
+  it("says what it cannot compile, with exit code 1", async () => {
+    const file = join(dir, "square.nn");
+    writeFileSync(file, "model M {\n  input x: [batch, batch]\n  output y = 2 * x\n}\n");
+    const r = nnc("compile", file, "-o", join(dir, "square.js"));
+    expect(await r.code).toBe(1);
+    expect(r.err.join("")).toContain("cannot compile input 'x': its shape [batch, batch] has more than one batch dimension");
+  });
+
   it("fixes the batch size with --batch and says so when inputs disagree", async () => {
     const fixed = join(dir, "fixed.mjs");
     expect(await nnc("compile", `${MODELS_DIR}/simple_net.nn`, "-o", fixed, "--batch", "4", "--dtype", "f64").code).toBe(0);
