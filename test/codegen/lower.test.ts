@@ -9,6 +9,7 @@ import { compileToString, load } from "../../src/codegen/index.js";
 import { lower } from "../../src/codegen/lower.js";
 import type { Kernel, LoopKernel } from "../../src/codegen/plan.js";
 import { graphOf, graphOfFile, MODELS_DIR } from "../support/models.js";
+import { compare, compiled, feedsFor } from "./compare.js";
 
 const g = simplify(differentiate(graphOfFile(`${MODELS_DIR}/two_layer_net.nn`)));
 const plan = lower(g);
@@ -102,6 +103,38 @@ describe("the compiled module at run time", () => {
   it("class indices out of range are an error, as in the interpreter", async () => {
     const m = await load(compileToString(graphOfFile(`${MODELS_DIR}/mnist_relu_adam.nn`, { set: { h1: "3", h2: "3" } })));
     expect(() => m.lossAndGrads(m.init(), { x: new Float32Array(784), t: [10] })).toThrow("class index 10 is out of range [0, 10)");
+  });
+});
+
+describe("batch-sized corners", () => {
+  const models = [
+    `model Gram {
+  input x: [batch, 4]
+  target t: [batch, 3]
+  param W: [4, 3] = normal(1)
+  g = x @ transpose(x)
+  h = transpose(x) @ (g @ x)
+  output y = h
+  loss mean((x @ W - t) ** 2) + 0.001 * sum(g * g) + 0.01 * mean(h)
+}`,
+    `model Reshape {
+  input x: [batch, 4]
+  param W: [2, 2] = normal(1)
+  r = reshape(x, [batch, 2, 2])
+  s = sum(r, axis = 0)
+  output y = transpose(reshape(r, [batch, 4]))
+  loss sum(s * W) + mean(reshape(x, [batch, 2, 2]) ** 3) + sum(transpose(x) * 2)
+}`,
+  ];
+  it.each(models.map((m) => [m.split(" ")[1], m]))("%s: batch × batch matmuls, transposed and reshaped batch tensors", async (_name, text) => {
+    const g = graphOf(text);
+    for (const dtype of ["f64", "f32"] as const) {
+      const model = await compiled(g, { dtype });
+      for (const batch of [1, 5, 7]) {
+        const c = compare(g, model, feedsFor(g, dtype, batch, batch), dtype, 1);
+        expect(c.worst, `${dtype} batch ${batch}: ${JSON.stringify(c.errors)}`).toBeLessThanOrEqual(dtype === "f64" ? 1e-10 : 1e-4);
+      }
+    }
   });
 });
 
