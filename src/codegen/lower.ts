@@ -181,7 +181,7 @@ function matmul(g: Graph, id: NodeId, storageOf: (id: NodeId) => Storage, batch:
   const [A, B] = n.inputs as [NodeId, NodeId];
   const { transA, transB } = n.attrs as AttrMap["matmul"];
   const [a0, a1] = shapeSizes(g.nodes[A]!.shape, batch) as [Size, Size];
-  const [b0, b1] = shapeSizes(g.nodes[B]!.shape, batch) as [Size, Size];
+  const b1 = shapeSizes(g.nodes[B]!.shape, batch)[1]!;
   const one: Size = { c: 1, p: 0 };
   const [m, nn] = shapeSizes(n.shape, batch) as [Size, Size];
   return {
