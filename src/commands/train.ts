@@ -9,7 +9,7 @@ import { loadCheckpoint, saveCheckpoint, saveParams } from "../runtime/checkpoin
 import { writeFileAtomic } from "../runtime/files.js";
 import { createOptimizer, loadOptimizerModule } from "../runtime/optimizer-registry.js";
 import { OptimizerError } from "../runtime/optimizers.js";
-import { DivergedError, train, type Checkpoint, type TrainResult } from "../runtime/train.js";
+import { DivergedError, trainAsync, type Checkpoint, type TrainResult } from "../runtime/train.js";
 import { pickModel } from "./graph.js";
 import { load, UsageError, type Io } from "./io.js";
 import { createProgress } from "./progress.js";
@@ -113,7 +113,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   let run: TrainResult;
   const started = performance.now();
   try {
-    run = train(
+    run = await trainAsync(
       g,
       exe,
       trainData,

@@ -112,7 +112,34 @@ export function accuracy(exe: Executable, g: Graph, params: Params, ds: Dataset,
   return correct / ds.rows;
 }
 
+/** Trains to the end (or until hooks.shouldStop), without yielding to the event loop. */
 export function train(g: Graph, exe: Executable, data: TrainData, config: TrainConfig, hooks: TrainHooks = {}, resume?: Checkpoint): TrainResult {
+  const steps = trainSteps(g, exe, data, config, hooks, resume);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * Trains like `train`, but lets the event loop run every 50 ms, so that signals (Ctrl-C),
+ * progress bars and timers work while it trains.
+ */
+export async function trainAsync(g: Graph, exe: Executable, data: TrainData, config: TrainConfig, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult> {
+  const steps = trainSteps(g, exe, data, config, hooks, resume);
+  let last = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (performance.now() - last > 50) {
+      await new Promise((resolve) => setImmediate(resolve));
+      last = performance.now();
+    }
+  }
+}
+
+/** The training loop, one step per iteration of the generator; returns the result at the end. */
+export function* trainSteps(g: Graph, exe: Executable, data: TrainData, config: TrainConfig, hooks: TrainHooks = {}, resume?: Checkpoint): Generator<number, TrainResult> {
   const input = g.inputs.find((i) => i.role === "input");
   const target = g.inputs.find((i) => i.role === "target");
   if (!input || !target) throw new Error(`model '${g.model}' needs an input and a target to train`);
@@ -212,6 +239,7 @@ export function train(g: Graph, exe: Executable, data: TrainData, config: TrainC
       hooks.onCheckpoint?.(cp);
       return { params, history, stepsPerEpoch, completed: false, checkpoint: cp };
     }
+    yield step;
   }
   return { params, history, stepsPerEpoch, completed: true, checkpoint: checkpoint() };
 }
