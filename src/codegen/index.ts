@@ -17,6 +17,8 @@ export interface CompileOptions {
   readonly batch?: number;
   /** The .nn texts by file name, quoted in the origin comments of kernels. */
   readonly sources?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
+  /** Where matmuls run: JS kernels (default) or WebAssembly SIMD (f32 only: f64 modules are always js). */
+  readonly backend?: "js" | "wasm";
 }
 
 type FloatArray = Float32Array | Float64Array;
@@ -38,7 +40,8 @@ export function compileToString(forward: Graph, options: CompileOptions = {}): s
   const g = forward.loss !== undefined && forward.grads.length === 0 ? differentiate(forward) : forward; // backward nodes
   const simple = simplify(g); // folding, CSE, dead nodes, transposes into matmul flags
   const plan = lower(simple, options); // fusion, order, buffers: a KernelPlan
-  return indent(renderModule(plan, sourceMap(options.sources)).text); // JS text through the safe builder
+  const backend = options.backend === "wasm" && plan.dtype === "f32" ? "wasm" : "js"; // wasm: f32 only
+  return indent(renderModule(plan, sourceMap(options.sources), backend).text); // JS text through the safe builder
 }
 
 /** The module's .d.ts. */

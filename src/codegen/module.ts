@@ -11,17 +11,20 @@ import { renderKernel, sizeCode, valueHints, type ModuleScope, type RenderedKern
 import { CompileError } from "./errors.js";
 import { RUNTIME } from "./runtime.js";
 import { product, shapeSizes } from "./size.js";
+import { WasmFunctions } from "./wasm/kernel.js";
+import { WASM_HELPERS, wasmPrelude } from "./wasm/runtime.js";
 
 const HELPERS = ["F", "seedStream", "rotl", "nextU32", "uniform", "hashName", "initArray", "batchOf", "feed", "stage", "checkParams"];
 const EXPORTS = ["meta", "init", "predict", "lossAndGrads"];
 
-export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, string>): Code {
+export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, string>, backend: "js" | "wasm" = "js"): Code {
   const g = plan.graph;
-  const names = new Namer([...HELPERS, ...EXPORTS]);
+  const wasm = backend === "wasm" ? new WasmFunctions() : undefined;
+  const names = new Namer([...HELPERS, ...EXPORTS, ...(wasm ? WASM_HELPERS : [])]);
   const streams = new Map<number, Name>();
   for (const n of g.nodes) if (n.op === "dropout_mask") streams.set((n.attrs as { seq: number }).seq, names.fresh(`dropout${(n.attrs as { seq: number }).seq}_stream`));
   const hint = valueHints(g);
-  const scope: ModuleScope = { names, streams, sources, hint };
+  const scope: ModuleScope = { names, streams, sources, hint, ...(wasm && { wasm }) };
   const PARAMS = names.fresh("PARAMS");
 
   // Kernels of both programs; identical ones (same text) are emitted once.
@@ -61,7 +64,7 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
     // In an f32 module, matmul operands that come from the caller are copied to float64 once per
     // call: the register tiles then read float64 without a conversion per load (~10% faster).
     const staged = new Map<string, { name: Name; size: Code }>();
-    if (plan.dtype === "f32") {
+    if (plan.dtype === "f32" && !wasm) {
       for (const k of prog.kernels) {
         if (k.kind !== "matmul") continue;
         for (const [from, node] of [[k.a.from, g.nodes[k.node]!.inputs[0]!], [k.b.from, g.nodes[k.node]!.inputs[1]!]] as const) {
@@ -146,7 +149,7 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
         ${lines(inits)}
       };
     }
-    ${RUNTIME}`;
+    ${RUNTIME}${wasm && wasm.size > 0 ? wasmPrelude(wasm.encode()) : js``}`;
 }
 
 function signature(r: RenderedKernel): Code {

@@ -9,6 +9,7 @@ import { renderMatmul } from "./matmul.js";
 import type { Kernel, LoopKernel, Operand, Size, Storage } from "./plan.js";
 import { resolve, template } from "./schedule.js";
 import { contiguous, sameStrides, shapeSizes } from "./size.js";
+import { renderWasmMatmul, type WasmFunctions } from "./wasm/kernel.js";
 
 export interface RenderedKernel {
   /** What the caller passes, in order: arrays, then `batch` and `seed` when used. */
@@ -42,6 +43,8 @@ export interface ModuleScope {
   /** Origin comments: the .nn texts, by file. */
   readonly sources: ReadonlyMap<string, string>;
   readonly hint: (node: number) => string;
+  /** With the wasm backend: where matmul kernels collect their WebAssembly functions. */
+  readonly wasm?: WasmFunctions;
 }
 
 /** Names for values: `h` for what a binding is bound to, `y_exp` for a step inside `y = softmax(...)`. */
@@ -94,8 +97,11 @@ export function renderKernel(k: Kernel, g: Graph, training: boolean, batch: numb
       return js`uniform(${state})`;
     },
   };
-  const body =
-    k.kind === "loop" ? renderLoop(k, env).whole : k.kind === "matmul" ? renderMatmul(k, env, k.epilogue && ((range) => renderLoop(k.epilogue!, env, range))) : renderCustom(k, env);
+  const matmul = (m: Extract<Kernel, { kind: "matmul" }>) =>
+    scope.wasm
+      ? renderWasmMatmul(m, env, scope.wasm, m.epilogue && (() => renderLoop(m.epilogue!, env).whole))
+      : renderMatmul(m, env, m.epilogue && ((range) => renderLoop(m.epilogue!, env, range)));
+  const body = k.kind === "loop" ? renderLoop(k, env).whole : k.kind === "matmul" ? matmul(k) : renderCustom(k, env);
   const nodes = k.kind === "loop" ? k.nodes : [k.node, ...(k.kind === "matmul" && k.epilogue ? k.epilogue.nodes : [])];
   return {
     hint: kernelHint(g, nodes, scope.hint),

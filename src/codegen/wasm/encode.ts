@@ -1,0 +1,161 @@
+// A small WebAssembly binary encoder: what the matmul kernels need and no more. LEB128 numbers,
+// the type, function, memory, export and code sections, and a function body builder with the
+// i32, f32 and 128-bit SIMD (f32x4) instructions used. Opcodes are the numbers of the core spec
+// and of the SIMD proposal as standardized (prefix 0xfd). The output is checked by
+// `WebAssembly.validate` in the tests; nothing here runs the code.
+
+export const I32 = 0x7f;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+export type ValType = typeof I32 | typeof F32 | typeof V128;
+
+/** Unsigned LEB128. */
+export function uleb(n: number): number[] {
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new RangeError(`uleb: ${n} is not a u32`);
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 of a 32-bit integer. */
+export function sleb(n: number): number[] {
+  if (!Number.isInteger(n) || n < -(2 ** 31) || n >= 2 ** 31) throw new RangeError(`sleb: ${n} is not an i32`);
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+function utf8(s: string): number[] {
+  const bytes = [...new TextEncoder().encode(s)];
+  return [...uleb(bytes.length), ...bytes];
+}
+
+function vec(items: readonly number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+/** A label depth for br / br_if, counted from the innermost enclosing block. */
+export type Depth = number;
+
+/** One function's instructions, appended in order; locals are declared as they are asked for. */
+export class FunctionBody {
+  readonly bytes: number[] = [];
+  private readonly locals: ValType[] = [];
+  constructor(readonly params: readonly ValType[], readonly results: readonly ValType[] = []) {}
+
+  /** A new local of type t; its index. */
+  local(t: ValType): number {
+    this.locals.push(t);
+    return this.params.length + this.locals.length - 1;
+  }
+  private op(...bytes: number[]): this {
+    this.bytes.push(...bytes);
+    return this;
+  }
+  private simd(code: number, ...imm: number[]): this {
+    return this.op(0xfd, ...uleb(code), ...imm);
+  }
+  private memarg(align: number, offset: number): number[] {
+    return [...uleb(align), ...uleb(offset)];
+  }
+
+  // Control
+  block(): this { return this.op(0x02, 0x40); }
+  loop(): this { return this.op(0x03, 0x40); }
+  if(): this { return this.op(0x04, 0x40); }
+  else(): this { return this.op(0x05); }
+  end(): this { return this.op(0x0b); }
+  br(depth: Depth): this { return this.op(0x0c, ...uleb(depth)); }
+  brIf(depth: Depth): this { return this.op(0x0d, ...uleb(depth)); }
+
+  // Locals
+  get(i: number): this { return this.op(0x20, ...uleb(i)); }
+  set(i: number): this { return this.op(0x21, ...uleb(i)); }
+  tee(i: number): this { return this.op(0x22, ...uleb(i)); }
+
+  // i32
+  i32(n: number): this { return this.op(0x41, ...sleb(n | 0)); }
+  eqz(): this { return this.op(0x45); }
+  ltS(): this { return this.op(0x48); }
+  leS(): this { return this.op(0x4c); }
+  gtS(): this { return this.op(0x4a); }
+  add(): this { return this.op(0x6a); }
+  sub(): this { return this.op(0x6b); }
+  mul(): this { return this.op(0x6c); }
+  and(): this { return this.op(0x71); }
+
+  // Memory (offsets in bytes, alignment as a power of two)
+  f32Load(offset = 0): this { return this.op(0x2a, ...this.memarg(2, offset)); }
+  f32Store(offset = 0): this { return this.op(0x38, ...this.memarg(2, offset)); }
+  f32(x: number): this {
+    const b = new Uint8Array(new Float32Array([x]).buffer);
+    return this.op(0x43, ...b);
+  }
+  f32Add(): this { return this.op(0x92); }
+  f32Mul(): this { return this.op(0x94); }
+
+  // SIMD
+  v128Load(offset = 0): this { return this.simd(0x00, ...this.memarg(4, offset)); }
+  v128Store(offset = 0): this { return this.simd(0x0b, ...this.memarg(4, offset)); }
+  v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
+  f32x4Splat(): this { return this.simd(0x13); }
+  f32x4Add(): this { return this.simd(0xe4); }
+  f32x4Mul(): this { return this.simd(0xe6); }
+
+  /** The code-section entry: size, run-length encoded locals, instructions, end. */
+  encode(): number[] {
+    const groups: number[][] = [];
+    for (let i = 0; i < this.locals.length; ) {
+      let j = i;
+      while (j < this.locals.length && this.locals[j] === this.locals[i]) j++;
+      groups.push([...uleb(j - i), this.locals[i]!]);
+      i = j;
+    }
+    const body = [...vec(groups), ...this.bytes, 0x0b];
+    return [...uleb(body.length), ...body];
+  }
+}
+
+export interface WasmFunction {
+  readonly name: string;
+  readonly body: FunctionBody;
+}
+
+/** A module that defines one memory (exported as `memory`, `pages` initial 64 KiB pages) and exports every function by name. */
+export function encodeModule(functions: readonly WasmFunction[], pages = 1): Uint8Array {
+  const types: string[] = [];
+  const typeIndex = functions.map(({ body }) => {
+    const key = JSON.stringify([body.params, body.results]);
+    if (!types.includes(key)) types.push(key);
+    return types.indexOf(key);
+  });
+  const typeSection = vec(
+    types.map((t) => {
+      const [params, results] = JSON.parse(t) as [number[], number[]];
+      return [0x60, ...uleb(params.length), ...params, ...uleb(results.length), ...results];
+    }),
+  );
+  const exports = [[...utf8("memory"), 0x02, 0x00], ...functions.map((f, i) => [...utf8(f.name), 0x00, ...uleb(i)])];
+  return new Uint8Array([
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, typeSection),
+    ...section(3, vec(typeIndex.map((t) => uleb(t)))),
+    ...section(5, vec([[0x00, ...uleb(pages)]])),
+    ...section(7, vec(exports)),
+    ...section(10, vec(functions.map((f) => f.body.encode()))),
+  ]);
+}

@@ -1,0 +1,68 @@
+// The JS side of a matmul kernel run in WebAssembly: copy op(A)'s storage into the arena as is,
+// pack op(B) into padded rows, call the kernel, copy C out into its slot, then run the fused
+// epilogue in JS over all rows. Kernels with the same extents, strides and tile share one wasm
+// function. The KernelPlan is the JS renderer's, unchanged.
+import { comment, js, type Code, Name } from "../code.js";
+import type { MatmulKernel, Size } from "../plan.js";
+import type { KernelEnv } from "../render.js";
+import { resolve } from "../schedule.js";
+import { product, shapeSizes } from "../size.js";
+import { encodeModule, type WasmFunction } from "./encode.js";
+import { matmulFunction, type MatmulSpec } from "./matmul.js";
+
+/** The wasm functions a module needs, collected while its kernels are rendered. */
+export class WasmFunctions {
+  private readonly functions: WasmFunction[] = [];
+  private readonly byKey = new Map<string, Name>();
+
+  /** The export that computes `spec`, made on first use. */
+  exportFor(spec: MatmulSpec): Name {
+    const key = JSON.stringify(spec);
+    let name = this.byKey.get(key);
+    if (!name) {
+      name = Name.of(`matmul${this.functions.length}`);
+      this.functions.push({ name: name.text, body: matmulFunction(spec) });
+      this.byKey.set(key, name);
+    }
+    return name;
+  }
+  get size(): number {
+    return this.functions.length;
+  }
+  encode(): Uint8Array {
+    return encodeModule(this.functions);
+  }
+}
+
+/** The register tile: 4 vectors (16 columns) × 2 rows when n is wide, more rows when narrow (measured, bench/quick-step.ts). */
+function tileFor(n: Size): { rows: number; vectors: number } {
+  const vectors = n.p === 0 ? Math.max(1, Math.min(4, Math.ceil(n.c / 4))) : 4;
+  return { rows: vectors >= 4 ? 2 : vectors === 3 ? 3 : 4, vectors };
+}
+
+export function renderWasmMatmul(k: MatmulKernel, env: KernelEnv, wasm: WasmFunctions, epilogue?: () => Code): Code {
+  const g = env.g;
+  const node = g.nodes[k.node]!;
+  const [aNode, bNode] = node.inputs.map((i) => g.nodes[i]!);
+  const A = env.array(k.a.from, env.hint(resolve(g, aNode!.id)));
+  const B = env.array(k.b.from, env.hint(resolve(g, bNode!.id)));
+  const inPlace = k.epilogue?.steps.find((s) => s.kind === "store" && s.slot === k.out);
+  const C = env.array({ kind: "slot", slot: k.out }, env.hint(inPlace?.node ?? node.id));
+  const ep = epilogue?.();
+  const fn = wasm.exportFor({ m: k.m, k: k.k, n: k.n, aRow: k.a.row, aInner: k.a.inner, ...tileFor(k.n) });
+  const [mem, np, offB, offC] = ["mem", "np", "offB", "offC"].map((h) => env.local(h)) as [Name, Name, Name, Name];
+  const size = (s: Size) => env.size(s);
+  const aSize = product(shapeSizes(aNode!.shape, env.batch));
+  const usesBatch = [k.m, k.k, k.n, k.a.row, k.a.inner].some((s) => s.p > 0);
+  const { transA, transB } = node.attrs as { transA: boolean; transB: boolean };
+  const what = `${A.text}${transA ? "ᵀ" : ""} · ${B.text}${transB ? "ᵀ" : ""} in WebAssembly (f32x4 register tiles)`;
+  return js`${comment(`${what}${ep ? "; then the fused elementwise ops over C" : ""}`)}const ${np} = (${size(k.n)} + 3) & ~3;
+    const ${offB} = (${size(aSize)} + 3) & ~3;
+    const ${offC} = ${offB} + ${size(k.k)} * ${np};
+    const ${mem} = wasmArena(${offC} + ${size(k.m)} * ${np});
+    copyIn(${mem}, 0, ${A}, ${size(aSize)});
+    packB(${mem}, ${offB}, ${B}, ${size(k.k)}, ${size(k.n)}, ${size(k.b.inner)}, ${size(k.b.col)}, ${np});
+    WASM.${fn}(0, ${offB} * 4, ${offC} * 4, ${usesBatch ? js`batch` : js`0`});
+    unpackC(${C}, ${mem}, ${offC}, ${size(k.m)}, ${size(k.n)}, ${np});
+    ${ep ?? js``}`;
+}

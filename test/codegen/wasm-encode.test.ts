@@ -1,0 +1,95 @@
+// The WebAssembly encoder and the matmul kernels it assembles: LEB128 against known bytes,
+// modules checked by WebAssembly.validate and run, and every matmul layout and tile against a
+// float64 triple loop (float32 sums: within 1e-5 of the scale).
+import { describe, expect, it } from "vitest";
+import { encodeModule, F32, FunctionBody, I32, sleb, uleb } from "../../src/codegen/wasm/encode.js";
+import { matmulFunction, type MatmulSpec } from "../../src/codegen/wasm/matmul.js";
+import { instantiateSync, WebAssemblyApi, type WasmMemory } from "../../src/codegen/wasm/api.js";
+
+const c = (n: number) => ({ c: n, p: 0 });
+const batch = (n = 1) => ({ c: n, p: 1 });
+
+function instantiate(bytes: Uint8Array): Record<string, unknown> {
+  expect(WebAssemblyApi.validate(bytes)).toBe(true);
+  return instantiateSync(bytes);
+}
+
+describe("encode", () => {
+  it("LEB128", () => {
+    expect(uleb(0)).toEqual([0]);
+    expect(uleb(127)).toEqual([127]);
+    expect(uleb(128)).toEqual([0x80, 1]);
+    expect(uleb(624485)).toEqual([0xe5, 0x8e, 0x26]);
+    expect(uleb(0xffffffff)).toEqual([0xff, 0xff, 0xff, 0xff, 0x0f]);
+    expect(sleb(-1)).toEqual([0x7f]);
+    expect(sleb(63)).toEqual([63]);
+    expect(sleb(64)).toEqual([0xc0, 0]);
+    expect(sleb(-123456)).toEqual([0xc0, 0xbb, 0x78]);
+    expect(() => uleb(-1)).toThrow(RangeError);
+  });
+
+  it("a module with arithmetic, a loop and float memory runs", () => {
+    // sum(n): 1 + 2 + ... + n, with a loop; store(x): memory[0] = x·2 as f32.
+    const sum = new FunctionBody([I32], [I32]);
+    const acc = sum.local(I32);
+    sum.block().get(0).eqz().brIf(0).loop();
+    sum.get(acc).get(0).add().set(acc);
+    sum.get(0).i32(1).sub().tee(0).brIf(0);
+    sum.end().end().get(acc);
+    const store = new FunctionBody([F32]);
+    store.i32(0).get(0).f32(2).f32Mul().f32Store(4);
+    const exports = instantiate(encodeModule([{ name: "sum", body: sum }, { name: "store", body: store }]));
+    expect((exports.sum as (n: number) => number)(100)).toBe(5050);
+    expect((exports.sum as (n: number) => number)(0)).toBe(0);
+    (exports.store as (x: number) => void)(1.5);
+    expect(new Float32Array((exports.memory as WasmMemory).buffer)[1]).toBe(3);
+  });
+});
+
+/** C = op(A)·B by the wasm kernel (B packed with padded rows), and by a float64 loop. */
+function check(spec: MatmulSpec, b: number, aStorage: number, seed: number): number {
+  const at = (s: { c: number; p: number }) => s.c * b ** s.p;
+  const [M, K, N, aRow, aInner] = [at(spec.m), at(spec.k), at(spec.n), at(spec.aRow), at(spec.aInner)];
+  const NP = Math.ceil(N / 4) * 4;
+  let s = seed;
+  const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+  const A = Float32Array.from({ length: aStorage }, rand);
+  const Bm = Float32Array.from({ length: K * N }, rand);
+  const exports = instantiate(encodeModule([{ name: "mm", body: matmulFunction(spec) }], 4));
+  const mem = new Float32Array((exports.memory as WasmMemory).buffer);
+  const offB = Math.ceil(aStorage / 4) * 4;
+  const offC = offB + K * NP;
+  mem.set(A, 0);
+  for (let p = 0; p < K; p++) for (let j = 0; j < NP; j++) mem[offB + p * NP + j] = j < N ? Bm[p * N + j]! : 0;
+  mem.fill(NaN, offC, offC + M * NP);
+  (exports.mm as (...a: number[]) => void)(0, offB * 4, offC * 4, b);
+  let worst = 0;
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let sum = 0;
+      for (let p = 0; p < K; p++) sum += A[i * aRow + p * aInner]! * Bm[p * N + j]!;
+      worst = Math.max(worst, Math.abs(mem[offC + i * NP + j]! - sum));
+    }
+  }
+  return worst;
+}
+
+describe("matmul kernels = a float64 triple loop", () => {
+  const cases: [string, MatmulSpec, number][] = [
+    // x·W: [batch × 784]·[784 × 50], A row-major
+    ["x·W", { m: batch(), k: c(37), n: c(50), aRow: c(37), aInner: c(1), rows: 4, vectors: 2 }, 1],
+    // xᵀ·dY: A = xᵀ read in place, x [batch × 37]
+    ["xᵀ·dY", { m: c(37), k: batch(), n: c(10), aRow: c(1), aInner: c(37), rows: 4, vectors: 2 }, 1],
+    // a batch-dependent row stride: A = hᵀ with h [batch × batch]; n = batch
+    ["hᵀ·h", { m: batch(), k: batch(), n: batch(), aRow: c(1), aInner: batch(), rows: 4, vectors: 2 }, 2],
+    ["3×3 tiles", { m: c(13), k: c(5), n: c(23), aRow: c(5), aInner: c(1), rows: 3, vectors: 3 }, 0],
+    ["1×1 tiles", { m: c(3), k: c(2), n: c(3), aRow: c(2), aInner: c(1), rows: 1, vectors: 1 }, 0],
+  ];
+  it.each(cases)("%s", (_, spec, batchPower) => {
+    for (const b of [1, 3, 7, 16]) {
+      const at = (s: { c: number; p: number }) => s.c * b ** s.p;
+      const storage = batchPower === 0 ? at(spec.m) * at(spec.k) : (at(spec.m) - 1) * at(spec.aRow) + (at(spec.k) - 1) * at(spec.aInner) + 1;
+      expect(check(spec, b, storage, b)).toBeLessThan(1e-5 * Math.max(1, at(spec.k)));
+    }
+  });
+});

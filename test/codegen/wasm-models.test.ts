@@ -1,0 +1,67 @@
+// The wasm backend (matmuls in WebAssembly SIMD, f32) against the reference interpreter: the
+// same comparisons as models.test.ts and ops.test.ts run for the JS backend, for every model in
+// models/ and for random models, by the same measure: the worst |a - e| / max(|e|, 1e-3 of the
+// scale). Tolerance 5e-3 where JS f32 has 1e-4: the JS kernels sum in float64 and round once
+// (6e-8 seen), the wasm kernels sum in float32 (f32x4), which leaves about 3e-6 of a tensor's
+// scale (measured on the 5-layer batch-norm net, in line with k·2^-24 for k = 100..784); the
+// measure's 1e-3 floor turns that into up to 3e-3 on entries near the floor. A wrong kernel is
+// off by O(1); the kernels themselves are checked to 1e-5·k in wasm-encode.test.ts.
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { compileModule, compileToString } from "../../src/codegen/index.js";
+import { frontend } from "../../src/index.js";
+import { arbitraryModel } from "../support/arbitrary-model.js";
+import { graphOf, graphOfFile, MODELS_DIR, modelFiles } from "../support/models.js";
+import { compare, compiled, feedsFor } from "./compare.js";
+
+const TOLERANCE = 5e-3;
+const RUNS = Number(process.env.NNC_FC_RUNS ?? 15);
+
+const cases: [string, string, Record<string, string>][] = [
+  ...modelFiles().map((f): [string, string, Record<string, string>] => [basename(f), f, {}]),
+  ["multi_layer_net_extend.nn (dropout 0.3, batch norm)", `${MODELS_DIR}/multi_layer_net_extend.nn`, { depth: "3", dropout_ratio: "0.3" }],
+  ["multi_layer_net.nn (sigmoid, xavier)", `${MODELS_DIR}/multi_layer_net.nn`, { depth: "2", activation: "sigmoid", init: "xavier" }],
+];
+
+describe("wasm backend: compiled models = the reference interpreter (f32)", () => {
+  for (const [name, file, set] of cases) {
+    it(`${name} ${JSON.stringify(set)}: outputs, loss, gradients and state within ${TOLERANCE}`, async () => {
+      const g = graphOfFile(file, { set });
+      const model = await compiled(g, { dtype: "f32", backend: "wasm" });
+      for (const [batch, seed] of [[7, 1], [1, 2], [16, 3], [100, 4]] as const) {
+        const c = compare(g, model, feedsFor(g, "f32", batch, seed), "f32", seed);
+        for (const [what, err] of Object.entries(c.errors)) expect(err, `${what} (batch ${batch})`).toBeLessThanOrEqual(TOLERANCE);
+      }
+    });
+  }
+
+  it("random models: outputs, loss, gradients, state", async () => {
+    await fc.assert(
+      fc.asyncProperty(arbitraryModel, fc.integer({ min: 1, max: 6 }), async (text, batch) => {
+        const g = graphOf(text);
+        const c = compare(g, await compiled(g, { dtype: "f32", backend: "wasm" }), feedsFor(g, "f32", batch, batch), "f32", batch);
+        for (const [what, err] of Object.entries(c.errors)) expect(err, `${what} of\n${text}`).toBeLessThanOrEqual(TOLERANCE);
+      }),
+      { seed: Number(process.env.NNC_FC_SEED ?? 5), numRuns: Math.max(10, RUNS * 2) },
+    );
+  });
+
+  it("f64 modules stay js; a model without matmuls carries no WebAssembly", () => {
+    const g = graphOfFile(`${MODELS_DIR}/two_layer_net.nn`);
+    expect(compileToString(g, { dtype: "f64", backend: "wasm" })).toBe(compileToString(g, { dtype: "f64" }));
+    expect(compileToString(g, { backend: "wasm" })).toContain("WebAssembly.instantiate");
+    const noMatmul = graphOf("model M { input x: [batch, 3]\n param b: [3] = zeros\n output y = relu(x + b) }");
+    expect(compileToString(noMatmul, { backend: "wasm" })).not.toContain("WebAssembly");
+  });
+});
+
+describe("wasm backend: generated code (snapshot)", () => {
+  it("two_layer_net.nn", async () => {
+    const file = `${MODELS_DIR}/two_layer_net.nn`;
+    const r = frontend(readFileSync(file, "utf8"), basename(file));
+    const { js } = await compileModule(r.graphs[0]!, { sources: r.sources, backend: "wasm" });
+    await expect(js).toMatchFileSnapshot("__snapshots__/wasm/two_layer_net.js");
+  });
+});
