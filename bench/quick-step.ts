@@ -1,6 +1,6 @@
 // A quick measure of nnc's compiled training step, without the side-by-side harness: the
 // book's TwoLayerNet (784-50-10, batch 100) on random data, lossAndGrads + an SGD update per
-// step, f32 and f64, median ms per step after warm-up, next to a straightforward typed-array
+// step, f32 (js and wasm backends) and f64, median ms per step after warm-up, next to a straightforward typed-array
 // port of the book's numpy code (triple-loop dot, a new array per result; bench/peers has the
 // full one); and how long compiling takes.
 //
@@ -117,8 +117,9 @@ for (let r = 0; r < BATCH; r++) bt[r * 10 + ((r * 7) % 10)] = 1;
 const base = FILE.endsWith("two_layer_net.nn") ? time(() => bookStep(bx, bt, bookParams, BATCH), Math.max(20, Math.floor(STEPS / 10))) : undefined;
 if (base) report("typed-array port (f64)", base);
 
-for (const dtype of ["f32", "f64"] as const) {
-  const model = await load(compileToString(g, { dtype }));
+const runs = [["f32", "js"], ["f32", "wasm"], ["f64", "js"]] as const;
+for (const [dtype, backend] of runs) {
+  const model = await load(compileToString(g, { dtype, backend }));
   const F = dtype === "f32" ? Float32Array : Float64Array;
   const params = model.init(1);
   const x = new F(BATCH * 784).map(() => Math.random());
@@ -132,5 +133,5 @@ for (const dtype of ["f32", "f64"] as const) {
     }
     return loss;
   };
-  report(`nnc ${dtype}`, time(step, STEPS), base);
+  report(`nnc ${dtype} ${backend}`, time(step, STEPS), base);
 }

@@ -56,6 +56,14 @@ export const PEERS: readonly PeerEntry[] = [
     setup: "the .nn model through nnc's code generator (Float32Array), lossAndGrads + nnc's runtime optimizer",
   },
   {
+    id: "nnc-wasm-f32",
+    label: "nnc compiled wasm f32",
+    family: "nnc",
+    dtype: "f32",
+    runner: { kind: "node", load: () => import("../peers/nnc.js").then((m) => m.compiledWasm) },
+    setup: "the .nn model through nnc's code generator with --backend wasm: matmuls in WebAssembly SIMD (f32x4), the rest in JS kernels",
+  },
+  {
     id: "nnc-f64",
     label: "nnc compiled f64",
     family: "nnc",

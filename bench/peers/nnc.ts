@@ -13,7 +13,7 @@ import { Unavailable, type Dtype, type NodePeer, type PeerContext } from "../har
 import type { Stepper } from "../harness/protocol.js";
 import type { Graph } from "../../src/index.js";
 
-type CompileToString = (g: Graph, options: { dtype: Dtype }) => string;
+type CompileToString = (g: Graph, options: { dtype: Dtype; backend?: "js" | "wasm" }) => string;
 type Load = (text: string) => Executable | Promise<Executable>;
 
 /** The code generator's module; tsconfig.bench.json compiles it when it exists. */
@@ -32,10 +32,10 @@ async function codegen(): Promise<{ compileToString: CompileToString; load: Load
   }
 }
 
-/** The compiled Executable, or why there is none yet. */
-async function compile(g: Graph, dtype: Dtype): Promise<Executable> {
+/** The compiled Executable (matmuls in JS kernels, or in WebAssembly SIMD), or why there is none yet. */
+async function compile(g: Graph, dtype: Dtype, matmuls: "js" | "wasm" = "js"): Promise<Executable> {
   const gen = await codegen();
-  if (gen) return await gen.load(gen.compileToString(g, { dtype }));
+  if (gen) return await gen.load(gen.compileToString(g, { dtype, backend: matmuls }));
   const { exe, backend } = await executableFor(g, { dtype, backend: "js" });
   if (backend === "js") return exe;
   throw new Unavailable("not available yet: nnc has no code generator in src/ yet");
@@ -76,4 +76,5 @@ function peer(make: (g: Graph, dtype: Dtype) => Promise<Executable>, compiles: b
 }
 
 export const compiled: NodePeer = peer(compile, true);
+export const compiledWasm: NodePeer = peer((g, dtype) => compile(g, dtype, "wasm"), true);
 export const interpreter: NodePeer = peer(async (g) => interpreted(g), false);
