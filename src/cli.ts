@@ -82,6 +82,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("-o, --output <file>", "the module to write, e.g. model.js")
     .addOption(setOption())
     .addOption(new Option("--dtype <dtype>", "element type of params and buffers").choices(["f32", "f64"]).default("f32"))
+    .addOption(new Option("--backend <backend>", "where matmuls run: JS (default) or WebAssembly SIMD (f32 only)").choices(["js", "wasm"]))
     .option("--batch <n>", "fix the batch size (every loop bound a constant)")
     .option("--model <name>", "which model, when the file has several")
     .action(async (file: string, opts) => {
@@ -115,6 +116,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--val-split <f>", "hold out this fraction of the training data for validation")
     .option("--train-subset <n>", "train on the first n rows only")
     .option("--dtype <t>", "f32 (default) or f64")
+    .addOption(new Option("--backend <backend>", "where matmuls run: WebAssembly SIMD (default for f32) or JS (always for f64)").choices(["js", "wasm"]))
     .addOption(setOption())
     .option("--out <dir>", "where the run's files go (default runs/<model>-<time>)")
     .option("--resume", "continue the run in --out from its checkpoint")

@@ -1,6 +1,7 @@
 // `nnc compile FILE -o OUT.js`: the model as a standalone ES module and its .d.ts, both written
 // atomically (temp file + rename), so a failed or interrupted compile leaves no half file.
 import { CompileError, compileModule } from "../codegen/index.js";
+import { compiledBackend } from "../runtime/backend.js";
 import { writeFileAtomic } from "../runtime/files.js";
 import { pickModel } from "./graph.js";
 import { load, UsageError, type Io } from "./io.js";
@@ -11,6 +12,8 @@ export interface CompileCommandOptions {
   readonly dtype?: string;
   readonly batch?: string;
   readonly model?: string;
+  /** Where matmuls run: js or wasm (default: wasm for f32, js for f64). */
+  readonly backend?: string;
 }
 
 /** OUT.js -> OUT.d.ts, OUT.mjs -> OUT.d.mts (what TypeScript looks for beside each). */
@@ -26,12 +29,16 @@ export async function compileCommand(file: string, opts: CompileCommandOptions, 
   if (dtype !== "f32" && dtype !== "f64") throw new UsageError(`--dtype must be f32 or f64, got '${dtype}'`);
   const batch = opts.batch === undefined ? undefined : Number(opts.batch);
   if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) throw new UsageError(`--batch must be an integer >= 1, got '${opts.batch}'`);
+  if (opts.backend !== undefined && opts.backend !== "js" && opts.backend !== "wasm") throw new UsageError(`--backend must be js or wasm, got '${opts.backend}'`);
+  // The module's default stays plain JS (js: no WebAssembly in it); --backend wasm asks for it.
+  const { backend, note } = compiledBackend(dtype, (opts.backend as "js" | "wasm" | undefined) ?? "js");
+  if (note !== undefined) io.err(`nnc: note: ${note}\n`);
   const { result, code } = load(file, { set: opts.set }, io);
   if (code !== 0) return code;
   const g = pickModel(result.graphs, opts.model);
   let files: { js: string; dts: string };
   try {
-    files = await compileModule(g, { dtype, ...(batch !== undefined && { batch }), sources: result.sources });
+    files = await compileModule(g, { dtype, backend, ...(batch !== undefined && { batch }), sources: result.sources });
   } catch (e) {
     if (!(e instanceof CompileError)) throw e;
     io.err(`nnc: error: ${file}: ${e.message}\n`);
@@ -41,6 +48,6 @@ export async function compileCommand(file: string, opts: CompileCommandOptions, 
   const dtsPath = declarationPath(opts.output);
   writeFileAtomic(opts.output, js);
   writeFileAtomic(dtsPath, dts);
-  io.out(`${file}: ${g.model} -> ${opts.output} and ${dtsPath} (${dtype}${batch !== undefined ? `, batch ${batch}` : ""})\n`);
+  io.out(`${file}: ${g.model} -> ${opts.output} and ${dtsPath} (${dtype}${backend === "wasm" ? ", wasm" : ""}${batch !== undefined ? `, batch ${batch}` : ""})\n`);
   return 0;
 }

@@ -25,6 +25,8 @@ export interface TrainOptions extends TrainFlags {
   readonly resume?: boolean;
   readonly json?: boolean;
   readonly model?: string;
+  /** Where matmuls run: js or wasm (default: wasm for f32, js for f64). */
+  readonly backend?: string;
 }
 
 function defaultOut(model: string): string {
@@ -79,7 +81,9 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const split = settings.valSplit > 0 ? valSplit(train_, settings.valSplit, settings.seed) : undefined;
   const trainData = { train: split ? split.train : train_, ...(data.test && { test: data.test }), ...(split && { val: split.val }) };
 
-  const { exe, backend } = await executableFor(g, { dtype: settings.dtype });
+  if (opts.backend !== undefined && opts.backend !== "js" && opts.backend !== "wasm") throw new UsageError(`--backend must be js or wasm, got '${opts.backend}'`);
+  const { exe, backend, note } = await executableFor(g, { dtype: settings.dtype, ...(opts.backend !== undefined && { backend: opts.backend }) });
+  if (note !== undefined) io.err(`nnc: note: ${note}\n`);
   const batch = Math.min(settings.batchSize, trainData.train.rows);
   const stepsPerEpoch = Math.floor(trainData.train.rows / batch);
   const iters = settings.iters ?? settings.epochs! * stepsPerEpoch;
