@@ -163,4 +163,10 @@ async function main(): Promise<number> {
   return failures > 0 ? 1 : 0;
 }
 
-process.exitCode = await main();
+try {
+  process.exitCode = await main();
+} catch (e) {
+  // Bad flags or ids, no MNIST: a message, not a stack.
+  console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 2;
+}
