@@ -52,10 +52,11 @@ export const batchnormExperiment: Experiment = {
         yDomain: [0, 1],
         columns: 4,
         panels: scales.map((s) => ({
-          title: `W: ${short(s.w)}`,
+          // A run that blew up has no curve to draw (the book's numpy would go on with NaNs).
+          title: `W: ${short(s.w)}${s.plain.divergedAt !== undefined ? " (plain diverged)" : ""}`,
           curves: [
             { name: "batch norm", points: accuracyPoints(s.bn, "trainAccuracy") },
-            { name: "without batch norm", dashed: true, points: accuracyPoints(s.plain, "trainAccuracy") },
+            { name: "plain (no batch norm)", dashed: true, points: accuracyPoints(s.plain, "trainAccuracy") },
           ],
         })),
       }),

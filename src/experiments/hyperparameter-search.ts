@@ -60,7 +60,7 @@ export const hyperparameterSearchExperiment: Experiment = {
         y: "accuracy",
         yDomain: [0, 1],
         columns: 5,
-        width: 130,
+        width: 175,
         height: 90,
         panels: ranked.slice(0, settings.shown).map((t, i) => ({
           title: `Best-${i + 1}: lr ${short(t.lr)}, wd ${short(t.weightDecay)}`,

@@ -50,7 +50,7 @@ export const optimizerCompareExperiment: Experiment = {
     ctx.figure(
       "loss.svg",
       await curvePlot({
-        title: `Optimizers on MNIST: ${g.model}, depth ${set.depth} + output, ReLU, He init, batch ${settings.batchSize}`,
+        title: `Optimizers on MNIST: 5-layer ReLU network (He init), batch ${settings.batchSize}`,
         x: "iterations",
         y: "loss (smoothed)",
         yDomain: [0, 1],
