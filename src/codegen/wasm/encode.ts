@@ -90,6 +90,7 @@ export class FunctionBody {
   // i32
   i32(n: number): this { return this.op(0x41, ...sleb(n | 0)); }
   eqz(): this { return this.op(0x45); }
+  eq(): this { return this.op(0x46); }
   ltS(): this { return this.op(0x48); }
   leS(): this { return this.op(0x4c); }
   gtS(): this { return this.op(0x4a); }
@@ -111,6 +112,14 @@ export class FunctionBody {
   // SIMD
   v128Load(offset = 0): this { return this.simd(0x00, ...this.memarg(4, offset)); }
   v128Store(offset = 0): this { return this.simd(0x0b, ...this.memarg(4, offset)); }
+  /** v128.load32_zero / v128.load64_zero: one float or two, the other lanes zero. */
+  v128Load32Zero(offset = 0): this { return this.simd(0x5c, ...this.memarg(2, offset)); }
+  v128Load64Zero(offset = 0): this { return this.simd(0x5d, ...this.memarg(3, offset)); }
+  /** v128.load32_lane: [address, vector] -> vector with lane `lane` loaded. */
+  v128Load32Lane(lane: number, offset = 0): this { return this.simd(0x56, ...this.memarg(2, offset), lane); }
+  /** v128.store32_lane / v128.store64_lane: [address, vector] -> (), one float or two. */
+  v128Store32Lane(lane: number, offset = 0): this { return this.simd(0x5a, ...this.memarg(2, offset), lane); }
+  v128Store64Lane(lane: number, offset = 0): this { return this.simd(0x5b, ...this.memarg(3, offset), lane); }
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   f32x4Splat(): this { return this.simd(0x13); }
   f32x4Add(): this { return this.simd(0xe4); }

@@ -1,5 +1,5 @@
 // The JS side of a matmul kernel run in WebAssembly: copy op(A)'s storage into the arena as is,
-// pack op(B) into padded rows, call the kernel, copy C out into its slot, then run the fused
+// op(B) as [k × n] rows (a copy, or a transpose for Wᵀ), call the kernel, copy C out into its slot, then run the fused
 // epilogue in JS over all rows. Kernels with the same extents, strides and tile share one wasm
 // function. The KernelPlan is the JS renderer's, unchanged.
 import { comment, js, type Code, Name } from "../code.js";
@@ -50,19 +50,18 @@ export function renderWasmMatmul(k: MatmulKernel, env: KernelEnv, wasm: WasmFunc
   const C = env.array({ kind: "slot", slot: k.out }, env.hint(inPlace?.node ?? node.id));
   const ep = epilogue?.();
   const fn = wasm.exportFor({ m: k.m, k: k.k, n: k.n, aRow: k.a.row, aInner: k.a.inner, ...tileFor(k.n) });
-  const [mem, np, offB, offC] = ["mem", "np", "offB", "offC"].map((h) => env.local(h)) as [Name, Name, Name, Name];
+  const [mem, offB, offC] = ["mem", "offB", "offC"].map((h) => env.local(h)) as [Name, Name, Name];
   const size = (s: Size) => env.size(s);
   const aSize = product(shapeSizes(aNode!.shape, env.batch));
   const usesBatch = [k.m, k.k, k.n, k.a.row, k.a.inner].some((s) => s.p > 0);
   const { transA, transB } = node.attrs as { transA: boolean; transB: boolean };
   const what = `${A.text}${transA ? "ᵀ" : ""} · ${B.text}${transB ? "ᵀ" : ""} in WebAssembly (f32x4 register tiles)`;
-  return js`${comment(`${what}${ep ? "; then the fused elementwise ops over C" : ""}`)}const ${np} = (${size(k.n)} + 3) & ~3;
-    const ${offB} = (${size(aSize)} + 3) & ~3;
-    const ${offC} = ${offB} + ${size(k.k)} * ${np};
-    const ${mem} = wasmArena(${offC} + ${size(k.m)} * ${np});
+  return js`${comment(`${what}${ep ? "; then the fused elementwise ops over C" : ""}`)}const ${offB} = (${size(aSize)} + 3) & ~3;
+    const ${offC} = ${offB} + ((${size(k.k)} * ${size(k.n)} + 3) & ~3);
+    const ${mem} = wasmArena(${offC} + ${size(k.m)} * ${size(k.n)});
     copyIn(${mem}, 0, ${A}, ${size(aSize)});
-    packB(${mem}, ${offB}, ${B}, ${size(k.k)}, ${size(k.n)}, ${size(k.b.inner)}, ${size(k.b.col)}, ${np});
+    packB(${mem}, ${offB}, ${B}, ${size(k.k)}, ${size(k.n)}, ${size(k.b.inner)}, ${size(k.b.col)});
     WASM.${fn}(0, ${offB} * 4, ${offC} * 4, ${usesBatch ? js`batch` : js`0`});
-    unpackC(${C}, ${mem}, ${offC}, ${size(k.m)}, ${size(k.n)}, ${np});
+    unpackC(${C}, ${mem}, ${offC}, ${size(k.m)} * ${size(k.n)});
     ${ep ?? js``}`;
 }

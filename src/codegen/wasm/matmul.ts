@@ -1,9 +1,10 @@
 // A matmul kernel in WebAssembly SIMD: C = op(A) · B for one MatmulKernel of the plan, every
 // extent and stride a constant or c · batch^p computed once on entry from the `batch` argument.
 // Layout in the arena (byte offsets are the arguments): op(A) is read in place through its
-// strides (so xᵀ needs no transpose), one float at a time, splatted across a vector; B is packed
-// by the caller as [k × np] rows, np = n rounded up to 4 with zero padding; C is written as
-// [m × np] rows. Register tiles of R rows × V vectors of 4 columns keep R·V f32x4 sums across
+// strides (so xᵀ needs no transpose), one float at a time, splatted across a vector; B is
+// [k × n] row-major (the caller copies it in, transposing only a Wᵀ); C is written [m × n]
+// row-major. When 4 does not divide n, the last 1-3 columns are one partial vector (lane loads
+// and stores), so nothing is padded and B and C move with plain copies. Register tiles of R rows × V vectors of 4 columns keep R·V f32x4 sums across
 // the whole inner dimension: per step, V vector loads of B and R scalar loads of A feed R·V
 // multiply-adds (no FMA: relaxed SIMD is not in Node 20). Sums run over p in order, like the
 // reference, in float32.
@@ -25,7 +26,7 @@ export interface MatmulSpec {
 /** A value known at compile time, or held in a local computed on entry. */
 type Value = { readonly c: number } | { readonly local: number };
 
-/** (a, b, c, batch) -> (): byte offsets of op(A)'s storage, packed B and C in the memory. */
+/** (a, b, c, batch) -> (): byte offsets of op(A)'s storage, B and C in the memory. */
 export function matmulFunction(spec: MatmulSpec): FunctionBody {
   const f = new FunctionBody([I32, I32, I32, I32]);
   const [A, B, C, BATCH] = [0, 1, 2, 3];
@@ -42,9 +43,8 @@ export function matmulFunction(spec: MatmulSpec): FunctionBody {
   const K = value(spec.k);
   const aRow = value(spec.aRow, 4);
   const aInner = value(spec.aInner, 4);
-  // np = n rounded up to a multiple of 4; rows of B and C are np floats apart.
-  const NP: Value = spec.n.p === 0 ? { c: Math.ceil(spec.n.c / 4) * 4 } : roundUp(f, value(spec.n));
-  const rowBytes: Value = "c" in NP ? { c: NP.c * 4 } : scaled(f, NP, 4);
+  const N = value(spec.n);
+  const rowBytes: Value = "c" in N ? { c: N.c * 4 } : scaled(f, N, 4);
   const [i, j, p, pa, pb] = [f.local(I32), f.local(I32), f.local(I32), f.local(I32), f.local(I32)];
   const acc = Array.from({ length: spec.rows }, () => Array.from({ length: spec.vectors }, () => f.local(V128)));
   const bv = Array.from({ length: spec.vectors }, () => f.local(V128));
@@ -58,8 +58,8 @@ export function matmulFunction(spec: MatmulSpec): FunctionBody {
     return 0;
   };
 
-  /** One tile of `rows` × `vectors` at row i, column j. */
-  const tile = (rows: number, vectors: number) => {
+  /** One tile of `rows` × `vectors` at row i, column j; `tail` 1-3: one partial vector of that many columns. */
+  const tile = (rows: number, vectors: number, tail = 4) => {
     for (let r = 0; r < rows; r++) for (let v = 0; v < vectors; v++) f.v128Zero().set(acc[r]![v]!);
     f.get(A).get(i);
     push(aRow).mul().add().set(pa);
@@ -67,7 +67,7 @@ export function matmulFunction(spec: MatmulSpec): FunctionBody {
     push(K).set(p);
     f.block().get(p).eqz().brIf(0);
     f.loop();
-    for (let v = 0; v < vectors; v++) f.get(pb).v128Load(16 * v).set(bv[v]!);
+    for (let v = 0; v < vectors; v++) loadB(tail, 16 * v, bv[v]!);
     for (let r = 0; r < rows; r++) {
       const offset = address(pa, aRow, r);
       f.f32Load(offset).f32x4Splat().set(s);
@@ -79,34 +79,59 @@ export function matmulFunction(spec: MatmulSpec): FunctionBody {
     push(rowBytes).add().set(pb);
     f.get(p).i32(1).sub().tee(p).brIf(0);
     f.end().end();
-    // pc = C + i·np·4 + j·4, kept in pa (free now).
+    // pc = C + i·n·4 + j·4, kept in pa (free now).
     f.get(C).get(i);
     push(rowBytes).mul().add().get(j).i32(4).mul().add().set(pa);
     for (let r = 0; r < rows; r++) {
       for (let v = 0; v < vectors; v++) {
-        const offset = address(pa, rowBytes, r);
-        f.get(acc[r]![v]!).v128Store(offset + 16 * v);
+        const store = (emit: (offset: number) => void) => {
+          const offset = address(pa, rowBytes, r) + 16 * v;
+          f.get(acc[r]![v]!);
+          emit(offset);
+        };
+        if (tail === 4) store((o) => f.v128Store(o));
+        else if (tail === 1) store((o) => f.v128Store32Lane(0, o));
+        else store((o) => f.v128Store64Lane(0, o));
+        if (tail === 3) store((o) => f.v128Store32Lane(2, o + 8));
       }
     }
   };
 
+  /** B's vector at pb + offset into local `to`: 4 floats, or the first `tail` with zeros after. */
+  const loadB = (tail: number, offset: number, to: number) => {
+    f.get(pb);
+    if (tail === 4) f.v128Load(offset);
+    else if (tail === 1) f.v128Load32Zero(offset);
+    else f.v128Load64Zero(offset);
+    if (tail === 3) f.set(to).get(pb).get(to).v128Load32Lane(2, offset + 8);
+    f.set(to);
+  };
   /** All column tiles of one block of `rows` rows at row i. */
   const across = (rows: number) => {
     const V = spec.vectors;
     f.i32(0).set(j);
     f.block().loop();
     f.get(j).i32(4 * V).add();
-    push(NP).gtS().brIf(1);
+    push(N).gtS().brIf(1);
     tile(rows, V);
     f.get(j).i32(4 * V).add().set(j).br(0);
     f.end().end();
-    // The remaining columns (fewer than 4·V, a multiple of 4), one vector at a time.
+    // The remaining columns (fewer than 4·V), one vector at a time, then 1-3 in a partial one.
     f.block().loop();
-    f.get(j);
-    push(NP).ltS().eqz().brIf(1);
+    f.get(j).i32(4).add();
+    push(N).gtS().brIf(1);
     tile(rows, 1);
     f.get(j).i32(4).add().set(j).br(0);
     f.end().end();
+    if ("c" in N) {
+      if (N.c % 4 !== 0) tile(rows, 1, N.c % 4);
+    } else {
+      for (let tail = 1; tail < 4; tail++) {
+        push(N).get(j).sub().i32(tail).eq().if();
+        tile(rows, 1, tail);
+        f.end();
+      }
+    }
   };
 
   /** Blocks of `rows` rows while they fit, from row i on. */
@@ -122,12 +147,6 @@ export function matmulFunction(spec: MatmulSpec): FunctionBody {
   down(spec.rows);
   if (spec.rows > 1) down(1);
   return f;
-}
-
-function roundUp(f: FunctionBody, v: Value): Value {
-  if ("c" in v) return { c: Math.ceil(v.c / 4) * 4 };
-  f.get(v.local).i32(3).add().i32(-4).and().set(v.local);
-  return v;
 }
 
 function scaled(f: FunctionBody, v: Value, by: number): Value {

@@ -30,28 +30,19 @@ function copyIn(mem, off, src, n) {
   else for (let i = 0; i < n; i++) mem[off + i] = src[i];
 }
 
-/** op(B) ([k × n], element (p, j) at p·inner + j·col) into rows of np floats, zero-padded. */
-function packB(mem, off, src, k, n, inner, col, np) {
-  if (col === 1 && inner === n && n === np) return copyIn(mem, off, src, k * n);
+/** op(B) ([k × n], element (p, j) at p·inner + j·col) into the arena as [k × n] rows. */
+function packB(mem, off, src, k, n, inner, col) {
+  if (col === 1 && inner === n) return copyIn(mem, off, src, k * n);
   for (let p = 0; p < k; p++) {
-    const to = off + p * np;
+    const to = off + p * n;
     const from = p * inner;
     for (let j = 0; j < n; j++) mem[to + j] = src[from + j * col];
-    for (let j = n; j < np; j++) mem[to + j] = 0;
   }
 }
 
-/** C ([m × n]) out of rows of np floats in the arena. */
-function unpackC(dst, mem, off, m, n, np) {
-  if (n === np) {
-    for (let i = 0; i < m * n; i++) dst[i] = mem[off + i];
-    return;
-  }
-  for (let i = 0; i < m; i++) {
-    const from = off + i * np;
-    const to = i * n;
-    for (let j = 0; j < n; j++) dst[to + j] = mem[from + j];
-  }
+/** The n elements at off in the arena into dst. */
+function unpackC(dst, mem, off, n) {
+  dst.set(mem.subarray(off, off + n));
 }
 `;
 }
