@@ -147,6 +147,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--out <dir>", "where the experiments' folders go (default runs/experiments)")
     .option("--seed <n>", "seed of the initial params, data order and sampling", "0")
     .option("--quick", "a small, fast version (fewer steps and samples)")
+    .addOption(new Option("--backend <backend>", "where the models run (default: wasm for f32, js for f64)").choices(["js", "wasm", "interpreter"]))
     .option("--json", "one JSON line per experiment")
     .action(async (name: string | undefined, opts) => {
       result.code = await experimentCommand(name, opts, io);

@@ -3,6 +3,7 @@
 // bear out is a result, reported as such, not an error.
 import { join } from "node:path";
 import { didYouMean } from "../diagnostics.js";
+import type { Backend } from "../runtime/backend.js";
 import { EXPERIMENTS, findExperiment, runExperiment, type Experiment, type RunSummary } from "../experiments/registry.js";
 import { UsageError, type Io } from "./io.js";
 
@@ -11,6 +12,7 @@ export interface ExperimentOptions {
   readonly out?: string;
   readonly seed?: string;
   readonly quick?: boolean;
+  readonly backend?: Backend;
   readonly json?: boolean;
 }
 
@@ -34,7 +36,13 @@ export async function experimentCommand(name: string | undefined, opts: Experime
 
   for (const e of chosen) {
     if (!opts.json) io.out(`${e.name}: ${e.summary}${opts.quick ? " (quick)" : ""}\n`);
-    const summary = await runExperiment(e, { out, seed, quick: Boolean(opts.quick), ...(!opts.json && { log: (line: string) => io.out(`  ${line}\n`) }) });
+    const summary = await runExperiment(e, {
+      out,
+      seed,
+      quick: Boolean(opts.quick),
+      ...(opts.backend !== undefined && { backend: opts.backend }),
+      ...(!opts.json && { log: (line: string) => io.out(`  ${line}\n`) }),
+    });
     if (opts.json) io.out(JSON.stringify(brief(summary, out)) + "\n");
     else report(summary, out, io);
   }

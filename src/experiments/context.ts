@@ -23,6 +23,8 @@ export interface RunOptions {
   readonly out: string;
   readonly seed: number;
   readonly quick: boolean;
+  /** The backend for every model (default: executableFor's choice, wasm for f32 and js for f64). */
+  readonly backend?: Backend;
   readonly log?: (line: string) => void;
 }
 
@@ -49,7 +51,8 @@ export async function runExperiment(experiment: Experiment, options: RunOptions)
     log: (line) => options.log?.(line),
     model: loadModel,
     async executable(g, dtype = "f32") {
-      const { exe, backend } = await executableFor(g, { dtype });
+      const { exe, backend, note } = await executableFor(g, { dtype, ...(options.backend !== undefined && { backend: options.backend }) });
+      if (note !== undefined && !backends.has(backend)) options.log?.(`note: ${note}`);
       backends.add(backend);
       return exe;
     },

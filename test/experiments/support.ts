@@ -32,8 +32,8 @@ export function tempOut(): { dir: string; cleanup(): void } {
 }
 
 /** `nnc experiment NAME --quick --out OUT`, checked to have succeeded and written its files. */
-export async function runQuick(name: string, out: string): Promise<QuickRun> {
-  const r = await nnc("experiment", name, "--quick", "--out", out);
+export async function runQuick(name: string, out: string, ...flags: string[]): Promise<QuickRun> {
+  const r = await nnc("experiment", name, "--quick", "--out", out, ...flags);
   expect(r.err).toBe("");
   expect(r.code).toBe(0);
   const dir = join(out, name);

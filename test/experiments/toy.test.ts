@@ -60,6 +60,22 @@ describe("gradient-descent: f(x0, x1) = x0² + x1² from (-3, 4)", async () => {
     expect(x).toBeLessThan(-1e13);
     expect(x).toBeGreaterThan(-1e14);
   });
+
+  it("runs on the reference interpreter when asked (--backend interpreter), to the same points", async () => {
+    const other = tempOut();
+    try {
+      const reference = await runQuick("gradient-descent", other.dir, "--backend", "interpreter");
+      expect(reference.json.backends).toEqual(["interpreter"]);
+      expect(run.json.backends).not.toContain("interpreter");
+      for (const lr of [0.1, 1e-10]) {
+        const a = reference.json.results.runs.find((r: { lr: number }) => r.lr === lr).final;
+        expect(a.x).toBeCloseTo(byLr(lr).final.x, 12);
+        expect(a.y).toBeCloseTo(byLr(lr).final.y, 12);
+      }
+    } finally {
+      other.cleanup();
+    }
+  });
 });
 
 describe("optimizer-paths: SGD, Momentum, AdaGrad, Adam on x²/20 + y²", async () => {
