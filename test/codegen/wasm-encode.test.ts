@@ -44,6 +44,18 @@ describe("encode", () => {
     (exports.store as (x: number) => void)(1.5);
     expect(new Float32Array((exports.memory as WasmMemory).buffer)[1]).toBe(3);
   });
+
+  it("a module importing a shared memory (for threads) runs on it", () => {
+    const store = new FunctionBody([F32]);
+    store.i32(0).get(0).f32Store(8);
+    const bytes = encodeModule([{ name: "store", body: store }], 1, { maxPages: 16 });
+    expect(WebAssemblyApi.validate(bytes)).toBe(true);
+    const memory = new WebAssemblyApi.Memory({ initial: 1, maximum: 16, shared: true });
+    const exports = new WebAssemblyApi.Instance(new WebAssemblyApi.Module(bytes), { env: { memory } }).exports;
+    (exports.store as (x: number) => void)(2.5);
+    expect(memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(new Float32Array(memory.buffer)[2]).toBe(2.5);
+  });
 });
 
 /** C = op(A)·B by the wasm kernel, and by a float64 loop: the largest difference. */
@@ -61,7 +73,10 @@ function check(spec: MatmulSpec, b: number, aStorage: number, seed: number): num
   mem.set(A, 0);
   mem.set(Bm, offB);
   mem.fill(NaN, offC, offC + M * N + 8); // NaN beyond C too: a store past its end shows
-  (exports.mm as (...a: number[]) => void)(0, offB * 4, offC * 4, b);
+  // In two calls, rows [0, h) and [h, M), as two threads would.
+  const h = Math.floor(M / 2);
+  (exports.mm as (...a: number[]) => void)(0, offB * 4, offC * 4, b, 0, h);
+  (exports.mm as (...a: number[]) => void)(0, offB * 4, offC * 4, b, h, M);
   let worst = 0;
   for (let i = 0; i < M; i++) {
     for (let j = 0; j < N; j++) {

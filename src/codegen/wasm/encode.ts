@@ -144,8 +144,12 @@ export interface WasmFunction {
   readonly body: FunctionBody;
 }
 
-/** A module that defines one memory (exported as `memory`, `pages` initial 64 KiB pages) and exports every function by name. */
-export function encodeModule(functions: readonly WasmFunction[], pages = 1): Uint8Array {
+/**
+ * A module with one memory, exported as `memory`: its own (`pages` initial 64 KiB pages), or with
+ * `shared`, a shared memory imported as env.memory (threads share it; it needs a maximum).
+ * Every function is exported by name.
+ */
+export function encodeModule(functions: readonly WasmFunction[], pages = 1, shared?: { readonly maxPages: number }): Uint8Array {
   const types: string[] = [];
   const typeIndex = functions.map(({ body }) => {
     const key = JSON.stringify([body.params, body.results]);
@@ -162,8 +166,9 @@ export function encodeModule(functions: readonly WasmFunction[], pages = 1): Uin
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, typeSection),
+    ...(shared ? section(2, vec([[...utf8("env"), ...utf8("memory"), 0x02, 0x03, ...uleb(pages), ...uleb(shared.maxPages)]])) : []),
     ...section(3, vec(typeIndex.map((t) => uleb(t)))),
-    ...section(5, vec([[0x00, ...uleb(pages)]])),
+    ...(shared ? [] : section(5, vec([[0x00, ...uleb(pages)]]))),
     ...section(7, vec(exports)),
     ...section(10, vec(functions.map((f) => f.body.encode()))),
   ]);

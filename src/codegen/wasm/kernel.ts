@@ -61,7 +61,7 @@ export function renderWasmMatmul(k: MatmulKernel, env: KernelEnv, wasm: WasmFunc
     const ${mem} = wasmArena(${offC} + ${size(k.m)} * ${size(k.n)});
     copyIn(${mem}, 0, ${A}, ${size(aSize)});
     packB(${mem}, ${offB}, ${B}, ${size(k.k)}, ${size(k.n)}, ${size(k.b.inner)}, ${size(k.b.col)});
-    WASM.${fn}(0, ${offB} * 4, ${offC} * 4, ${usesBatch ? js`batch` : js`0`});
+    WASM.${fn}(0, ${offB} * 4, ${offC} * 4, ${usesBatch ? js`batch` : js`0`}, 0, ${size(k.m)});
     unpackC(${C}, ${mem}, ${offC}, ${size(k.m)} * ${size(k.n)});
     ${ep ?? js``}`;
 }

@@ -26,10 +26,10 @@ export interface MatmulSpec {
 /** A value known at compile time, or held in a local computed on entry. */
 type Value = { readonly c: number } | { readonly local: number };
 
-/** (a, b, c, batch) -> (): byte offsets of op(A)'s storage, B and C in the memory. */
+/** (a, b, c, batch, row0, row1) -> (): byte offsets of op(A)'s storage, B and C; C's rows row0 ≤ i < row1. */
 export function matmulFunction(spec: MatmulSpec): FunctionBody {
-  const f = new FunctionBody([I32, I32, I32, I32]);
-  const [A, B, C, BATCH] = [0, 1, 2, 3];
+  const f = new FunctionBody([I32, I32, I32, I32, I32, I32]);
+  const [A, B, C, BATCH, ROW0, ROW1] = [0, 1, 2, 3, 4, 5];
   const value = (s: Size, scale = 1): Value => {
     if (s.p === 0) return { c: s.c * scale };
     const l = f.local(I32);
@@ -39,7 +39,7 @@ export function matmulFunction(spec: MatmulSpec): FunctionBody {
     return { local: l };
   };
   const push = (v: Value) => ("c" in v ? f.i32(v.c) : f.get(v.local));
-  const M = value(spec.m);
+  const M: Value = { local: ROW1 }; // rows [row0, row1) of C: the caller may split m between threads
   const K = value(spec.k);
   const aRow = value(spec.aRow, 4);
   const aInner = value(spec.aInner, 4);
@@ -143,7 +143,7 @@ export function matmulFunction(spec: MatmulSpec): FunctionBody {
     f.get(i).i32(rows).add().set(i).br(0);
     f.end().end();
   };
-  f.i32(0).set(i);
+  f.get(ROW0).set(i);
   down(spec.rows);
   if (spec.rows > 1) down(1);
   return f;
