@@ -103,7 +103,8 @@ function time(step: () => number, steps: number): { wall: number; cpu: number; l
   return { wall: median(wall), cpu: median(cpu), loss };
 }
 
-const flops = 2 * BATCH * (784 * 50 + 50 * 10) * 3;
+// Matrix products only: x·W1 and xᵀ·dh for the first layer (the input needs no gradient), three for the second.
+const flops = 2 * BATCH * (784 * 50 * 2 + 50 * 10 * 3);
 const report = (what: string, r: { wall: number; cpu: number; loss: number }, base?: { wall: number; cpu: number }) =>
   console.log(
     `${what}: ${r.wall.toFixed(2)} ms/step wall, ${r.cpu.toFixed(2)} ms CPU (medians), ${(flops / r.wall / 1e6).toFixed(2)} GFLOP/s, loss ${r.loss.toFixed(4)}` +
