@@ -17,6 +17,21 @@ describe("nnc experiment", () => {
     expect(EXPERIMENTS.map((e) => e.name)).toEqual(names);
   });
 
+  it("--json prints one line per experiment with its folder, figures and claims", async () => {
+    const other = tempOut();
+    try {
+      const r = await nnc("experiment", "optimizer-paths", "--quick", "--json", "--out", other.dir);
+      expect(r.code).toBe(0);
+      const lines = r.out.trim().split("\n");
+      expect(lines).toHaveLength(1);
+      const line = JSON.parse(lines[0]!);
+      expect(line).toMatchObject({ experiment: "optimizer-paths", quick: true, seed: 0, figures: ["paths.svg"] });
+      expect(line.claims.length).toBeGreaterThan(0);
+    } finally {
+      other.cleanup();
+    }
+  });
+
   it("rejects an unknown name with a suggestion, a missing name and a bad seed (exit 2)", async () => {
     const typo = await nnc("experiment", "batchnrom");
     expect(typo.code).toBe(2);
