@@ -20,7 +20,7 @@ import { stepFlops } from "./harness/flops.js";
 import type { Job, RunnerResult } from "./harness/job.js";
 import { PEERS, type PeerEntry } from "./harness/peers.js";
 import { FULL_PLAN, QUICK_PLAN, median, type Plan } from "./harness/protocol.js";
-import { chart, machine, record, summarize, table, TOLERANCE, type PeerRun } from "./harness/report.js";
+import { busyCores, chart, machine, record, summarize, table, TOLERANCE, type PeerRun } from "./harness/report.js";
 import { WORKLOADS, type Workload } from "./harness/workloads.js";
 
 /** Batches drawn per workload; every phase cycles through them. */
@@ -132,8 +132,9 @@ async function main(): Promise<number> {
   let failures = 0;
   try {
     process.stderr.write(`loading MNIST; ${m.cores} cores (${m.cpu}), Node ${m.node}\n`);
-    if (m.load > m.cores / 2) {
-      console.log(`note: the machine is busy (load average ${m.load.toFixed(1)} on ${m.cores} cores): the times are noisy, numpy's threads most of all\n`);
+    const busy = await busyCores();
+    if (busy !== undefined && busy > 0.25) {
+      console.log(`note: other work keeps ${busy.toFixed(1)} of ${m.cores} cores busy: the times are noisy, numpy's two threads most of all\n`);
     }
     const train = loadMnist().train;
     const date = new Date().toISOString().slice(0, 10);
@@ -153,7 +154,7 @@ async function main(): Promise<number> {
       if (values["no-save"] || values.quick) continue;
       mkdirSync(resultsDir, { recursive: true });
       const base = join(resultsDir, `${date}-${w.id}`);
-      writeFileSync(`${base}.json`, JSON.stringify(record(w, flops, m, plan, BATCHES, rows, { commit: commitOf(root) }), null, 2) + "\n");
+      writeFileSync(`${base}.json`, JSON.stringify(record(w, flops, m, plan, BATCHES, rows, { commit: commitOf(root), busyCoresAtStart: busy }), null, 2) + "\n");
       writeFileSync(`${base}.svg`, await chart(w, rows));
       console.log(`wrote ${base}.json and .svg`);
     }

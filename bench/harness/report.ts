@@ -106,6 +106,26 @@ function simdFlags(): string[] {
   }
 }
 
+/** How many cores other processes keep busy, sampled from /proc/stat over `ms` (Linux only). */
+export async function busyCores(ms = 500): Promise<number | undefined> {
+  const sample = (): number[] | undefined => {
+    try {
+      const line = readFileSync("/proc/stat", "utf8").split("\n")[0]!;
+      return line.trim().split(/\s+/).slice(1).map(Number);
+    } catch {
+      return undefined;
+    }
+  };
+  const a = sample();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const b = sample();
+  if (!a || !b) return undefined;
+  const d = b.map((v, i) => v - a[i]!);
+  const total = d.reduce((x, y) => x + y, 0);
+  const idle = d[3]! + (d[4] ?? 0); // idle + iowait
+  return total > 0 ? ((total - idle) / total) * cpus().length : undefined;
+}
+
 export function machine(): Machine {
   const list = cpus();
   const mhz = clockMhz();
