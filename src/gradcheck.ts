@@ -4,7 +4,7 @@ import { differentiate } from "./graph/autodiff.js";
 import type { Graph, NodeId } from "./graph/ir.js";
 import { dependencies, evalContext, evalNode, type Feeds } from "./graph/interpret.js";
 import { tensor, zip, type Tensor } from "./graph/tensor.js";
-import { DEFAULT_H, noiseFloor, relativeError } from "./numeric.js";
+import { DEFAULT_H, noiseFloor, numericalPartial, relativeError } from "./numeric.js";
 import { initValues } from "./runtime/initializers.js";
 import { createRng } from "./runtime/rng.js";
 
@@ -145,14 +145,15 @@ export function gradcheck(forward: Graph, options: GradcheckOptions = {}): Gradc
     let maxAbs = 0;
     let worst: Worst | undefined;
     const data = Float64Array.from(value.data);
+    // The book's central difference, noting which side of each kink x ± step lies on.
     const central = (i: number, step: number) => {
-      const saved = data[i]!;
-      data[i] = saved + step;
-      const plus = lossAt(data);
-      data[i] = saved - step;
-      const minus = lossAt(data);
-      data[i] = saved;
-      return { value: (plus.loss - minus.loss) / (2 * step), kinked: plus.kinks !== minus.kinks };
+      const kinks: string[] = [];
+      const f = (x: Float64Array) => {
+        const r = lossAt(x);
+        kinks.push(r.kinks);
+        return r.loss;
+      };
+      return { value: numericalPartial(f, data, i, step), kinked: kinks[0] !== kinks[1] };
     };
     for (const i of order) {
       if (checked >= want) break;

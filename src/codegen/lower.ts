@@ -8,7 +8,7 @@
 //   4. each loop's body as steps over one element (loads, computes, stores, accumulations)
 //      with strides for broadcasting and permutations, contiguous loops merged into one.
 // Guarantees: every extent and stride is a Size (constant but for the batch), no code text.
-import { sameShape, type Graph, type NodeId, type Shape } from "../graph/ir.js";
+import { dependencies, sameShape, type Graph, type NodeId, type Shape } from "../graph/ir.js";
 import type { AttrMap } from "../graph/ops/attrs.js";
 import { assignSlots, type Value } from "./buffers.js";
 import { CompileError } from "./errors.js";
@@ -32,18 +32,6 @@ export function lower(g: Graph, options: LowerOptions = {}): KernelPlan {
   return { graph: g, dtype, ...(batch !== undefined && { batch }), predict, ...(train && { train }) };
 }
 
-/** The ids `roots` read, by data, in topological order. */
-function dataDependencies(g: Graph, roots: readonly NodeId[]): NodeId[] {
-  const seen = new Uint8Array(g.nodes.length);
-  const todo = [...roots];
-  while (todo.length > 0) {
-    const id = todo.pop()!;
-    if (seen[id]) continue;
-    seen[id] = 1;
-    todo.push(...dataInputs(g.nodes[id]!));
-  }
-  return [...seen.keys()].filter((i) => seen[i]);
-}
 
 function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undefined, dtype: "f32" | "f64"): Program {
   const training = mode === "train";
@@ -54,7 +42,7 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
   const loss = training ? g.loss : undefined;
   const roots = [...outputs.map((o) => o.node), ...(loss !== undefined ? [loss] : []), ...grads.map((x) => x.node), ...state.map((s) => s.node)];
   const results = new Set(roots);
-  const needed = dataDependencies(g, roots);
+  const needed = dependencies(g, roots, dataInputs);
   // S2: fusion and order.
   // f32 results that are sums (bias gradients) accumulate in float64, then are copied out rounded.
   const copied = (id: NodeId) => dtype === "f32" && template(g.nodes[id]!).kind === "reduce" && id !== loss;

@@ -2,7 +2,9 @@
 // each op's float64 reference implementation. It is the oracle that compiled kernels are tested
 // against, so it favours being obviously right over being fast.
 import { createRng } from "../runtime/rng.js";
-import { concreteShape, type Graph, type NodeId } from "./ir.js";
+import { concreteShape, dependencies, type Graph, type NodeId } from "./ir.js";
+
+export { dependencies };
 import { OPS } from "./ops/index.js";
 import type { EvalContext } from "./ops/types.js";
 import { map, type Tensor } from "./tensor.js";
@@ -41,21 +43,6 @@ export function bindDims(g: Graph, feeds: Feeds): Map<string, number> {
     });
   }
   return dims;
-}
-
-/** The ids `roots` depend on, in topological (id) order. */
-export function dependencies(g: Graph, roots: readonly NodeId[]): NodeId[] {
-  const seen = new Uint8Array(g.nodes.length);
-  const todo = [...roots];
-  while (todo.length > 0) {
-    const id = todo.pop()!;
-    if (seen[id]) continue;
-    seen[id] = 1;
-    todo.push(...g.nodes[id]!.inputs);
-  }
-  const out: NodeId[] = [];
-  seen.forEach((s, i) => s && out.push(i));
-  return out;
 }
 
 /** The context ops evaluate in: mode, random streams, bound dimensions, fed leaves. */

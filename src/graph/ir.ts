@@ -125,3 +125,21 @@ export function concreteShape(s: Shape, dims: ReadonlyMap<string, number>): numb
     return v;
   });
 }
+
+/**
+ * The ids `roots` depend on, in topological (id) order. `inputsOf` chooses which edges count
+ * (default: every input; codegen follows data edges only).
+ */
+export function dependencies(g: Graph, roots: readonly NodeId[], inputsOf: (n: Node) => readonly NodeId[] = (n) => n.inputs): NodeId[] {
+  const seen = new Uint8Array(g.nodes.length);
+  const todo = [...roots];
+  while (todo.length > 0) {
+    const id = todo.pop()!;
+    if (seen[id]) continue;
+    seen[id] = 1;
+    todo.push(...inputsOf(g.nodes[id]!));
+  }
+  const out: NodeId[] = [];
+  seen.forEach((s, i) => s && out.push(i));
+  return out;
+}

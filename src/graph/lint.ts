@@ -1,23 +1,9 @@
 // Warnings about a model that elaborated fine but probably does not say what was meant:
 // bindings never used, params and inputs that reach neither the loss nor an output.
 import { warning, type Diagnostic } from "../diagnostics.js";
-import type { Graph, NodeId } from "./ir.js";
+import { dependencies, type Graph, type NodeId } from "./ir.js";
 import type { Scope } from "./scope.js";
 
-/** Node ids that the loss, the outputs or the state updates depend on. */
-export function reachable(g: Graph, roots: readonly NodeId[]): Set<NodeId> {
-  const seen = new Set<NodeId>();
-  const todo = [...roots];
-  while (todo.length > 0) {
-    const id = todo.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    todo.push(...g.nodes[id]!.inputs);
-  }
-  return seen;
-}
-
-/** `switchedOff`: nodes named only in untaken `if` branches, unused on purpose. */
 export function checkModel(g: Graph, scopes: readonly Scope[], switchedOff: ReadonlySet<NodeId> = new Set()): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const scope of scopes) {
@@ -26,7 +12,7 @@ export function checkModel(g: Graph, scopes: readonly Scope[], switchedOff: Read
     }
   }
   const roots = [...g.outputs.map((o) => o.node), ...(g.loss !== undefined ? [g.loss] : [])];
-  const live = reachable(g, roots);
+  const live = new Set(dependencies(g, roots));
   for (const p of g.params) {
     if (!live.has(p.node) && !switchedOff.has(p.node)) out.push(warning(`param '${p.name}' is used by neither the loss nor an output`, g.nodes[p.node]!.span));
   }
