@@ -75,22 +75,6 @@ export const meta = {
       init: { kind: "zeros" },
     },
     {
-      name: "layers.4.W",
-      shape: [100, 100],
-      dtype: "f32",
-      trainable: true,
-      decay: true,
-      init: { kind: "he", fanIn: 100 },
-    },
-    {
-      name: "layers.4.b",
-      shape: [100],
-      dtype: "f32",
-      trainable: true,
-      decay: false,
-      init: { kind: "zeros" },
-    },
-    {
       name: "W",
       shape: [100, 10],
       dtype: "f32",
@@ -115,13 +99,11 @@ const PARAMS = [
   ["layers.2.b", 100],
   ["layers.3.W", 10000],
   ["layers.3.b", 100],
-  ["layers.4.W", 10000],
-  ["layers.4.b", 100],
   ["W", 1000],
   ["b", 10],
 ];
 
-// multi_layer_net.nn:10:10  return activation(x @ W + b)
+// multi_layer_net.nn:11:10  return activation(x @ W + b)
 function layers_0_forward(x, layers_0_W, layers_0, layers_0_b, batch) {
   // x · layers_0_W: [batch × 784] · [784 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
 
@@ -225,7 +207,7 @@ function layers_0_forward(x, layers_0_W, layers_0, layers_0_b, batch) {
   }
 }
 
-// multi_layer_net.nn:10:10  return activation(x @ W + b)
+// multi_layer_net.nn:11:10  return activation(x @ W + b)
 function layers_1_forward(layers_0, layers_1_W, layers_1, layers_1_b, batch) {
   // layers_0 · layers_1_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
 
@@ -329,7 +311,7 @@ function layers_1_forward(layers_0, layers_1_W, layers_1, layers_1_b, batch) {
   }
 }
 
-// multi_layer_net.nn:10:10  return activation(x @ W + b)
+// multi_layer_net.nn:11:10  return activation(x @ W + b)
 function layers_2_forward(layers_1, layers_2_W, layers_2, layers_2_b, batch) {
   // layers_1 · layers_2_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
 
@@ -433,7 +415,7 @@ function layers_2_forward(layers_1, layers_2_W, layers_2, layers_2_b, batch) {
   }
 }
 
-// multi_layer_net.nn:10:10  return activation(x @ W + b)
+// multi_layer_net.nn:11:10  return activation(x @ W + b)
 function layers_3_forward(layers_2, layers_3_W, layers_3, layers_3_b, batch) {
   // layers_2 · layers_3_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
 
@@ -537,114 +519,10 @@ function layers_3_forward(layers_2, layers_3_W, layers_3, layers_3_b, batch) {
   }
 }
 
-// multi_layer_net.nn:10:10  return activation(x @ W + b)
-function layers_4_forward(layers_3, layers_4_W, layers_4, layers_4_b, batch) {
-  // layers_3 · layers_4_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
-
-  for (let i = 0; i < batch; i += 3) {
-    if (i + 3 <= batch) {
-      let j = 0;
-      for (; j + 4 <= 100; j += 4) {
-        let c00 = 0,
-          c01 = 0,
-          c02 = 0,
-          c03 = 0,
-          c10 = 0,
-          c11 = 0,
-          c12 = 0,
-          c13 = 0,
-          c20 = 0,
-          c21 = 0,
-          c22 = 0,
-          c23 = 0;
-        let pa = i * 100;
-        let pb = j;
-        for (let p = 0; p < 100; p++) {
-          const u0 = layers_3[pa];
-          const u1 = layers_3[pa + 100];
-          const u2 = layers_3[pa + 200];
-          const v0 = layers_4_W[pb];
-          const v1 = layers_4_W[pb + 1];
-          const v2 = layers_4_W[pb + 2];
-          const v3 = layers_4_W[pb + 3];
-          c00 += u0 * v0;
-          c01 += u0 * v1;
-          c02 += u0 * v2;
-          c03 += u0 * v3;
-          c10 += u1 * v0;
-          c11 += u1 * v1;
-          c12 += u1 * v2;
-          c13 += u1 * v3;
-          c20 += u2 * v0;
-          c21 += u2 * v1;
-          c22 += u2 * v2;
-          c23 += u2 * v3;
-          pa += 1;
-          pb += 100;
-        }
-        const o_2 = i * 100 + j;
-        layers_4[o_2] = c00;
-        layers_4[o_2 + 1] = c01;
-        layers_4[o_2 + 2] = c02;
-        layers_4[o_2 + 3] = c03;
-        layers_4[o_2 + 100] = c10;
-        layers_4[o_2 + 101] = c11;
-        layers_4[o_2 + 102] = c12;
-        layers_4[o_2 + 103] = c13;
-        layers_4[o_2 + 200] = c20;
-        layers_4[o_2 + 201] = c21;
-        layers_4[o_2 + 202] = c22;
-        layers_4[o_2 + 203] = c23;
-      }
-    } else {
-      for (let r = i; r < batch; r++) {
-        let j = 0;
-        for (; j + 4 <= 100; j += 4) {
-          let c00 = 0,
-            c01 = 0,
-            c02 = 0,
-            c03 = 0;
-          let pa = r * 100;
-          let pb = j;
-          for (let p = 0; p < 100; p++) {
-            const u0 = layers_3[pa];
-            const v0 = layers_4_W[pb];
-            const v1 = layers_4_W[pb + 1];
-            const v2 = layers_4_W[pb + 2];
-            const v3 = layers_4_W[pb + 3];
-            c00 += u0 * v0;
-            c01 += u0 * v1;
-            c02 += u0 * v2;
-            c03 += u0 * v3;
-            pa += 1;
-            pb += 100;
-          }
-          const o_2 = r * 100 + j;
-          layers_4[o_2] = c00;
-          layers_4[o_2 + 1] = c01;
-          layers_4[o_2 + 2] = c02;
-          layers_4[o_2 + 3] = c03;
-        }
-      }
-    }
-    const end = Math.min(i + 3, batch);
-    for (let i0 = i; i0 < end; i0++) {
-      for (let i1 = 0; i1 < 100; i1++) {
-        const o = i0 * 100 + i1;
-        const v_layers_4 = layers_4[o];
-        const v_layers_4_b = layers_4_b[i1];
-        const add25 = v_layers_4 + v_layers_4_b;
-        const relu26 = add25 > 0 ? add25 : 0;
-        layers_4[o] = relu26;
-      }
-    }
-  }
-}
-
-// multi_layer_net.nn:21:12  scores = layers @ W + b
-// multi_layer_net.nn:23:14  output y = softmax(scores)
-function y_max_forward(layers_4, W, scores, b, y_max, batch) {
-  // layers_4 · W: [batch × 100] · [100 × 10] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
+// multi_layer_net.nn:22:12  scores = layers @ W + b
+// multi_layer_net.nn:24:14  output y = softmax(scores)
+function y_max_forward(layers_3, W, scores, b, y_max, batch) {
+  // layers_3 · W: [batch × 100] · [100 × 10] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   y_max.fill(-Infinity, 0, batch);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
@@ -665,9 +543,9 @@ function y_max_forward(layers_4, W, scores, b, y_max, batch) {
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const u0 = layers_4[pa];
-          const u1 = layers_4[pa + 100];
-          const u2 = layers_4[pa + 200];
+          const u0 = layers_3[pa];
+          const u1 = layers_3[pa + 100];
+          const u2 = layers_3[pa + 200];
           const v0 = W[pb];
           const v1 = W[pb + 1];
           const v2 = W[pb + 2];
@@ -708,9 +586,9 @@ function y_max_forward(layers_4, W, scores, b, y_max, batch) {
         let pa = i * 100;
         let pb = j;
         for (let p = 0; p < 100; p++) {
-          const u0 = layers_4[pa];
-          const u1 = layers_4[pa + 100];
-          const u2 = layers_4[pa + 200];
+          const u0 = layers_3[pa];
+          const u1 = layers_3[pa + 100];
+          const u2 = layers_3[pa + 200];
           const v0 = W[pb];
           c00 += u0 * v0;
           c10 += u1 * v0;
@@ -734,7 +612,7 @@ function y_max_forward(layers_4, W, scores, b, y_max, batch) {
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const u0 = layers_4[pa];
+            const u0 = layers_3[pa];
             const v0 = W[pb];
             const v1 = W[pb + 1];
             const v2 = W[pb + 2];
@@ -757,7 +635,7 @@ function y_max_forward(layers_4, W, scores, b, y_max, batch) {
           let pa = r * 100;
           let pb = j;
           for (let p = 0; p < 100; p++) {
-            const u0 = layers_4[pa];
+            const u0 = layers_3[pa];
             const v0 = W[pb];
             c00 += u0 * v0;
             pa += 1;
@@ -774,15 +652,15 @@ function y_max_forward(layers_4, W, scores, b, y_max, batch) {
         const o = i0 * 10 + i1;
         const v_scores = scores[o];
         const v_b = b[i1];
-        const add30 = v_scores + v_b;
-        scores[o] = add30;
-        y_max[i0] = Math.max(y_max[i0], add30);
+        const add25 = v_scores + v_b;
+        scores[o] = add25;
+        y_max[i0] = Math.max(y_max[i0], add25);
       }
     }
   }
 }
 
-// multi_layer_net.nn:23:14  output y = softmax(scores)
+// multi_layer_net.nn:24:14  output y = softmax(scores)
 function y_sum_forward(scores, y_max, y_sum, batch) {
   y_sum.fill(0, 0, batch);
   for (let i0 = 0; i0 < batch; i0++) {
@@ -790,28 +668,28 @@ function y_sum_forward(scores, y_max, y_sum, batch) {
       const o = i0 * 10 + i1;
       const v_scores = scores[o];
       const v_y_max = y_max[i0];
-      const sub33 = v_scores - v_y_max;
-      const exp34 = Math.exp(sub33);
-      scores[o] = exp34;
-      y_sum[i0] = y_sum[i0] + exp34;
+      const sub28 = v_scores - v_y_max;
+      const exp29 = Math.exp(sub28);
+      scores[o] = exp29;
+      y_sum[i0] = y_sum[i0] + exp29;
     }
   }
 }
 
-// multi_layer_net.nn:23:14  output y = softmax(scores)
+// multi_layer_net.nn:24:14  output y = softmax(scores)
 function y_forward(y_exp, y_sum, y, batch) {
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 10; i1++) {
       const o = i0 * 10 + i1;
       const v_y_exp = y_exp[o];
       const v_y_sum = y_sum[i0];
-      const div36 = v_y_exp / v_y_sum;
-      y[o] = div36;
+      const div31 = v_y_exp / v_y_sum;
+      y[o] = div31;
     }
   }
 }
 
-// multi_layer_net.nn:10:10  return activation(x @ W + b)
+// multi_layer_net.nn:11:10  return activation(x @ W + b)
 function layers_0_forward_2(x, layers_0_W, layers_0_add, layers_0_b, layers_0, batch) {
   // x · layers_0_W: [batch × 784] · [784 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
 
@@ -916,7 +794,7 @@ function layers_0_forward_2(x, layers_0_W, layers_0_add, layers_0_b, layers_0, b
   }
 }
 
-// multi_layer_net.nn:10:10  return activation(x @ W + b)
+// multi_layer_net.nn:11:10  return activation(x @ W + b)
 function layers_1_forward_2(layers_0, layers_1_W, layers_1_add, layers_1_b, layers_1, batch) {
   // layers_0 · layers_1_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
 
@@ -1021,7 +899,7 @@ function layers_1_forward_2(layers_0, layers_1_W, layers_1_add, layers_1_b, laye
   }
 }
 
-// multi_layer_net.nn:10:10  return activation(x @ W + b)
+// multi_layer_net.nn:11:10  return activation(x @ W + b)
 function layers_2_forward_2(layers_1, layers_2_W, layers_2_add, layers_2_b, layers_2, batch) {
   // layers_1 · layers_2_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
 
@@ -1126,7 +1004,7 @@ function layers_2_forward_2(layers_1, layers_2_W, layers_2_add, layers_2_b, laye
   }
 }
 
-// multi_layer_net.nn:10:10  return activation(x @ W + b)
+// multi_layer_net.nn:11:10  return activation(x @ W + b)
 function layers_3_forward_2(layers_2, layers_3_W, layers_3_add, layers_3_b, layers_3, batch) {
   // layers_2 · layers_3_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
 
@@ -1231,112 +1109,7 @@ function layers_3_forward_2(layers_2, layers_3_W, layers_3_add, layers_3_b, laye
   }
 }
 
-// multi_layer_net.nn:10:10  return activation(x @ W + b)
-function layers_4_forward_2(layers_3, layers_4_W, layers_4_add, layers_4_b, layers_4, batch) {
-  // layers_3 · layers_4_W: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
-
-  for (let i = 0; i < batch; i += 3) {
-    if (i + 3 <= batch) {
-      let j = 0;
-      for (; j + 4 <= 100; j += 4) {
-        let c00 = 0,
-          c01 = 0,
-          c02 = 0,
-          c03 = 0,
-          c10 = 0,
-          c11 = 0,
-          c12 = 0,
-          c13 = 0,
-          c20 = 0,
-          c21 = 0,
-          c22 = 0,
-          c23 = 0;
-        let pa = i * 100;
-        let pb = j;
-        for (let p = 0; p < 100; p++) {
-          const u0 = layers_3[pa];
-          const u1 = layers_3[pa + 100];
-          const u2 = layers_3[pa + 200];
-          const v0 = layers_4_W[pb];
-          const v1 = layers_4_W[pb + 1];
-          const v2 = layers_4_W[pb + 2];
-          const v3 = layers_4_W[pb + 3];
-          c00 += u0 * v0;
-          c01 += u0 * v1;
-          c02 += u0 * v2;
-          c03 += u0 * v3;
-          c10 += u1 * v0;
-          c11 += u1 * v1;
-          c12 += u1 * v2;
-          c13 += u1 * v3;
-          c20 += u2 * v0;
-          c21 += u2 * v1;
-          c22 += u2 * v2;
-          c23 += u2 * v3;
-          pa += 1;
-          pb += 100;
-        }
-        const o_2 = i * 100 + j;
-        layers_4_add[o_2] = c00;
-        layers_4_add[o_2 + 1] = c01;
-        layers_4_add[o_2 + 2] = c02;
-        layers_4_add[o_2 + 3] = c03;
-        layers_4_add[o_2 + 100] = c10;
-        layers_4_add[o_2 + 101] = c11;
-        layers_4_add[o_2 + 102] = c12;
-        layers_4_add[o_2 + 103] = c13;
-        layers_4_add[o_2 + 200] = c20;
-        layers_4_add[o_2 + 201] = c21;
-        layers_4_add[o_2 + 202] = c22;
-        layers_4_add[o_2 + 203] = c23;
-      }
-    } else {
-      for (let r = i; r < batch; r++) {
-        let j = 0;
-        for (; j + 4 <= 100; j += 4) {
-          let c00 = 0,
-            c01 = 0,
-            c02 = 0,
-            c03 = 0;
-          let pa = r * 100;
-          let pb = j;
-          for (let p = 0; p < 100; p++) {
-            const u0 = layers_3[pa];
-            const v0 = layers_4_W[pb];
-            const v1 = layers_4_W[pb + 1];
-            const v2 = layers_4_W[pb + 2];
-            const v3 = layers_4_W[pb + 3];
-            c00 += u0 * v0;
-            c01 += u0 * v1;
-            c02 += u0 * v2;
-            c03 += u0 * v3;
-            pa += 1;
-            pb += 100;
-          }
-          const o_2 = r * 100 + j;
-          layers_4_add[o_2] = c00;
-          layers_4_add[o_2 + 1] = c01;
-          layers_4_add[o_2 + 2] = c02;
-          layers_4_add[o_2 + 3] = c03;
-        }
-      }
-    }
-    const end = Math.min(i + 3, batch);
-    for (let i0 = i; i0 < end; i0++) {
-      for (let i1 = 0; i1 < 100; i1++) {
-        const o = i0 * 100 + i1;
-        const v_layers_4_add = layers_4_add[o];
-        const v_layers_4_b = layers_4_b[i1];
-        const add25 = v_layers_4_add + v_layers_4_b;
-        layers_4_add[o] = add25;
-        const relu26 = add25 > 0 ? add25 : 0;
-        layers_4[o] = relu26;
-      }
-    }
-  }
-}
-
-// multi_layer_net.nn:23:14  output y = softmax(scores)
+// multi_layer_net.nn:24:14  output y = softmax(scores)
 function y_sum_forward_2(scores, y_max, y_exp, y_sum, batch) {
   y_sum.fill(0, 0, batch);
   for (let i0 = 0; i0 < batch; i0++) {
@@ -1344,15 +1117,15 @@ function y_sum_forward_2(scores, y_max, y_exp, y_sum, batch) {
       const o = i0 * 10 + i1;
       const v_scores = scores[o];
       const v_y_max = y_max[i0];
-      const sub33 = v_scores - v_y_max;
-      const exp34 = Math.exp(sub33);
-      y_exp[o] = exp34;
-      y_sum[i0] = y_sum[i0] + exp34;
+      const sub28 = v_scores - v_y_max;
+      const exp29 = Math.exp(sub28);
+      y_exp[o] = exp29;
+      y_sum[i0] = y_sum[i0] + exp29;
     }
   }
 }
 
-// multi_layer_net.nn:24:8  loss softmax_cross_entropy(scores, t)
+// multi_layer_net.nn:25:8  loss softmax_cross_entropy(scores, t)
 function loss_forward(scores, t, loss, batch) {
   let total = 0;
   for (let i = 0; i < batch; i++) {
@@ -1367,9 +1140,9 @@ function loss_forward(scores, t, loss, batch) {
   loss[0] = -total / batch;
 }
 
-// ∂ of multi_layer_net.nn:21:12  scores = layers @ W + b
-// multi_layer_net.nn:23:14  output y = softmax(scores)
-// ∂ of multi_layer_net.nn:24:8  loss softmax_cross_entropy(scores, t)
+// ∂ of multi_layer_net.nn:22:12  scores = layers @ W + b
+// multi_layer_net.nn:24:14  output y = softmax(scores)
+// ∂ of multi_layer_net.nn:25:8  loss softmax_cross_entropy(scores, t)
 function scores_backward(y_exp, y_sum, t, d_scores, batch) {
   d_scores.fill(0, 0, 10);
   for (let i0 = 0; i0 < batch; i0++) {
@@ -1378,20 +1151,20 @@ function scores_backward(y_exp, y_sum, t, d_scores, batch) {
       const v_y_exp = y_exp[o];
       const v_y_sum = y_sum[i0];
       const v_t = t[o];
-      const div36 = v_y_exp / v_y_sum;
-      const sub38 = div36 - v_t;
-      const div40 = sub38 / batch;
-      y_exp[o] = div40;
-      d_scores[i1] = d_scores[i1] + div40;
+      const div31 = v_y_exp / v_y_sum;
+      const sub33 = div31 - v_t;
+      const div35 = sub33 / batch;
+      y_exp[o] = div35;
+      d_scores[i1] = d_scores[i1] + div35;
     }
   }
 }
 
-// ∂ of multi_layer_net.nn:10:10  return activation(x @ W + b)
-// ∂ of multi_layer_net.nn:21:12  scores = layers @ W + b
-function layers_4_backward(d_loss, W, d_scores, layers_4_add, d_layers_4, batch) {
+// ∂ of multi_layer_net.nn:11:10  return activation(x @ W + b)
+// ∂ of multi_layer_net.nn:22:12  scores = layers @ W + b
+function layers_3_backward(d_loss, W, d_scores, layers_3_add, d_layers_3, batch) {
   // d_loss · Wᵀ: [batch × 10] · [10 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
-  d_layers_4.fill(0, 0, 100);
+  d_layers_3.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -1482,20 +1255,20 @@ function layers_4_backward(d_loss, W, d_scores, layers_4_add, d_layers_4, batch)
     for (let i0 = i; i0 < end; i0++) {
       for (let i1 = 0; i1 < 100; i1++) {
         const o = i0 * 100 + i1;
-        const v_layers_4_add = layers_4_add[o];
+        const v_layers_3_add = layers_3_add[o];
         const v_d_scores = d_scores[o];
-        const step44 = v_layers_4_add > 0 ? 1 : 0;
-        const mul45 = v_d_scores * step44;
-        layers_4_add[o] = mul45;
-        d_layers_4[i1] = d_layers_4[i1] + mul45;
+        const step39 = v_layers_3_add > 0 ? 1 : 0;
+        const mul40 = v_d_scores * step39;
+        layers_3_add[o] = mul40;
+        d_layers_3[i1] = d_layers_3[i1] + mul40;
       }
     }
   }
 }
 
-// ∂ of multi_layer_net.nn:21:12  scores = layers @ W + b
-function scores_backward_2(layers_4, d_loss, d_scores, batch) {
-  // layers_4ᵀ · d_loss: [100 × batch] · [batch × 10] in 3×4 register tiles
+// ∂ of multi_layer_net.nn:22:12  scores = layers @ W + b
+function scores_backward_2(layers_3, d_loss, d_scores, batch) {
+  // layers_3ᵀ · d_loss: [100 × batch] · [batch × 10] in 3×4 register tiles
 
   for (let i = 0; i < 100; i += 3) {
     if (i + 3 <= 100) {
@@ -1516,9 +1289,9 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const u0 = layers_4[pa];
-          const u1 = layers_4[pa + 1];
-          const u2 = layers_4[pa + 2];
+          const u0 = layers_3[pa];
+          const u1 = layers_3[pa + 1];
+          const u2 = layers_3[pa + 2];
           const v0 = d_loss[pb];
           const v1 = d_loss[pb + 1];
           const v2 = d_loss[pb + 2];
@@ -1559,9 +1332,9 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
         let pa = i;
         let pb = j;
         for (let p = 0; p < batch; p++) {
-          const u0 = layers_4[pa];
-          const u1 = layers_4[pa + 1];
-          const u2 = layers_4[pa + 2];
+          const u0 = layers_3[pa];
+          const u1 = layers_3[pa + 1];
+          const u2 = layers_3[pa + 2];
           const v0 = d_loss[pb];
           c00 += u0 * v0;
           c10 += u1 * v0;
@@ -1585,7 +1358,7 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const u0 = layers_4[pa];
+            const u0 = layers_3[pa];
             const v0 = d_loss[pb];
             const v1 = d_loss[pb + 1];
             const v2 = d_loss[pb + 2];
@@ -1608,7 +1381,7 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
           let pa = r;
           let pb = j;
           for (let p = 0; p < batch; p++) {
-            const u0 = layers_4[pa];
+            const u0 = layers_3[pa];
             const v0 = d_loss[pb];
             c00 += u0 * v0;
             pa += 100;
@@ -1622,205 +1395,7 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
   }
 }
 
-// ∂ of multi_layer_net.nn:10:10  return activation(x @ W + b)
-function layers_3_backward(d_layers_4_mul, layers_4_W, d_layers_4, layers_3_add, d_layers_3, batch) {
-  // d_layers_4_mul · layers_4_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
-  d_layers_3.fill(0, 0, 100);
-  for (let i = 0; i < batch; i += 3) {
-    if (i + 3 <= batch) {
-      let j = 0;
-      for (; j + 4 <= 100; j += 4) {
-        let c00 = 0,
-          c01 = 0,
-          c02 = 0,
-          c03 = 0,
-          c10 = 0,
-          c11 = 0,
-          c12 = 0,
-          c13 = 0,
-          c20 = 0,
-          c21 = 0,
-          c22 = 0,
-          c23 = 0;
-        let pa = i * 100;
-        let pb = j * 100;
-        for (let p = 0; p < 100; p++) {
-          const u0 = d_layers_4_mul[pa];
-          const u1 = d_layers_4_mul[pa + 100];
-          const u2 = d_layers_4_mul[pa + 200];
-          const v0 = layers_4_W[pb];
-          const v1 = layers_4_W[pb + 100];
-          const v2 = layers_4_W[pb + 200];
-          const v3 = layers_4_W[pb + 300];
-          c00 += u0 * v0;
-          c01 += u0 * v1;
-          c02 += u0 * v2;
-          c03 += u0 * v3;
-          c10 += u1 * v0;
-          c11 += u1 * v1;
-          c12 += u1 * v2;
-          c13 += u1 * v3;
-          c20 += u2 * v0;
-          c21 += u2 * v1;
-          c22 += u2 * v2;
-          c23 += u2 * v3;
-          pa += 1;
-          pb += 1;
-        }
-        const o_2 = i * 100 + j;
-        d_layers_4[o_2] = c00;
-        d_layers_4[o_2 + 1] = c01;
-        d_layers_4[o_2 + 2] = c02;
-        d_layers_4[o_2 + 3] = c03;
-        d_layers_4[o_2 + 100] = c10;
-        d_layers_4[o_2 + 101] = c11;
-        d_layers_4[o_2 + 102] = c12;
-        d_layers_4[o_2 + 103] = c13;
-        d_layers_4[o_2 + 200] = c20;
-        d_layers_4[o_2 + 201] = c21;
-        d_layers_4[o_2 + 202] = c22;
-        d_layers_4[o_2 + 203] = c23;
-      }
-    } else {
-      for (let r = i; r < batch; r++) {
-        let j = 0;
-        for (; j + 4 <= 100; j += 4) {
-          let c00 = 0,
-            c01 = 0,
-            c02 = 0,
-            c03 = 0;
-          let pa = r * 100;
-          let pb = j * 100;
-          for (let p = 0; p < 100; p++) {
-            const u0 = d_layers_4_mul[pa];
-            const v0 = layers_4_W[pb];
-            const v1 = layers_4_W[pb + 100];
-            const v2 = layers_4_W[pb + 200];
-            const v3 = layers_4_W[pb + 300];
-            c00 += u0 * v0;
-            c01 += u0 * v1;
-            c02 += u0 * v2;
-            c03 += u0 * v3;
-            pa += 1;
-            pb += 1;
-          }
-          const o_2 = r * 100 + j;
-          d_layers_4[o_2] = c00;
-          d_layers_4[o_2 + 1] = c01;
-          d_layers_4[o_2 + 2] = c02;
-          d_layers_4[o_2 + 3] = c03;
-        }
-      }
-    }
-    const end = Math.min(i + 3, batch);
-    for (let i0 = i; i0 < end; i0++) {
-      for (let i1 = 0; i1 < 100; i1++) {
-        const o = i0 * 100 + i1;
-        const v_layers_3_add = layers_3_add[o];
-        const v_d_layers_4 = d_layers_4[o];
-        const step49 = v_layers_3_add > 0 ? 1 : 0;
-        const mul50 = v_d_layers_4 * step49;
-        layers_3_add[o] = mul50;
-        d_layers_3[i1] = d_layers_3[i1] + mul50;
-      }
-    }
-  }
-}
-
-// ∂ of multi_layer_net.nn:10:21  return activation(x @ W + b)
-function layers_4_backward_2(layers_3, d_layers_4_mul, d_layers_4, batch) {
-  // layers_3ᵀ · d_layers_4_mul: [100 × batch] · [batch × 100] in 3×4 register tiles
-
-  for (let i = 0; i < 100; i += 3) {
-    if (i + 3 <= 100) {
-      let j = 0;
-      for (; j + 4 <= 100; j += 4) {
-        let c00 = 0,
-          c01 = 0,
-          c02 = 0,
-          c03 = 0,
-          c10 = 0,
-          c11 = 0,
-          c12 = 0,
-          c13 = 0,
-          c20 = 0,
-          c21 = 0,
-          c22 = 0,
-          c23 = 0;
-        let pa = i;
-        let pb = j;
-        for (let p = 0; p < batch; p++) {
-          const u0 = layers_3[pa];
-          const u1 = layers_3[pa + 1];
-          const u2 = layers_3[pa + 2];
-          const v0 = d_layers_4_mul[pb];
-          const v1 = d_layers_4_mul[pb + 1];
-          const v2 = d_layers_4_mul[pb + 2];
-          const v3 = d_layers_4_mul[pb + 3];
-          c00 += u0 * v0;
-          c01 += u0 * v1;
-          c02 += u0 * v2;
-          c03 += u0 * v3;
-          c10 += u1 * v0;
-          c11 += u1 * v1;
-          c12 += u1 * v2;
-          c13 += u1 * v3;
-          c20 += u2 * v0;
-          c21 += u2 * v1;
-          c22 += u2 * v2;
-          c23 += u2 * v3;
-          pa += 100;
-          pb += 100;
-        }
-        const o = i * 100 + j;
-        d_layers_4[o] = c00;
-        d_layers_4[o + 1] = c01;
-        d_layers_4[o + 2] = c02;
-        d_layers_4[o + 3] = c03;
-        d_layers_4[o + 100] = c10;
-        d_layers_4[o + 101] = c11;
-        d_layers_4[o + 102] = c12;
-        d_layers_4[o + 103] = c13;
-        d_layers_4[o + 200] = c20;
-        d_layers_4[o + 201] = c21;
-        d_layers_4[o + 202] = c22;
-        d_layers_4[o + 203] = c23;
-      }
-    } else {
-      for (let r = i; r < 100; r++) {
-        let j = 0;
-        for (; j + 4 <= 100; j += 4) {
-          let c00 = 0,
-            c01 = 0,
-            c02 = 0,
-            c03 = 0;
-          let pa = r;
-          let pb = j;
-          for (let p = 0; p < batch; p++) {
-            const u0 = layers_3[pa];
-            const v0 = d_layers_4_mul[pb];
-            const v1 = d_layers_4_mul[pb + 1];
-            const v2 = d_layers_4_mul[pb + 2];
-            const v3 = d_layers_4_mul[pb + 3];
-            c00 += u0 * v0;
-            c01 += u0 * v1;
-            c02 += u0 * v2;
-            c03 += u0 * v3;
-            pa += 100;
-            pb += 100;
-          }
-          const o = r * 100 + j;
-          d_layers_4[o] = c00;
-          d_layers_4[o + 1] = c01;
-          d_layers_4[o + 2] = c02;
-          d_layers_4[o + 3] = c03;
-        }
-      }
-    }
-  }
-}
-
-// ∂ of multi_layer_net.nn:10:10  return activation(x @ W + b)
+// ∂ of multi_layer_net.nn:11:10  return activation(x @ W + b)
 function layers_2_backward(d_layers_3_mul, layers_3_W, d_layers_3, layers_2_add, d_layers_2, batch) {
   // d_layers_3_mul · layers_3_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_2.fill(0, 0, 100);
@@ -1916,16 +1491,16 @@ function layers_2_backward(d_layers_3_mul, layers_3_W, d_layers_3, layers_2_add,
         const o = i0 * 100 + i1;
         const v_layers_2_add = layers_2_add[o];
         const v_d_layers_3 = d_layers_3[o];
-        const step54 = v_layers_2_add > 0 ? 1 : 0;
-        const mul55 = v_d_layers_3 * step54;
-        layers_2_add[o] = mul55;
-        d_layers_2[i1] = d_layers_2[i1] + mul55;
+        const step44 = v_layers_2_add > 0 ? 1 : 0;
+        const mul45 = v_d_layers_3 * step44;
+        layers_2_add[o] = mul45;
+        d_layers_2[i1] = d_layers_2[i1] + mul45;
       }
     }
   }
 }
 
-// ∂ of multi_layer_net.nn:10:21  return activation(x @ W + b)
+// ∂ of multi_layer_net.nn:11:21  return activation(x @ W + b)
 function layers_3_backward_2(layers_2, d_layers_3_mul, d_layers_3, batch) {
   // layers_2ᵀ · d_layers_3_mul: [100 × batch] · [batch × 100] in 3×4 register tiles
 
@@ -2018,7 +1593,7 @@ function layers_3_backward_2(layers_2, d_layers_3_mul, d_layers_3, batch) {
   }
 }
 
-// ∂ of multi_layer_net.nn:10:10  return activation(x @ W + b)
+// ∂ of multi_layer_net.nn:11:10  return activation(x @ W + b)
 function layers_1_backward(d_layers_2_mul, layers_2_W, d_layers_2, layers_1_add, d_layers_1, batch) {
   // d_layers_2_mul · layers_2_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_1.fill(0, 0, 100);
@@ -2114,16 +1689,16 @@ function layers_1_backward(d_layers_2_mul, layers_2_W, d_layers_2, layers_1_add,
         const o = i0 * 100 + i1;
         const v_layers_1_add = layers_1_add[o];
         const v_d_layers_2 = d_layers_2[o];
-        const step59 = v_layers_1_add > 0 ? 1 : 0;
-        const mul60 = v_d_layers_2 * step59;
-        layers_1_add[o] = mul60;
-        d_layers_1[i1] = d_layers_1[i1] + mul60;
+        const step49 = v_layers_1_add > 0 ? 1 : 0;
+        const mul50 = v_d_layers_2 * step49;
+        layers_1_add[o] = mul50;
+        d_layers_1[i1] = d_layers_1[i1] + mul50;
       }
     }
   }
 }
 
-// ∂ of multi_layer_net.nn:10:21  return activation(x @ W + b)
+// ∂ of multi_layer_net.nn:11:21  return activation(x @ W + b)
 function layers_2_backward_2(layers_1, d_layers_2_mul, d_layers_2, batch) {
   // layers_1ᵀ · d_layers_2_mul: [100 × batch] · [batch × 100] in 3×4 register tiles
 
@@ -2216,7 +1791,7 @@ function layers_2_backward_2(layers_1, d_layers_2_mul, d_layers_2, batch) {
   }
 }
 
-// ∂ of multi_layer_net.nn:10:10  return activation(x @ W + b)
+// ∂ of multi_layer_net.nn:11:10  return activation(x @ W + b)
 function layers_0_backward(d_layers_1_mul, layers_1_W, d_layers_1, layers_0_add, d_layers_0, batch) {
   // d_layers_1_mul · layers_1_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_0.fill(0, 0, 100);
@@ -2312,16 +1887,16 @@ function layers_0_backward(d_layers_1_mul, layers_1_W, d_layers_1, layers_0_add,
         const o = i0 * 100 + i1;
         const v_layers_0_add = layers_0_add[o];
         const v_d_layers_1 = d_layers_1[o];
-        const step64 = v_layers_0_add > 0 ? 1 : 0;
-        const mul65 = v_d_layers_1 * step64;
-        layers_0_add[o] = mul65;
-        d_layers_0[i1] = d_layers_0[i1] + mul65;
+        const step54 = v_layers_0_add > 0 ? 1 : 0;
+        const mul55 = v_d_layers_1 * step54;
+        layers_0_add[o] = mul55;
+        d_layers_0[i1] = d_layers_0[i1] + mul55;
       }
     }
   }
 }
 
-// ∂ of multi_layer_net.nn:10:21  return activation(x @ W + b)
+// ∂ of multi_layer_net.nn:11:21  return activation(x @ W + b)
 function layers_1_backward_2(layers_0, d_layers_1_mul, d_layers_1, batch) {
   // layers_0ᵀ · d_layers_1_mul: [100 × batch] · [batch × 100] in 3×4 register tiles
 
@@ -2414,7 +1989,7 @@ function layers_1_backward_2(layers_0, d_layers_1_mul, d_layers_1, batch) {
   }
 }
 
-// ∂ of multi_layer_net.nn:10:21  return activation(x @ W + b)
+// ∂ of multi_layer_net.nn:11:21  return activation(x @ W + b)
 function layers_0_backward_2(x, d_layers_0_mul, d_layers_0, batch) {
   // xᵀ · d_layers_0_mul: [784 × batch] · [batch × 100] in 3×4 register tiles
 
@@ -2507,34 +2082,30 @@ function layers_0_backward_2(x, d_layers_0_mul, d_layers_0, batch) {
   }
 }
 
-// ∂ of multi_layer_net.nn:10:21  return activation(x @ W + b)
-function layers_4_backward_3(
+// ∂ of multi_layer_net.nn:11:21  return activation(x @ W + b)
+function layers_3_backward_3(
   d_layers_0,
   d_layers_1,
   d_layers_2,
   d_layers_3,
-  d_layers_4,
   d_layers_0_2,
   d_layers_1_2,
   d_layers_2_2,
   d_layers_3_2,
-  d_layers_4_2,
 ) {
   for (let i = 0; i < 100; i++) {
     const v_d_layers_0 = d_layers_0[i];
     const v_d_layers_1 = d_layers_1[i];
     const v_d_layers_2 = d_layers_2[i];
     const v_d_layers_3 = d_layers_3[i];
-    const v_d_layers_4 = d_layers_4[i];
     d_layers_0_2[i] = v_d_layers_0;
     d_layers_1_2[i] = v_d_layers_1;
     d_layers_2_2[i] = v_d_layers_2;
     d_layers_3_2[i] = v_d_layers_3;
-    d_layers_4_2[i] = v_d_layers_4;
   }
 }
 
-// ∂ of multi_layer_net.nn:21:12  scores = layers @ W + b
+// ∂ of multi_layer_net.nn:22:12  scores = layers @ W + b
 function scores_backward_3(d_scores, d_scores_2) {
   for (let i = 0; i < 10; i++) {
     const v_d_scores = d_scores[i];
@@ -2544,8 +2115,8 @@ function scores_backward_3(d_scores, d_scores_2) {
 
 const PREDICT_FEEDS = [["x", 784, true, "[batch, 784]"]];
 const predictBuffersCache = new Map();
-// s0: layers.0_matmul, layers.0, layers.2_matmul, layers.2, layers.4_matmul, layers.4, y_sum
-// s1: layers.1_matmul, layers.1, layers.3_matmul, layers.3, scores_matmul, scores, y_exp
+// s0: layers.0_matmul, layers.0, layers.2_matmul, layers.2, scores_matmul, scores, y_exp
+// s1: layers.1_matmul, layers.1, layers.3_matmul, layers.3, y_sum
 // s2: y_max
 // s3: y (returned)
 function predictBuffers(batch) {
@@ -2562,7 +2133,6 @@ function predictBuffers(batch) {
       new Float64Array(10000),
       new Float64Array(10000),
       new Float64Array(10000),
-      new Float64Array(10000),
       new Float64Array(1000),
     ];
     predictBuffersCache.set(batch, b);
@@ -2574,19 +2144,8 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [
-    s0,
-    s1,
-    s2,
-    s3,
-    x_f64,
-    layers_0_W_f64,
-    layers_1_W_f64,
-    layers_2_W_f64,
-    layers_3_W_f64,
-    layers_4_W_f64,
-    W_f64,
-  ] = predictBuffers(batch);
+  const [s0, s1, s2, s3, x_f64, layers_0_W_f64, layers_1_W_f64, layers_2_W_f64, layers_3_W_f64, W_f64] =
+    predictBuffers(batch);
   const x = stage(x_f64, feed(inputs, "x"));
   const layers_0_W = stage(layers_0_W_f64, params["layers.0.W"]);
   const layers_0_b = params["layers.0.b"];
@@ -2596,18 +2155,15 @@ export function predict(params, inputs) {
   const layers_2_b = params["layers.2.b"];
   const layers_3_W = stage(layers_3_W_f64, params["layers.3.W"]);
   const layers_3_b = params["layers.3.b"];
-  const layers_4_W = stage(layers_4_W_f64, params["layers.4.W"]);
-  const layers_4_b = params["layers.4.b"];
   const W = stage(W_f64, params["W"]);
   const b = params["b"];
   layers_0_forward(x, layers_0_W, s0, layers_0_b, batch);
   layers_1_forward(s0, layers_1_W, s1, layers_1_b, batch);
   layers_2_forward(s1, layers_2_W, s0, layers_2_b, batch);
   layers_3_forward(s0, layers_3_W, s1, layers_3_b, batch);
-  layers_4_forward(s1, layers_4_W, s0, layers_4_b, batch);
-  y_max_forward(s0, W, s1, b, s2, batch);
-  y_sum_forward(s1, s2, s0, batch);
-  y_forward(s1, s0, s3, batch);
+  y_max_forward(s1, W, s0, b, s2, batch);
+  y_sum_forward(s0, s2, s1, batch);
+  y_forward(s0, s1, s3, batch);
   return { ["y"]: s3 };
 }
 
@@ -2623,39 +2179,32 @@ const lossAndGradsBuffersCache = new Map();
 // s4: layers.2_matmul, layers.2_add, ∂layers.2_mul
 // s5: layers.2
 // s6: layers.3_matmul, layers.3_add, ∂layers.3_mul
-// s7: layers.3, ∂layers.1
-// s8: layers.4_matmul, layers.4_add, ∂layers.4_mul
-// s9: layers.4, ∂layers.3
-// s10: scores_matmul, scores, ∂scores, ∂layers.4, ∂layers.2
-// s11: y_max
-// s12: y_exp, ∂loss
-// s13: y_sum
-// s14: loss (returned)
-// s15: ∂scores
-// s16: ∂layers.4
-// s17: ∂scores (returned)
-// s18: ∂layers.3
-// s19: ∂layers.4 (returned)
-// s20: ∂layers.2
-// s21: ∂layers.3 (returned)
-// s22: ∂layers.1
-// s23: ∂layers.2 (returned)
-// s24: ∂layers.0
-// s25: ∂layers.1 (returned)
-// s26: ∂layers.0 (returned)
+// s7: layers.3, ∂layers.2
+// s8: scores_matmul, scores, ∂scores, ∂layers.3, ∂layers.1
+// s9: y_max
+// s10: y_exp, ∂loss
+// s11: y_sum
+// s12: loss (returned)
+// s13: ∂scores
+// s14: ∂layers.3
+// s15: ∂scores (returned)
+// s16: ∂layers.2
+// s17: ∂layers.3 (returned)
+// s18: ∂layers.1
+// s19: ∂layers.2 (returned)
+// s20: ∂layers.0
+// s21: ∂layers.1 (returned)
+// s22: ∂layers.0 (returned)
+// s23:  (returned)
+// s24:  (returned)
+// s25:  (returned)
+// s26:  (returned)
 // s27:  (returned)
-// s28:  (returned)
-// s29:  (returned)
-// s30:  (returned)
-// s31:  (returned)
-// s32:  (returned)
 function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
     if (lossAndGradsBuffersCache.size >= 4) lossAndGradsBuffersCache.clear();
     b = [
-      new Float64Array(100 * batch),
-      new Float64Array(100 * batch),
       new Float64Array(100 * batch),
       new Float64Array(100 * batch),
       new Float64Array(100 * batch),
@@ -2678,10 +2227,7 @@ function lossAndGradsBuffers(batch) {
       new F(10000),
       new Float64Array(100),
       new F(10000),
-      new Float64Array(100),
-      new F(10000),
       new F(78400),
-      new F(100),
       new F(100),
       new F(100),
       new F(100),
@@ -2689,7 +2235,6 @@ function lossAndGradsBuffers(batch) {
       new F(10),
       new Float64Array(784 * batch),
       new Float64Array(78400),
-      new Float64Array(10000),
       new Float64Array(10000),
       new Float64Array(10000),
       new Float64Array(10000),
@@ -2733,17 +2278,11 @@ export function lossAndGrads(params, data, options = {}) {
     s25,
     s26,
     s27,
-    s28,
-    s29,
-    s30,
-    s31,
-    s32,
     x_f64,
     layers_0_W_f64,
     layers_1_W_f64,
     layers_2_W_f64,
     layers_3_W_f64,
-    layers_4_W_f64,
     W_f64,
   ] = lossAndGradsBuffers(batch);
   const x = stage(x_f64, feed(data, "x"));
@@ -2756,48 +2295,41 @@ export function lossAndGrads(params, data, options = {}) {
   const layers_2_b = params["layers.2.b"];
   const layers_3_W = stage(layers_3_W_f64, params["layers.3.W"]);
   const layers_3_b = params["layers.3.b"];
-  const layers_4_W = stage(layers_4_W_f64, params["layers.4.W"]);
-  const layers_4_b = params["layers.4.b"];
   const W = stage(W_f64, params["W"]);
   const b = params["b"];
   layers_0_forward_2(x, layers_0_W, s0, layers_0_b, s1, batch);
   layers_1_forward_2(s1, layers_1_W, s2, layers_1_b, s3, batch);
   layers_2_forward_2(s3, layers_2_W, s4, layers_2_b, s5, batch);
   layers_3_forward_2(s5, layers_3_W, s6, layers_3_b, s7, batch);
-  layers_4_forward_2(s7, layers_4_W, s8, layers_4_b, s9, batch);
-  y_max_forward(s9, W, s10, b, s11, batch);
-  y_sum_forward_2(s10, s11, s12, s13, batch);
-  loss_forward(s10, t, s14, batch);
-  scores_backward(s12, s13, t, s15, batch);
-  layers_4_backward(s12, W, s10, s8, s16, batch);
-  scores_backward_2(s9, s12, s17, batch);
-  layers_3_backward(s8, layers_4_W, s10, s6, s18, batch);
-  layers_4_backward_2(s7, s8, s19, batch);
-  layers_2_backward(s6, layers_3_W, s9, s4, s20, batch);
-  layers_3_backward_2(s5, s6, s21, batch);
-  layers_1_backward(s4, layers_2_W, s10, s2, s22, batch);
-  layers_2_backward_2(s3, s4, s23, batch);
-  layers_0_backward(s2, layers_1_W, s7, s0, s24, batch);
-  layers_1_backward_2(s1, s2, s25, batch);
-  layers_0_backward_2(x, s0, s26, batch);
-  layers_4_backward_3(s24, s22, s20, s18, s16, s27, s28, s29, s30, s31);
-  scores_backward_3(s15, s32);
+  y_max_forward(s7, W, s8, b, s9, batch);
+  y_sum_forward_2(s8, s9, s10, s11, batch);
+  loss_forward(s8, t, s12, batch);
+  scores_backward(s10, s11, t, s13, batch);
+  layers_3_backward(s10, W, s8, s6, s14, batch);
+  scores_backward_2(s7, s10, s15, batch);
+  layers_2_backward(s6, layers_3_W, s8, s4, s16, batch);
+  layers_3_backward_2(s5, s6, s17, batch);
+  layers_1_backward(s4, layers_2_W, s7, s2, s18, batch);
+  layers_2_backward_2(s3, s4, s19, batch);
+  layers_0_backward(s2, layers_1_W, s8, s0, s20, batch);
+  layers_1_backward_2(s1, s2, s21, batch);
+  layers_0_backward_2(x, s0, s22, batch);
+  layers_3_backward_3(s20, s18, s16, s14, s23, s24, s25, s26);
+  scores_backward_3(s13, s27);
 
   return {
-    loss: s14[0],
+    loss: s12[0],
     grads: {
-      ["layers.0.W"]: s26,
-      ["layers.0.b"]: s27,
-      ["layers.1.W"]: s25,
-      ["layers.1.b"]: s28,
-      ["layers.2.W"]: s23,
-      ["layers.2.b"]: s29,
-      ["layers.3.W"]: s21,
-      ["layers.3.b"]: s30,
-      ["layers.4.W"]: s19,
-      ["layers.4.b"]: s31,
-      ["W"]: s17,
-      ["b"]: s32,
+      ["layers.0.W"]: s22,
+      ["layers.0.b"]: s23,
+      ["layers.1.W"]: s21,
+      ["layers.1.b"]: s24,
+      ["layers.2.W"]: s19,
+      ["layers.2.b"]: s25,
+      ["layers.3.W"]: s17,
+      ["layers.3.b"]: s26,
+      ["W"]: s15,
+      ["b"]: s27,
     },
   };
 }
@@ -2813,8 +2345,6 @@ export function init(seed = 0) {
     ["layers.2.b"]: initArray("layers.2.b", 100, seed, "zeros", 0, 0),
     ["layers.3.W"]: initArray("layers.3.W", 10000, seed, "normal", 0.1414213562373095, 0),
     ["layers.3.b"]: initArray("layers.3.b", 100, seed, "zeros", 0, 0),
-    ["layers.4.W"]: initArray("layers.4.W", 10000, seed, "normal", 0.1414213562373095, 0),
-    ["layers.4.b"]: initArray("layers.4.b", 100, seed, "zeros", 0, 0),
     ["W"]: initArray("W", 1000, seed, "normal", 0.1414213562373095, 0),
     ["b"]: initArray("b", 10, seed, "zeros", 0, 0),
   };
