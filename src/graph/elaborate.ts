@@ -3,12 +3,13 @@
 // folds constants, desugars composite functions into primitives, and builds the graph, whose
 // shapes are checked as each node is made. Errors are collected statement by statement: a failed
 // binding becomes an error value that propagates silently, so one mistake is reported once.
-import { boundName, children, showExpr, subexpressions, type CallExpr, type Decl, type Expr, type SourceFile, type Stmt } from "../parser/ast.js";
-import { DiagnosticError, error, spanToString, uniqueDiagnostics, type Diagnostic, type Note, type Span } from "../diagnostics.js";
+import { boundName, children, subexpressions, type CallExpr, type Decl, type Expr, type SourceFile, type Stmt } from "../parser/ast.js";
+import { DiagnosticError, error, spanToString, uniqueDiagnostics, type Diagnostic, type Span } from "../diagnostics.js";
 import { finishGraph } from "./builder.js";
 import type { Builtin } from "./builtins.js";
-import { Evaluator, silentFailure, type BoundArg } from "./evaluate.js";
-import { BATCH, showShape, type Dim, type Graph, type InputSpec, type Named, type NodeId, type ParamSpec, type StateSpec } from "./ir.js";
+import { silentFailure } from "./evaluate.js";
+import { BlockInstantiator } from "./instantiate.js";
+import { showShape, type Dim, type Graph, type InputSpec, type Named, type NodeId, type ParamSpec, type StateSpec } from "./ir.js";
 import { checkModel } from "./lint.js";
 import { resolveInit } from "./init.js";
 import { Scope } from "./scope.js";
@@ -28,14 +29,9 @@ export interface ElaborateResult {
   readonly usageErrors: readonly string[];
 }
 
-const MAX_INSTANCE_DEPTH = 64;
+
 /** The largest size of one dimension: sizes beyond it could not be allocated (nor counted exactly). */
 const MAX_DIM = 2 ** 31 - 1;
-
-interface Frame {
-  readonly block: Decl;
-  readonly call: Span;
-}
 
 export function elaborate(ast: SourceFile, overrides: readonly Override[] = []): ElaborateResult {
   const diagnostics: Diagnostic[] = [];
@@ -65,10 +61,9 @@ export function elaborate(ast: SourceFile, overrides: readonly Override[] = []):
   return { graphs, diagnostics: uniqueDiagnostics(diagnostics), usageErrors: [...new Set(usageErrors)] };
 }
 
-class ModelElaborator extends Evaluator {
+class ModelElaborator extends BlockInstantiator {
   readonly diagnostics: Diagnostic[] = [];
   readonly usageErrors: string[] = [];
-  private readonly stack: Frame[] = [];
   private readonly inputs: InputSpec[] = [];
   private readonly params: ParamSpec[] = [];
   private readonly states: StateSpec[] = [];
@@ -76,7 +71,6 @@ class ModelElaborator extends Evaluator {
   private readonly names = new Map<string, Span>();
   private readonly softmaxOf = new Map<NodeId, NodeId>();
   private readonly targetClasses = new Map<NodeId, Dim>();
-  private readonly scopes: Scope[] = [];
   /** Nodes named in untaken `if` branches: unused on purpose, so not worth a warning. */
   private readonly switchedOff = new Set<NodeId>();
   private loss: NodeId | undefined;
@@ -159,12 +153,6 @@ class ModelElaborator extends Evaluator {
     }
   }
 
-  protected notes(): Note[] {
-    return [...this.stack].reverse().map((f) => ({
-      message: `in block ${f.block.name} at ${spanToString(f.block.nameSpan)}, used at ${spanToString(f.call)}`,
-    }));
-  }
-
   private bindHyperparameters(decl: Decl, scope: Scope, overrides: readonly Override[]): Record<string, string | number | boolean> {
     this.scopes.push(scope);
     const shown: Record<string, string | number | boolean> = {};
@@ -202,7 +190,7 @@ class ModelElaborator extends Evaluator {
     }
   }
 
-  private statement(stmt: Stmt, scope: Scope): Value | undefined {
+  protected statement(stmt: Stmt, scope: Scope): Value | undefined {
     const inBlock = scope.kind === "block";
     switch (stmt.kind) {
       case "input":
@@ -352,71 +340,6 @@ class ModelElaborator extends Evaluator {
     } finally {
       this.inTrainSection = false;
     }
-  }
-
-  protected instantiate(decl: Decl, args: (BoundArg | undefined)[], call: CallExpr, path: string): Value {
-    if (this.stack.some((f) => f.block === decl)) {
-      this.fail(`block ${decl.name} uses itself; blocks cannot be recursive (to stack copies, write repeat(n) ${decl.name}(...))`, call.span);
-    }
-    if (this.stack.length >= MAX_INSTANCE_DEPTH) {
-      this.fail(`blocks nested more than ${MAX_INSTANCE_DEPTH} deep; is block '${decl.name}' recursive?`, call.span);
-    }
-    this.stack.push({ block: decl, call: call.span });
-    try {
-      const scope = new Scope(`${path}.`, "block");
-      this.scopes.push(scope);
-      const define = (f: Decl["formals"][number], value: Value) => {
-        scope.define({ name: f.name, value, span: f.span, kind: "formal" });
-        scope.lookup(f.name);
-      };
-      // Arguments given are bound first, so a shape pattern may use a later one (`x: [batch, side * side], side`);
-      // defaults are evaluated in order, after the patterns before them (`x: [batch, n], units = n`).
-      decl.formals.forEach((f, i) => {
-        const arg = args[i];
-        if (arg) define(f, arg.value);
-      });
-      decl.formals.forEach((f, i) => {
-        const arg = args[i];
-        let value: Value;
-        if (arg) value = arg.value;
-        else if (f.default) define(f, (value = this.evalExpr(f.default, scope)));
-        else return void this.fail(`block ${decl.name} needs argument '${f.name}'`, call.span);
-        if (f.shape) this.matchShapePattern(f.shape, value, arg?.span ?? call.span, scope, `argument '${f.name}' of ${decl.name}`);
-      });
-      let result: Value | undefined;
-      for (const stmt of decl.body) {
-        const v = this.statement(stmt, scope);
-        if (stmt.kind === "return") {
-          if (result) this.fail(`block ${decl.name} returns twice`, stmt.span);
-          result = v;
-        }
-      }
-      if (!result) this.fail(`block ${decl.name} has no 'return'`, decl.nameSpan);
-      return result;
-    } finally {
-      this.stack.pop();
-    }
-  }
-
-  /** `x: [batch, n]` binds n to x's second dimension, or checks it if n is already known. */
-  private matchShapePattern(pattern: readonly Expr[], value: Value, span: Span, scope: Scope, what: string): void {
-    if (value.kind === "error") return;
-    if (value.kind !== "tensor") this.fail(`${what} must be a tensor, got ${describeKind(value.kind)}`, span);
-    const actual = this.b.shape(value.id);
-    const expected = `[${pattern.map(showExpr).join(", ")}]`;
-    if (actual.length !== pattern.length) this.fail(`${what} must have shape ${expected}, got ${showShape(actual)}`, span);
-    pattern.forEach((p, i) => {
-      const dim = actual[i]!;
-      if (p.kind === "name" && p.name !== BATCH && !scope.peek(p.name)) {
-        const v: Value = typeof dim === "number" ? { kind: "num", value: dim } : { kind: "dim", name: dim };
-        scope.define({ name: p.name, value: v, span: p.span, kind: "formal" });
-        scope.lookup(p.name);
-        return;
-      }
-      const want = this.evalExpr(p, scope);
-      const ok = (want.kind === "num" && want.value === dim) || (want.kind === "dim" && want.name === dim);
-      if (!ok) this.fail(`${what} must have shape ${expected}, got ${showShape(actual)} (dimension ${i} should be ${showValue(want)})`, span);
-    });
   }
 
   protected callBuiltin(name: string, builtin: Builtin, args: Value[], span: Span, path: string): Value {
