@@ -152,7 +152,9 @@ export function* trainSteps(g: Graph, exe: Executable, data: TrainData, config: 
   const batchSize = Math.min(config.batchSize, data.train.rows);
 
   const params: Params = resume ? resume.params : exe.init(config.seed);
-  let optimizerState = resume ? resume.optimizerState : optimizer.init(pick(params, trainable));
+  // The trainable params' arrays, picked once: they are updated in place, never replaced.
+  const trainableParams = pick(params, trainable);
+  let optimizerState = resume ? resume.optimizerState : optimizer.init(trainableParams);
   const history: History = resume ? { losses: [...resume.history.losses], epochs: [...resume.history.epochs] } : { losses: [], epochs: [] };
   const started = performance.now() - (resume?.seconds ?? 0) * 1000;
   const seconds = () => (performance.now() - started) / 1000;
@@ -216,7 +218,7 @@ export function* trainSteps(g: Graph, exe: Executable, data: TrainData, config: 
       }
     }
     step++;
-    optimizerState = optimizer.update(pick(params, trainable), grads, optimizerState, step);
+    optimizerState = optimizer.update(trainableParams, grads, optimizerState, step);
     history.losses.push(loss);
     epochLoss += loss;
     epochSteps++;
