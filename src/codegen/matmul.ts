@@ -12,7 +12,8 @@ import { mul } from "./size.js";
 
 type Epilogue = (rows: { start: Code; end: Code }) => { init: Code; loop: Code };
 
-export function renderMatmul(k: MatmulKernel, env: KernelEnv, epilogue?: Epilogue): Code {
+/** The arrays a matmul reads and writes, named after the .nn values they hold (JS and wasm backends). */
+export function matmulArrays(k: MatmulKernel, env: KernelEnv): { A: Name; B: Name; C: Name } {
   const g = env.g;
   const node = g.nodes[k.node]!;
   const [aNode, bNode] = node.inputs.map((i) => g.nodes[i]!);
@@ -21,6 +22,12 @@ export function renderMatmul(k: MatmulKernel, env: KernelEnv, epilogue?: Epilogu
   // C is named after what it holds at the end: the epilogue's result when written in place.
   const inPlace = k.epilogue?.steps.find((s) => s.kind === "store" && s.slot === k.out);
   const C = env.array({ kind: "slot", slot: k.out }, env.hint(inPlace?.node ?? node.id));
+  return { A, B, C };
+}
+
+export function renderMatmul(k: MatmulKernel, env: KernelEnv, epilogue?: Epilogue): Code {
+  const { A, B, C } = matmulArrays(k, env);
+  const node = env.g.nodes[k.node]!;
   const [i, end] = [env.local("i"), env.local("end")];
   // The epilogue first, so its arrays get their names before the tile's locals take theirs.
   const { rows: R, cols: NC } = k.tile;

@@ -5,7 +5,7 @@
 import { comment, js, type Code, Name } from "../code.js";
 import type { MatmulKernel, Size } from "../plan.js";
 import type { KernelEnv } from "../render.js";
-import { resolve } from "../schedule.js";
+import { matmulArrays } from "../matmul.js";
 import { product, shapeSizes } from "../size.js";
 import { encodeModule, type WasmFunction } from "./encode.js";
 import { matmulFunction, type MatmulSpec } from "./matmul.js";
@@ -45,18 +45,13 @@ function tileFor(n: Size): { rows: number; vectors: number } {
 }
 
 export function renderWasmMatmul(k: MatmulKernel, env: KernelEnv, wasm: WasmFunctions, epilogue?: () => Code): Code {
-  const g = env.g;
-  const node = g.nodes[k.node]!;
-  const [aNode, bNode] = node.inputs.map((i) => g.nodes[i]!);
-  const A = env.array(k.a.from, env.hint(resolve(g, aNode!.id)));
-  const B = env.array(k.b.from, env.hint(resolve(g, bNode!.id)));
-  const inPlace = k.epilogue?.steps.find((s) => s.kind === "store" && s.slot === k.out);
-  const C = env.array({ kind: "slot", slot: k.out }, env.hint(inPlace?.node ?? node.id));
+  const { A, B, C } = matmulArrays(k, env);
+  const node = env.g.nodes[k.node]!;
   const ep = epilogue?.();
   const fn = wasm.exportFor({ m: k.m, k: k.k, n: k.n, aRow: k.a.row, aInner: k.a.inner, ...tileFor(k.n) });
   const [mem, offB, offC] = ["mem", "offB", "offC"].map((h) => env.local(h)) as [Name, Name, Name];
   const size = (s: Size) => env.size(s);
-  const aSize = product(shapeSizes(aNode!.shape, env.batch));
+  const aSize = product(shapeSizes(env.g.nodes[node.inputs[0]!]!.shape, env.batch));
   const usesBatch = [k.m, k.k, k.n, k.a.row, k.a.inner].some((s) => s.p > 0);
   const { transA, transB } = node.attrs as { transA: boolean; transB: boolean };
   const what = `${A.text}${transA ? "ᵀ" : ""} · ${B.text}${transB ? "ᵀ" : ""} in WebAssembly (f32x4 register tiles)`;
