@@ -1,5 +1,5 @@
-// The experiments' figures as vega-lite specs, beyond the runtime's line plot: contour plots with
-// optimization paths, rows of histograms, small multiples of curves, and a scatter of trials.
+// Figures as vega-lite specs: line plots of curves (also a training run's loss and accuracy),
+// contour plots with optimization paths, rows of histograms, small multiples, a scatter of trials.
 // Every spec has a title, axis titles and a legend; renderSvg (runtime/plots.ts) draws it.
 import type { TopLevelSpec } from "vega-lite";
 import { renderSvg, thin } from "../runtime/plots.js";
