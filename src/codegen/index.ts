@@ -27,6 +27,8 @@ type FloatArray = Float32Array | Float64Array;
 export interface CompiledModel {
   readonly meta: Record<string, unknown>;
   init(seed?: number): Record<string, FloatArray>;
+  /** The params moved into the module's own memory (wasm backend): views that calls read without copying. */
+  adopt(params: Record<string, FloatArray>): Record<string, FloatArray>;
   predict(params: Record<string, FloatArray>, inputs: Readonly<Record<string, ArrayLike<number>>>): Record<string, FloatArray>;
   lossAndGrads(
     params: Record<string, FloatArray>,
@@ -39,7 +41,7 @@ export interface CompiledModel {
 export function compileToString(forward: Graph, options: CompileOptions = {}): string {
   const g = forward.loss !== undefined && forward.grads.length === 0 ? differentiate(forward) : forward; // backward nodes
   const simple = simplify(g); // folding, CSE, dead nodes, transposes into matmul flags
-  const plan = lower(simple, options); // fusion, order, buffers: a KernelPlan
+  const plan = lower(simple, { ...options, f32Matmuls: options.backend === "wasm" }); // fusion, order, buffers: a KernelPlan
   const backend = options.backend === "wasm" && plan.dtype === "f32" ? "wasm" : "js"; // wasm: f32 only
   return indent(renderModule(plan, sourceMap(options.sources), backend).text); // JS text through the safe builder
 }

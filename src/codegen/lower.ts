@@ -21,19 +21,25 @@ export interface LowerOptions {
   readonly dtype?: "f32" | "f64";
   /** Fix the batch size at compile time (every loop bound becomes a constant). */
   readonly batch?: number;
+  /**
+   * Matmul operands and results stored as float32, not float64 like other intermediates: the wasm
+   * backend's kernels read and write them in place, in WebAssembly memory.
+   */
+  readonly f32Matmuls?: boolean;
 }
 
 export function lower(g: Graph, options: LowerOptions = {}): KernelPlan {
   const batch = options.batch;
   if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) throw new CompileError(`the batch size must be an integer >= 1, got ${batch}`);
   const dtype = options.dtype ?? "f32";
-  const predict = lowerProgram(g, "predict", batch, dtype);
-  const train = g.loss !== undefined ? lowerProgram(g, "train", batch, dtype) : undefined;
+  const f32Matmuls = dtype === "f32" && options.f32Matmuls === true;
+  const predict = lowerProgram(g, "predict", batch, dtype, f32Matmuls);
+  const train = g.loss !== undefined ? lowerProgram(g, "train", batch, dtype, f32Matmuls) : undefined;
   return { graph: g, dtype, ...(batch !== undefined && { batch }), predict, ...(train && { train }) };
 }
 
 
-function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undefined, dtype: "f32" | "f64"): Program {
+function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undefined, dtype: "f32" | "f64", f32Matmuls: boolean): Program {
   const training = mode === "train";
   // S1: results and what they need.
   const outputs = training ? [] : g.outputs;
@@ -65,14 +71,17 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
     isResult(id) ? Infinity : Math.max(copiedAt.get(id) ?? -1, ...(sched.consumers.get(id) ?? []).map(kernelOfNode));
   const stored = (u: Unit): boolean =>
     results.has(u.root) || sched.viewed.has(u.root) || (sched.consumers.get(u.root) ?? []).some((c) => kernelOfNode(c) !== kernelOf.get(u.index));
+  const matmulValues = new Set<NodeId>();
+  if (f32Matmuls) for (const k of sched.kernels) if (k.kind === "matmul") for (const id of [k.unit.root, ...g.nodes[k.unit.root]!.inputs]) matmulValues.add(resolve(g, id));
   let tempKey = -1;
   const temps = new Map<number, number[]>();
   const copyKeys = new Map<number, number>();
   sched.kernels.forEach((k, ki) => {
     // Intermediates are float64 whatever the dtype (no conversion on each read, no rounding between
-    // kernels); results have the module's type, but the loss, one number, stays float64.
+    // kernels), but for matmul operands with f32Matmuls; results have the module's type, but the
+    // loss, one number, stays float64.
     const value = (id: NodeId, donors: number[] = []) =>
-      values.push({ key: id, size: sizeOf(g.nodes[id]!.shape), def: ki, lastUse: lastUse(id), result: isResult(id), f64: !isResult(id) || id === loss, donors });
+      values.push({ key: id, size: sizeOf(g.nodes[id]!.shape), def: ki, lastUse: lastUse(id), result: isResult(id), f64: id === loss || (!isResult(id) && !matmulValues.has(id)), donors });
     if (k.kind !== "loop") value(k.unit.root);
     if (k.kind === "custom") {
       const t = template(g.nodes[k.unit.root]!);

@@ -10,16 +10,18 @@ import type { KernelPlan, Program, Storage } from "./plan.js";
 import { renderKernel, sizeCode, valueHints, type ModuleScope, type RenderedKernel } from "./render.js";
 import { CompileError } from "./errors.js";
 import { RUNTIME } from "./runtime.js";
-import { product, shapeSizes } from "./size.js";
-import { WasmFunctions } from "./wasm/kernel.js";
-import { WASM_HELPERS, wasmPrelude } from "./wasm/runtime.js";
+import { mul, product, shapeSizes } from "./size.js";
+import { needsPack, WasmFunctions } from "./wasm/kernel.js";
+import { arenaLayout, WASM_HELPERS, wasmPrelude } from "./wasm/runtime.js";
 
 const HELPERS = ["F", "seedStream", "rotl", "nextU32", "uniform", "hashName", "initArray", "batchOf", "feed", "stage", "checkParams"];
-const EXPORTS = ["meta", "init", "predict", "lossAndGrads"];
+const EXPORTS = ["meta", "init", "adopt", "predict", "lossAndGrads"];
 
 export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, string>, backend: "js" | "wasm" = "js"): Code {
   const g = plan.graph;
   const wasm = backend === "wasm" ? new WasmFunctions() : undefined;
+  // With matmuls in WebAssembly, every float array the kernels touch lives in its memory (the arena).
+  const arena = wasm !== undefined && [plan.predict, plan.train].some((p) => p?.kernels.some((k) => k.kind === "matmul"));
   const names = new Namer([...HELPERS, ...EXPORTS, ...(wasm ? WASM_HELPERS : [])]);
   const streams = new Map<number, Name>();
   for (const n of g.nodes) if (n.op === "dropout_mask") streams.set((n.attrs as { seq: number }).seq, names.fresh(`dropout${(n.attrs as { seq: number }).seq}_stream`));
@@ -78,10 +80,19 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
       const stage = staged.get(JSON.stringify(s));
       return stage ? js`stage(${stage.name}, ${read})` : read;
     };
-    const setup = [
-      ...feeds.map((f) => js`const ${varOf({ kind: "input", name: f.name })} = ${source({ kind: "input", name: f.name }, js`feed(${Name.of(arg)}, ${literal(f.name)})`)};`),
-      ...allParams.map((p) => js`const ${varOf({ kind: "param", name: p.name })} = ${source({ kind: "param", name: p.name }, js`params[${literal(p.name)}]`)};`),
-    ];
+    // In the arena, the inputs are copied into buffers of their own and the params read from their place.
+    const feedBufs = arena ? feeds.map((f) => ({ name: local.fresh(`${f.name}_in`), size: sizeCode(product(shapeSizes(f.shape, plan.batch))) })) : [];
+    const arenaParams = local.fresh("placed");
+    const setup = arena
+      ? [
+          js`const ${arenaParams} = paramsIn(params);`,
+          ...feeds.map((f, i) => js`const ${varOf({ kind: "input", name: f.name })} = arenaFeed(${feedBufs[i]!.name}, ${Name.of(arg)}, ${literal(f.name)});`),
+          ...allParams.map((p) => js`const ${varOf({ kind: "param", name: p.name })} = ${arenaParams}[${literal(p.name)}];`),
+        ]
+      : [
+          ...feeds.map((f) => js`const ${varOf({ kind: "input", name: f.name })} = ${source({ kind: "input", name: f.name }, js`feed(${Name.of(arg)}, ${literal(f.name)})`)};`),
+          ...allParams.map((p) => js`const ${varOf({ kind: "param", name: p.name })} = ${source({ kind: "param", name: p.name }, js`params[${literal(p.name)}]`)};`),
+        ];
     const body = rendered.map((r) => {
       const args = [...r.arrays.map(varOf), ...(r.usesBatch ? [js`batch`] : []), ...(r.usesSeed ? [js`seed`] : [])];
       return js`${r.name}(${join(args.map((a) => js`${a}`))});`;
@@ -93,15 +104,27 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
         : js`${lines(prog.state.map((s) => js`params[${literal(s.name)}].set(${slotVars[s.slot]!});`))}
           return { loss: ${slotVars[prog.loss!]!}[0], grads: ${record(prog.grads)} };`;
     const buffers = [...prog.slots.map((s) => js`new ${s.f64 ? js`Float64Array` : js`F`}(${sizeCode(s.size)})`), ...[...staged.values()].map((s) => js`new Float64Array(${s.size})`)];
+    // Arena: the float slots, the inputs' buffers and the pack area are views carved from the program's region.
+    const REGION = names.fresh(`${fn.toUpperCase()}_REGION`);
+    const packs = prog.kernels.flatMap((k) => (k.kind === "matmul" && needsPack(k) ? [mul(k.k, k.n)] : []));
+    const packSize = packs.length === 0 ? js`0` : packs.length === 1 ? sizeCode(packs[0]!) : js`Math.max(${join(packs.map(sizeCode))})`;
+    const carved = [...prog.slots.filter((s) => !s.f64).map((s) => sizeCode(s.size)), ...feedBufs.map((f) => f.size), packSize];
+    const views = local.fresh("views");
+    const arenaBuffers = js`const ${views} = carve(${REGION}, [${join(carved)}]);
+          let next = 0;
+          b = [${join([...prog.slots.map((s) => (s.f64 ? js`new Float64Array(${sizeCode(s.size)})` : js`${views}[next++]`)), ...feedBufs.map(() => js`${views}[next++]`), js`${views}[next].byteOffset`])}];
+          b.generation = arenaGeneration;`;
+    const bufferNames = [...slotVars, ...[...staged.values()].map((s) => s.name), ...feedBufs.map((f) => f.name), ...(arena ? [local.fresh("packAt")] : [])];
     const describe = prog.slots.map((s) => comment(`${slotVars[s.id]!.text}: ${s.holds.map(hint).join(", ")}${s.result ? " (returned)" : ""}`));
     const signatureText = fn === "predict" ? js`params, ${Name.of(arg)}` : js`params, ${Name.of(arg)}, options = {}`;
     return js`const ${FEEDS} = ${data(feeds.map((f) => feedEntry(f, plan.batch)))};
       const ${cache}Cache = new Map();
-      ${join(describe, js``)}function ${cache}(batch) {
+      ${arena ? js`const ${REGION} = region();
+` : js``}${join(describe, js``)}function ${cache}(batch) {
         let b = ${cache}Cache.get(batch);
-        if (b === undefined) {
+        if (b === undefined${arena ? js` || b.generation !== arenaGeneration` : js``}) {
           if (${cache}Cache.size >= 4) ${cache}Cache.clear();
-          b = [${join(buffers)}];
+          ${arena ? arenaBuffers : js`b = [${join(buffers)}];`}
           ${cache}Cache.set(batch, b);
         }
         return b;
@@ -111,8 +134,9 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
         checkParams(params, ${PARAMS}, ${literal(fn)});
         const batch = batchOf(${Name.of(arg)}, ${FEEDS}, ${plan.batch ?? 0}, ${literal(fn)});
         ${fn === "lossAndGrads" ? js`const seed = options.seed ?? 0;` : js``}
-        const [${join([...slotVars, ...[...staged.values()].map((s) => s.name)].map((v) => js`${v}`))}] = ${cache}(batch);
-        ${lines(setup)}
+        const [${join(bufferNames.map((v) => js`${v}`))}] = ${cache}(batch);
+        ${arena ? js`PACK_AT = ${bufferNames[bufferNames.length - 1]!};
+` : js``}${lines(setup)}
         ${lines(body)}
         ${result}
       }`;
@@ -128,6 +152,17 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
     throw new Error(${literal(`model '${g.model}' has no loss: it can predict, not train`)});
   }`;
   const programs = [program(plan.predict, predictCalls, "predict", "inputs"), plan.train ? program(plan.train, trainCalls, "lossAndGrads", "data") : noLoss];
+  const adopt = js`/**
+     * The params moved into the module's own memory: a record of views there, which predict and
+     * lossAndGrads read without copying and an optimizer updates in place.${arena ? js` One set at a time: adopting
+     * another overwrites them (slice() what you keep). Where the memory cannot be shared (a browser page
+     * that is not cross-origin isolated) the params are returned as they are, and copied in by each call.` : js` This module's kernels are plain
+     * JavaScript: the params are returned as they are.`}
+     */
+    export function adopt(params) {
+      checkParams(params, ${PARAMS}, "adopt");
+      ${arena ? js`return SHARED ? { ...paramsIn(params) } : params;` : js`return params;`}
+    }`;
   const streamDecls = [...streams.values()].map((s) => js`const ${s} = new Uint32Array(4);`);
   return js`${comment(`Generated by nnc from model ${g.model}${g.span ? ` (${g.span.file.split(/[\\/]/).pop()})` : ""}. Do not edit: recompile.`)}${comment(
     `${plan.dtype}: arrays are ${plan.dtype === "f32" ? "Float32Array" : "Float64Array"}, arithmetic in float64; every size but the batch is a constant.`,
@@ -143,13 +178,15 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
 
     ${join(programs, js`\n\n`)}
 
+    ${adopt}
+
     /** Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime. */
     export function init(seed = 0) {
       return {
         ${lines(inits)}
       };
     }
-    ${RUNTIME}${wasm && wasm.size > 0 ? wasmPrelude(wasm.encode()) : js``}`;
+    ${RUNTIME}${arena ? wasmPrelude(wasm!.encode(), arenaLayout(allParams.map((p) => ({ name: p.name, size: p.shape.reduce((x, y) => x * y, 1) })))) : js``}`;
 }
 
 function signature(r: RenderedKernel): Code {

@@ -13,6 +13,12 @@ export type Params = Record<string, FloatArray>;
 export interface Executable {
   /** Params and state (batch-norm running statistics) from the model's initializers. */
   init(seed?: number): Params;
+  /**
+   * The params moved into the executable's own memory (the wasm backend's arena): views that
+   * predict and lossAndGrads read without a copy, updated in place by the optimizer. One set at a
+   * time. Optional: without it, params are plain arrays.
+   */
+  adopt?(params: Params): Params;
   /** Outputs in inference mode; inputs are flat row-major arrays, the batch size taken from their length. */
   predict(params: Params, inputs: Readonly<Record<string, FloatArray>>): Record<string, FloatArray>;
   /** Loss and gradients of the trainable params in training mode; updates state in place. */

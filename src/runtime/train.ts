@@ -151,7 +151,9 @@ export function* trainSteps(g: Graph, exe: Executable, data: TrainData, config: 
   const ctor = (config.dtype ?? "f32") === "f32" ? Float32Array : Float64Array;
   const batchSize = Math.min(config.batchSize, data.train.rows);
 
-  const params: Params = resume ? resume.params : exe.init(config.seed);
+  const initial: Params = resume ? resume.params : exe.init(config.seed);
+  // In the executable's memory when it has one (wasm): no copy of the params per step.
+  const params: Params = exe.adopt ? exe.adopt(initial) : initial;
   // The trainable params' arrays, picked once: they are updated in place, never replaced.
   const trainableParams = pick(params, trainable);
   let optimizerState = resume ? resume.optimizerState : optimizer.init(trainableParams);
@@ -239,11 +241,13 @@ export function* trainSteps(g: Graph, exe: Executable, data: TrainData, config: 
     if (hooks.shouldStop?.()) {
       const cp = checkpoint();
       hooks.onCheckpoint?.(cp);
-      return { params, history, stepsPerEpoch, completed: false, checkpoint: cp };
+      const mine = own(params);
+      return { params: mine, history, stepsPerEpoch, completed: false, checkpoint: { ...cp, params: mine } };
     }
     yield step;
   }
-  return { params, history, stepsPerEpoch, completed: true, checkpoint: checkpoint() };
+  const mine = own(params);
+  return { params: mine, history, stepsPerEpoch, completed: true, checkpoint: { ...checkpoint(), params: mine } };
 }
 
 /** ½λ Σ‖W‖² over the weights. */
@@ -257,6 +261,11 @@ function decayPenalty(params: Params, decays: ReadonlySet<string>, lambda: numbe
 /** A different dropout seed for every step, reproducible from the run's seed. */
 export function stepSeed(seed: number, step: number): number {
   return (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(step, 0x85ebca6b)) >>> 0;
+}
+
+/** Params of the caller's own: copies when they are views of the executable's memory, which the next run adopting params overwrites. */
+function own(params: Params): Params {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.slice()]));
 }
 
 function pick(params: Params, names: ReadonlySet<string>): Params {

@@ -1,13 +1,14 @@
-// The JS side of a matmul kernel run in WebAssembly: copy op(A)'s storage into the arena as is,
-// op(B) as [k × n] rows (a copy, or a transpose for Wᵀ), call the kernel, copy C out into its slot, then run the fused
-// epilogue in JS over all rows. Kernels with the same extents, strides and tile share one wasm
-// function. The KernelPlan is the JS renderer's, unchanged.
+// The JS side of a matmul kernel run in WebAssembly: every operand already lives in the arena
+// (wasm/runtime.ts), so the kernel is called with their byte offsets; only a B that is not
+// stored as [k × n] rows (Wᵀ) is packed first. Then the fused epilogue runs in JS over all rows.
+// Kernels with the same extents, strides and tile share one wasm function. The KernelPlan is the
+// JS renderer's, unchanged.
 import { comment, js, type Code, Name } from "../code.js";
 import type { MatmulKernel, Size } from "../plan.js";
 import type { KernelEnv } from "../render.js";
 import { matmulArrays } from "../matmul.js";
-import { product, shapeSizes } from "../size.js";
-import { encodeModule, type WasmFunction } from "./encode.js";
+import { encodeModuleImportingMemory, type WasmFunction } from "./encode.js";
+import { MAX_PAGES } from "./runtime.js";
 import { matmulFunction, type MatmulSpec } from "./matmul.js";
 
 /** The wasm functions a module needs, collected while its kernels are rendered. */
@@ -29,8 +30,9 @@ export class WasmFunctions {
   get size(): number {
     return this.functions.length;
   }
-  encode(): Uint8Array {
-    return encodeModule(this.functions);
+  /** The module, importing its memory (shared or not: see encodeModuleImportingMemory). */
+  encode(): { bytes: Uint8Array; flagsAt: number } {
+    return encodeModuleImportingMemory(this.functions, 1, MAX_PAGES);
   }
 }
 
@@ -44,23 +46,24 @@ function tileFor(n: Size): { rows: number; vectors: number } {
   return { rows: vectors >= 4 ? 2 : vectors === 3 ? 3 : 4, vectors };
 }
 
+/** True when op(B) is not stored as [k × n] rows (Wᵀ), so the kernel reads a packed copy. */
+export function needsPack(k: MatmulKernel): boolean {
+  return !(k.b.col.c === 1 && k.b.col.p === 0 && k.b.inner.c === k.n.c && k.b.inner.p === k.n.p);
+}
+
 export function renderWasmMatmul(k: MatmulKernel, env: KernelEnv, wasm: WasmFunctions, epilogue?: () => Code): Code {
   const { A, B, C } = matmulArrays(k, env);
   const node = env.g.nodes[k.node]!;
   const ep = epilogue?.();
   const fn = wasm.exportFor({ m: k.m, k: k.k, n: k.n, aRow: k.a.row, aInner: k.a.inner, ...tileFor(k.n) });
-  const [mem, offB, offC] = ["mem", "offB", "offC"].map((h) => env.local(h)) as [Name, Name, Name];
   const size = (s: Size) => env.size(s);
-  const aSize = product(shapeSizes(env.g.nodes[node.inputs[0]!]!.shape, env.batch));
   const usesBatch = [k.m, k.k, k.n, k.a.row, k.a.inner].some((s) => s.p > 0);
   const { transA, transB } = node.attrs as { transA: boolean; transB: boolean };
-  const what = `${A.text}${transA ? "ᵀ" : ""} · ${B.text}${transB ? "ᵀ" : ""} in WebAssembly (f32x4 register tiles)`;
-  return js`${comment(`${what}${ep ? "; then the fused elementwise ops over C" : ""}`)}const ${offB} = (${size(aSize)} + 3) & ~3;
-    const ${offC} = ${offB} + ((${size(k.k)} * ${size(k.n)} + 3) & ~3);
-    const ${mem} = wasmArena(${offC} + ${size(k.m)} * ${size(k.n)});
-    copyIn(${mem}, 0, ${A}, ${size(aSize)});
-    packB(${mem}, ${offB}, ${B}, ${size(k.k)}, ${size(k.n)}, ${size(k.b.inner)}, ${size(k.b.col)});
-    WASM.${fn}(0, ${offB} * 4, ${offC} * 4, ${usesBatch ? js`batch` : js`0`}, 0, ${size(k.m)});
-    unpackC(${C}, ${mem}, ${offC}, ${size(k.m)} * ${size(k.n)});
+  const pack = needsPack(k);
+  const what = `${A.text}${transA ? "ᵀ" : ""} · ${B.text}${transB ? "ᵀ" : ""} in WebAssembly (f32x4 register tiles), operands read where they are in the arena${pack ? `, ${B.text}${transB ? "ᵀ" : ""} packed as rows first` : ""}`;
+  return js`${comment(`${what}${ep ? "; then the fused elementwise ops over C" : ""}`)}${
+    pack ? js`packB(PACK_AT, ${B}, ${size(k.k)}, ${size(k.n)}, ${size(k.b.inner)}, ${size(k.b.col)});
+` : js``
+  }WASM.${fn}(${A}.byteOffset, ${pack ? js`PACK_AT` : js`${B}.byteOffset`}, ${C}.byteOffset, ${usesBatch ? size({ c: 1, p: 1 }) : js`0`}, 0, ${size(k.m)});
     ${ep ?? js``}`;
 }

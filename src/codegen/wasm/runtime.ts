@@ -1,48 +1,156 @@
 // What a module compiled with `--backend wasm` carries besides the JS runtime: the WebAssembly
 // bytes of its matmul kernels (base64, instantiated once when the module is imported) and the
-// helpers that move operands in and out of the one memory they share. Browsers refuse to compile
-// modules over 4 KB synchronously on the main thread, so the module is instantiated with a
-// top-level `await WebAssembly.instantiate`, which works in Node and browsers alike.
-import { js, literal, type Code } from "../code.js";
+// arena, the one WebAssembly memory that holds every array the kernels touch:
+//   [params and state, at fixed offsets] [predict's buffers] [lossAndGrads' buffers] ...
+// Each program's buffers are carved out of a region of its own for the batch size of the call
+// (a region that is too small is replaced by a larger one at the top), so a matmul reads and
+// writes its operands where they are: no copies, except Wᵀ packed as [k × n] rows, and the
+// caller's inputs and params copied in once per call (params not at all when they are the
+// arena's own views, from `adopt`). The memory is shared where the platform allows it (Node;
+// a browser page that is cross-origin isolated): then growing it keeps every view valid. Where
+// it is not, growing detaches the views, and `arenaGeneration` tells the caches to remake them.
+// Browsers refuse to compile modules over 4 KB synchronously on the main thread, so the module
+// is instantiated with a top-level `await WebAssembly.instantiate`, which works everywhere.
+import { data, js, literal, type Code } from "../code.js";
 
 /** Module-level names the wasm backend's text uses (kernel locals avoid them). */
-export const WASM_HELPERS = ["WASM", "wasmArena", "copyIn", "packB", "unpackC"];
+export const WASM_HELPERS = ["WASM", "WASM_BYTES", "MEMORY", "SHARED", "PARAM_LAYOUT", "PACK_AT", "arenaGeneration", "arenaTop", "heapView", "heap", "paramViews", "paramGeneration", "reserve", "arenaView", "arenaParams", "paramsIn", "region", "carve", "arenaFeed", "packB"];
 
-export function wasmPrelude(bytes: Uint8Array): Code {
+/** A 64 KiB page of WebAssembly memory. */
+const PAGE = 65536;
+/** The arena's limit: 2 GiB (a batch that needs more gets a clear error). */
+export const MAX_PAGES = 32768;
+
+export interface ArenaLayout {
+  /** Each param's (and state's) name, byte offset and number of floats. */
+  readonly params: readonly (readonly [string, number, number])[];
+  /** Bytes the params take: the programs' regions start here. */
+  readonly paramBytes: number;
+}
+
+/** Params at 16-byte aligned offsets from 0, in the order given. */
+export function arenaLayout(params: readonly { readonly name: string; readonly size: number }[]): ArenaLayout {
+  let at = 0;
+  const out = params.map((p): [string, number, number] => {
+    const entry: [string, number, number] = [p.name, at, p.size];
+    at += align16(p.size * 4);
+    return entry;
+  });
+  return { params: out, paramBytes: at };
+}
+
+export function align16(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
+}
+
+export function wasmPrelude({ bytes, flagsAt }: { bytes: Uint8Array; flagsAt: number }, layout: ArenaLayout): Code {
   const base64 = Buffer.from(bytes).toString("base64");
+  const pages = Math.max(1, Math.ceil(layout.paramBytes / PAGE));
   return js`
-// ---- WebAssembly: the matmul kernels (f32x4 register tiles), ${bytes.length} bytes ----
+// ---- WebAssembly: the matmul kernels (f32x4 register tiles), ${bytes.length} bytes, and the arena they work in ----
 
-const WASM = (await WebAssembly.instantiate(Uint8Array.from(atob(${literal(base64)}), (c) => c.charCodeAt(0)))).instance.exports;
-let wasmView = new Float32Array(WASM.memory.buffer);
+const WASM_BYTES = Uint8Array.from(atob(${literal(base64)}), (c) => c.charCodeAt(0));
+/** Shared memory where the platform has it (Node; cross-origin isolated pages): views then survive growth. */
+const SHARED = (() => {
+  try {
+    return globalThis.crossOriginIsolated !== false && new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer;
+  } catch {
+    return false;
+  }
+})();
+WASM_BYTES[${flagsAt}] = SHARED ? 3 : 1; // the memory import's flags: shared or not
+const MEMORY = new WebAssembly.Memory({ initial: ${pages}, maximum: ${MAX_PAGES}, shared: SHARED });
+const WASM = (await WebAssembly.instantiate(WASM_BYTES, { env: { memory: MEMORY } })).instance.exports;
 
-/** The kernels' memory as floats, grown (once per new batch size) to hold at least n of them. */
-function wasmArena(n) {
-  const bytes = n * 4;
-  if (bytes > WASM.memory.buffer.byteLength) WASM.memory.grow(Math.ceil((bytes - WASM.memory.buffer.byteLength) / 65536));
-  if (wasmView.buffer !== WASM.memory.buffer) wasmView = new Float32Array(WASM.memory.buffer);
-  return wasmView;
+/** Each param's name, byte offset and size in floats: they come first in the arena. */
+const PARAM_LAYOUT = ${data(layout.params)};
+/** Bumped when the memory grows without being shared: every view made before is detached then. */
+let arenaGeneration = 0;
+/** Bytes of the arena in use: the params, then the programs' regions. */
+let arenaTop = ${layout.paramBytes};
+let heapView = new F(MEMORY.buffer);
+
+/** The whole arena as floats. */
+function heap() {
+  if (heapView.byteLength !== MEMORY.buffer.byteLength) heapView = new F(MEMORY.buffer);
+  return heapView;
 }
 
-/** The first n elements of src into the arena at element offset off. */
-function copyIn(mem, off, src, n) {
-  if (src.length === n) mem.set(src, off);
-  else for (let i = 0; i < n; i++) mem[off + i] = src[i];
+/** Grows the memory to at least \`bytes\`. */
+function reserve(bytes) {
+  const have = MEMORY.buffer.byteLength;
+  if (bytes <= have) return;
+  if (bytes > ${MAX_PAGES * PAGE}) throw new RangeError("this batch needs " + Math.ceil(bytes / 1048576) + " MB of WebAssembly memory, more than the 2048 MB a module has: use smaller batches");
+  MEMORY.grow(Math.ceil((bytes - have) / ${PAGE}));
+  if (!SHARED) arenaGeneration++;
 }
 
-/** op(B) ([k × n], element (p, j) at p·inner + j·col) into the arena as [k × n] rows. */
-function packB(mem, off, src, k, n, inner, col) {
-  if (col === 1 && inner === n) return copyIn(mem, off, src, k * n);
+function arenaView(at, n) {
+  return new F(MEMORY.buffer, at, n);
+}
+
+let paramViews = {};
+let paramGeneration = -1;
+
+/** Views of the params' place in the arena, by name. */
+function arenaParams() {
+  if (paramGeneration !== arenaGeneration) {
+    paramViews = {};
+    for (const [name, at, n] of PARAM_LAYOUT) paramViews[name] = arenaView(at, n);
+    paramGeneration = arenaGeneration;
+  }
+  return paramViews;
+}
+
+/** The params' values in the arena: copied in, unless \`params\` holds the arena's own views (see adopt). */
+function paramsIn(params) {
+  const views = arenaParams();
+  for (const [name] of PARAM_LAYOUT) if (params[name] !== views[name]) views[name].set(params[name]);
+  return views;
+}
+
+/** A program's place in the arena: a byte offset and a length, replaced when a call needs more. */
+function region() {
+  return { at: 0, bytes: 0 };
+}
+
+/** Consecutive views of \`sizes\` floats in region \`r\`, which moves to the top of the arena, half as large again, when too small. */
+function carve(r, sizes) {
+  let bytes = 0;
+  for (const n of sizes) bytes += (n * 4 + 15) & ~15;
+  if (bytes > r.bytes) {
+    r.bytes = (Math.ceil(bytes * 1.5) + 15) & ~15;
+    r.at = arenaTop;
+    reserve(arenaTop + r.bytes);
+    arenaTop += r.bytes;
+  }
+  const views = [];
+  let at = r.at;
+  for (const n of sizes) {
+    views.push(arenaView(at, n));
+    at += (n * 4 + 15) & ~15;
+  }
+  return views;
+}
+
+/** The caller's input copied into its arena buffer. */
+function arenaFeed(to, data, name) {
+  to.set(data[name]);
+  return to;
+}
+
+/** Byte offset of the arena's area for a B that is not stored as [k × n] rows; set by each program call. */
+let PACK_AT = 0;
+
+/** op(B) ([k × n], element (p, j) at p·inner + j·col) into the arena at byte \`at\` as [k × n] rows. */
+function packB(at, src, k, n, inner, col) {
+  const mem = heap();
+  const base = at >> 2;
   for (let p = 0; p < k; p++) {
-    const to = off + p * n;
+    const to = base + p * n;
     const from = p * inner;
     for (let j = 0; j < n; j++) mem[to + j] = src[from + j * col];
   }
-}
-
-/** The n elements at off in the arena into dst. */
-function unpackC(dst, mem, off, n) {
-  dst.set(mem.subarray(off, off + n));
 }
 `;
 }

@@ -636,6 +636,16 @@ export function lossAndGrads() {
   throw new Error("model 'ActivationHistogram' has no loss: it can predict, not train");
 }
 
+/**
+ * The params moved into the module's own memory: a record of views there, which predict and
+ * lossAndGrads read without copying and an optimizer updates in place. This module's kernels are plain
+ * JavaScript: the params are returned as they are.
+ */
+export function adopt(params) {
+  checkParams(params, PARAMS, "adopt");
+  return params;
+}
+
 /** Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime. */
 export function init(seed = 0) {
   return {

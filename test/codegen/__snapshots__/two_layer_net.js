@@ -929,6 +929,16 @@ export function lossAndGrads(params, data, options = {}) {
   return { loss: s5[0], grads: { ["W1"]: s9, ["b1"]: s10, ["W2"]: s8, ["b2"]: s11 } };
 }
 
+/**
+ * The params moved into the module's own memory: a record of views there, which predict and
+ * lossAndGrads read without copying and an optimizer updates in place. This module's kernels are plain
+ * JavaScript: the params are returned as they are.
+ */
+export function adopt(params) {
+  checkParams(params, PARAMS, "adopt");
+  return params;
+}
+
 /** Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime. */
 export function init(seed = 0) {
   return {

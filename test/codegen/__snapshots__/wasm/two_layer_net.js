@@ -44,14 +44,8 @@ const PARAMS = [
 
 // two_layer_net.nn:12:7  h = sigmoid(x @ W1 + b1)
 function h_forward(x, W1, h, b1, batch) {
-  // x · W1 in WebAssembly (f32x4 register tiles); then the fused elementwise ops over C
-  const offB = (784 * batch + 3) & ~3;
-  const offC = offB + ((784 * 50 + 3) & ~3);
-  const mem = wasmArena(offC + batch * 50);
-  copyIn(mem, 0, x, 784 * batch);
-  packB(mem, offB, W1, 784, 50, 50, 1);
-  WASM.matmul0(0, offB * 4, offC * 4, batch, 0, batch);
-  unpackC(h, mem, offC, batch * 50);
+  // x · W1 in WebAssembly (f32x4 register tiles), operands read where they are in the arena; then the fused elementwise ops over C
+  WASM.matmul0(x.byteOffset, W1.byteOffset, h.byteOffset, batch, 0, batch);
 
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 50; i1++) {
@@ -66,22 +60,16 @@ function h_forward(x, W1, h, b1, batch) {
 }
 
 // two_layer_net.nn:13:7  y = softmax(h @ W2 + b2)
-function y_max_forward(h, W2, y_add, b2, y_max, batch) {
-  // h · W2 in WebAssembly (f32x4 register tiles); then the fused elementwise ops over C
-  const offB = (50 * batch + 3) & ~3;
-  const offC = offB + ((50 * 10 + 3) & ~3);
-  const mem = wasmArena(offC + batch * 10);
-  copyIn(mem, 0, h, 50 * batch);
-  packB(mem, offB, W2, 50, 10, 10, 1);
-  WASM.matmul1(0, offB * 4, offC * 4, batch, 0, batch);
-  unpackC(y_add, mem, offC, batch * 10);
+function y_max_forward(h, W2, y_matmul, b2, y_add, y_max, batch) {
+  // h · W2 in WebAssembly (f32x4 register tiles), operands read where they are in the arena; then the fused elementwise ops over C
+  WASM.matmul1(h.byteOffset, W2.byteOffset, y_matmul.byteOffset, batch, 0, batch);
   y_max.fill(-Infinity, 0, batch);
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 10; i1++) {
       const o = i0 * 10 + i1;
-      const v_y_add = y_add[o];
+      const v_y_matmul = y_matmul[o];
       const v_b2 = b2[i1];
-      const add10 = v_y_add + v_b2;
+      const add10 = v_y_matmul + v_b2;
       y_add[o] = add10;
       y_max[i0] = Math.max(y_max[i0], add10);
     }
@@ -151,7 +139,7 @@ function loss_forward(y_add, t, loss, batch) {
 // two_layer_net.nn:13:7  y = softmax(h @ W2 + b2)
 // ∂ of two_layer_net.nn:13:15  y = softmax(h @ W2 + b2)
 // ∂ of two_layer_net.nn:16:8  loss cross_entropy(y, t)
-function y_backward(y_exp, y_sum, t, d_y, batch) {
+function y_backward(y_exp, y_sum, t, d_loss, d_y, batch) {
   d_y.fill(0, 0, 10);
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 10; i1++) {
@@ -162,7 +150,7 @@ function y_backward(y_exp, y_sum, t, d_y, batch) {
       const div16 = v_y_exp / v_y_sum;
       const sub19 = div16 - v_t;
       const div21 = sub19 / batch;
-      y_exp[o] = div21;
+      d_loss[o] = div21;
       d_y[i1] = d_y[i1] + div21;
     }
   }
@@ -171,14 +159,9 @@ function y_backward(y_exp, y_sum, t, d_y, batch) {
 // ∂ of two_layer_net.nn:12:7  h = sigmoid(x @ W1 + b1)
 // ∂ of two_layer_net.nn:13:15  y = softmax(h @ W2 + b2)
 function h_backward(d_loss, W2, d_h_mul, h, d_h, batch) {
-  // d_loss · W2ᵀ in WebAssembly (f32x4 register tiles); then the fused elementwise ops over C
-  const offB = (10 * batch + 3) & ~3;
-  const offC = offB + ((10 * 50 + 3) & ~3);
-  const mem = wasmArena(offC + batch * 50);
-  copyIn(mem, 0, d_loss, 10 * batch);
-  packB(mem, offB, W2, 10, 50, 1, 10);
-  WASM.matmul2(0, offB * 4, offC * 4, batch, 0, batch);
-  unpackC(d_h_mul, mem, offC, batch * 50);
+  // d_loss · W2ᵀ in WebAssembly (f32x4 register tiles), operands read where they are in the arena, W2ᵀ packed as rows first; then the fused elementwise ops over C
+  packB(PACK_AT, W2, 10, 50, 1, 10);
+  WASM.matmul2(d_loss.byteOffset, PACK_AT, d_h_mul.byteOffset, batch, 0, batch);
   d_h.fill(0, 0, 50);
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 50; i1++) {
@@ -196,26 +179,14 @@ function h_backward(d_loss, W2, d_h_mul, h, d_h, batch) {
 
 // ∂ of two_layer_net.nn:13:15  y = softmax(h @ W2 + b2)
 function y_backward_2(h, d_loss, d_y, batch) {
-  // hᵀ · d_loss in WebAssembly (f32x4 register tiles)
-  const offB = (50 * batch + 3) & ~3;
-  const offC = offB + ((batch * 10 + 3) & ~3);
-  const mem = wasmArena(offC + 50 * 10);
-  copyIn(mem, 0, h, 50 * batch);
-  packB(mem, offB, d_loss, batch, 10, 10, 1);
-  WASM.matmul3(0, offB * 4, offC * 4, batch, 0, 50);
-  unpackC(d_y, mem, offC, 50 * 10);
+  // hᵀ · d_loss in WebAssembly (f32x4 register tiles), operands read where they are in the arena
+  WASM.matmul3(h.byteOffset, d_loss.byteOffset, d_y.byteOffset, batch, 0, 50);
 }
 
 // ∂ of two_layer_net.nn:12:15  h = sigmoid(x @ W1 + b1)
 function h_backward_2(x, d_h_mul, d_h, batch) {
-  // xᵀ · d_h_mul in WebAssembly (f32x4 register tiles)
-  const offB = (784 * batch + 3) & ~3;
-  const offC = offB + ((batch * 50 + 3) & ~3);
-  const mem = wasmArena(offC + 784 * 50);
-  copyIn(mem, 0, x, 784 * batch);
-  packB(mem, offB, d_h_mul, batch, 50, 50, 1);
-  WASM.matmul4(0, offB * 4, offC * 4, batch, 0, 784);
-  unpackC(d_h, mem, offC, 784 * 50);
+  // xᵀ · d_h_mul in WebAssembly (f32x4 register tiles), operands read where they are in the arena
+  WASM.matmul4(x.byteOffset, d_h_mul.byteOffset, d_h.byteOffset, batch, 0, 784);
 }
 
 // ∂ of two_layer_net.nn:12:15  h = sigmoid(x @ W1 + b1)
@@ -236,20 +207,30 @@ function y_backward_3(d_y, d_y_2) {
 
 const PREDICT_FEEDS = [["x", 784, true, "[batch, 784]"]];
 const predictBuffersCache = new Map();
-// s0: h_matmul, h, y_sum
-// s1: y_matmul, y_add, y_exp
-// s2: y_max
-// s3: y (returned)
+const PREDICT_REGION = region();
+// s0: h_matmul, h
+// s1: y_matmul
+// s2: y_add, y_exp
+// s3: y_max
+// s4: y_sum
+// s5: y (returned)
 function predictBuffers(batch) {
   let b = predictBuffersCache.get(batch);
-  if (b === undefined) {
+  if (b === undefined || b.generation !== arenaGeneration) {
     if (predictBuffersCache.size >= 4) predictBuffersCache.clear();
+    const views = carve(PREDICT_REGION, [50 * batch, 10 * batch, 10 * batch, 784 * batch, 0]);
+    let next = 0;
     b = [
-      new Float64Array(50 * batch),
+      views[next++],
+      views[next++],
       new Float64Array(10 * batch),
       new Float64Array(batch),
-      new F(10 * batch),
+      new Float64Array(batch),
+      views[next++],
+      views[next++],
+      views[next].byteOffset,
     ];
+    b.generation = arenaGeneration;
     predictBuffersCache.set(batch, b);
   }
   return b;
@@ -259,17 +240,19 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [s0, s1, s2, s3] = predictBuffers(batch);
-  const x = feed(inputs, "x");
-  const W1 = params["W1"];
-  const b1 = params["b1"];
-  const W2 = params["W2"];
-  const b2 = params["b2"];
+  const [s0, s1, s2, s3, s4, s5, x_in, packAt] = predictBuffers(batch);
+  PACK_AT = packAt;
+  const placed = paramsIn(params);
+  const x = arenaFeed(x_in, inputs, "x");
+  const W1 = placed["W1"];
+  const b1 = placed["b1"];
+  const W2 = placed["W2"];
+  const b2 = placed["b2"];
   h_forward(x, W1, s0, b1, batch);
-  y_max_forward(s0, W2, s1, b2, s2, batch);
-  y_sum_forward(s1, s2, s0, batch);
-  y_forward(s1, s0, s3, batch);
-  return { ["y"]: s3 };
+  y_max_forward(s0, W2, s1, b2, s2, s3, batch);
+  y_sum_forward(s2, s3, s4, batch);
+  y_forward(s2, s4, s5, batch);
+  return { ["y"]: s5 };
 }
 
 const LOSSANDGRADS_FEEDS = [
@@ -277,36 +260,58 @@ const LOSSANDGRADS_FEEDS = [
   ["t", 10, true, "[batch, 10]"],
 ];
 const lossAndGradsBuffersCache = new Map();
+const LOSSANDGRADS_REGION = region();
 // s0: h_matmul, h
-// s1: y_matmul, y_add, ∂y, ∂h_mul
-// s2: y_max
-// s3: y_exp, ∂loss
-// s4: y_sum
-// s5: loss (returned)
-// s6: ∂y
-// s7: ∂h
-// s8: ∂y (returned)
-// s9: ∂h (returned)
-// s10:  (returned)
-// s11:  (returned)
+// s1: y_matmul, ∂loss
+// s2: y_add
+// s3: y_max
+// s4: y_exp
+// s5: y_sum
+// s6: loss (returned)
+// s7: ∂y
+// s8: ∂y, ∂h_mul
+// s9: ∂h
+// s10: ∂y (returned)
+// s11: ∂h (returned)
+// s12:  (returned)
+// s13:  (returned)
 function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
-  if (b === undefined) {
+  if (b === undefined || b.generation !== arenaGeneration) {
     if (lossAndGradsBuffersCache.size >= 4) lossAndGradsBuffersCache.clear();
+    const views = carve(LOSSANDGRADS_REGION, [
+      50 * batch,
+      10 * batch,
+      50 * batch,
+      500,
+      39200,
+      50,
+      10,
+      784 * batch,
+      10 * batch,
+      500,
+    ]);
+    let next = 0;
     b = [
-      new Float64Array(50 * batch),
-      new Float64Array(50 * batch),
+      views[next++],
+      views[next++],
+      new Float64Array(10 * batch),
       new Float64Array(batch),
       new Float64Array(10 * batch),
       new Float64Array(batch),
       new Float64Array(1),
       new Float64Array(10),
+      views[next++],
       new Float64Array(50),
-      new F(500),
-      new F(39200),
-      new F(50),
-      new F(10),
+      views[next++],
+      views[next++],
+      views[next++],
+      views[next++],
+      views[next++],
+      views[next++],
+      views[next].byteOffset,
     ];
+    b.generation = arenaGeneration;
     lossAndGradsBuffersCache.set(batch, b);
   }
   return b;
@@ -316,25 +321,39 @@ export function lossAndGrads(params, data, options = {}) {
   checkParams(params, PARAMS, "lossAndGrads");
   const batch = batchOf(data, LOSSANDGRADS_FEEDS, 0, "lossAndGrads");
   const seed = options.seed ?? 0;
-  const [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11] = lossAndGradsBuffers(batch);
-  const x = feed(data, "x");
-  const t = feed(data, "t");
-  const W1 = params["W1"];
-  const b1 = params["b1"];
-  const W2 = params["W2"];
-  const b2 = params["b2"];
+  const [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, x_in, t_in, packAt] =
+    lossAndGradsBuffers(batch);
+  PACK_AT = packAt;
+  const placed = paramsIn(params);
+  const x = arenaFeed(x_in, data, "x");
+  const t = arenaFeed(t_in, data, "t");
+  const W1 = placed["W1"];
+  const b1 = placed["b1"];
+  const W2 = placed["W2"];
+  const b2 = placed["b2"];
   h_forward(x, W1, s0, b1, batch);
-  y_max_forward(s0, W2, s1, b2, s2, batch);
-  y_sum_forward_2(s1, s2, s3, s4, batch);
-  loss_forward(s1, t, s5, batch);
-  y_backward(s3, s4, t, s6, batch);
-  h_backward(s3, W2, s1, s0, s7, batch);
-  y_backward_2(s0, s3, s8, batch);
-  h_backward_2(x, s1, s9, batch);
-  h_backward_3(s7, s10);
-  y_backward_3(s6, s11);
+  y_max_forward(s0, W2, s1, b2, s2, s3, batch);
+  y_sum_forward_2(s2, s3, s4, s5, batch);
+  loss_forward(s2, t, s6, batch);
+  y_backward(s4, s5, t, s1, s7, batch);
+  h_backward(s1, W2, s8, s0, s9, batch);
+  y_backward_2(s0, s1, s10, batch);
+  h_backward_2(x, s8, s11, batch);
+  h_backward_3(s9, s12);
+  y_backward_3(s7, s13);
 
-  return { loss: s5[0], grads: { ["W1"]: s9, ["b1"]: s10, ["W2"]: s8, ["b2"]: s11 } };
+  return { loss: s6[0], grads: { ["W1"]: s11, ["b1"]: s12, ["W2"]: s10, ["b2"]: s13 } };
+}
+
+/**
+ * The params moved into the module's own memory: a record of views there, which predict and
+ * lossAndGrads read without copying and an optimizer updates in place. One set at a time: adopting
+ * another overwrites them (slice() what you keep). Where the memory cannot be shared (a browser page
+ * that is not cross-origin isolated) the params are returned as they are, and copied in by each call.
+ */
+export function adopt(params) {
+  checkParams(params, PARAMS, "adopt");
+  return SHARED ? { ...paramsIn(params) } : params;
 }
 
 /** Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime. */
@@ -527,46 +546,126 @@ function checkParams(params, table, what) {
   }
 }
 
-// ---- WebAssembly: the matmul kernels (f32x4 register tiles), 8148 bytes ----
+// ---- WebAssembly: the matmul kernels (f32x4 register tiles), 8163 bytes, and the arena they work in ----
 
-const WASM = (
-  await WebAssembly.instantiate(
-    Uint8Array.from(
-      atob(
-        "AGFzbQEAAAABCgFgBn9/f39/fwADBgUAAAAAAAUDAQABBzwGBm1lbW9yeQIAB21hdG11bDAAAAdtYXRtdWwxAAEHbWF0bXVsMgACB21hdG11bDMAAwdtYXRtdWw0AAQK8j4FrQwCBX8NeyAEIQYCQANAIAZBAmogBUoNAUEAIQcCQANAIAdBEGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhEP0MAAAAAAAAAAAAAAAAAAAAACER/QwAAAAAAAAAAAAAAAAAAAAAIRIgACAGQcAYbGohCSABIAdBBGxqIQpBkAYhCAJAIAhFDQADQCAK/QAEACETIAr9AAQQIRQgCv0ABCAhFSAK/QAEMCEWIAkqAgD9EyEXIAsgFyAT/eYB/eQBIQsgDCAXIBT95gH95AEhDCANIBcgFf3mAf3kASENIA4gFyAW/eYB/eQBIQ4gCSoCwBj9EyEXIA8gFyAT/eYB/eQBIQ8gECAXIBT95gH95AEhECARIBcgFf3mAf3kASERIBIgFyAW/eYB/eQBIRIgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgCSAM/QsEECAJIA39CwQgIAkgDv0LBDAgCSAP/QsEyAEgCSAQ/QsE2AEgCSAR/QsE6AEgCSAS/QsE+AEgB0EQaiEHDAALCwJAA0AgB0EEakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDyAAIAZBwBhsaiEJIAEgB0EEbGohCkGQBiEIAkAgCEUNAANAIAr9AAQAIRMgCSoCAP0TIRcgCyAXIBP95gH95AEhCyAJKgLAGP0TIRcgDyAXIBP95gH95AEhDyAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/QsEACAJIA/9CwTIASAHQQRqIQcMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDyAAIAZBwBhsaiEJIAEgB0EEbGohCkGQBiEIAkAgCEUNAANAIAr9XQMAIRMgCSoCAP0TIRcgCyAXIBP95gH95AEhCyAJKgLAGP0TIRcgDyAXIBP95gH95AEhDyAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/VsDAAAgCSAP/VsDyAEAIAZBAmohBgwACwsCQANAIAZBAWogBUoNAUEAIQcCQANAIAdBEGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEOIAAgBkHAGGxqIQkgASAHQQRsaiEKQZAGIQgCQCAIRQ0AA0AgCv0ABAAhEyAK/QAEECEUIAr9AAQgIRUgCv0ABDAhFiAJKgIA/RMhFyALIBcgE/3mAf3kASELIAwgFyAU/eYB/eQBIQwgDSAXIBX95gH95AEhDSAOIBcgFv3mAf3kASEOIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAkgDP0LBBAgCSAN/QsEICAJIA79CwQwIAdBEGohBwwACwsCQANAIAdBBGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACELIAAgBkHAGGxqIQkgASAHQQRsaiEKQZAGIQgCQCAIRQ0AA0AgCv0ABAAhEyAJKgIA/RMhFyALIBcgE/3mAf3kASELIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAdBBGohBwwACwv9DAAAAAAAAAAAAAAAAAAAAAAhCyAAIAZBwBhsaiEJIAEgB0EEbGohCkGQBiEIAkAgCEUNAANAIAr9XQMAIRMgCSoCAP0TIRcgCyAXIBP95gH95AEhCyAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/VsDAAAgBkEBaiEGDAALCwv4DAIFfw17IAQhBgJAA0AgBkEDaiAFSg0BQQAhBwJAA0AgB0EMakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRH9DAAAAAAAAAAAAAAAAAAAAAAhEv0MAAAAAAAAAAAAAAAAAAAAACETIAAgBkHIAWxqIQkgASAHQQRsaiEKQTIhCAJAIAhFDQADQCAK/QAEACEUIAr9AAQQIRUgCv0ABCAhFiAJKgIA/RMhFyALIBcgFP3mAf3kASELIAwgFyAV/eYB/eQBIQwgDSAXIBb95gH95AEhDSAJKgLIAf0TIRcgDiAXIBT95gH95AEhDiAPIBcgFf3mAf3kASEPIBAgFyAW/eYB/eQBIRAgCSoCkAP9EyEXIBEgFyAU/eYB/eQBIREgEiAXIBX95gH95AEhEiATIBcgFv3mAf3kASETIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/QsEACAJIAz9CwQQIAkgDf0LBCAgCSAO/QsEKCAJIA/9CwQ4IAkgEP0LBEggCSAR/QsEUCAJIBL9CwRgIAkgE/0LBHAgB0EMaiEHDAALCwJAA0AgB0EEakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACERIAAgBkHIAWxqIQkgASAHQQRsaiEKQTIhCAJAIAhFDQADQCAK/QAEACEUIAkqAgD9EyEXIAsgFyAU/eYB/eQBIQsgCSoCyAH9EyEXIA4gFyAU/eYB/eQBIQ4gCSoCkAP9EyEXIBEgFyAU/eYB/eQBIREgCUEEaiEJIApBKGohCiAIQQFrIggNAAsLIAIgBkEobGogB0EEbGohCSAJIAv9CwQAIAkgDv0LBCggCSAR/QsEUCAHQQRqIQcMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACERIAAgBkHIAWxqIQkgASAHQQRsaiEKQTIhCAJAIAhFDQADQCAK/V0DACEUIAkqAgD9EyEXIAsgFyAU/eYB/eQBIQsgCSoCyAH9EyEXIA4gFyAU/eYB/eQBIQ4gCSoCkAP9EyEXIBEgFyAU/eYB/eQBIREgCUEEaiEJIApBKGohCiAIQQFrIggNAAsLIAIgBkEobGogB0EEbGohCSAJIAv9WwMAACAJIA79WwMoACAJIBH9WwNQACAGQQNqIQYMAAsLAkADQCAGQQFqIAVKDQFBACEHAkADQCAHQQxqQQpKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ0gACAGQcgBbGohCSABIAdBBGxqIQpBMiEIAkAgCEUNAANAIAr9AAQAIRQgCv0ABBAhFSAK/QAEICEWIAkqAgD9EyEXIAsgFyAU/eYB/eQBIQsgDCAXIBX95gH95AEhDCANIBcgFv3mAf3kASENIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/QsEACAJIAz9CwQQIAkgDf0LBCAgB0EMaiEHDAALCwJAA0AgB0EEakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQsgACAGQcgBbGohCSABIAdBBGxqIQpBMiEIAkAgCEUNAANAIAr9AAQAIRQgCSoCAP0TIRcgCyAXIBT95gH95AEhCyAJQQRqIQkgCkEoaiEKIAhBAWsiCA0ACwsgAiAGQShsaiAHQQRsaiEJIAkgC/0LBAAgB0EEaiEHDAALC/0MAAAAAAAAAAAAAAAAAAAAACELIAAgBkHIAWxqIQkgASAHQQRsaiEKQTIhCAJAIAhFDQADQCAK/V0DACEUIAkqAgD9EyEXIAsgFyAU/eYB/eQBIQsgCUEEaiEJIApBKGohCiAIQQFrIggNAAsLIAIgBkEobGogB0EEbGohCSAJIAv9WwMAACAGQQFqIQYMAAsLC54MAgV/DXsgBCEGAkADQCAGQQJqIAVKDQFBACEHAkADQCAHQRBqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACEP/QwAAAAAAAAAAAAAAAAAAAAAIRD9DAAAAAAAAAAAAAAAAAAAAAAhEf0MAAAAAAAAAAAAAAAAAAAAACESIAAgBkEobGohCSABIAdBBGxqIQpBCiEIAkAgCEUNAANAIAr9AAQAIRMgCv0ABBAhFCAK/QAEICEVIAr9AAQwIRYgCSoCAP0TIRcgCyAXIBP95gH95AEhCyAMIBcgFP3mAf3kASEMIA0gFyAV/eYB/eQBIQ0gDiAXIBb95gH95AEhDiAJKgIo/RMhFyAPIBcgE/3mAf3kASEPIBAgFyAU/eYB/eQBIRAgESAXIBX95gH95AEhESASIBcgFv3mAf3kASESIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAkgDP0LBBAgCSAN/QsEICAJIA79CwQwIAkgD/0LBMgBIAkgEP0LBNgBIAkgEf0LBOgBIAkgEv0LBPgBIAdBEGohBwwACwsCQANAIAdBBGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQ8gACAGQShsaiEJIAEgB0EEbGohCkEKIQgCQCAIRQ0AA0AgCv0ABAAhEyAJKgIA/RMhFyALIBcgE/3mAf3kASELIAkqAij9EyEXIA8gFyAT/eYB/eQBIQ8gCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgCSAP/QsEyAEgB0EEaiEHDAALC/0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQ8gACAGQShsaiEJIAEgB0EEbGohCkEKIQgCQCAIRQ0AA0AgCv1dAwAhEyAJKgIA/RMhFyALIBcgE/3mAf3kASELIAkqAij9EyEXIA8gFyAT/eYB/eQBIQ8gCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/1bAwAAIAkgD/1bA8gBACAGQQJqIQYMAAsLAkADQCAGQQFqIAVKDQFBACEHAkADQCAHQRBqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDiAAIAZBKGxqIQkgASAHQQRsaiEKQQohCAJAIAhFDQADQCAK/QAEACETIAr9AAQQIRQgCv0ABCAhFSAK/QAEMCEWIAkqAgD9EyEXIAsgFyAT/eYB/eQBIQsgDCAXIBT95gH95AEhDCANIBcgFf3mAf3kASENIA4gFyAW/eYB/eQBIQ4gCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgCSAM/QsEECAJIA39CwQgIAkgDv0LBDAgB0EQaiEHDAALCwJAA0AgB0EEakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQsgACAGQShsaiEJIAEgB0EEbGohCkEKIQgCQCAIRQ0AA0AgCv0ABAAhEyAJKgIA/RMhFyALIBcgE/3mAf3kASELIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAdBBGohBwwACwv9DAAAAAAAAAAAAAAAAAAAAAAhCyAAIAZBKGxqIQkgASAHQQRsaiEKQQohCAJAIAhFDQADQCAK/V0DACETIAkqAgD9EyEXIAsgFyAT/eYB/eQBIQsgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/1bAwAAIAZBAWohBgwACwsL+QwCBn8Ne0EBIANsIQYgBCEHAkADQCAHQQNqIAVKDQFBACEIAkADQCAIQQxqQQpKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRH9DAAAAAAAAAAAAAAAAAAAAAAhEv0MAAAAAAAAAAAAAAAAAAAAACET/QwAAAAAAAAAAAAAAAAAAAAAIRQgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/0ABAAhFSAL/QAEECEWIAv9AAQgIRcgCioCAP0TIRggDCAYIBX95gH95AEhDCANIBggFv3mAf3kASENIA4gGCAX/eYB/eQBIQ4gCioCBP0TIRggDyAYIBX95gH95AEhDyAQIBggFv3mAf3kASEQIBEgGCAX/eYB/eQBIREgCioCCP0TIRggEiAYIBX95gH95AEhEiATIBggFv3mAf3kASETIBQgGCAX/eYB/eQBIRQgCkHIAWohCiALQShqIQsgCUEBayIJDQALCyACIAdBKGxqIAhBBGxqIQogCiAM/QsEACAKIA39CwQQIAogDv0LBCAgCiAP/QsEKCAKIBD9CwQ4IAogEf0LBEggCiAS/QsEUCAKIBP9CwRgIAogFP0LBHAgCEEMaiEIDAALCwJAA0AgCEEEakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACESIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRUgCioCAP0TIRggDCAYIBX95gH95AEhDCAKKgIE/RMhGCAPIBggFf3mAf3kASEPIAoqAgj9EyEYIBIgGCAV/eYB/eQBIRIgCkHIAWohCiALQShqIQsgCUEBayIJDQALCyACIAdBKGxqIAhBBGxqIQogCiAM/QsEACAKIA/9CwQoIAogEv0LBFAgCEEEaiEIDAALC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhEiAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/V0DACEVIAoqAgD9EyEYIAwgGCAV/eYB/eQBIQwgCioCBP0TIRggDyAYIBX95gH95AEhDyAKKgII/RMhGCASIBggFf3mAf3kASESIApByAFqIQogC0EoaiELIAlBAWsiCQ0ACwsgAiAHQShsaiAIQQRsaiEKIAogDP1bAwAAIAogD/1bAygAIAogEv1bA1AAIAdBA2ohBwwACwsCQANAIAdBAWogBUoNAUEAIQgCQANAIAhBDGpBCkoNAf0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDiAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEVIAv9AAQQIRYgC/0ABCAhFyAKKgIA/RMhGCAMIBggFf3mAf3kASEMIA0gGCAW/eYB/eQBIQ0gDiAYIBf95gH95AEhDiAKQcgBaiEKIAtBKGohCyAJQQFrIgkNAAsLIAIgB0EobGogCEEEbGohCiAKIAz9CwQAIAogDf0LBBAgCiAO/QsEICAIQQxqIQgMAAsLAkADQCAIQQRqQQpKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDCAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEVIAoqAgD9EyEYIAwgGCAV/eYB/eQBIQwgCkHIAWohCiALQShqIQsgCUEBayIJDQALCyACIAdBKGxqIAhBBGxqIQogCiAM/QsEACAIQQRqIQgMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQwgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/1dAwAhFSAKKgIA/RMhGCAMIBggFf3mAf3kASEMIApByAFqIQogC0EoaiELIAlBAWsiCQ0ACwsgAiAHQShsaiAIQQRsaiEKIAogDP1bAwAAIAdBAWohBwwACwsLqwwCBn8Ne0EBIANsIQYgBCEHAkADQCAHQQJqIAVKDQFBACEIAkADQCAIQRBqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRH9DAAAAAAAAAAAAAAAAAAAAAAhEv0MAAAAAAAAAAAAAAAAAAAAACETIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRQgC/0ABBAhFSAL/QAEICEWIAv9AAQwIRcgCioCAP0TIRggDCAYIBT95gH95AEhDCANIBggFf3mAf3kASENIA4gGCAW/eYB/eQBIQ4gDyAYIBf95gH95AEhDyAKKgIE/RMhGCAQIBggFP3mAf3kASEQIBEgGCAV/eYB/eQBIREgEiAYIBb95gH95AEhEiATIBggF/3mAf3kASETIApBwBhqIQogC0HIAWohCyAJQQFrIgkNAAsLIAIgB0HIAWxqIAhBBGxqIQogCiAM/QsEACAKIA39CwQQIAogDv0LBCAgCiAP/QsEMCAKIBD9CwTIASAKIBH9CwTYASAKIBL9CwToASAKIBP9CwT4ASAIQRBqIQgMAAsLAkADQCAIQQRqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEQIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRQgCioCAP0TIRggDCAYIBT95gH95AEhDCAKKgIE/RMhGCAQIBggFP3mAf3kASEQIApBwBhqIQogC0HIAWohCyAJQQFrIgkNAAsLIAIgB0HIAWxqIAhBBGxqIQogCiAM/QsEACAKIBD9CwTIASAIQQRqIQgMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhECAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/V0DACEUIAoqAgD9EyEYIAwgGCAU/eYB/eQBIQwgCioCBP0TIRggECAYIBT95gH95AEhECAKQcAYaiEKIAtByAFqIQsgCUEBayIJDQALCyACIAdByAFsaiAIQQRsaiEKIAogDP1bAwAAIAogEP1bA8gBACAHQQJqIQcMAAsLAkADQCAHQQFqIAVKDQFBACEIAkADQCAIQRBqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhDyAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEUIAv9AAQQIRUgC/0ABCAhFiAL/QAEMCEXIAoqAgD9EyEYIAwgGCAU/eYB/eQBIQwgDSAYIBX95gH95AEhDSAOIBggFv3mAf3kASEOIA8gGCAX/eYB/eQBIQ8gCkHAGGohCiALQcgBaiELIAlBAWsiCQ0ACwsgAiAHQcgBbGogCEEEbGohCiAKIAz9CwQAIAogDf0LBBAgCiAO/QsEICAKIA/9CwQwIAhBEGohCAwACwsCQANAIAhBBGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEMIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRQgCioCAP0TIRggDCAYIBT95gH95AEhDCAKQcAYaiEKIAtByAFqIQsgCUEBayIJDQALCyACIAdByAFsaiAIQQRsaiEKIAogDP0LBAAgCEEEaiEIDAALC/0MAAAAAAAAAAAAAAAAAAAAACEMIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9XQMAIRQgCioCAP0TIRggDCAYIBT95gH95AEhDCAKQcAYaiEKIAtByAFqIQsgCUEBayIJDQALCyACIAdByAFsaiAIQQRsaiEKIAogDP1bAwAAIAdBAWohBwwACwsL",
-      ),
-      (c) => c.charCodeAt(0),
-    ),
-  )
-).instance.exports;
-let wasmView = new Float32Array(WASM.memory.buffer);
+const WASM_BYTES = Uint8Array.from(
+  atob(
+    "AGFzbQEAAAABCgFgBn9/f39/fwACEgEDZW52Bm1lbW9yeQIDAYCAAgMGBQAAAAAABzwGBm1lbW9yeQIAB21hdG11bDAAAAdtYXRtdWwxAAEHbWF0bXVsMgACB21hdG11bDMAAwdtYXRtdWw0AAQK8j4FrQwCBX8NeyAEIQYCQANAIAZBAmogBUoNAUEAIQcCQANAIAdBEGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhEP0MAAAAAAAAAAAAAAAAAAAAACER/QwAAAAAAAAAAAAAAAAAAAAAIRIgACAGQcAYbGohCSABIAdBBGxqIQpBkAYhCAJAIAhFDQADQCAK/QAEACETIAr9AAQQIRQgCv0ABCAhFSAK/QAEMCEWIAkqAgD9EyEXIAsgFyAT/eYB/eQBIQsgDCAXIBT95gH95AEhDCANIBcgFf3mAf3kASENIA4gFyAW/eYB/eQBIQ4gCSoCwBj9EyEXIA8gFyAT/eYB/eQBIQ8gECAXIBT95gH95AEhECARIBcgFf3mAf3kASERIBIgFyAW/eYB/eQBIRIgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgCSAM/QsEECAJIA39CwQgIAkgDv0LBDAgCSAP/QsEyAEgCSAQ/QsE2AEgCSAR/QsE6AEgCSAS/QsE+AEgB0EQaiEHDAALCwJAA0AgB0EEakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDyAAIAZBwBhsaiEJIAEgB0EEbGohCkGQBiEIAkAgCEUNAANAIAr9AAQAIRMgCSoCAP0TIRcgCyAXIBP95gH95AEhCyAJKgLAGP0TIRcgDyAXIBP95gH95AEhDyAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/QsEACAJIA/9CwTIASAHQQRqIQcMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDyAAIAZBwBhsaiEJIAEgB0EEbGohCkGQBiEIAkAgCEUNAANAIAr9XQMAIRMgCSoCAP0TIRcgCyAXIBP95gH95AEhCyAJKgLAGP0TIRcgDyAXIBP95gH95AEhDyAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/VsDAAAgCSAP/VsDyAEAIAZBAmohBgwACwsCQANAIAZBAWogBUoNAUEAIQcCQANAIAdBEGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEOIAAgBkHAGGxqIQkgASAHQQRsaiEKQZAGIQgCQCAIRQ0AA0AgCv0ABAAhEyAK/QAEECEUIAr9AAQgIRUgCv0ABDAhFiAJKgIA/RMhFyALIBcgE/3mAf3kASELIAwgFyAU/eYB/eQBIQwgDSAXIBX95gH95AEhDSAOIBcgFv3mAf3kASEOIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAkgDP0LBBAgCSAN/QsEICAJIA79CwQwIAdBEGohBwwACwsCQANAIAdBBGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACELIAAgBkHAGGxqIQkgASAHQQRsaiEKQZAGIQgCQCAIRQ0AA0AgCv0ABAAhEyAJKgIA/RMhFyALIBcgE/3mAf3kASELIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAdBBGohBwwACwv9DAAAAAAAAAAAAAAAAAAAAAAhCyAAIAZBwBhsaiEJIAEgB0EEbGohCkGQBiEIAkAgCEUNAANAIAr9XQMAIRMgCSoCAP0TIRcgCyAXIBP95gH95AEhCyAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/VsDAAAgBkEBaiEGDAALCwv4DAIFfw17IAQhBgJAA0AgBkEDaiAFSg0BQQAhBwJAA0AgB0EMakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRH9DAAAAAAAAAAAAAAAAAAAAAAhEv0MAAAAAAAAAAAAAAAAAAAAACETIAAgBkHIAWxqIQkgASAHQQRsaiEKQTIhCAJAIAhFDQADQCAK/QAEACEUIAr9AAQQIRUgCv0ABCAhFiAJKgIA/RMhFyALIBcgFP3mAf3kASELIAwgFyAV/eYB/eQBIQwgDSAXIBb95gH95AEhDSAJKgLIAf0TIRcgDiAXIBT95gH95AEhDiAPIBcgFf3mAf3kASEPIBAgFyAW/eYB/eQBIRAgCSoCkAP9EyEXIBEgFyAU/eYB/eQBIREgEiAXIBX95gH95AEhEiATIBcgFv3mAf3kASETIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/QsEACAJIAz9CwQQIAkgDf0LBCAgCSAO/QsEKCAJIA/9CwQ4IAkgEP0LBEggCSAR/QsEUCAJIBL9CwRgIAkgE/0LBHAgB0EMaiEHDAALCwJAA0AgB0EEakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACERIAAgBkHIAWxqIQkgASAHQQRsaiEKQTIhCAJAIAhFDQADQCAK/QAEACEUIAkqAgD9EyEXIAsgFyAU/eYB/eQBIQsgCSoCyAH9EyEXIA4gFyAU/eYB/eQBIQ4gCSoCkAP9EyEXIBEgFyAU/eYB/eQBIREgCUEEaiEJIApBKGohCiAIQQFrIggNAAsLIAIgBkEobGogB0EEbGohCSAJIAv9CwQAIAkgDv0LBCggCSAR/QsEUCAHQQRqIQcMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACERIAAgBkHIAWxqIQkgASAHQQRsaiEKQTIhCAJAIAhFDQADQCAK/V0DACEUIAkqAgD9EyEXIAsgFyAU/eYB/eQBIQsgCSoCyAH9EyEXIA4gFyAU/eYB/eQBIQ4gCSoCkAP9EyEXIBEgFyAU/eYB/eQBIREgCUEEaiEJIApBKGohCiAIQQFrIggNAAsLIAIgBkEobGogB0EEbGohCSAJIAv9WwMAACAJIA79WwMoACAJIBH9WwNQACAGQQNqIQYMAAsLAkADQCAGQQFqIAVKDQFBACEHAkADQCAHQQxqQQpKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ0gACAGQcgBbGohCSABIAdBBGxqIQpBMiEIAkAgCEUNAANAIAr9AAQAIRQgCv0ABBAhFSAK/QAEICEWIAkqAgD9EyEXIAsgFyAU/eYB/eQBIQsgDCAXIBX95gH95AEhDCANIBcgFv3mAf3kASENIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/QsEACAJIAz9CwQQIAkgDf0LBCAgB0EMaiEHDAALCwJAA0AgB0EEakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQsgACAGQcgBbGohCSABIAdBBGxqIQpBMiEIAkAgCEUNAANAIAr9AAQAIRQgCSoCAP0TIRcgCyAXIBT95gH95AEhCyAJQQRqIQkgCkEoaiEKIAhBAWsiCA0ACwsgAiAGQShsaiAHQQRsaiEJIAkgC/0LBAAgB0EEaiEHDAALC/0MAAAAAAAAAAAAAAAAAAAAACELIAAgBkHIAWxqIQkgASAHQQRsaiEKQTIhCAJAIAhFDQADQCAK/V0DACEUIAkqAgD9EyEXIAsgFyAU/eYB/eQBIQsgCUEEaiEJIApBKGohCiAIQQFrIggNAAsLIAIgBkEobGogB0EEbGohCSAJIAv9WwMAACAGQQFqIQYMAAsLC54MAgV/DXsgBCEGAkADQCAGQQJqIAVKDQFBACEHAkADQCAHQRBqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACEP/QwAAAAAAAAAAAAAAAAAAAAAIRD9DAAAAAAAAAAAAAAAAAAAAAAhEf0MAAAAAAAAAAAAAAAAAAAAACESIAAgBkEobGohCSABIAdBBGxqIQpBCiEIAkAgCEUNAANAIAr9AAQAIRMgCv0ABBAhFCAK/QAEICEVIAr9AAQwIRYgCSoCAP0TIRcgCyAXIBP95gH95AEhCyAMIBcgFP3mAf3kASEMIA0gFyAV/eYB/eQBIQ0gDiAXIBb95gH95AEhDiAJKgIo/RMhFyAPIBcgE/3mAf3kASEPIBAgFyAU/eYB/eQBIRAgESAXIBX95gH95AEhESASIBcgFv3mAf3kASESIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAkgDP0LBBAgCSAN/QsEICAJIA79CwQwIAkgD/0LBMgBIAkgEP0LBNgBIAkgEf0LBOgBIAkgEv0LBPgBIAdBEGohBwwACwsCQANAIAdBBGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQ8gACAGQShsaiEJIAEgB0EEbGohCkEKIQgCQCAIRQ0AA0AgCv0ABAAhEyAJKgIA/RMhFyALIBcgE/3mAf3kASELIAkqAij9EyEXIA8gFyAT/eYB/eQBIQ8gCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgCSAP/QsEyAEgB0EEaiEHDAALC/0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQ8gACAGQShsaiEJIAEgB0EEbGohCkEKIQgCQCAIRQ0AA0AgCv1dAwAhEyAJKgIA/RMhFyALIBcgE/3mAf3kASELIAkqAij9EyEXIA8gFyAT/eYB/eQBIQ8gCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/1bAwAAIAkgD/1bA8gBACAGQQJqIQYMAAsLAkADQCAGQQFqIAVKDQFBACEHAkADQCAHQRBqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDiAAIAZBKGxqIQkgASAHQQRsaiEKQQohCAJAIAhFDQADQCAK/QAEACETIAr9AAQQIRQgCv0ABCAhFSAK/QAEMCEWIAkqAgD9EyEXIAsgFyAT/eYB/eQBIQsgDCAXIBT95gH95AEhDCANIBcgFf3mAf3kASENIA4gFyAW/eYB/eQBIQ4gCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgCSAM/QsEECAJIA39CwQgIAkgDv0LBDAgB0EQaiEHDAALCwJAA0AgB0EEakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQsgACAGQShsaiEJIAEgB0EEbGohCkEKIQgCQCAIRQ0AA0AgCv0ABAAhEyAJKgIA/RMhFyALIBcgE/3mAf3kASELIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAdBBGohBwwACwv9DAAAAAAAAAAAAAAAAAAAAAAhCyAAIAZBKGxqIQkgASAHQQRsaiEKQQohCAJAIAhFDQADQCAK/V0DACETIAkqAgD9EyEXIAsgFyAT/eYB/eQBIQsgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/1bAwAAIAZBAWohBgwACwsL+QwCBn8Ne0EBIANsIQYgBCEHAkADQCAHQQNqIAVKDQFBACEIAkADQCAIQQxqQQpKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRH9DAAAAAAAAAAAAAAAAAAAAAAhEv0MAAAAAAAAAAAAAAAAAAAAACET/QwAAAAAAAAAAAAAAAAAAAAAIRQgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/0ABAAhFSAL/QAEECEWIAv9AAQgIRcgCioCAP0TIRggDCAYIBX95gH95AEhDCANIBggFv3mAf3kASENIA4gGCAX/eYB/eQBIQ4gCioCBP0TIRggDyAYIBX95gH95AEhDyAQIBggFv3mAf3kASEQIBEgGCAX/eYB/eQBIREgCioCCP0TIRggEiAYIBX95gH95AEhEiATIBggFv3mAf3kASETIBQgGCAX/eYB/eQBIRQgCkHIAWohCiALQShqIQsgCUEBayIJDQALCyACIAdBKGxqIAhBBGxqIQogCiAM/QsEACAKIA39CwQQIAogDv0LBCAgCiAP/QsEKCAKIBD9CwQ4IAogEf0LBEggCiAS/QsEUCAKIBP9CwRgIAogFP0LBHAgCEEMaiEIDAALCwJAA0AgCEEEakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACESIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRUgCioCAP0TIRggDCAYIBX95gH95AEhDCAKKgIE/RMhGCAPIBggFf3mAf3kASEPIAoqAgj9EyEYIBIgGCAV/eYB/eQBIRIgCkHIAWohCiALQShqIQsgCUEBayIJDQALCyACIAdBKGxqIAhBBGxqIQogCiAM/QsEACAKIA/9CwQoIAogEv0LBFAgCEEEaiEIDAALC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhEiAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/V0DACEVIAoqAgD9EyEYIAwgGCAV/eYB/eQBIQwgCioCBP0TIRggDyAYIBX95gH95AEhDyAKKgII/RMhGCASIBggFf3mAf3kASESIApByAFqIQogC0EoaiELIAlBAWsiCQ0ACwsgAiAHQShsaiAIQQRsaiEKIAogDP1bAwAAIAogD/1bAygAIAogEv1bA1AAIAdBA2ohBwwACwsCQANAIAdBAWogBUoNAUEAIQgCQANAIAhBDGpBCkoNAf0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDiAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEVIAv9AAQQIRYgC/0ABCAhFyAKKgIA/RMhGCAMIBggFf3mAf3kASEMIA0gGCAW/eYB/eQBIQ0gDiAYIBf95gH95AEhDiAKQcgBaiEKIAtBKGohCyAJQQFrIgkNAAsLIAIgB0EobGogCEEEbGohCiAKIAz9CwQAIAogDf0LBBAgCiAO/QsEICAIQQxqIQgMAAsLAkADQCAIQQRqQQpKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDCAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEVIAoqAgD9EyEYIAwgGCAV/eYB/eQBIQwgCkHIAWohCiALQShqIQsgCUEBayIJDQALCyACIAdBKGxqIAhBBGxqIQogCiAM/QsEACAIQQRqIQgMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQwgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/1dAwAhFSAKKgIA/RMhGCAMIBggFf3mAf3kASEMIApByAFqIQogC0EoaiELIAlBAWsiCQ0ACwsgAiAHQShsaiAIQQRsaiEKIAogDP1bAwAAIAdBAWohBwwACwsLqwwCBn8Ne0EBIANsIQYgBCEHAkADQCAHQQJqIAVKDQFBACEIAkADQCAIQRBqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRH9DAAAAAAAAAAAAAAAAAAAAAAhEv0MAAAAAAAAAAAAAAAAAAAAACETIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRQgC/0ABBAhFSAL/QAEICEWIAv9AAQwIRcgCioCAP0TIRggDCAYIBT95gH95AEhDCANIBggFf3mAf3kASENIA4gGCAW/eYB/eQBIQ4gDyAYIBf95gH95AEhDyAKKgIE/RMhGCAQIBggFP3mAf3kASEQIBEgGCAV/eYB/eQBIREgEiAYIBb95gH95AEhEiATIBggF/3mAf3kASETIApBwBhqIQogC0HIAWohCyAJQQFrIgkNAAsLIAIgB0HIAWxqIAhBBGxqIQogCiAM/QsEACAKIA39CwQQIAogDv0LBCAgCiAP/QsEMCAKIBD9CwTIASAKIBH9CwTYASAKIBL9CwToASAKIBP9CwT4ASAIQRBqIQgMAAsLAkADQCAIQQRqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEQIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRQgCioCAP0TIRggDCAYIBT95gH95AEhDCAKKgIE/RMhGCAQIBggFP3mAf3kASEQIApBwBhqIQogC0HIAWohCyAJQQFrIgkNAAsLIAIgB0HIAWxqIAhBBGxqIQogCiAM/QsEACAKIBD9CwTIASAIQQRqIQgMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhECAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/V0DACEUIAoqAgD9EyEYIAwgGCAU/eYB/eQBIQwgCioCBP0TIRggECAYIBT95gH95AEhECAKQcAYaiEKIAtByAFqIQsgCUEBayIJDQALCyACIAdByAFsaiAIQQRsaiEKIAogDP1bAwAAIAogEP1bA8gBACAHQQJqIQcMAAsLAkADQCAHQQFqIAVKDQFBACEIAkADQCAIQRBqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhDyAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEUIAv9AAQQIRUgC/0ABCAhFiAL/QAEMCEXIAoqAgD9EyEYIAwgGCAU/eYB/eQBIQwgDSAYIBX95gH95AEhDSAOIBggFv3mAf3kASEOIA8gGCAX/eYB/eQBIQ8gCkHAGGohCiALQcgBaiELIAlBAWsiCQ0ACwsgAiAHQcgBbGogCEEEbGohCiAKIAz9CwQAIAogDf0LBBAgCiAO/QsEICAKIA/9CwQwIAhBEGohCAwACwsCQANAIAhBBGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEMIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRQgCioCAP0TIRggDCAYIBT95gH95AEhDCAKQcAYaiEKIAtByAFqIQsgCUEBayIJDQALCyACIAdByAFsaiAIQQRsaiEKIAogDP0LBAAgCEEEaiEIDAALC/0MAAAAAAAAAAAAAAAAAAAAACEMIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9XQMAIRQgCioCAP0TIRggDCAYIBT95gH95AEhDCAKQcAYaiEKIAtByAFqIQsgCUEBayIJDQALCyACIAdByAFsaiAIQQRsaiEKIAogDP1bAwAAIAdBAWohBwwACwsL",
+  ),
+  (c) => c.charCodeAt(0),
+);
+/** Shared memory where the platform has it (Node; cross-origin isolated pages): views then survive growth. */
+const SHARED = (() => {
+  try {
+    return (
+      globalThis.crossOriginIsolated !== false &&
+      new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer instanceof SharedArrayBuffer
+    );
+  } catch {
+    return false;
+  }
+})();
+WASM_BYTES[35] = SHARED ? 3 : 1; // the memory import's flags: shared or not
+const MEMORY = new WebAssembly.Memory({ initial: 3, maximum: 32768, shared: SHARED });
+const WASM = (await WebAssembly.instantiate(WASM_BYTES, { env: { memory: MEMORY } })).instance.exports;
 
-/** The kernels' memory as floats, grown (once per new batch size) to hold at least n of them. */
-function wasmArena(n) {
-  const bytes = n * 4;
-  if (bytes > WASM.memory.buffer.byteLength)
-    WASM.memory.grow(Math.ceil((bytes - WASM.memory.buffer.byteLength) / 65536));
-  if (wasmView.buffer !== WASM.memory.buffer) wasmView = new Float32Array(WASM.memory.buffer);
-  return wasmView;
+/** Each param's name, byte offset and size in floats: they come first in the arena. */
+const PARAM_LAYOUT = [
+  ["W1", 0, 39200],
+  ["b1", 156800, 50],
+  ["W2", 157008, 500],
+  ["b2", 159008, 10],
+];
+/** Bumped when the memory grows without being shared: every view made before is detached then. */
+let arenaGeneration = 0;
+/** Bytes of the arena in use: the params, then the programs' regions. */
+let arenaTop = 159056;
+let heapView = new F(MEMORY.buffer);
+
+/** The whole arena as floats. */
+function heap() {
+  if (heapView.byteLength !== MEMORY.buffer.byteLength) heapView = new F(MEMORY.buffer);
+  return heapView;
 }
 
-/** The first n elements of src into the arena at element offset off. */
-function copyIn(mem, off, src, n) {
-  if (src.length === n) mem.set(src, off);
-  else for (let i = 0; i < n; i++) mem[off + i] = src[i];
+/** Grows the memory to at least `bytes`. */
+function reserve(bytes) {
+  const have = MEMORY.buffer.byteLength;
+  if (bytes <= have) return;
+  if (bytes > 2147483648)
+    throw new RangeError(
+      "this batch needs " +
+        Math.ceil(bytes / 1048576) +
+        " MB of WebAssembly memory, more than the 2048 MB a module has: use smaller batches",
+    );
+  MEMORY.grow(Math.ceil((bytes - have) / 65536));
+  if (!SHARED) arenaGeneration++;
 }
 
-/** op(B) ([k × n], element (p, j) at p·inner + j·col) into the arena as [k × n] rows. */
-function packB(mem, off, src, k, n, inner, col) {
-  if (col === 1 && inner === n) return copyIn(mem, off, src, k * n);
+function arenaView(at, n) {
+  return new F(MEMORY.buffer, at, n);
+}
+
+let paramViews = {};
+let paramGeneration = -1;
+
+/** Views of the params' place in the arena, by name. */
+function arenaParams() {
+  if (paramGeneration !== arenaGeneration) {
+    paramViews = {};
+    for (const [name, at, n] of PARAM_LAYOUT) paramViews[name] = arenaView(at, n);
+    paramGeneration = arenaGeneration;
+  }
+  return paramViews;
+}
+
+/** The params' values in the arena: copied in, unless `params` holds the arena's own views (see adopt). */
+function paramsIn(params) {
+  const views = arenaParams();
+  for (const [name] of PARAM_LAYOUT) if (params[name] !== views[name]) views[name].set(params[name]);
+  return views;
+}
+
+/** A program's place in the arena: a byte offset and a length, replaced when a call needs more. */
+function region() {
+  return { at: 0, bytes: 0 };
+}
+
+/** Consecutive views of `sizes` floats in region `r`, which moves to the top of the arena, half as large again, when too small. */
+function carve(r, sizes) {
+  let bytes = 0;
+  for (const n of sizes) bytes += (n * 4 + 15) & ~15;
+  if (bytes > r.bytes) {
+    r.bytes = (Math.ceil(bytes * 1.5) + 15) & ~15;
+    r.at = arenaTop;
+    reserve(arenaTop + r.bytes);
+    arenaTop += r.bytes;
+  }
+  const views = [];
+  let at = r.at;
+  for (const n of sizes) {
+    views.push(arenaView(at, n));
+    at += (n * 4 + 15) & ~15;
+  }
+  return views;
+}
+
+/** The caller's input copied into its arena buffer. */
+function arenaFeed(to, data, name) {
+  to.set(data[name]);
+  return to;
+}
+
+/** Byte offset of the arena's area for a B that is not stored as [k × n] rows; set by each program call. */
+let PACK_AT = 0;
+
+/** op(B) ([k × n], element (p, j) at p·inner + j·col) into the arena at byte `at` as [k × n] rows. */
+function packB(at, src, k, n, inner, col) {
+  const mem = heap();
+  const base = at >> 2;
   for (let p = 0; p < k; p++) {
-    const to = off + p * n;
+    const to = base + p * n;
     const from = p * inner;
     for (let j = 0; j < n; j++) mem[to + j] = src[from + j * col];
   }
-}
-
-/** The n elements at off in the arena into dst. */
-function unpackC(dst, mem, off, n) {
-  dst.set(mem.subarray(off, off + n));
 }
