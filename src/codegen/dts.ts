@@ -62,6 +62,17 @@ export declare const meta: ModelMeta;
 export declare function init(seed?: number): Params;
 
 /**
+ * The params moved into the module's own memory (the wasm backend's arena): views there that
+ * predict and lossAndGrads read without copying, for an optimizer to update in place. One set at
+ * a time: adopting another overwrites them. Modules without WebAssembly, and pages whose memory
+ * cannot be shared, return the params as they are.
+ */
+export declare function adopt(params: Params): Params;
+
+/** The threads large matmuls run on: more than 1 only in Node with the wasm backend (NNC_THREADS sets it). */
+export declare function threads(): number;
+
+/**
  * Outputs in inference mode (dropout passes everything, batch norm uses running statistics).
  * The batch size is taken from the inputs' lengths. The returned arrays are buffers of the
  * module, valid until the next call to predict: copy them to keep them.

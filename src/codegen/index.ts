@@ -29,6 +29,8 @@ export interface CompiledModel {
   init(seed?: number): Record<string, FloatArray>;
   /** The params moved into the module's own memory (wasm backend): views that calls read without copying. */
   adopt(params: Record<string, FloatArray>): Record<string, FloatArray>;
+  /** The threads its large matmuls run on (the wasm backend in Node: NNC_THREADS, default the cores, at most 4). */
+  threads(): number;
   predict(params: Record<string, FloatArray>, inputs: Readonly<Record<string, ArrayLike<number>>>): Record<string, FloatArray>;
   lossAndGrads(
     params: Record<string, FloatArray>,

@@ -13,16 +13,17 @@ import { RUNTIME } from "./runtime.js";
 import { mul, product, shapeSizes } from "./size.js";
 import { needsPack, WasmFunctions } from "./wasm/kernel.js";
 import { arenaLayout, WASM_HELPERS, wasmPrelude } from "./wasm/runtime.js";
+import { ONE_THREAD, THREAD_HELPERS, threadsPrelude } from "./wasm/threads.js";
 
 const HELPERS = ["F", "seedStream", "rotl", "nextU32", "uniform", "hashName", "initArray", "batchOf", "feed", "stage", "checkParams"];
-const EXPORTS = ["meta", "init", "adopt", "predict", "lossAndGrads"];
+const EXPORTS = ["meta", "init", "adopt", "threads", "predict", "lossAndGrads"];
 
 export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, string>, backend: "js" | "wasm" = "js"): Code {
   const g = plan.graph;
   const wasm = backend === "wasm" ? new WasmFunctions() : undefined;
   // With matmuls in WebAssembly, every float array the kernels touch lives in its memory (the arena).
   const arena = wasm !== undefined && [plan.predict, plan.train].some((p) => p?.kernels.some((k) => k.kind === "matmul"));
-  const names = new Namer([...HELPERS, ...EXPORTS, ...(wasm ? WASM_HELPERS : [])]);
+  const names = new Namer([...HELPERS, ...EXPORTS, ...(wasm ? [...WASM_HELPERS, ...THREAD_HELPERS] : [])]);
   const streams = new Map<number, Name>();
   for (const n of g.nodes) if (n.op === "dropout_mask") streams.set((n.attrs as { seq: number }).seq, names.fresh(`dropout${(n.attrs as { seq: number }).seq}_stream`));
   const hint = valueHints(g);
@@ -179,6 +180,7 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
     ${join(programs, js`\n\n`)}
 
     ${adopt}
+    ${arena ? js`` : ONE_THREAD}
 
     /** Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime. */
     export function init(seed = 0) {
@@ -186,7 +188,7 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
         ${lines(inits)}
       };
     }
-    ${RUNTIME}${arena ? wasmPrelude(wasm!.encode(), arenaLayout(allParams.map((p) => ({ name: p.name, size: p.shape.reduce((x, y) => x * y, 1) })))) : js``}`;
+    ${RUNTIME}${arena ? js`${wasmPrelude(wasm!.encode(), arenaLayout(allParams.map((p) => ({ name: p.name, size: p.shape.reduce((x, y) => x * y, 1) }))))}${threadsPrelude(wasm!.size)}` : js``}`;
 }
 
 function signature(r: RenderedKernel): Code {

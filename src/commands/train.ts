@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { resolveTrainTest, subset, valSplit, DataError } from "../runtime/data/index.js";
 import { executableFor } from "../runtime/backend.js";
+import type { Executable } from "../runtime/executable.js";
 import { loadCheckpoint, saveCheckpoint, saveParams } from "../runtime/checkpoint.js";
 import { writeFileAtomic } from "../runtime/files.js";
 import { createOptimizer, loadOptimizerModule } from "../runtime/optimizer-registry.js";
@@ -107,7 +108,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const progress = createProgress(io, { json: Boolean(opts.json), tty: io.isTTY });
   if (!opts.json) {
     const desc = `${settings.optimizer.name}(${Object.entries(settings.optimizer.args).map(([k, v]) => `${k}=${v}`).join(", ")})`;
-    progress.note(`training ${g.model} on ${trainData.train.rows} rows (${opts.data})${trainData.test ? `, testing on ${trainData.test.rows}` : ""}: ${desc}, batch ${batch}, ${iters} steps (${epochs} epochs of ${stepsPerEpoch}), ${settings.dtype}, ${backend} backend`);
+    progress.note(`training ${g.model} on ${trainData.train.rows} rows (${opts.data})${trainData.test ? `, testing on ${trainData.test.rows}` : ""}: ${desc}, batch ${batch}, ${iters} steps (${epochs} epochs of ${stepsPerEpoch}), ${settings.dtype}, ${backend} backend${threadsNote(exe)}`);
     if (resume) progress.note(`resuming from step ${resume.step} (${checkpointPath})`);
   }
   let interrupted = false;
@@ -177,4 +178,10 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
     );
   }
   return 0;
+}
+
+/** ", 2 threads" when large matmuls run on more than one thread. */
+function threadsNote(exe: Executable): string {
+  const n = exe.threads?.() ?? 1;
+  return n > 1 ? `, ${n} threads` : "";
 }

@@ -19,6 +19,8 @@ export interface Executable {
    * time. Optional: without it, params are plain arrays.
    */
   adopt?(params: Params): Params;
+  /** The threads its large matmuls run on (the wasm backend in Node). Optional: 1 without it. */
+  threads?(): number;
   /** Outputs in inference mode; inputs are flat row-major arrays, the batch size taken from their length. */
   predict(params: Params, inputs: Readonly<Record<string, FloatArray>>): Record<string, FloatArray>;
   /** Loss and gradients of the trainable params in training mode; updates state in place. */

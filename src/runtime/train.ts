@@ -96,11 +96,12 @@ export function accuracy(exe: Executable, g: Graph, params: Params, ds: Dataset,
   const out = g.outputs[0];
   const input = g.inputs.find((i) => i.role === "input");
   if (!out || !input) return undefined;
-  const ctor = dtype === "f32" ? Float32Array : Float64Array;
   let correct = 0;
   for (let start = 0; start < ds.rows; start += evalBatch) {
     const rows = Math.min(evalBatch, ds.rows - start);
-    const x = new ctor(ds.x.subarray(start * ds.features, (start + rows) * ds.features));
+    // f32: a view of the rows, which predict reads (or copies into its arena) as they are.
+    const rowsX = ds.x.subarray(start * ds.features, (start + rows) * ds.features);
+    const x = dtype === "f32" ? rowsX : new Float64Array(rowsX);
     const y = exe.predict(params, { [input.name]: x })[out.name]!;
     const width = y.length / rows;
     for (let r = 0; r < rows; r++) {

@@ -3,7 +3,8 @@
 // stored as [k × n] rows (Wᵀ) is packed first. Then the fused epilogue runs in JS over all rows.
 // Kernels with the same extents, strides and tile share one wasm function. The KernelPlan is the
 // JS renderer's, unchanged.
-import { comment, js, type Code, Name } from "../code.js";
+import { comment, js, type Code } from "../code.js";
+import { mul } from "../size.js";
 import type { MatmulKernel, Size } from "../plan.js";
 import type { KernelEnv } from "../render.js";
 import { matmulArrays } from "../matmul.js";
@@ -14,18 +15,18 @@ import { matmulFunction, type MatmulSpec } from "./matmul.js";
 /** The wasm functions a module needs, collected while its kernels are rendered. */
 export class WasmFunctions {
   private readonly functions: WasmFunction[] = [];
-  private readonly byKey = new Map<string, Name>();
+  private readonly byKey = new Map<string, number>();
 
-  /** The export that computes `spec`, made on first use. */
-  exportFor(spec: MatmulSpec): Name {
+  /** The index of the export that computes `spec` (named matmul<index>), made on first use. */
+  indexFor(spec: MatmulSpec): number {
     const key = JSON.stringify(spec);
-    let name = this.byKey.get(key);
-    if (!name) {
-      name = Name.of(`matmul${this.functions.length}`);
-      this.functions.push({ name: name.text, body: matmulFunction(spec) });
-      this.byKey.set(key, name);
+    let index = this.byKey.get(key);
+    if (index === undefined) {
+      index = this.functions.length;
+      this.functions.push({ name: `matmul${index}`, body: matmulFunction(spec) });
+      this.byKey.set(key, index);
     }
-    return name;
+    return index;
   }
   get size(): number {
     return this.functions.length;
@@ -55,7 +56,7 @@ export function renderWasmMatmul(k: MatmulKernel, env: KernelEnv, wasm: WasmFunc
   const { A, B, C } = matmulArrays(k, env);
   const node = env.g.nodes[k.node]!;
   const ep = epilogue?.();
-  const fn = wasm.exportFor({ m: k.m, k: k.k, n: k.n, aRow: k.a.row, aInner: k.a.inner, ...tileFor(k.n) });
+  const fn = wasm.indexFor({ m: k.m, k: k.k, n: k.n, aRow: k.a.row, aInner: k.a.inner, ...tileFor(k.n) });
   const size = (s: Size) => env.size(s);
   const usesBatch = [k.m, k.k, k.n, k.a.row, k.a.inner].some((s) => s.p > 0);
   const { transA, transB } = node.attrs as { transA: boolean; transB: boolean };
@@ -64,6 +65,6 @@ export function renderWasmMatmul(k: MatmulKernel, env: KernelEnv, wasm: WasmFunc
   return js`${comment(`${what}${ep ? "; then the fused elementwise ops over C" : ""}`)}${
     pack ? js`packB(PACK_AT, ${B}, ${size(k.k)}, ${size(k.n)}, ${size(k.b.inner)}, ${size(k.b.col)});
 ` : js``
-  }WASM.${fn}(${A}.byteOffset, ${pack ? js`PACK_AT` : js`${B}.byteOffset`}, ${C}.byteOffset, ${usesBatch ? size({ c: 1, p: 1 }) : js`0`}, 0, ${size(k.m)});
+  }matmulRows(${fn}, ${A}.byteOffset, ${pack ? js`PACK_AT` : js`${B}.byteOffset`}, ${C}.byteOffset, ${usesBatch ? size({ c: 1, p: 1 }) : js`0`}, ${size(k.m)}, ${size(mul(k.k, k.n))});
     ${ep ?? js``}`;
 }

@@ -36,10 +36,8 @@ export function fillBatch(
   const src = ds.x;
   for (let i = 0; i < count; i++) {
     const r = order[start + i]!;
-    // A plain loop rather than x.set(src.subarray(...)): subarray would allocate a view per row.
-    const from = r * f;
-    const to = i * f;
-    for (let j = 0; j < f; j++) x[to + j] = src[from + j]!;
+    // set() copies a row at memcpy speed (a view per row costs far less than an element loop).
+    x.set(src.subarray(r * f, r * f + f), i * f);
     const label = ds.labels[r]!;
     if (target === "onehot") t[i * width + label] = 1;
     else t[i] = label;

@@ -130,6 +130,10 @@ export function adopt(params) {
   checkParams(params, PARAMS, "adopt");
   return params;
 }
+/** The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread. */
+export function threads() {
+  return 1;
+}
 
 /** Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime. */
 export function init(seed = 0) {

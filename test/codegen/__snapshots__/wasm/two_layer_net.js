@@ -45,7 +45,7 @@ const PARAMS = [
 // two_layer_net.nn:12:7  h = sigmoid(x @ W1 + b1)
 function h_forward(x, W1, h, b1, batch) {
   // x · W1 in WebAssembly (f32x4 register tiles), operands read where they are in the arena; then the fused elementwise ops over C
-  WASM.matmul0(x.byteOffset, W1.byteOffset, h.byteOffset, batch, 0, batch);
+  matmulRows(0, x.byteOffset, W1.byteOffset, h.byteOffset, batch, batch, 39200);
 
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 50; i1++) {
@@ -62,7 +62,7 @@ function h_forward(x, W1, h, b1, batch) {
 // two_layer_net.nn:13:7  y = softmax(h @ W2 + b2)
 function y_max_forward(h, W2, y_matmul, b2, y_add, y_max, batch) {
   // h · W2 in WebAssembly (f32x4 register tiles), operands read where they are in the arena; then the fused elementwise ops over C
-  WASM.matmul1(h.byteOffset, W2.byteOffset, y_matmul.byteOffset, batch, 0, batch);
+  matmulRows(1, h.byteOffset, W2.byteOffset, y_matmul.byteOffset, batch, batch, 500);
   y_max.fill(-Infinity, 0, batch);
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 10; i1++) {
@@ -161,7 +161,7 @@ function y_backward(y_exp, y_sum, t, d_loss, d_y, batch) {
 function h_backward(d_loss, W2, d_h_mul, h, d_h, batch) {
   // d_loss · W2ᵀ in WebAssembly (f32x4 register tiles), operands read where they are in the arena, W2ᵀ packed as rows first; then the fused elementwise ops over C
   packB(PACK_AT, W2, 10, 50, 1, 10);
-  WASM.matmul2(d_loss.byteOffset, PACK_AT, d_h_mul.byteOffset, batch, 0, batch);
+  matmulRows(2, d_loss.byteOffset, PACK_AT, d_h_mul.byteOffset, batch, batch, 500);
   d_h.fill(0, 0, 50);
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 50; i1++) {
@@ -180,13 +180,13 @@ function h_backward(d_loss, W2, d_h_mul, h, d_h, batch) {
 // ∂ of two_layer_net.nn:13:15  y = softmax(h @ W2 + b2)
 function y_backward_2(h, d_loss, d_y, batch) {
   // hᵀ · d_loss in WebAssembly (f32x4 register tiles), operands read where they are in the arena
-  WASM.matmul3(h.byteOffset, d_loss.byteOffset, d_y.byteOffset, batch, 0, 50);
+  matmulRows(3, h.byteOffset, d_loss.byteOffset, d_y.byteOffset, batch, 50, 10 * batch);
 }
 
 // ∂ of two_layer_net.nn:12:15  h = sigmoid(x @ W1 + b1)
 function h_backward_2(x, d_h_mul, d_h, batch) {
   // xᵀ · d_h_mul in WebAssembly (f32x4 register tiles), operands read where they are in the arena
-  WASM.matmul4(x.byteOffset, d_h_mul.byteOffset, d_h.byteOffset, batch, 0, 784);
+  matmulRows(4, x.byteOffset, d_h_mul.byteOffset, d_h.byteOffset, batch, 784, 50 * batch);
 }
 
 // ∂ of two_layer_net.nn:12:15  h = sigmoid(x @ W1 + b1)
@@ -667,5 +667,96 @@ function packB(at, src, k, n, inner, col) {
     const to = base + p * n;
     const from = p * inner;
     for (let j = 0; j < n; j++) mem[to + j] = src[from + j * col];
+  }
+}
+
+// ---- Threads: large matmuls split their rows with workers that share the arena (Node only) ----
+
+const KERNELS = [WASM.matmul0, WASM.matmul1, WASM.matmul2, WASM.matmul3, WASM.matmul4];
+const MIN_SPLIT = 524288; // multiply-adds below which a matmul stays on one thread
+
+/** What each worker runs: the same module on the same memory, jobs taken from its control block. */
+const WORKER_SOURCE = `
+const { workerData } = require("node:worker_threads");
+const { module, memory, control } = workerData;
+const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const kernels = Array.from({ length: 5 }, (_, i) => exports["matmul" + i]);
+const ctl = new Int32Array(control);
+let seen = 0;
+for (;;) {
+  for (let spin = 0; spin < 50000 && Atomics.load(ctl, 0) === seen; spin++);
+  Atomics.wait(ctl, 0, seen);
+  seen = Atomics.load(ctl, 0);
+  kernels[ctl[2]](ctl[3], ctl[4], ctl[5], ctl[6], ctl[7], ctl[8]);
+  Atomics.store(ctl, 1, seen);
+  Atomics.notify(ctl, 1);
+}
+`;
+
+/** The workers' control blocks, once started; [] when matmuls run on this thread only. */
+let threadPool;
+
+function startThreads() {
+  threadPool = [];
+  const node = typeof process === "object" && typeof process.getBuiltinModule === "function";
+  if (!SHARED || !node) return;
+  const asked = Number(process.env.NNC_THREADS);
+  const threads =
+    Number.isInteger(asked) && asked >= 1
+      ? asked
+      : Math.min(4, process.getBuiltinModule("node:os").availableParallelism());
+  const { Worker } = process.getBuiltinModule("node:worker_threads");
+  const module = new WebAssembly.Module(WASM_BYTES);
+  for (let t = 1; t < threads; t++) {
+    const control = new SharedArrayBuffer(64);
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory: MEMORY, control } });
+    worker.unref();
+    threadPool.push(new Int32Array(control));
+  }
+}
+
+/** The threads large matmuls run on (starting the workers): 1 where there are no workers. */
+export function threads() {
+  if (threadPool === undefined) startThreads();
+  return threadPool.length + 1;
+}
+
+/** Kernel `fn` over C's m rows, split between this thread and the workers when it is large enough (`work`: multiply-adds per row). */
+function matmulRows(fn, a, b, c, batch, m, work) {
+  if (threadPool === undefined && m * work >= MIN_SPLIT) startThreads();
+  const parts =
+    threadPool === undefined || m * work < MIN_SPLIT ? 1 : Math.min(threadPool.length + 1, m >> 2);
+  if (parts <= 1) return KERNELS[fn](a, b, c, batch, 0, m);
+  // Whole blocks of 4 rows per thread (the register tiles), this thread taking the first share.
+  const share = Math.ceil(m / parts / 4) * 4;
+  let used = 0;
+  for (let t = 1; t < parts; t++) {
+    const ctl = threadPool[t - 1];
+    const row0 = Math.min(m, t * share);
+    const row1 = Math.min(m, row0 + share);
+    ctl[2] = fn;
+    ctl[3] = a;
+    ctl[4] = b;
+    ctl[5] = c;
+    ctl[6] = batch;
+    ctl[7] = row0;
+    ctl[8] = row1;
+    Atomics.add(ctl, 0, 1);
+    Atomics.notify(ctl, 0);
+    used = t;
+  }
+  KERNELS[fn](a, b, c, batch, 0, Math.min(m, share));
+  for (let t = 1; t <= used; t++) {
+    const ctl = threadPool[t - 1];
+    const seq = Atomics.load(ctl, 0);
+    for (let spin = 0; spin < 100000 && Atomics.load(ctl, 1) !== seq; spin++);
+    const since = Date.now();
+    while (Atomics.load(ctl, 1) !== seq) {
+      Atomics.wait(ctl, 1, Atomics.load(ctl, 1), 1000);
+      if (Date.now() - since > 60000)
+        throw new Error(
+          "internal: a matmul worker thread stopped answering; set NNC_THREADS=1 to run on one thread",
+        );
+    }
   }
 }

@@ -1,0 +1,99 @@
+// The wasm backend's arena and threads, as a user of a compiled module sees them: adopted params
+// are views that calls read in place and an optimizer updates in place; batch sizes that grow the
+// memory leave adopted params valid and results right; where memory cannot be shared (a browser
+// page that is not cross-origin isolated) the same module gives the same numbers with copies; and
+// splitting matmul rows between threads gives the same bits as one thread.
+import { afterEach, describe, expect, it } from "vitest";
+import { compileToString, load, type CompiledModel } from "../../src/codegen/index.js";
+import { graphOfFile, MODELS_DIR } from "../support/models.js";
+
+const g = graphOfFile(`${MODELS_DIR}/two_layer_net.nn`);
+const text = compileToString(g, { backend: "wasm" });
+/** A fresh instance of the module (its own arena and threads): the same text, a different URL. */
+let instances = 0;
+const fresh = (): Promise<CompiledModel> => load(`${text}\n// instance ${++instances}\n`);
+
+function batchOf(rows: number, seed: number): { x: Float32Array; t: Float32Array } {
+  let s = seed;
+  const rand = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const x = Float32Array.from({ length: rows * 784 }, rand);
+  const t = new Float32Array(rows * 10);
+  for (let r = 0; r < rows; r++) t[r * 10 + ((r * 7 + seed) % 10)] = 1;
+  return { x, t };
+}
+
+const copy = (r: { loss: number; grads: Record<string, Float32Array | Float64Array> }) => ({ loss: r.loss, grads: Object.fromEntries(Object.entries(r.grads).map(([k, v]) => [k, Array.from(v)])) });
+
+afterEach(() => {
+  delete process.env.NNC_THREADS;
+  delete (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+});
+
+describe("wasm arena", () => {
+  it("adopted params are views in the module's memory: read in place, updated in place, equal to plain params", async () => {
+    const m = await fresh();
+    const plain = m.init(3);
+    const adopted = m.adopt(plain);
+    expect(adopted).not.toBe(plain);
+    expect(adopted.W1!.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(adopted.W1!)).toEqual(Array.from(plain.W1!));
+    const batch = batchOf(100, 1);
+    const a = copy(m.lossAndGrads(adopted, batch));
+    const b = copy(m.lossAndGrads(plain, batch));
+    expect(a).toEqual(b);
+    // An SGD step on the views is what the next call sees.
+    const { grads } = m.lossAndGrads(adopted, batch);
+    for (const k of Object.keys(grads)) for (let i = 0; i < adopted[k]!.length; i++) adopted[k]![i]! -= 0.1 * grads[k]![i]!;
+    const after = m.lossAndGrads(adopted, batch).loss;
+    expect(after).toBeLessThan(a.loss);
+    // A js module has no arena: adopt gives the params back.
+    const js = await load(compileToString(g));
+    expect(js.adopt(plain)).toBe(plain);
+    expect(js.threads()).toBe(1);
+  });
+
+  it("batch sizes that grow the memory keep adopted params valid and results the same", async () => {
+    const m = await fresh();
+    const params = m.adopt(m.init(5));
+    const small = batchOf(3, 2);
+    const before = Array.from(m.predict(params, { x: small.x }).y!);
+    const big = batchOf(5000, 3); // 15.7 MB of inputs: the memory grows
+    const yBig = m.predict(params, { x: big.x }).y!;
+    expect(yBig.length).toBe(50000);
+    expect(params.W1!.length).toBe(784 * 50); // still attached
+    expect(Array.from(m.predict(params, { x: small.x }).y!)).toEqual(before);
+    // The first rows of the big batch against the same rows on their own.
+    const head = m.predict(params, { x: big.x.subarray(0, 4 * 784) }).y!;
+    expect(Array.from(yBig.subarray(0, 40))).toEqual(Array.from(head));
+  });
+
+  it("without shared memory (a page that is not cross-origin isolated) gives the same numbers, through copies", async () => {
+    const shared = await fresh();
+    (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated = false;
+    const m = await fresh();
+    const params = m.init(7);
+    expect(m.adopt(params)).toBe(params);
+    expect(m.threads()).toBe(1);
+    const ref = shared.adopt(shared.init(7));
+    for (const rows of [4, 3000, 100, 4]) {
+      const batch = batchOf(rows, rows);
+      expect(Array.from(m.predict(params, { x: batch.x }).y!)).toEqual(Array.from(shared.predict(ref, { x: batch.x }).y!));
+      expect(copy(m.lossAndGrads(params, batch))).toEqual(copy(shared.lossAndGrads(ref, batch)));
+    }
+  });
+
+  it("threads: matmul rows split between two threads give the same bits as one", async () => {
+    process.env.NNC_THREADS = "1";
+    const one = await fresh();
+    expect(one.threads()).toBe(1);
+    process.env.NNC_THREADS = "2";
+    const two = await fresh();
+    expect(two.threads()).toBe(2);
+    for (const rows of [100, 37, 256]) {
+      const batch = batchOf(rows, rows);
+      const [p1, p2] = [one.adopt(one.init(1)), two.adopt(two.init(1))];
+      expect(copy(two.lossAndGrads(p2, batch))).toEqual(copy(one.lossAndGrads(p1, batch)));
+      expect(Array.from(two.predict(p2, { x: batch.x }).y!)).toEqual(Array.from(one.predict(p1, { x: batch.x }).y!));
+    }
+  });
+});
