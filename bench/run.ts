@@ -1,6 +1,6 @@
 // `npm run bench`: the training step of the book's networks, nnc against its peers, side by side.
 //
-//   npm run bench -- [--quick] [--workload ID,...] [--peer ID,...] [--no-save]
+//   npm run bench -- [--quick] [--workload ID,...] [--peer ID,...] [--no-save] [--end-to-end]
 //
 // For each workload (bench/harness/workloads.ts): draw the batches from MNIST and the initial
 // params once, run every peer (bench/harness/peers.ts) in a process of its own on them
@@ -22,6 +22,7 @@ import { PEERS, type PeerEntry } from "./harness/peers.js";
 import { FULL_PLAN, QUICK_PLAN, median, type Plan } from "./harness/protocol.js";
 import { busyCores, chart, machine, record, summarize, table, TOLERANCE, type PeerRun } from "./harness/report.js";
 import { WORKLOADS, type Workload } from "./harness/workloads.js";
+import { endToEnd, endToEndTable, writeMnist } from "./harness/end-to-end.js";
 
 /** Batches drawn per workload; every phase cycles through them. */
 const BATCHES = 50;
@@ -65,7 +66,7 @@ interface Child {
 
 function command(peer: PeerEntry, root: string, jobPath: string): Child {
   if (peer.runner.kind === "node") {
-    return { command: process.execPath, args: [fileURLToPath(new URL("./runner.js", import.meta.url)), jobPath], env: process.env };
+    return { command: process.execPath, args: [fileURLToPath(new URL("./runner.js", import.meta.url)), jobPath], env: { ...process.env, ...peer.runner.env } };
   }
   const env = { ...process.env, ...peer.runner.env };
   for (const name of OPENBLAS_VARS) delete env[name];
@@ -120,6 +121,7 @@ async function main(): Promise<number> {
       workload: { type: "string" },
       peer: { type: "string" },
       "no-save": { type: "boolean", default: false },
+      "end-to-end": { type: "boolean" },
     },
   });
   const root = repositoryRoot();
@@ -136,7 +138,8 @@ async function main(): Promise<number> {
     if (busy !== undefined && busy > 0.25) {
       console.log(`note: other work keeps ${busy.toFixed(1)} of ${m.cores} cores busy: the times are noisy, numpy's two threads most of all\n`);
     }
-    const train = loadMnist().train;
+    const mnist = loadMnist();
+    const train = mnist.train;
     const date = new Date().toISOString().slice(0, 10);
     for (const w of workloads) {
       const files = writeData(dir, w, train, BATCHES, modelGraph(w, root));
@@ -157,6 +160,19 @@ async function main(): Promise<number> {
       writeFileSync(`${base}.json`, JSON.stringify(record(w, flops, m, plan, BATCHES, rows, { commit: commitOf(root), busyCoresAtStart: busy }), null, 2) + "\n");
       writeFileSync(`${base}.svg`, await chart(w, rows));
       console.log(`wrote ${base}.json and .svg`);
+    }
+    // End to end: by default on a full run of everything, or when asked for.
+    if (values["end-to-end"] ?? (!values.quick && values.workload === undefined && values.peer === undefined)) {
+      writeMnist(dir, mnist.train, mnist.test);
+      const runs = endToEnd(root, dir);
+      failures += runs.filter((r) => r.error !== undefined && !r.error.includes("not installed")).length;
+      console.log(`\n${endToEndTable(runs)}\n`);
+      if (!values["no-save"]) {
+        mkdirSync(resultsDir, { recursive: true });
+        const path = join(resultsDir, `${date}-end-to-end.json`);
+        writeFileSync(path, JSON.stringify({ date: new Date().toISOString(), machine: m, commit: commitOf(root), runs }, null, 2) + "\n");
+        console.log(`wrote ${path}`);
+      }
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

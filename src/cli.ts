@@ -121,6 +121,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--out <dir>", "where the run's files go (default runs/<model>-<time>)")
     .option("--resume", "continue the run in --out from its checkpoint")
     .option("--model <name>", "which model, when the file has several")
+    .option("--no-eval", "skip the accuracy on all of the data after each epoch (the book's protocol; it costs about a third of a TwoLayerNet run)")
     .option("--json", "JSON lines: one per epoch, then the result")
     .action(async (file: string, opts) => {
       result.code = await trainCommand(file, opts, io);

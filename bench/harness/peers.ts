@@ -38,7 +38,7 @@ export interface PeerEntry {
   readonly family: Family;
   readonly dtype: Dtype;
   readonly runner:
-    | { readonly kind: "node"; readonly load: () => Promise<NodePeer> }
+    | { readonly kind: "node"; readonly load: () => Promise<NodePeer>; readonly env?: Readonly<Record<string, string>> }
     | { readonly kind: "python"; readonly script: string; readonly env?: Readonly<Record<string, string>> };
   /** How the peer is set up, for the report. */
   readonly setup: string;
@@ -61,7 +61,15 @@ export const PEERS: readonly PeerEntry[] = [
     family: "nnc",
     dtype: "f32",
     runner: { kind: "node", load: () => import("../peers/nnc.js").then((m) => m.compiledWasm) },
-    setup: "the .nn model through nnc's code generator with --backend wasm: matmuls in WebAssembly SIMD (f32x4), the rest in JS kernels",
+    setup: "the .nn model through nnc's code generator with --backend wasm (nnc train's default): matmuls in WebAssembly SIMD (f32x4) on an arena shared with a worker thread that takes half the rows of large ones, the rest in JS kernels; params adopted into the arena",
+  },
+  {
+    id: "nnc-wasm-f32-1t",
+    label: "nnc wasm f32, 1 thread",
+    family: "nnc",
+    dtype: "f32",
+    runner: { kind: "node", load: () => import("../peers/nnc.js").then((m) => m.compiledWasm), env: { NNC_THREADS: "1" } },
+    setup: "the same with NNC_THREADS=1: every matmul on the calling thread (a per-core comparison with numpy's one-thread row)",
   },
   {
     id: "nnc-f64",

@@ -62,7 +62,7 @@ export interface Row {
   readonly gflops?: number;
   /** Fraction of the machine's estimated peak for the peer's dtype. */
   readonly peakFraction?: number;
-  /** The peer's ms per step / nnc f32's: how many times slower than nnc f32. */
+  /** The peer's ms per step / nnc's (wasm, its default; else f32 js): above 1, nnc is faster. */
   readonly vsNnc?: number;
   readonly setupMs?: number;
   readonly check?: CheckRow;
@@ -179,7 +179,8 @@ function checkAgainst(peer: PeerEntry, mine: Ran, refId: string, ref: Ran, layou
 export function summarize(w: Workload, flops: FlopCount, m: Machine, runs: ReadonlyMap<PeerEntry, PeerRun>, layout: ParamLayout): Row[] {
   const ok = [...runs].filter((e): e is [PeerEntry, Ran] => e[1].result.status === "ok" && e[1].params !== undefined);
   const ref = REFERENCE_ORDER.map((id) => ok.find(([p]) => p.id === id)).find((e) => e !== undefined) ?? ok[0];
-  const nnc = ok.find(([p]) => p.id === "nnc-f32");
+  // Ratios are to nnc's default backend (wasm), or to its JS kernels when wasm did not run.
+  const nnc = ok.find(([p]) => p.id === "nnc-wasm-f32") ?? ok.find(([p]) => p.id === "nnc-f32");
   const nncMs = nnc ? median(nnc[1].result.timing.chunks) : undefined;
   return [...runs].map(([peer, { result: r, params }]): Row => {
     if (r.status === "unavailable") return { peer, status: "unavailable", reason: r.reason };
@@ -211,11 +212,12 @@ const fixed = (v: number | undefined, digits: number): string => (v === undefine
 const sci = (v: number): string => (v === 0 ? "0" : v.toExponential(0));
 
 export function table(w: Workload, flops: FlopCount, rows: readonly Row[]): string {
-  const head = ["peer", "ms/step", "p10–p90", "GFLOP/s", "× nnc f32", `loss after check`, "check"];
+  const ratio = rows.some((r) => r.peer.id === "nnc-wasm-f32" && r.status === "ok") ? "÷ nnc wasm" : "÷ nnc f32";
+  const head = ["peer", "ms/step", "p10–p90", "GFLOP/s", "% of peak", ratio, `loss after check`, "check"];
   const body = rows.map((r) => {
     if (r.status === "unavailable" || r.status === "failed") {
       const why = r.status === "failed" ? `failed: ${r.reason!.split("\n")[0]}` : r.reason!;
-      return [r.peer.label, "—", "", "", "", "", why];
+      return [r.peer.label, "—", "", "", "", "", "", why];
     }
     const c = r.check!;
     const verdict = r.peer.id === c.reference ? "reference" : `${c.ok ? "ok" : "WRONG"}: loss ${sci(c.maxRelLoss)}, params ${sci(c.paramError)}${c.ok ? "" : ` (${c.worstParam})`}`;
@@ -224,6 +226,7 @@ export function table(w: Workload, flops: FlopCount, rows: readonly Row[]): stri
       fixed(r.msPerStep, 2),
       `${fixed(r.p10, 2)}–${fixed(r.p90, 2)}`,
       fixed(r.gflops, 2),
+      r.peakFraction === undefined ? "" : (100 * r.peakFraction).toFixed(1),
       r.vsNnc === undefined ? "n/a" : fixed(r.vsNnc, 2),
       fixed(c.lossAfter, 6),
       verdict,

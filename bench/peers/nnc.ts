@@ -49,8 +49,10 @@ function peer(make: (g: Graph, dtype: Dtype) => Promise<Executable>, compiles: b
       const exe = await make(g, dtype);
       const compileMs = performance.now() - t0;
       const Ctor = dtype === "f32" ? Float32Array : Float64Array;
-      const params: Params = {};
-      for (const [name, v] of Object.entries(data.init)) params[name] = Ctor.from(v);
+      const initial: Params = {};
+      for (const [name, v] of Object.entries(data.init)) initial[name] = Ctor.from(v);
+      // As nnc train does: the params in the executable's own memory when it has one (wasm).
+      const params: Params = exe.adopt ? exe.adopt(initial) : initial;
       const { lr, ...rest } = w.optimizer.name === "sgd" ? { lr: w.optimizer.lr } : { lr: w.optimizer.lr, beta1: w.optimizer.beta1, beta2: w.optimizer.beta2, eps: w.optimizer.eps };
       const optimizer = createOptimizer(w.optimizer.name, { lr, ...rest });
       let state = optimizer.init(params);
@@ -69,7 +71,7 @@ function peer(make: (g: Graph, dtype: Dtype) => Promise<Executable>, compiles: b
           return loss;
         },
         params: () => params,
-        info: compiles ? { compileMs: compileMs.toFixed(1) } : {},
+        info: compiles ? { compileMs: compileMs.toFixed(1), ...(exe.threads && { threads: String(exe.threads()) }) } : {},
       };
     },
   };

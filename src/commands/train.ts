@@ -28,6 +28,8 @@ export interface TrainOptions extends TrainFlags {
   readonly model?: string;
   /** Where matmuls run: js or wasm (default: wasm for f32, js for f64). */
   readonly backend?: string;
+  /** false with --no-eval: no accuracy evaluations after the epochs. */
+  readonly eval?: boolean;
 }
 
 function defaultOut(model: string): string {
@@ -122,7 +124,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
       g,
       exe,
       trainData,
-      { optimizer: settings.optimizer, batchSize: batch, iters, seed: settings.seed, weightDecay: settings.weightDecay, dtype: settings.dtype },
+      { optimizer: settings.optimizer, batchSize: batch, iters, seed: settings.seed, weightDecay: settings.weightDecay, dtype: settings.dtype, evaluate: opts.eval !== false },
       {
         onStep: (s, loss, e) => progress.step(s, loss, e),
         onEpoch: (r) => progress.epoch(r),
@@ -173,7 +175,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   } else {
     const pct = (v: number | null) => (v === null ? "-" : `${(100 * v).toFixed(2)}%`);
     io.out(
-      `done in ${metrics.seconds.toFixed(1)} s (${metrics.stepsPerSecond.toFixed(0)} steps/s): test accuracy ${pct(metrics.testAccuracy)}, train accuracy ${pct(metrics.trainAccuracy)}\n` +
+      `done in ${metrics.seconds.toFixed(1)} s (${metrics.stepsPerSecond.toFixed(0)} steps/s)${metrics.testAccuracy === null && metrics.trainAccuracy === null ? `, loss ${metrics.loss?.toFixed(4) ?? "-"}` : `: test accuracy ${pct(metrics.testAccuracy)}, train accuracy ${pct(metrics.trainAccuracy)}`}\n` +
         `wrote ${out}/: params.safetensors, metrics.json, loss.svg, accuracy.svg, model.nn, settings.json\n`,
     );
   }

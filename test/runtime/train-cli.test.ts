@@ -74,6 +74,17 @@ describe("nnc train", () => {
     expect(e.confusion.flat().reduce((a: number, b: number) => a + b)).toBe(200);
   });
 
+  it("--no-eval trains the same steps without the accuracy passes", async () => {
+    const out = join(dir, "run-no-eval");
+    const r = await nnc("train", model, "--data", csv, "--out", out, "--epochs", "2", "--no-eval");
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^done in .* steps\/s\), loss \d/m);
+    const metrics = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+    expect(metrics.trainAccuracy).toBeNull();
+    expect(metrics.testAccuracy).toBeNull();
+    expect(metrics.losses.length).toBeGreaterThan(0);
+  });
+
   it("flags override the model's settings, and --resume continues a finished run's checkpoint only with the same settings", async () => {
     const out = join(dir, "run2");
     const r = await nnc("train", model, "--data", csv, "--out", out, "--epochs", "2", "--optimizer", "sgd", "--lr", "0.5");
