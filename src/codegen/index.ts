@@ -31,6 +31,11 @@ export interface CompiledModel {
   adopt(params: Record<string, FloatArray>): Record<string, FloatArray>;
   /** The threads its large matmuls run on (the wasm backend in Node: NNC_THREADS, default the cores, at most 4). */
   threads(): number;
+  /** n zeroed floats in the module's memory (wasm), for an optimizer's state. */
+  zeros(n: number): FloatArray;
+  /** SGD's and Adam's updates in WebAssembly when every array is in the module's memory: true when done, false for the caller's loop. */
+  updateSgd(p: FloatArray, g: FloatArray, lr: number): boolean;
+  updateAdam(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, lrT: number, beta1: number, beta2: number, eps: number, decay: number): boolean;
   predict(params: Record<string, FloatArray>, inputs: Readonly<Record<string, ArrayLike<number>>>): Record<string, FloatArray>;
   lossAndGrads(
     params: Record<string, FloatArray>,

@@ -12,11 +12,11 @@ import { CompileError } from "./errors.js";
 import { RUNTIME } from "./runtime.js";
 import { mul, product, shapeSizes } from "./size.js";
 import { needsPack, WasmFunctions } from "./wasm/kernel.js";
-import { arenaLayout, WASM_HELPERS, wasmPrelude } from "./wasm/runtime.js";
+import { ARENA_UPDATES, arenaLayout, PLAIN_UPDATES, WASM_HELPERS, wasmPrelude } from "./wasm/runtime.js";
 import { ONE_THREAD, THREAD_HELPERS, threadsPrelude } from "./wasm/threads.js";
 
 const HELPERS = ["F", "seedStream", "rotl", "nextU32", "uniform", "hashName", "initArray", "batchOf", "feed", "stage", "checkParams"];
-const EXPORTS = ["meta", "init", "adopt", "threads", "predict", "lossAndGrads"];
+const EXPORTS = ["meta", "init", "adopt", "threads", "zeros", "updateSgd", "updateAdam", "predict", "lossAndGrads"];
 
 export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, string>, backend: "js" | "wasm" = "js"): Code {
   const g = plan.graph;
@@ -181,6 +181,8 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
 
     ${adopt}
     ${arena ? js`` : ONE_THREAD}
+
+    ${arena ? ARENA_UPDATES : PLAIN_UPDATES}
 
     /** Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime. */
     export function init(seed = 0) {

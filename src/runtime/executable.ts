@@ -21,6 +21,11 @@ export interface Executable {
   adopt?(params: Params): Params;
   /** The threads its large matmuls run on (the wasm backend in Node). Optional: 1 without it. */
   threads?(): number;
+  /** n zeroed floats in the executable's memory, for an optimizer's state. Optional. */
+  zeros?(n: number): FloatArray;
+  /** SGD's and Adam's updates in WebAssembly when every array is in its memory: true when done. Optional. */
+  updateSgd?(p: FloatArray, g: FloatArray, lr: number): boolean;
+  updateAdam?(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, lrT: number, beta1: number, beta2: number, eps: number, decay: number): boolean;
   /** Outputs in inference mode; inputs are flat row-major arrays, the batch size taken from their length. */
   predict(params: Params, inputs: Readonly<Record<string, FloatArray>>): Record<string, FloatArray>;
   /** Loss and gradients of the trainable params in training mode; updates state in place. */

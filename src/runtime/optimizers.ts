@@ -20,6 +20,19 @@ export type Slots = Record<string, Params>;
 /** What the trainer tells an optimizer about the params (AdamW decays only the params it names). */
 export interface OptimizerContext {
   decays(paramName: string): boolean;
+  /** The executable's vector updates and memory for state, when it has them (the wasm backend). */
+  readonly kernels?: OptimizerKernels;
+}
+
+/**
+ * What an executable may offer the built-in optimizers: state buffers in its own memory, and
+ * updates there (src/codegen/wasm/optimizers.ts) that equal the loops below to the bit and
+ * return false, leaving the loop to run, when an array is not in that memory.
+ */
+export interface OptimizerKernels {
+  zeros(n: number): Tensor;
+  updateSgd(p: Tensor, g: Tensor, lr: number): boolean;
+  updateAdam(p: Tensor, g: Tensor, m: Tensor, v: Tensor, lrT: number, beta1: number, beta2: number, eps: number, decay: number): boolean;
 }
 
 export const DEFAULT_CONTEXT: OptimizerContext = { decays: () => true };
@@ -61,7 +74,7 @@ function checkRange(optimizer: string, name: string, v: number, spec: HyperSpec)
  *            (the book's form: the step evaluated at the look-ahead point p + momentum * v)
  * With momentum 0 all three are SGD, and no velocity is kept.
  */
-function momentumFamily(lr: number, momentum: number, nesterov: boolean): Optimizer<Slots> {
+function momentumFamily(lr: number, momentum: number, nesterov: boolean, kernels?: OptimizerKernels): Optimizer<Slots> {
   return {
     init: (params): Slots => (momentum === 0 ? {} : { v: zerosLike(params) }),
     update(params, grads, state) {
@@ -70,6 +83,7 @@ function momentumFamily(lr: number, momentum: number, nesterov: boolean): Optimi
         const g = gradOf(grads, key, p);
         const v = state.v?.[key];
         if (v === undefined) {
+          if (kernels?.updateSgd(p, g, lr)) continue;
           for (let i = 0; i < p.length; i++) p[i]! -= lr * g[i]!;
         } else if (!nesterov) {
           for (let i = 0; i < p.length; i++) {
@@ -128,7 +142,7 @@ function adaptiveFamily(lr: number, keep: number, add: number, eps: number): Opt
  */
 function adamFamily(lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, context: OptimizerContext): Optimizer<Slots> {
   return {
-    init: (params) => ({ m: zerosLike(params), v: zerosLike(params) }),
+    init: (params) => ({ m: zerosLike(params, context.kernels), v: zerosLike(params, context.kernels) }),
     update(params, grads, state, step) {
       if (!(Number.isInteger(step) && step >= 1)) throw new RangeError(`adam: step counts from 1 (it sets the bias correction), got ${step}`);
       const lrT = (lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
@@ -138,6 +152,7 @@ function adamFamily(lr: number, beta1: number, beta2: number, eps: number, weigh
         const m = slotOf(state, "m", key, p);
         const v = slotOf(state, "v", key, p);
         const decay = weightDecay > 0 && context.decays(key) ? lr * weightDecay : 0;
+        if (context.kernels?.updateAdam(p, g, m, v, lrT, beta1, beta2, eps, decay)) continue;
         for (let i = 0; i < p.length; i++) {
           const gi = g[i]!;
           m[i]! += (1 - beta1) * (gi - m[i]!);
@@ -168,7 +183,7 @@ const def = <H extends HyperSpecs>(d: OptimizerDef<H>): OptimizerDef<H> => d;
 
 /** The built-in optimizers; defaults are the book's. */
 export const BUILTIN_OPTIMIZERS = {
-  sgd: def({ summary: "p -= lr * g", hyper: { lr: lr(0.01) }, make: (h) => momentumFamily(h.lr, 0, false) }),
+  sgd: def({ summary: "p -= lr * g", hyper: { lr: lr(0.01) }, make: (h, c) => momentumFamily(h.lr, 0, false, c.kernels) }),
   momentum: def({
     summary: "SGD with a velocity: v = momentum v - lr g; p += v",
     hyper: { lr: lr(0.01), momentum: fraction(0.9) },
@@ -218,11 +233,13 @@ export function resolveHyper(optimizer: string, specs: HyperSpecs, args: Readonl
 
 // ---- Helpers -------------------------------------------------------------------------------------
 
-function zerosLike(params: Readonly<Params>): Params {
+/** Zeroed buffers shaped like the params: in the executable's memory when it offers it for arrays of their type. */
+function zerosLike(params: Readonly<Params>, kernels?: OptimizerKernels): Params {
   const out: Params = {};
   for (const key in params) {
     const p = params[key]!;
-    out[key] = p instanceof Float32Array ? new Float32Array(p.length) : new Float64Array(p.length);
+    const z = kernels?.zeros(p.length);
+    out[key] = z !== undefined && z.constructor === p.constructor ? z : p instanceof Float32Array ? new Float32Array(p.length) : new Float64Array(p.length);
   }
   return out;
 }

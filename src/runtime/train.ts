@@ -147,7 +147,9 @@ export function* trainSteps(g: Graph, exe: Executable, data: TrainData, config: 
   const encoding = target.encoding === "index" ? "index" : "onehot";
   const decays = new Set(g.params.filter((p) => p.decay).map((p) => p.name));
   const trainable = new Set(g.params.map((p) => p.name));
-  const optimizer = createOptimizer(config.optimizer.name, config.optimizer.args, { decays: (n) => decays.has(n) });
+  const kernels = exe.zeros && exe.updateSgd && exe.updateAdam ? { zeros: exe.zeros, updateSgd: exe.updateSgd, updateAdam: exe.updateAdam } : undefined;
+  // The built-in optimizers keep their state in the executable's memory and update there when they can.
+  const optimizer = createOptimizer(config.optimizer.name, config.optimizer.args, { decays: (n) => decays.has(n), ...(kernels && { kernels }) });
   const lr = config.optimizer.args.lr;
   const ctor = (config.dtype ?? "f32") === "f32" ? Float32Array : Float64Array;
   const batchSize = Math.min(config.batchSize, data.train.rows);

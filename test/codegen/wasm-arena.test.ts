@@ -5,6 +5,7 @@
 // splitting matmul rows between threads gives the same bits as one thread.
 import { afterEach, describe, expect, it } from "vitest";
 import { compileToString, load, type CompiledModel } from "../../src/codegen/index.js";
+import { createOptimizer } from "../../src/runtime/optimizer-registry.js";
 import { graphOfFile, MODELS_DIR } from "../support/models.js";
 
 const g = graphOfFile(`${MODELS_DIR}/two_layer_net.nn`);
@@ -95,5 +96,36 @@ describe("wasm arena", () => {
       expect(copy(two.lossAndGrads(p2, batch))).toEqual(copy(one.lossAndGrads(p1, batch)));
       expect(Array.from(two.predict(p2, { x: batch.x }).y!)).toEqual(Array.from(one.predict(p1, { x: batch.x }).y!));
     }
+  });
+
+  it("SGD and Adam updated in WebAssembly equal nnc's JS loops to the bit, and leave arrays outside the arena to them", async () => {
+    const m = await fresh();
+    let seed = 11;
+    const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
+    for (const [name, args] of [["sgd", { lr: 0.1 }], ["adam", { lr: 0.001 }], ["adamw", { lr: 0.01, weight_decay: 0.1 }]] as const) {
+      for (const n of [1, 2, 7, 1000]) {
+        // The same values in the arena (zeros) and in plain arrays.
+        const inArena = { p: m.zeros(n), g: m.zeros(n) };
+        for (let i = 0; i < n; i++) [inArena.p[i], inArena.g[i]] = [rand(), rand() * 1e-3];
+        const plain = { p: Float32Array.from(inArena.p), g: Float32Array.from(inArena.g) };
+        const kernels = { zeros: m.zeros, updateSgd: m.updateSgd, updateAdam: m.updateAdam };
+        const fast = createOptimizer(name, args, { decays: () => true, kernels });
+        const slow = createOptimizer(name, args, { decays: () => true });
+        let [sf, ss] = [fast.init({ w: inArena.p }), slow.init({ w: plain.p })];
+        for (let step = 1; step <= 5; step++) {
+          sf = fast.update({ w: inArena.p }, { w: inArena.g }, sf, step);
+          ss = slow.update({ w: plain.p }, { w: plain.g }, ss, step);
+          for (let i = 0; i < n; i++) inArena.g[i] = plain.g[i] = rand() * 1e-3;
+        }
+        expect(Array.from(inArena.p), `${name} over ${n}`).toEqual(Array.from(plain.p));
+        expect(Array.from(inArena.p)).not.toEqual(Array.from(m.zeros(n)));
+      }
+    }
+    // Only arrays of the arena go to WebAssembly.
+    const p = m.zeros(4);
+    expect(m.updateSgd(p, m.zeros(4), 0.1)).toBe(true);
+    expect(m.updateSgd(p, new Float32Array(4), 0.1)).toBe(false);
+    expect(m.updateAdam(p, m.zeros(4), m.zeros(4), m.zeros(4), 0.1, 0.9, 0.999, 1e-7, 0)).toBe(true);
+    expect(m.updateAdam(p, m.zeros(4), m.zeros(4), new Float32Array(4), 0.1, 0.9, 0.999, 1e-7, 0)).toBe(false);
   });
 });

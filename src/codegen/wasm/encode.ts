@@ -6,8 +6,9 @@
 
 export const I32 = 0x7f;
 export const F32 = 0x7d;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
-export type ValType = typeof I32 | typeof F32 | typeof V128;
+export type ValType = typeof I32 | typeof F32 | typeof F64 | typeof V128;
 
 /** Unsigned LEB128. */
 export function uleb(n: number): number[] {
@@ -124,6 +125,16 @@ export class FunctionBody {
   f32x4Splat(): this { return this.simd(0x13); }
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Mul(): this { return this.simd(0xe6); }
+  /** Two lanes of float64, for updates that must round exactly as JavaScript's float64 arithmetic does. */
+  f64x2Splat(): this { return this.simd(0x14); }
+  f64x2Add(): this { return this.simd(0xf0); }
+  f64x2Sub(): this { return this.simd(0xf1); }
+  f64x2Mul(): this { return this.simd(0xf2); }
+  f64x2Div(): this { return this.simd(0xf3); }
+  f64x2Sqrt(): this { return this.simd(0xef); }
+  /** The low two float32 lanes widened to float64, and back (rounded to nearest, upper lanes zero). */
+  f64x2PromoteLowF32x4(): this { return this.simd(0x5f); }
+  f32x4DemoteF64x2Zero(): this { return this.simd(0x5e); }
 
   /** The code-section entry: size, run-length encoded locals, instructions, end. */
   encode(): number[] {

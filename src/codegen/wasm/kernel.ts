@@ -11,6 +11,7 @@ import { matmulArrays } from "../matmul.js";
 import { encodeModuleImportingMemory, type WasmFunction } from "./encode.js";
 import { MAX_PAGES } from "./runtime.js";
 import { matmulFunction, type MatmulSpec } from "./matmul.js";
+import { adamFunction, sgdFunction } from "./optimizers.js";
 
 /** The wasm functions a module needs, collected while its kernels are rendered. */
 export class WasmFunctions {
@@ -31,9 +32,10 @@ export class WasmFunctions {
   get size(): number {
     return this.functions.length;
   }
-  /** The module, importing its memory (shared or not: see encodeModuleImportingMemory). */
+  /** The module, importing its memory (shared or not: see encodeModuleImportingMemory), with the optimizers' updates after the matmuls. */
   encode(): { bytes: Uint8Array; flagsAt: number } {
-    return encodeModuleImportingMemory(this.functions, 1, MAX_PAGES);
+    const updates = [{ name: "sgd", body: sgdFunction() }, { name: "adam", body: adamFunction() }];
+    return encodeModuleImportingMemory([...this.functions, ...updates], 1, MAX_PAGES);
   }
 }
 

@@ -1401,6 +1401,21 @@ export function threads() {
   return 1;
 }
 
+/** n zeroed floats (an optimizer's state). */
+export function zeros(n) {
+  return new F(n);
+}
+
+/** Vector updates come with --backend wasm: false here, for the caller's own loop. */
+export function updateSgd() {
+  return false;
+}
+
+/** Vector updates come with --backend wasm: false here, for the caller's own loop. */
+export function updateAdam() {
+  return false;
+}
+
 /** Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime. */
 export function init(seed = 0) {
   return {
