@@ -82,7 +82,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("-o, --output <file>", "the module to write, e.g. model.js")
     .addOption(setOption())
     .addOption(new Option("--dtype <dtype>", "element type of params and buffers").choices(["f32", "f64"]).default("f32"))
-    .addOption(new Option("--backend <backend>", "where matmuls run: JS (default) or WebAssembly SIMD (f32 only)").choices(["js", "wasm"]))
+    .addOption(new Option("--backend <backend>", "where matmuls run: WebAssembly SIMD (default for f32) or plain JS (always for f64)").choices(["js", "wasm"]))
     .option("--batch <n>", "fix the batch size (every loop bound a constant)")
     .option("--model <name>", "which model, when the file has several")
     .action(async (file: string, opts) => {

@@ -30,8 +30,8 @@ export async function compileCommand(file: string, opts: CompileCommandOptions, 
   const batch = opts.batch === undefined ? undefined : Number(opts.batch);
   if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) throw new UsageError(`--batch must be an integer >= 1, got '${opts.batch}'`);
   if (opts.backend !== undefined && opts.backend !== "js" && opts.backend !== "wasm") throw new UsageError(`--backend must be js or wasm, got '${opts.backend}'`);
-  // The module's default stays plain JS (js: no WebAssembly in it); --backend wasm asks for it.
-  const { backend, note } = compiledBackend(dtype, (opts.backend as "js" | "wasm" | undefined) ?? "js");
+  // The fastest by default, as nnc train: wasm for f32 (js for f64); --backend js for plain JavaScript.
+  const { backend, note } = compiledBackend(dtype, opts.backend as "js" | "wasm" | undefined);
   if (note !== undefined) io.err(`nnc: note: ${note}\n`);
   const { result, code } = load(file, { set: opts.set }, io);
   if (code !== 0) return code;

@@ -18,8 +18,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("nnc compile", () => {
   const model = join(dir, "two_layer_net.js");
 
-  it("writes OUT.js and OUT.d.ts", async () => {
-    const r = nnc("compile", `${MODELS_DIR}/two_layer_net.nn`, "-o", model);
+  it("writes OUT.js and OUT.d.ts; WebAssembly by default, plain JS with --backend js", async () => {
+    const fast = nnc("compile", `${MODELS_DIR}/two_layer_net.nn`, "-o", join(dir, "default.js"));
+    expect(await fast.code, fast.err.join("")).toBe(0);
+    expect(fast.out.join("")).toMatch(/\(f32, wasm\)/);
+    const r = nnc("compile", `${MODELS_DIR}/two_layer_net.nn`, "-o", model, "--backend", "js");
     expect(await r.code, r.err.join("")).toBe(0);
     expect(r.out.join("")).toMatch(/TwoLayerNet -> .*two_layer_net\.js and .*two_layer_net\.d\.ts \(f32\)/);
     expect(readFileSync(model, "utf8")).not.toMatch(/^import /m);
