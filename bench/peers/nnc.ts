@@ -6,7 +6,7 @@
 // behind the same contract (float64), for checking the harness's nnc path.
 import * as api from "../../src/index.js";
 import { executableFor } from "../../src/runtime/backend.js";
-import { interpreted, type Executable, type FloatArray, type Params } from "../../src/runtime/executable.js";
+import { interpreted, optimizerKernels, type Executable, type FloatArray, type Params } from "../../src/runtime/executable.js";
 import { createOptimizer } from "../../src/runtime/optimizer-registry.js";
 import { modelGraph, FEATURES, CLASSES } from "../harness/data.js";
 import { Unavailable, type Dtype, type NodePeer, type PeerContext } from "../harness/peers.js";
@@ -54,7 +54,8 @@ function peer(make: (g: Graph, dtype: Dtype) => Promise<Executable>, compiles: b
       // As nnc train does: the params in the executable's own memory when it has one (wasm).
       const params: Params = exe.adopt ? exe.adopt(initial) : initial;
       const { lr, ...rest } = w.optimizer.name === "sgd" ? { lr: w.optimizer.lr } : { lr: w.optimizer.lr, beta1: w.optimizer.beta1, beta2: w.optimizer.beta2, eps: w.optimizer.eps };
-      const optimizer = createOptimizer(w.optimizer.name, { lr, ...rest });
+      const kernels = optimizerKernels(exe);
+      const optimizer = createOptimizer(w.optimizer.name, { lr, ...rest }, { decays: () => true, ...(kernels && { kernels }) });
       let state = optimizer.init(params);
       const input = g.inputs.find((i) => i.role === "input")!.name;
       const target = g.inputs.find((i) => i.role === "target")!.name;

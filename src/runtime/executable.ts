@@ -6,6 +6,7 @@ import { run, type Feeds } from "../graph/interpret.js";
 import type { Graph } from "../graph/ir.js";
 import { tensor } from "../graph/tensor.js";
 import { initValues } from "./initializers.js";
+import type { OptimizerKernels } from "./optimizers.js";
 
 export type FloatArray = Float32Array | Float64Array;
 export type Params = Record<string, FloatArray>;
@@ -30,6 +31,11 @@ export interface Executable {
   predict(params: Params, inputs: Readonly<Record<string, FloatArray>>): Record<string, FloatArray>;
   /** Loss and gradients of the trainable params in training mode; updates state in place. */
   lossAndGrads(params: Params, batch: Readonly<Record<string, FloatArray>>, options?: { seed?: number }): { loss: number; grads: Params };
+}
+
+/** The vector updates and state memory an executable offers the built-in optimizers (the wasm backend's), if any. */
+export function optimizerKernels(exe: Executable): OptimizerKernels | undefined {
+  return exe.zeros && exe.updateSgd && exe.updateAdam ? { zeros: exe.zeros, updateSgd: exe.updateSgd, updateAdam: exe.updateAdam } : undefined;
 }
 
 /** The reference interpreter behind the Executable contract. */

@@ -3,7 +3,7 @@
 // It drives any Executable (a compiled module, or the reference interpreter).
 import type { Graph } from "../graph/ir.js";
 import { Batches, type Dataset } from "./data/index.js";
-import type { Executable, FloatArray, Params } from "./executable.js";
+import { optimizerKernels, type Executable, type FloatArray, type Params } from "./executable.js";
 import { createOptimizer } from "./optimizer-registry.js";
 import { createRng, rngFromState } from "./rng.js";
 
@@ -147,7 +147,7 @@ export function* trainSteps(g: Graph, exe: Executable, data: TrainData, config: 
   const encoding = target.encoding === "index" ? "index" : "onehot";
   const decays = new Set(g.params.filter((p) => p.decay).map((p) => p.name));
   const trainable = new Set(g.params.map((p) => p.name));
-  const kernels = exe.zeros && exe.updateSgd && exe.updateAdam ? { zeros: exe.zeros, updateSgd: exe.updateSgd, updateAdam: exe.updateAdam } : undefined;
+  const kernels = optimizerKernels(exe);
   // The built-in optimizers keep their state in the executable's memory and update there when they can.
   const optimizer = createOptimizer(config.optimizer.name, config.optimizer.args, { decays: (n) => decays.has(n), ...(kernels && { kernels }) });
   const lr = config.optimizer.args.lr;
