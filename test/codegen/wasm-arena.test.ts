@@ -103,7 +103,7 @@ describe("wasm arena", () => {
     let seed = 11;
     const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
     for (const [name, args] of [["sgd", { lr: 0.1 }], ["adam", { lr: 0.001 }], ["adamw", { lr: 0.01, weight_decay: 0.1 }]] as const) {
-      for (const n of [1, 2, 7, 1000]) {
+      for (const n of [1, 2, 7, 1000, 40000]) { // 40000: shared with the worker threads
         // The same values in the arena (zeros) and in plain arrays.
         const inArena = { p: m.zeros(n), g: m.zeros(n) };
         for (let i = 0; i < n; i++) [inArena.p[i], inArena.g[i]] = [rand(), rand() * 1e-3];

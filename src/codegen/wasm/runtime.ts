@@ -160,30 +160,6 @@ function packB(at, src, k, n, inner, col) {
 `;
 }
 
-/** The optimizers' exports of a module with an arena: state kept there, updates in WebAssembly. */
-export const ARENA_UPDATES = js`/** n zeroed floats kept in the module's memory for good (an optimizer's state); a plain array where the memory cannot be shared. */
-export function zeros(n) {
-  if (!SHARED) return new F(n);
-  const at = arenaTop;
-  arenaTop += (n * 4 + 15) & ~15;
-  reserve(arenaTop);
-  return arenaView(at, n); // never used before: zero
-}
-
-/** SGD's update, p -= lr g, in WebAssembly when p and g are in the module's memory (true); false when not, for the caller's own loop. */
-export function updateSgd(p, g, lr) {
-  if (!ARENA_VIEWS.has(p) || !ARENA_VIEWS.has(g) || p.length !== g.length) return false;
-  WASM.sgd(p.byteOffset, g.byteOffset, p.length, lr);
-  return true;
-}
-
-/** Adam's update (nnc's runtime optimizer, to the bit) in WebAssembly when p, g, m and v are in the module's memory (true); false when not. */
-export function updateAdam(p, g, m, v, lrT, beta1, beta2, eps, decay) {
-  for (const a of [p, g, m, v]) if (!ARENA_VIEWS.has(a) || a.length !== p.length) return false;
-  WASM.adam(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, p.length, lrT, 1 - beta1, 1 - beta2, eps, decay);
-  return true;
-}`;
-
 /** The same exports in a module without an arena: plain arrays, and the caller's loops. */
 export const PLAIN_UPDATES = js`/** n zeroed floats (an optimizer's state). */
 export function zeros(n) {

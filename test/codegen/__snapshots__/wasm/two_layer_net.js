@@ -365,28 +365,61 @@ export function zeros(n) {
   return arenaView(at, n); // never used before: zero
 }
 
+/** True when `a` is a view of the arena of n elements. */
+function inArena(a, n) {
+  return ARENA_VIEWS.has(a) && a.length === n;
+}
+
+/** True when an update of n elements is worth sharing with the workers (starting them). */
+function shareUpdate(n) {
+  if (n < MIN_SPLIT_UPDATE) return false;
+  if (threadPool === undefined) startThreads();
+  return threadPool.length > 0;
+}
+
 /** SGD's update, p -= lr g, in WebAssembly when p and g are in the module's memory (true); false when not, for the caller's own loop. */
 export function updateSgd(p, g, lr) {
-  if (!ARENA_VIEWS.has(p) || !ARENA_VIEWS.has(g) || p.length !== g.length) return false;
-  WASM.sgd(p.byteOffset, g.byteOffset, p.length, lr);
+  if (!inArena(p, p.length) || !inArena(g, p.length)) return false;
+  if (shareUpdate(p.length / 4))
+    shareJob(1, 0, p.byteOffset, g.byteOffset, 0, 0, 0, p.length, 4096, lr, 0, 0, 0, 0);
+  else WASM.sgd(p.byteOffset, g.byteOffset, p.length, lr);
   return true;
 }
 
 /** Adam's update (nnc's runtime optimizer, to the bit) in WebAssembly when p, g, m and v are in the module's memory (true); false when not. */
 export function updateAdam(p, g, m, v, lrT, beta1, beta2, eps, decay) {
-  for (const a of [p, g, m, v]) if (!ARENA_VIEWS.has(a) || a.length !== p.length) return false;
-  WASM.adam(
-    p.byteOffset,
-    g.byteOffset,
-    m.byteOffset,
-    v.byteOffset,
-    p.length,
-    lrT,
-    1 - beta1,
-    1 - beta2,
-    eps,
-    decay,
-  );
+  if (!inArena(p, p.length) || !inArena(g, p.length) || !inArena(m, p.length) || !inArena(v, p.length))
+    return false;
+  if (shareUpdate(p.length))
+    shareJob(
+      2,
+      0,
+      p.byteOffset,
+      g.byteOffset,
+      m.byteOffset,
+      v.byteOffset,
+      0,
+      p.length,
+      4096,
+      lrT,
+      1 - beta1,
+      1 - beta2,
+      eps,
+      decay,
+    );
+  else
+    WASM.adam(
+      p.byteOffset,
+      g.byteOffset,
+      m.byteOffset,
+      v.byteOffset,
+      p.length,
+      lrT,
+      1 - beta1,
+      1 - beta2,
+      eps,
+      decay,
+    );
   return true;
 }
 
@@ -709,30 +742,56 @@ function packB(at, src, k, n, inner, col) {
   }
 }
 
-// ---- Threads: large matmuls split their rows with workers that share the arena (Node only) ----
+// ---- Threads: large matmuls and updates shared with workers on the same arena (Node only) ----
 
 const KERNELS = [WASM.matmul0, WASM.matmul1, WASM.matmul2, WASM.matmul3, WASM.matmul4];
 const MIN_SPLIT = 524288; // multiply-adds below which a matmul stays on one thread
+const MIN_SPLIT_UPDATE = 32768; // elements below which an update stays on one thread
+const CONTROL = new Int32Array(
+  typeof SharedArrayBuffer === "function" ? new SharedArrayBuffer(88) : new ArrayBuffer(88),
+);
+const NUMBERS = new Float64Array(CONTROL.buffer, 48, 5);
+const [C_SEQ, C_NEXT, C_FINISHED, C_KIND, C_FN, C_TOTAL, C_CHUNK, C_A, C_B, C_C, C_D, C_BATCH] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+]; // the control block's slots
 
-/** What each worker runs: the same module on the same memory, jobs taken from its control block. */
-const WORKER_SOURCE = `
-const { workerData } = require("node:worker_threads");
-const { module, memory, control } = workerData;
-const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const kernels = Array.from({ length: 5 }, (_, i) => exports["matmul" + i]);
-const ctl = new Int32Array(control);
-let seen = 0;
-for (;;) {
-  for (let spin = 0; spin < 50000 && Atomics.load(ctl, 0) === seen; spin++);
-  Atomics.wait(ctl, 0, seen);
-  seen = Atomics.load(ctl, 0);
-  kernels[ctl[2]](ctl[3], ctl[4], ctl[5], ctl[6], ctl[7], ctl[8]);
-  Atomics.store(ctl, 1, seen);
-  Atomics.notify(ctl, 1);
+function runPart(kernels, exports, ctl, num, lo, hi) {
+  const kind = ctl[C_KIND];
+  if (kind === 0) kernels[ctl[C_FN]](ctl[C_A], ctl[C_B], ctl[C_C], ctl[C_BATCH], lo, hi);
+  else if (kind === 1) exports.sgd(ctl[C_A] + 4 * lo, ctl[C_B] + 4 * lo, hi - lo, num[0]);
+  else
+    exports.adam(
+      ctl[C_A] + 4 * lo,
+      ctl[C_B] + 4 * lo,
+      ctl[C_C] + 4 * lo,
+      ctl[C_D] + 4 * lo,
+      hi - lo,
+      num[0],
+      num[1],
+      num[2],
+      num[3],
+      num[4],
+    );
 }
-`;
 
-/** The workers' control blocks, once started; [] when matmuls run on this thread only. */
+function takeParts(kernels, exports, ctl, num) {
+  for (;;) {
+    const chunk = Atomics.load(ctl, C_CHUNK);
+    const lo = Atomics.add(ctl, C_NEXT, chunk);
+    const total = Atomics.load(ctl, C_TOTAL);
+    if (lo >= total) return;
+    const hi = Math.min(lo + chunk, total);
+    runPart(kernels, exports, ctl, num, lo, hi);
+    // The caller waits for the total: wake it for the last part only.
+    if (Atomics.add(ctl, C_FINISHED, hi - lo) + (hi - lo) === total) Atomics.notify(ctl, C_FINISHED);
+  }
+}
+
+/** What each worker runs: the same module on the same memory, parts of each job. */
+const WORKER_SOURCE =
+  '\nconst { workerData } = require("node:worker_threads");\nconst { module, memory, control } = workerData;\nconst exports = new WebAssembly.Instance(module, { env: { memory } }).exports;\nconst kernels = Array.from({ length: 5 }, (_, i) => exports["matmul" + i]);\nconst ctl = new Int32Array(control);\nconst num = new Float64Array(control, 48, 5);\nconst [C_SEQ, C_NEXT, C_FINISHED, C_KIND, C_FN, C_TOTAL, C_CHUNK, C_A, C_B, C_C, C_D, C_BATCH] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]; // the control block\'s slots\n\nfunction runPart(kernels, exports, ctl, num, lo, hi) {\n  const kind = ctl[C_KIND];\n  if (kind === 0) kernels[ctl[C_FN]](ctl[C_A], ctl[C_B], ctl[C_C], ctl[C_BATCH], lo, hi);\n  else if (kind === 1) exports.sgd(ctl[C_A] + 4 * lo, ctl[C_B] + 4 * lo, hi - lo, num[0]);\n  else exports.adam(ctl[C_A] + 4 * lo, ctl[C_B] + 4 * lo, ctl[C_C] + 4 * lo, ctl[C_D] + 4 * lo, hi - lo, num[0], num[1], num[2], num[3], num[4]);\n}\n\nfunction takeParts(kernels, exports, ctl, num) {\n  for (;;) {\n    const chunk = Atomics.load(ctl, C_CHUNK);\n    const lo = Atomics.add(ctl, C_NEXT, chunk);\n    const total = Atomics.load(ctl, C_TOTAL);\n    if (lo >= total) return;\n    const hi = Math.min(lo + chunk, total);\n    runPart(kernels, exports, ctl, num, lo, hi);\n    // The caller waits for the total: wake it for the last part only.\n    if (Atomics.add(ctl, C_FINISHED, hi - lo) + (hi - lo) === total) Atomics.notify(ctl, C_FINISHED);\n  }\n}\n\nlet seen = Atomics.load(ctl, C_SEQ);\nfor (;;) {\n  for (let spin = 0; spin \u003c 50000 && Atomics.load(ctl, C_SEQ) === seen; spin++);\n  Atomics.wait(ctl, C_SEQ, seen);\n  seen = Atomics.load(ctl, C_SEQ);\n  takeParts(kernels, exports, ctl, num);\n}\n';
+
+/** The workers, once started; [] when everything runs on this thread. */
 let threadPool;
 
 function startThreads() {
@@ -747,10 +806,12 @@ function startThreads() {
   const { Worker } = process.getBuiltinModule("node:worker_threads");
   const module = new WebAssembly.Module(WASM_BYTES);
   for (let t = 1; t < threads; t++) {
-    const control = new SharedArrayBuffer(64);
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory: MEMORY, control } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { module, memory: MEMORY, control: CONTROL.buffer },
+    });
     worker.unref();
-    threadPool.push(new Int32Array(control));
+    threadPool.push(worker);
   }
 }
 
@@ -760,42 +821,51 @@ export function threads() {
   return threadPool.length + 1;
 }
 
-/** Kernel `fn` over C's m rows, split between this thread and the workers when it is large enough (`work`: multiply-adds per row). */
+/** Runs a job of `total` rows or elements in chunks, on this thread and the workers; returns when all are done. */
+function shareJob(kind, fn, a, b, c, d, batch, total, chunk, x0, x1, x2, x3, x4) {
+  Atomics.store(CONTROL, C_NEXT, 1073741824);
+  CONTROL[C_KIND] = kind;
+  CONTROL[C_FN] = fn;
+  CONTROL[C_A] = a;
+  CONTROL[C_B] = b;
+  CONTROL[C_C] = c;
+  CONTROL[C_D] = d;
+  CONTROL[C_BATCH] = batch;
+  CONTROL[C_TOTAL] = total;
+  CONTROL[C_CHUNK] = chunk;
+  NUMBERS[0] = x0;
+  NUMBERS[1] = x1;
+  NUMBERS[2] = x2;
+  NUMBERS[3] = x3;
+  NUMBERS[4] = x4;
+  Atomics.store(CONTROL, C_FINISHED, 0);
+  Atomics.store(CONTROL, C_NEXT, 0);
+  Atomics.add(CONTROL, C_SEQ, 1);
+  Atomics.notify(CONTROL, C_SEQ);
+  takeParts(KERNELS, WASM, CONTROL, NUMBERS);
+  for (let spin = 0; spin < 100000 && Atomics.load(CONTROL, C_FINISHED) !== total; spin++);
+  const since = Date.now();
+  for (
+    let done = Atomics.load(CONTROL, C_FINISHED);
+    done !== total;
+    done = Atomics.load(CONTROL, C_FINISHED)
+  ) {
+    Atomics.wait(CONTROL, C_FINISHED, done, 1000);
+    if (Date.now() - since > 60000)
+      throw new Error("internal: a worker thread stopped answering; set NNC_THREADS=1 to run on one thread");
+  }
+}
+
+/** Kernel `fn` over C's m rows, shared with the workers when it is large enough (`work`: multiply-adds per row). */
 function matmulRows(fn, a, b, c, batch, m, work) {
-  if (threadPool === undefined && m * work >= MIN_SPLIT) startThreads();
-  const parts =
-    threadPool === undefined || m * work < MIN_SPLIT ? 1 : Math.min(threadPool.length + 1, m >> 2);
-  if (parts <= 1) return KERNELS[fn](a, b, c, batch, 0, m);
-  // Whole blocks of 4 rows per thread (the register tiles), this thread taking the first share.
-  const share = Math.ceil(m / parts / 4) * 4;
-  let used = 0;
-  for (let t = 1; t < parts; t++) {
-    const ctl = threadPool[t - 1];
-    const row0 = Math.min(m, t * share);
-    const row1 = Math.min(m, row0 + share);
-    ctl[2] = fn;
-    ctl[3] = a;
-    ctl[4] = b;
-    ctl[5] = c;
-    ctl[6] = batch;
-    ctl[7] = row0;
-    ctl[8] = row1;
-    Atomics.add(ctl, 0, 1);
-    Atomics.notify(ctl, 0);
-    used = t;
-  }
-  KERNELS[fn](a, b, c, batch, 0, Math.min(m, share));
-  for (let t = 1; t <= used; t++) {
-    const ctl = threadPool[t - 1];
-    const seq = Atomics.load(ctl, 0);
-    for (let spin = 0; spin < 100000 && Atomics.load(ctl, 1) !== seq; spin++);
-    const since = Date.now();
-    while (Atomics.load(ctl, 1) !== seq) {
-      Atomics.wait(ctl, 1, Atomics.load(ctl, 1), 1000);
-      if (Date.now() - since > 60000)
-        throw new Error(
-          "internal: a matmul worker thread stopped answering; set NNC_THREADS=1 to run on one thread",
-        );
-    }
-  }
+  if (m * work < MIN_SPLIT || m < 8) return KERNELS[fn](a, b, c, batch, 0, m);
+  if (threadPool === undefined) startThreads();
+  if (threadPool.length === 0) return KERNELS[fn](a, b, c, batch, 0, m);
+  // About 4 chunks per thread (fewer claims), at least 2^17 multiply-adds each, in whole blocks of 4 rows (the register tiles).
+  const chunk = Math.max(
+    4,
+    Math.ceil(m / (4 * (threadPool.length + 1)) / 4) * 4,
+    Math.ceil(131072 / work / 4) * 4,
+  );
+  shareJob(0, fn, a, b, c, 0, batch, m, chunk, 0, 0, 0, 0, 0);
 }
