@@ -66,7 +66,7 @@ interface Child {
 
 function command(peer: PeerEntry, root: string, jobPath: string): Child {
   if (peer.runner.kind === "node") {
-    return { command: process.execPath, args: [fileURLToPath(new URL("./runner.js", import.meta.url)), jobPath], env: { ...process.env, ...peer.runner.env } };
+    return { command: process.execPath, args: [...(peer.runner.nodeFlags ?? []), fileURLToPath(new URL("./runner.js", import.meta.url)), jobPath], env: { ...process.env, ...peer.runner.env } };
   }
   const env = { ...process.env, ...peer.runner.env };
   for (const name of OPENBLAS_VARS) delete env[name];

@@ -38,7 +38,7 @@ export interface PeerEntry {
   readonly family: Family;
   readonly dtype: Dtype;
   readonly runner:
-    | { readonly kind: "node"; readonly load: () => Promise<NodePeer>; readonly env?: Readonly<Record<string, string>> }
+    | { readonly kind: "node"; readonly load: () => Promise<NodePeer>; readonly env?: Readonly<Record<string, string>>; readonly nodeFlags?: readonly string[] }
     | { readonly kind: "python"; readonly script: string; readonly env?: Readonly<Record<string, string>> };
   /** How the peer is set up, for the report. */
   readonly setup: string;
@@ -62,6 +62,14 @@ export const PEERS: readonly PeerEntry[] = [
     dtype: "f32",
     runner: { kind: "node", load: () => import("../peers/nnc.js").then((m) => m.compiledWasm) },
     setup: "the .nn model through nnc's code generator with --backend wasm (nnc train's default): matmuls in WebAssembly SIMD (f32x4) on an arena shared with a worker thread that takes half the rows of large ones, the rest in JS kernels; params adopted into the arena",
+  },
+  {
+    id: "nnc-wasm-fma",
+    label: "nnc wasm f32, FMA",
+    family: "nnc",
+    dtype: "f32",
+    runner: { kind: "node", load: () => import("../peers/nnc.js").then((m) => m.compiledWasm), nodeFlags: ["--experimental-wasm-relaxed-simd"] },
+    setup: "the same under node --experimental-wasm-relaxed-simd: the module's fused multiply-add kernels (f32x4.relaxed_madd), which Node 22+ and Chrome 114+ run without a flag",
   },
   {
     id: "nnc-wasm-f32-1t",

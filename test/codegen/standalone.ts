@@ -26,8 +26,8 @@ export interface StandaloneRun {
   readonly ref: RunResult;
 }
 
-/** Runs `dir/two_layer_net.js` (already compiled there) on `rows` rows, in a child process. */
-export function runStandaloneTwoLayerNet(dir: string, rows: number): StandaloneRun {
+/** Runs `dir/two_layer_net.js` (already compiled there) on `rows` rows, in a child process (`nodeFlags` for node). */
+export function runStandaloneTwoLayerNet(dir: string, rows: number, nodeFlags: readonly string[] = [], env: Record<string, string> = {}): StandaloneRun {
   const g = graphOfFile(`${MODELS_DIR}/two_layer_net.nn`);
   const x = Float32Array.from({ length: rows * 784 }, (_, i) => Math.sin(i));
   const t = Float32Array.from({ length: rows * 10 }, (_, i) => (i % 10 === Math.floor(i / 10) % 10 ? 1 : 0));
@@ -42,7 +42,7 @@ const { loss, grads } = lossAndGrads(params, { x: Float32Array.from(data.x), t: 
 console.log(JSON.stringify({ loss, grads: Object.fromEntries(Object.entries(grads).map(([k, v]) => [k, [...v]])) }));
 `,
   );
-  const p = spawnSync(process.execPath, ["run.mjs"], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH } });
+  const p = spawnSync(process.execPath, [...nodeFlags, "run.mjs"], { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
   const init = initValues(g, 5);
   const params = g.params.map((q) => [q.name, tensor(q.shape, Float32Array.from(init[q.name]!))]);
   const feeds = { x: tensor([rows, 784], x), t: tensor([rows, 10], t), ...Object.fromEntries(params) };

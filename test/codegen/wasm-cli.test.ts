@@ -31,6 +31,17 @@ describe("nnc compile --backend wasm", () => {
     expect(relativeError(got.grads.b1!, ref.grads.b1!.data)).toBeLessThan(5e-3);
   });
 
+  it("uses fused multiply-adds where relaxed SIMD validates (Node 20: behind a flag), within the same tolerance", async () => {
+    expect(await nnc("compile", `${MODELS_DIR}/two_layer_net.nn`, "-o", model).code).toBe(0);
+    const { stderr, got, ref } = runStandaloneTwoLayerNet(dir, 64, ["--experimental-wasm-relaxed-simd"]);
+    expect(stderr).toBe("");
+    expect(relativeError([got.loss], [ref.loss!])).toBeLessThan(1e-5);
+    expect(relativeError(got.grads.W1!, ref.grads.W1!.data)).toBeLessThan(5e-3);
+    const plain = runStandaloneTwoLayerNet(dir, 64, ["--experimental-wasm-relaxed-simd"], { NNC_FMA: "0" });
+    // Fused sums round differently: a sign that the fused kernels ran.
+    expect(got.grads.W1).not.toEqual(plain.got.grads.W1);
+  });
+
   it("keeps f64 on js with a note, and rejects an unknown backend", async () => {
     const f64 = nnc("compile", `${MODELS_DIR}/simple_net.nn`, "-o", join(dir, "f64.js"), "--dtype", "f64", "--backend", "wasm");
     expect(await f64.code).toBe(0);

@@ -125,6 +125,8 @@ export class FunctionBody {
   f32x4Splat(): this { return this.simd(0x13); }
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Mul(): this { return this.simd(0xe6); }
+  /** Relaxed SIMD (a later proposal; behind a flag in Node 20): a·b + c, fused where the hardware has FMA. */
+  f32x4RelaxedMadd(): this { return this.simd(0x105); }
   /** Two lanes of float64, for updates that must round exactly as JavaScript's float64 arithmetic does. */
   f64x2Splat(): this { return this.simd(0x14); }
   f64x2Add(): this { return this.simd(0xf0); }

@@ -17,6 +17,7 @@ import { adamFunction, sgdFunction } from "./optimizers.js";
 export class WasmFunctions {
   private readonly functions: WasmFunction[] = [];
   private readonly byKey = new Map<string, number>();
+  private readonly specs: MatmulSpec[] = [];
 
   /** The index of the export that computes `spec` (named matmul<index>), made on first use. */
   indexFor(spec: MatmulSpec): number {
@@ -25,6 +26,7 @@ export class WasmFunctions {
     if (index === undefined) {
       index = this.functions.length;
       this.functions.push({ name: `matmul${index}`, body: matmulFunction(spec) });
+      this.specs.push(spec);
       this.byKey.set(key, index);
     }
     return index;
@@ -32,10 +34,16 @@ export class WasmFunctions {
   get size(): number {
     return this.functions.length;
   }
-  /** The module, importing its memory (shared or not: see encodeModuleImportingMemory), with the optimizers' updates after the matmuls. */
-  encode(): { bytes: Uint8Array; flagsAt: number } {
+  /**
+   * The module, importing its memory (shared or not: see encodeModuleImportingMemory), with the
+   * optimizers' updates after the matmuls; and the same with fused multiply-adds (relaxed SIMD),
+   * for platforms that have it.
+   */
+  encode(): { bytes: Uint8Array; flagsAt: number; fma: Uint8Array } {
     const updates = [{ name: "sgd", body: sgdFunction() }, { name: "adam", body: adamFunction() }];
-    return encodeModuleImportingMemory([...this.functions, ...updates], 1, MAX_PAGES);
+    const fused = this.specs.map((spec, i) => ({ name: `matmul${i}`, body: matmulFunction({ ...spec, fma: true }) }));
+    const fma = encodeModuleImportingMemory([...fused, ...updates], 1, MAX_PAGES);
+    return { ...encodeModuleImportingMemory([...this.functions, ...updates], 1, MAX_PAGES), fma: fma.bytes };
   }
 }
 

@@ -21,6 +21,8 @@ export interface MatmulSpec {
   /** Register tile: rows × vectors of 4 columns. */
   readonly rows: number;
   readonly vectors: number;
+  /** Multiply-adds as relaxed SIMD's f32x4.relaxed_madd (fused on FMA hardware) instead of a multiply and an add. */
+  readonly fma?: boolean;
 }
 
 /** A value known at compile time, or held in a local computed on entry. */
@@ -71,7 +73,10 @@ export function matmulFunction(spec: MatmulSpec): FunctionBody {
     for (let r = 0; r < rows; r++) {
       const offset = address(pa, aRow, r);
       f.f32Load(offset).f32x4Splat().set(s);
-      for (let v = 0; v < vectors; v++) f.get(acc[r]![v]!).get(s).get(bv[v]!).f32x4Mul().f32x4Add().set(acc[r]![v]!);
+      for (let v = 0; v < vectors; v++) {
+        if (spec.fma) f.get(s).get(bv[v]!).get(acc[r]![v]!).f32x4RelaxedMadd().set(acc[r]![v]!);
+        else f.get(acc[r]![v]!).get(s).get(bv[v]!).f32x4Mul().f32x4Add().set(acc[r]![v]!);
+      }
     }
     f.get(pa);
     push(aInner).add().set(pa);

@@ -43,13 +43,24 @@ export function align16(bytes: number): number {
   return Math.ceil(bytes / 16) * 16;
 }
 
-export function wasmPrelude({ bytes, flagsAt }: { bytes: Uint8Array; flagsAt: number }, layout: ArenaLayout): Code {
-  const base64 = Buffer.from(bytes).toString("base64");
+export function wasmPrelude({ bytes, flagsAt, fma }: { bytes: Uint8Array; flagsAt: number; fma: Uint8Array }, layout: ArenaLayout): Code {
+  const base64 = (b: Uint8Array) => literal(Buffer.from(b).toString("base64"));
   const pages = Math.max(1, Math.ceil(layout.paramBytes / PAGE));
   return js`
 // ---- WebAssembly: the matmul kernels (f32x4 register tiles), ${bytes.length} bytes, and the arena they work in ----
 
-const WASM_BYTES = Uint8Array.from(atob(${literal(base64)}), (c) => c.charCodeAt(0));
+/**
+ * The kernels with fused multiply-adds (relaxed SIMD: Chrome 114+, Node 22+; Node 20 with
+ * --experimental-wasm-relaxed-simd) where the platform validates them, else with a multiply and an
+ * add. NNC_FMA=0 asks for the latter. Fused sums round once per multiply-add, so the two differ by
+ * float32 rounding.
+ */
+const WASM_BYTES = (() => {
+  const bytes = (base64) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const fused = bytes(${base64(fma)});
+  const off = typeof process === "object" && process.env !== undefined && process.env.NNC_FMA === "0";
+  return !off && WebAssembly.validate(fused) ? fused : bytes(${base64(bytes)});
+})();
 /** Shared memory where the platform has it (Node; cross-origin isolated pages): views then survive growth. */
 const SHARED = (() => {
   try {
