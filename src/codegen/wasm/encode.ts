@@ -121,6 +121,8 @@ export class FunctionBody {
   /** v128.store32_lane / v128.store64_lane: [address, vector] -> (), one float or two. */
   v128Store32Lane(lane: number, offset = 0): this { return this.simd(0x5a, ...this.memarg(2, offset), lane); }
   v128Store64Lane(lane: number, offset = 0): this { return this.simd(0x5b, ...this.memarg(3, offset), lane); }
+  /** v128.load32_splat: one float from memory into all four lanes (a broadcast load). */
+  v128Load32Splat(offset = 0): this { return this.simd(0x09, ...this.memarg(2, offset)); }
   v128Zero(): this { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   f32x4Splat(): this { return this.simd(0x13); }
   f32x4Add(): this { return this.simd(0xe4); }

@@ -72,7 +72,7 @@ export function matmulFunction(spec: MatmulSpec): FunctionBody {
     for (let v = 0; v < vectors; v++) loadB(tail, 16 * v, bv[v]!);
     for (let r = 0; r < rows; r++) {
       const offset = address(pa, aRow, r);
-      f.f32Load(offset).f32x4Splat().set(s);
+      f.v128Load32Splat(offset).set(s);
       for (let v = 0; v < vectors; v++) {
         if (spec.fma) f.get(s).get(bv[v]!).get(acc[r]![v]!).f32x4RelaxedMadd().set(acc[r]![v]!);
         else f.get(acc[r]![v]!).get(s).get(bv[v]!).f32x4Mul().f32x4Add().set(acc[r]![v]!);
