@@ -84,6 +84,12 @@ export declare function predict(params: Params, inputs: Inputs): Outputs;
  * place. options.seed seeds the dropout masks (as nnc's interpreter does). The returned
  * gradients are buffers of the module, valid until the next call to lossAndGrads.
  */
+/**
+ * Arrays for lossAndGrads' inputs and targets at this batch size. With the wasm backend they are
+ * the buffers the call reads: fill them and pass them, and it copies nothing.
+ */
+export declare function batchBuffers(batch: number): { [K in keyof Batch]: ${array} };
+
 export declare function lossAndGrads(
   params: Params,
   batch: Batch,

@@ -31,6 +31,8 @@ export interface CompiledModel {
   adopt(params: Record<string, FloatArray>): Record<string, FloatArray>;
   /** The threads its large matmuls run on (the wasm backend in Node: NNC_THREADS, default the cores, at most 4). */
   threads(): number;
+  /** Arrays for lossAndGrads' inputs and targets at this batch size (wasm: the ones it reads, so no copy). */
+  batchBuffers(batch: number): Record<string, FloatArray>;
   /** n zeroed floats in the module's memory (wasm), for an optimizer's state. */
   zeros(n: number): FloatArray;
   /** SGD's and Adam's updates in WebAssembly when every array is in the module's memory: true when done, false for the caller's loop. */

@@ -16,7 +16,7 @@ import { arenaLayout, PLAIN_UPDATES, WASM_HELPERS, wasmPrelude } from "./wasm/ru
 import { ARENA_UPDATES, ONE_THREAD, THREAD_HELPERS, threadsPrelude } from "./wasm/threads.js";
 
 const HELPERS = ["F", "seedStream", "rotl", "nextU32", "uniform", "hashName", "initArray", "batchOf", "feed", "stage", "checkParams"];
-const EXPORTS = ["meta", "init", "adopt", "threads", "zeros", "updateSgd", "updateAdam", "predict", "lossAndGrads"];
+const EXPORTS = ["meta", "init", "adopt", "threads", "zeros", "updateSgd", "updateAdam", "predict", "lossAndGrads", "batchBuffers"];
 
 export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, string>, backend: "js" | "wasm" = "js"): Code {
   const g = plan.graph;
@@ -140,7 +140,9 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
 ` : js``}${lines(setup)}
         ${lines(body)}
         ${result}
-      }`;
+      }${fn === "lossAndGrads" ? js`
+
+${batchBuffersExport(feeds, plan.batch, arena ? js`${cache}` : undefined, slotVars.length + staged.size)}` : js``}`;
   };
 
   const inits = allParams.map((p) => {
@@ -150,6 +152,10 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
     return js`[${literal(p.name)}]: initArray(${literal(p.name)}, ${product(p.shape.map((d) => ({ c: d, p: 0 }))).c}, seed, ${literal(kind as string)}, ${a as number}, ${b as number}),`;
   });
   const noLoss = js`export function lossAndGrads() {
+    throw new Error(${literal(`model '${g.model}' has no loss: it can predict, not train`)});
+  }
+
+  export function batchBuffers() {
     throw new Error(${literal(`model '${g.model}' has no loss: it can predict, not train`)});
   }`;
   const programs = [program(plan.predict, predictCalls, "predict", "inputs"), plan.train ? program(plan.train, trainCalls, "lossAndGrads", "data") : noLoss];
@@ -195,6 +201,27 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
 
 function signature(r: RenderedKernel): Code {
   return join([...r.paramNames.map((n) => js`${n}`), ...(r.usesBatch ? [js`batch`] : []), ...(r.usesSeed ? [js`seed`] : [])]);
+}
+
+/**
+ * \`batchBuffers(batch)\`: arrays for lossAndGrads' inputs and targets. With an arena (\`cache\`:
+ * the program's buffers function; the feeds' buffers from index \`first\` on), the very buffers
+ * the call reads, so filling them saves it a copy; otherwise fresh arrays.
+ */
+function batchBuffersExport(feeds: readonly InputSpec[], batch: number | undefined, cache: Code | undefined, first: number): Code {
+  const size = (f: InputSpec) => sizeCode(product(shapeSizes(f.shape, batch)));
+  const fresh = js`{ ${join(feeds.map((f) => js`[${literal(f.name)}]: new F(${size(f)})`))} }`;
+  const inArena = cache
+    ? js`if (SHARED) {
+        const b = ${cache}(batch);
+        return { ${join(feeds.map((f, i) => js`[${literal(f.name)}]: b[${first + i}]`))} };
+      }
+      `
+    : js``;
+  return js`/** Arrays for lossAndGrads' inputs and targets at this batch size${cache ? js`: the ones the call reads, so that filling them and passing them saves a copy` : js``}. */
+    export function batchBuffers(batch) {
+      ${inArena}return ${fresh};
+    }`;
 }
 
 function feedEntry(f: InputSpec, batch: number | undefined): [string, number, boolean, string] {

@@ -22,6 +22,8 @@ export interface Executable {
   adopt?(params: Params): Params;
   /** The threads its large matmuls run on (the wasm backend in Node). Optional: 1 without it. */
   threads?(): number;
+  /** Arrays for lossAndGrads' inputs and targets at this batch size, which it reads without a copy when it can. Optional. */
+  batchBuffers?(batch: number): Record<string, FloatArray>;
   /** n zeroed floats in the executable's memory, for an optimizer's state. Optional. */
   zeros?(n: number): FloatArray;
   /** SGD's and Adam's updates in WebAssembly when every array is in its memory: true when done. Optional. */

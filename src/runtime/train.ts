@@ -166,13 +166,15 @@ export function* trainSteps(g: Graph, exe: Executable, data: TrainData, config: 
 
   const rng = resume ? rngFromState(resume.epochRng) : createRng(config.seed);
   let epochRng = rng.state();
+  const bufs = exe.batchBuffers?.(batchSize);
   const batches = new Batches(data.train, {
     batchSize,
     target: encoding,
     rng,
     dropLast: true,
-    x: new ctor(batchSize * data.train.features),
-    t: new ctor(batchSize * (encoding === "onehot" ? data.train.classes : 1)),
+    // Filled where the step reads them when the executable offers its own buffers (no copy per step).
+    x: bufs?.[input.name] ?? new ctor(batchSize * data.train.features),
+    t: bufs?.[target.name] ?? new ctor(batchSize * (encoding === "onehot" ? data.train.classes : 1)),
   });
   const stepsPerEpoch = batches.perEpoch;
   const feed = { [input.name]: batches.x as FloatArray, [target.name]: batches.t as FloatArray };

@@ -53,6 +53,23 @@ describe("wasm arena", () => {
     expect(js.threads()).toBe(1);
   });
 
+  it("batchBuffers are the arrays lossAndGrads reads: filled in place, the same results as copies", async () => {
+    const m = await fresh();
+    const params = m.adopt(m.init(2));
+    const batch = batchOf(50, 9);
+    const bufs = m.batchBuffers(50);
+    expect(bufs.x!.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(m.batchBuffers(50).x).toBe(bufs.x); // the same arrays each time
+    bufs.x!.set(batch.x);
+    bufs.t!.set(batch.t);
+    const inPlace = copy(m.lossAndGrads(params, bufs));
+    expect(inPlace).toEqual(copy(m.lossAndGrads(params, batch)));
+    // A js module gives fresh arrays of the right sizes.
+    const js = await load(compileToString(g));
+    const plain = js.batchBuffers(3);
+    expect([plain.x!.length, plain.t!.length]).toEqual([3 * 784, 3 * 10]);
+  });
+
   it("batch sizes that grow the memory keep adopted params valid and results the same", async () => {
     const m = await fresh();
     const params = m.adopt(m.init(5));

@@ -149,9 +149,9 @@ function carve(r, sizes) {
   return views;
 }
 
-/** The caller's input copied into its arena buffer. */
+/** The caller's input copied into its arena buffer, unless it is that buffer (see batchBuffers). */
 function arenaFeed(to, data, name) {
-  to.set(data[name]);
+  if (data[name] !== to) to.set(data[name]);
   return to;
 }
 

@@ -636,6 +636,10 @@ export function lossAndGrads() {
   throw new Error("model 'ActivationHistogram' has no loss: it can predict, not train");
 }
 
+export function batchBuffers() {
+  throw new Error("model 'ActivationHistogram' has no loss: it can predict, not train");
+}
+
 /**
  * The params moved into the module's own memory: a record of views there, which predict and
  * lossAndGrads read without copying and an optimizer updates in place. This module's kernels are plain

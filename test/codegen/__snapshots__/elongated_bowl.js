@@ -121,6 +121,11 @@ export function lossAndGrads(params, data, options = {}) {
   return { loss: s0[0], grads: { ["x"]: s2, ["y"]: s1 } };
 }
 
+/** Arrays for lossAndGrads' inputs and targets at this batch size. */
+export function batchBuffers(batch) {
+  return {};
+}
+
 /**
  * The params moved into the module's own memory: a record of views there, which predict and
  * lossAndGrads read without copying and an optimizer updates in place. This module's kernels are plain

@@ -118,6 +118,11 @@ export function lossAndGrads(params, data, options = {}) {
   return { loss: s0[0], grads: { ["x0"]: s2, ["x1"]: s1 } };
 }
 
+/** Arrays for lossAndGrads' inputs and targets at this batch size. */
+export function batchBuffers(batch) {
+  return {};
+}
+
 /**
  * The params moved into the module's own memory: a record of views there, which predict and
  * lossAndGrads read without copying and an optimizer updates in place. This module's kernels are plain

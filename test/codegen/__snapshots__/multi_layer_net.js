@@ -2334,6 +2334,11 @@ export function lossAndGrads(params, data, options = {}) {
   };
 }
 
+/** Arrays for lossAndGrads' inputs and targets at this batch size. */
+export function batchBuffers(batch) {
+  return { ["x"]: new F(784 * batch), ["t"]: new F(10 * batch) };
+}
+
 /**
  * The params moved into the module's own memory: a record of views there, which predict and
  * lossAndGrads read without copying and an optimizer updates in place. This module's kernels are plain

@@ -314,6 +314,11 @@ export function lossAndGrads(params, data, options = {}) {
   return { loss: s4[0], grads: { ["W"]: s5 } };
 }
 
+/** Arrays for lossAndGrads' inputs and targets at this batch size. */
+export function batchBuffers(batch) {
+  return { ["x"]: new F(2 * batch), ["t"]: new F(3 * batch) };
+}
+
 /**
  * The params moved into the module's own memory: a record of views there, which predict and
  * lossAndGrads read without copying and an optimizer updates in place. This module's kernels are plain

@@ -345,6 +345,15 @@ export function lossAndGrads(params, data, options = {}) {
   return { loss: s6[0], grads: { ["W1"]: s11, ["b1"]: s12, ["W2"]: s10, ["b2"]: s13 } };
 }
 
+/** Arrays for lossAndGrads' inputs and targets at this batch size: the ones the call reads, so that filling them and passing them saves a copy. */
+export function batchBuffers(batch) {
+  if (SHARED) {
+    const b = lossAndGradsBuffers(batch);
+    return { ["x"]: b[14], ["t"]: b[15] };
+  }
+  return { ["x"]: new F(784 * batch), ["t"]: new F(10 * batch) };
+}
+
 /**
  * The params moved into the module's own memory: a record of views there, which predict and
  * lossAndGrads read without copying and an optimizer updates in place. One set at a time: adopting
@@ -734,9 +743,9 @@ function carve(r, sizes) {
   return views;
 }
 
-/** The caller's input copied into its arena buffer. */
+/** The caller's input copied into its arena buffer, unless it is that buffer (see batchBuffers). */
 function arenaFeed(to, data, name) {
-  to.set(data[name]);
+  if (data[name] !== to) to.set(data[name]);
   return to;
 }
 
