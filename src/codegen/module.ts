@@ -99,11 +99,14 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
       return js`${r.name}(${join(args.map((a) => js`${a}`))});`;
     });
     const record = (list: readonly { name: string; slot: number }[]) => js`{ ${join(list.map((x) => js`[${literal(x.name)}]: ${slotVars[x.slot]!}`))} }`;
+    // With an arena, results go through keep() (copies where the memory is not shared).
+    const allBuffers = local.fresh("buffers");
+    const kept = (list: readonly { name: string; slot: number }[]) => (arena ? js`keep(${allBuffers}, ${record(list)})` : record(list));
     const result =
       prog.mode === "predict"
-        ? js`return ${record(prog.outputs)};`
+        ? js`return ${kept(prog.outputs)};`
         : js`${lines(prog.state.map((s) => js`params[${literal(s.name)}].set(${slotVars[s.slot]!});`))}
-          return { loss: ${slotVars[prog.loss!]!}[0], grads: ${record(prog.grads)} };`;
+          return { loss: ${slotVars[prog.loss!]!}[0], grads: ${kept(prog.grads)} };`;
     const buffers = [...prog.slots.map((s) => js`new ${s.f64 ? js`Float64Array` : js`F`}(${sizeCode(s.size)})`), ...[...staged.values()].map((s) => js`new Float64Array(${s.size})`)];
     // Arena: the float slots, the inputs' buffers and the pack area are views carved from the program's region.
     const REGION = names.fresh(`${fn.toUpperCase()}_REGION`);
@@ -135,7 +138,8 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
         checkParams(params, ${PARAMS}, ${literal(fn)});
         const batch = batchOf(${Name.of(arg)}, ${FEEDS}, ${plan.batch ?? 0}, ${literal(fn)});
         ${fn === "lossAndGrads" ? js`const seed = options.seed ?? 0;` : js``}
-        const [${join(bufferNames.map((v) => js`${v}`))}] = ${cache}(batch);
+        ${arena ? js`const ${allBuffers} = ${cache}(batch);
+        const [${join(bufferNames.map((v) => js`${v}`))}] = ${allBuffers};` : js`const [${join(bufferNames.map((v) => js`${v}`))}] = ${cache}(batch);`}
         ${arena ? js`PACK_AT = ${bufferNames[bufferNames.length - 1]!};
 ` : js``}${lines(setup)}
         ${lines(body)}

@@ -93,6 +93,11 @@ describe("wasm arena", () => {
     expect(m.adopt(params)).toBe(params);
     expect(m.threads()).toBe(1);
     const ref = shared.adopt(shared.init(7));
+    // Results stay valid until the next call of the same function, even when another call grows the memory.
+    const kept = m.lossAndGrads(params, batchOf(8, 1));
+    const before = Array.from(kept.grads.W1!);
+    m.predict(params, { x: batchOf(6000, 2).x }); // grows the memory, which detaches its old views
+    expect(Array.from(kept.grads.W1!)).toEqual(before);
     for (const rows of [4, 3000, 100, 4]) {
       const batch = batchOf(rows, rows);
       expect(Array.from(m.predict(params, { x: batch.x }).y!)).toEqual(Array.from(shared.predict(ref, { x: batch.x }).y!));

@@ -14,7 +14,7 @@
 import { data, js, literal, type Code } from "../code.js";
 
 /** Module-level names the wasm backend's text uses (kernel locals avoid them). */
-export const WASM_HELPERS = ["WASM", "WASM_BYTES", "MEMORY", "SHARED", "PARAM_LAYOUT", "PACK_AT", "arenaGeneration", "arenaTop", "heapView", "heap", "paramViews", "paramGeneration", "reserve", "arenaView", "ARENA_VIEWS", "arenaParams", "paramsIn", "region", "carve", "arenaFeed", "packB"];
+export const WASM_HELPERS = ["WASM", "WASM_BYTES", "MEMORY", "SHARED", "PARAM_LAYOUT", "PACK_AT", "arenaGeneration", "arenaTop", "heapView", "heap", "paramViews", "paramGeneration", "reserve", "arenaView", "ARENA_VIEWS", "keep", "arenaParams", "paramsIn", "region", "carve", "arenaFeed", "packB"];
 
 /** A 64 KiB page of WebAssembly memory. */
 const PAGE = 65536;
@@ -147,6 +147,23 @@ function carve(r, sizes) {
     at += (n * 4 + 15) & ~15;
   }
   return views;
+}
+
+/**
+ * A call's results (outputs, gradients), which the caller keeps until its next call of the same
+ * function: the arena's own views where the memory is shared; where it is not, a later call that
+ * grows the memory would detach them, so copies (one set per batch size, reused).
+ */
+function keep(buffers, results) {
+  if (SHARED) return results;
+  const own = (buffers.own ??= {});
+  for (const name in results) {
+    const view = results[name];
+    const copy = (own[name] ??= new F(view.length));
+    copy.set(view);
+    results[name] = copy;
+  }
+  return results;
 }
 
 /** The caller's input copied into its arena buffer, unless it is that buffer (see batchBuffers). */

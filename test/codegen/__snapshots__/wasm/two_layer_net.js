@@ -240,7 +240,8 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [s0, s1, s2, s3, s4, s5, x_in, packAt] = predictBuffers(batch);
+  const buffers = predictBuffers(batch);
+  const [s0, s1, s2, s3, s4, s5, x_in, packAt] = buffers;
   PACK_AT = packAt;
   const placed = paramsIn(params);
   const x = arenaFeed(x_in, inputs, "x");
@@ -252,7 +253,7 @@ export function predict(params, inputs) {
   y_max_forward(s0, W2, s1, b2, s2, s3, batch);
   y_sum_forward(s2, s3, s4, batch);
   y_forward(s2, s4, s5, batch);
-  return { ["y"]: s5 };
+  return keep(buffers, { ["y"]: s5 });
 }
 
 const LOSSANDGRADS_FEEDS = [
@@ -321,8 +322,8 @@ export function lossAndGrads(params, data, options = {}) {
   checkParams(params, PARAMS, "lossAndGrads");
   const batch = batchOf(data, LOSSANDGRADS_FEEDS, 0, "lossAndGrads");
   const seed = options.seed ?? 0;
-  const [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, x_in, t_in, packAt] =
-    lossAndGradsBuffers(batch);
+  const buffers = lossAndGradsBuffers(batch);
+  const [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, x_in, t_in, packAt] = buffers;
   PACK_AT = packAt;
   const placed = paramsIn(params);
   const x = arenaFeed(x_in, data, "x");
@@ -342,7 +343,7 @@ export function lossAndGrads(params, data, options = {}) {
   h_backward_3(s9, s12);
   y_backward_3(s7, s13);
 
-  return { loss: s6[0], grads: { ["W1"]: s11, ["b1"]: s12, ["W2"]: s10, ["b2"]: s13 } };
+  return { loss: s6[0], grads: keep(buffers, { ["W1"]: s11, ["b1"]: s12, ["W2"]: s10, ["b2"]: s13 }) };
 }
 
 /** Arrays for lossAndGrads' inputs and targets at this batch size: the ones the call reads, so that filling them and passing them saves a copy. */
@@ -741,6 +742,23 @@ function carve(r, sizes) {
     at += (n * 4 + 15) & ~15;
   }
   return views;
+}
+
+/**
+ * A call's results (outputs, gradients), which the caller keeps until its next call of the same
+ * function: the arena's own views where the memory is shared; where it is not, a later call that
+ * grows the memory would detach them, so copies (one set per batch size, reused).
+ */
+function keep(buffers, results) {
+  if (SHARED) return results;
+  const own = (buffers.own ??= {});
+  for (const name in results) {
+    const view = results[name];
+    const copy = (own[name] ??= new F(view.length));
+    copy.set(view);
+    results[name] = copy;
+  }
+  return results;
 }
 
 /** The caller's input copied into its arena buffer, unless it is that buffer (see batchBuffers). */
