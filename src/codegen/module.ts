@@ -35,7 +35,8 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
   const byText = new Map<string, Name>();
   const calls = (prog: Program) =>
     prog.kernels.map((k) => {
-      const r = renderKernel(k, g, prog.mode === "train", plan.batch, scope);
+      const inArena = (s: Storage) => s.kind === "param" || s.kind === "input" || (s.kind === "slot" && !prog.slots[s.slot]!.f64);
+      const r = renderKernel(k, g, prog.mode === "train", plan.batch, arena ? { ...scope, inArena } : scope);
       let name = byText.get(r.code.text);
       if (!name) {
         name = names.fresh(r.hint);
@@ -200,7 +201,7 @@ ${batchBuffersExport(feeds, plan.batch, arena ? js`${cache}` : undefined, slotVa
         ${lines(inits)}
       };
     }
-    ${RUNTIME}${arena ? js`${wasmPrelude(wasm!.encode(), arenaLayout(allParams.map((p) => ({ name: p.name, size: p.shape.reduce((x, y) => x * y, 1) }))))}${threadsPrelude(wasm!.size)}` : js``}`;
+    ${RUNTIME}${arena ? js`${wasmPrelude(wasm!.encode(), arenaLayout(allParams.map((p) => ({ name: p.name, size: p.shape.reduce((x, y) => x * y, 1) }))))}${threadsPrelude(wasm!.size, wasm!.epilogueCount)}` : js``}`;
 }
 
 function signature(r: RenderedKernel): Code {

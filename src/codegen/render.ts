@@ -45,6 +45,8 @@ export interface ModuleScope {
   readonly hint: (node: number) => string;
   /** With the wasm backend: where matmul kernels collect their WebAssembly functions. */
   readonly wasm?: WasmFunctions;
+  /** With an arena: whether an array lives in it (float32 slots, params, inputs), for epilogues in WebAssembly. */
+  readonly inArena?: (s: Storage) => boolean;
 }
 
 /** Names for values: `h` for what a binding is bound to, `y_exp` for a step inside `y = softmax(...)`. */
@@ -99,7 +101,7 @@ export function renderKernel(k: Kernel, g: Graph, training: boolean, batch: numb
   };
   const matmul = (m: Extract<Kernel, { kind: "matmul" }>) =>
     scope.wasm
-      ? renderWasmMatmul(m, env, scope.wasm, m.epilogue && (() => renderLoop(m.epilogue!, env).whole))
+      ? renderWasmMatmul(m, env, scope.wasm, m.epilogue && (() => renderLoop(m.epilogue!, env).whole), scope.inArena)
       : renderMatmul(m, env, m.epilogue && ((range) => renderLoop(m.epilogue!, env, range)));
   const body = k.kind === "loop" ? renderLoop(k, env).whole : k.kind === "matmul" ? matmul(k) : renderCustom(k, env);
   const nodes = k.kind === "loop" ? k.nodes : [k.node, ...(k.kind === "matmul" && k.epilogue ? k.epilogue.nodes : [])];

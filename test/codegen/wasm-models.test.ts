@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compileModule, compileToString } from "../../src/codegen/index.js";
+import { compileModule, compileToString, load } from "../../src/codegen/index.js";
 import { frontend } from "../../src/index.js";
 import { arbitraryModel } from "../support/arbitrary-model.js";
 import { graphOf, graphOfFile, MODELS_DIR, modelFiles } from "../support/models.js";
@@ -47,6 +47,32 @@ describe("wasm backend: compiled models = the reference interpreter (f32)", () =
       { seed: Number(process.env.NNC_FC_SEED ?? 5), numRuns: Math.max(10, RUNS * 2) },
     );
   });
+
+  // Each op that has a WebAssembly kernel, in a matmul's epilogue: the epilogue runs in wasm and
+  // gives the interpreter's numbers (exp is a polynomial there, within 2 ulp of float32).
+  const epilogues: [string, string][] = [
+    ["neg", "-(x @ W) + c"],
+    ["exp", "exp(x @ W + c)"],
+    ["sqrt", "sqrt(exp(x @ W + c))"],
+    ["sigmoid", "sigmoid(x @ W + c)"],
+    ["relu", "relu(x @ W + c)"],
+    ["relu's derivative (step)", "relu(x @ W) @ V"],
+    ["sub, mul", "(x @ W - c) * c"],
+    ["div", "(x @ W + c) / 3"],
+    ["maximum", "maximum(x @ W, c)"],
+  ];
+  for (const [ops, expr] of epilogues) {
+    it(`epilogues in WebAssembly: ${ops}`, async () => {
+      const g = graphOf(`model M {\n input x: [batch, 6]\n target t: [batch, 5]\n param W: [6, 5] = normal(1)\n param c: [5] = normal(1)\n param V: [5, 5] = normal(1)\n y = ${expr}\n output y\n loss mse(y, t)\n}`);
+      const text = compileToString(g, { backend: "wasm" });
+      expect(text).toContain("in WebAssembly too");
+      const model = await load(text);
+      for (const [batch, seed] of [[9, 1], [3, 2], [64, 3]] as const) {
+        const c = compare(g, model, feedsFor(g, "f32", batch, seed), "f32", seed);
+        for (const [what, err] of Object.entries(c.errors)) expect(err, `${what} (batch ${batch})`).toBeLessThanOrEqual(TOLERANCE);
+      }
+    });
+  }
 
   it("f64 modules stay js; a model without matmuls carries no WebAssembly", () => {
     const g = graphOfFile(`${MODELS_DIR}/two_layer_net.nn`);

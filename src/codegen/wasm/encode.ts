@@ -107,6 +107,7 @@ export class FunctionBody {
     const b = new Uint8Array(new Float32Array([x]).buffer);
     return this.op(0x43, ...b);
   }
+  f32ConvertI32S(): this { return this.op(0xb2); }
   f32Add(): this { return this.op(0x92); }
   f32Mul(): this { return this.op(0x94); }
 
@@ -127,6 +128,30 @@ export class FunctionBody {
   f32x4Splat(): this { return this.simd(0x13); }
   f32x4Add(): this { return this.simd(0xe4); }
   f32x4Mul(): this { return this.simd(0xe6); }
+  f32x4Sub(): this { return this.simd(0xe5); }
+  f32x4Div(): this { return this.simd(0xe7); }
+  f32x4Neg(): this { return this.simd(0xe1); }
+  f32x4Sqrt(): this { return this.simd(0xe3); }
+  /** min / max propagate NaN (as Math.min / Math.max); pmax(a, b) is b > a ? b : a. */
+  f32x4Min(): this { return this.simd(0xe8); }
+  f32x4Max(): this { return this.simd(0xe9); }
+  f32x4Pmax(): this { return this.simd(0xeb); }
+  f32x4Nearest(): this { return this.simd(0x6a); }
+  /** Comparisons give all-ones lanes where true. */
+  f32x4Gt(): this { return this.simd(0x44); }
+  f32x4Lt(): this { return this.simd(0x43); }
+  f32x4Ge(): this { return this.simd(0x46); }
+  v128And(): this { return this.simd(0x4e); }
+  /** [a, b, mask] -> a where mask bits are set, b elsewhere. */
+  v128Bitselect(): this { return this.simd(0x52); }
+  i32x4Splat(): this { return this.simd(0x11); }
+  i32x4Add(): this { return this.simd(0xae); }
+  i32x4Sub(): this { return this.simd(0xb1); }
+  /** [vector, i32 count] -> each lane shifted right, keeping its sign. */
+  i32x4ShrS(): this { return this.simd(0xac); }
+  /** [vector, i32 count] -> each lane shifted left. */
+  i32x4Shl(): this { return this.simd(0xab); }
+  i32x4TruncSatF32x4S(): this { return this.simd(0xf8); }
   /** Relaxed SIMD (a later proposal; behind a flag in Node 20): a·b + c, fused where the hardware has FMA. */
   f32x4RelaxedMadd(): this { return this.simd(0x105); }
   /** Two lanes of float64, for updates that must round exactly as JavaScript's float64 arithmetic does. */

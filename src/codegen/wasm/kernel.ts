@@ -3,15 +3,17 @@
 // stored as [k × n] rows (Wᵀ) is packed first. Then the fused epilogue runs in JS over all rows.
 // Kernels with the same extents, strides and tile share one wasm function. The KernelPlan is the
 // JS renderer's, unchanged.
-import { comment, js, type Code } from "../code.js";
+import { comment, join, js, type Code } from "../code.js";
 import { mul } from "../size.js";
-import type { MatmulKernel, Size } from "../plan.js";
+import type { MatmulKernel, Size, Storage } from "../plan.js";
+import { resolve } from "../schedule.js";
 import type { KernelEnv } from "../render.js";
 import { matmulArrays } from "../matmul.js";
 import { encodeModuleImportingMemory, type WasmFunction } from "./encode.js";
 import { MAX_PAGES } from "./runtime.js";
 import { matmulFunction, type MatmulSpec } from "./matmul.js";
 import { adamFunction, sgdFunction } from "./optimizers.js";
+import { epilogueFunction, MAX_ARRAYS, type WasmEpilogue } from "./epilogue.js";
 
 /** The wasm functions a module needs, collected while its kernels are rendered. */
 export class WasmFunctions {
@@ -34,6 +36,24 @@ export class WasmFunctions {
   get size(): number {
     return this.functions.length;
   }
+
+  private readonly epilogues: WasmFunction[] = [];
+  private readonly epilogueKeys = new Map<string, number>();
+
+  /** The index of the export that runs this epilogue (named epilogue<index>); identical ones share one. */
+  epilogueIndexFor(ep: WasmEpilogue): number {
+    const key = ep.body.encode().join(",");
+    let index = this.epilogueKeys.get(key);
+    if (index === undefined) {
+      index = this.epilogues.length;
+      this.epilogues.push({ name: `epilogue${index}`, body: ep.body });
+      this.epilogueKeys.set(key, index);
+    }
+    return index;
+  }
+  get epilogueCount(): number {
+    return this.epilogues.length;
+  }
   /**
    * The module, importing its memory (shared or not: see encodeModuleImportingMemory), with the
    * optimizers' updates after the matmuls; and the same with fused multiply-adds (relaxed SIMD),
@@ -42,8 +62,8 @@ export class WasmFunctions {
   encode(): { bytes: Uint8Array; flagsAt: number; fma: Uint8Array } {
     const updates = [{ name: "sgd", body: sgdFunction() }, { name: "adam", body: adamFunction() }];
     const fused = this.specs.map((spec, i) => ({ name: `matmul${i}`, body: matmulFunction({ ...spec, fma: true }) }));
-    const fma = encodeModuleImportingMemory([...fused, ...updates], 1, MAX_PAGES);
-    return { ...encodeModuleImportingMemory([...this.functions, ...updates], 1, MAX_PAGES), fma: fma.bytes };
+    const fma = encodeModuleImportingMemory([...fused, ...this.epilogues, ...updates], 1, MAX_PAGES);
+    return { ...encodeModuleImportingMemory([...this.functions, ...this.epilogues, ...updates], 1, MAX_PAGES), fma: fma.bytes };
   }
 }
 
@@ -62,19 +82,29 @@ export function needsPack(k: MatmulKernel): boolean {
   return !(k.b.col.c === 1 && k.b.col.p === 0 && k.b.inner.c === k.n.c && k.b.inner.p === k.n.p);
 }
 
-export function renderWasmMatmul(k: MatmulKernel, env: KernelEnv, wasm: WasmFunctions, epilogue?: () => Code): Code {
+/**
+ * The matmul through \`matmulRows\` (threads.ts). Its epilogue runs in WebAssembly on the same rows
+ * when epilogue.ts can write it (\`inArena\` tells which arrays live in the arena), else in JS
+ * over all rows afterwards.
+ */
+export function renderWasmMatmul(k: MatmulKernel, env: KernelEnv, wasm: WasmFunctions, epilogue?: () => Code, inArena?: (s: Storage) => boolean): Code {
   const { A, B, C } = matmulArrays(k, env);
   const node = env.g.nodes[k.node]!;
-  const ep = epilogue?.();
+  const fused = k.epilogue && inArena ? epilogueFunction(k.epilogue, env.g, inArena) : undefined;
+  const epi = fused ? wasm.epilogueIndexFor(fused) : -1;
+  const arrays = (fused?.arrays ?? []).map(({ storage, node: id }) => js`${env.array(storage, env.hint(resolve(env.g, id)))}.byteOffset`);
+  while (arrays.length < MAX_ARRAYS) arrays.push(js`0`);
+  const ep = fused ? undefined : epilogue?.();
   const fn = wasm.indexFor({ m: k.m, k: k.k, n: k.n, aRow: k.a.row, aInner: k.a.inner, ...tileFor(k.n) });
   const size = (s: Size) => env.size(s);
-  const usesBatch = [k.m, k.k, k.n, k.a.row, k.a.inner].some((s) => s.p > 0);
+  const usesBatch = fused !== undefined || [k.m, k.k, k.n, k.a.row, k.a.inner].some((s) => s.p > 0);
   const { transA, transB } = node.attrs as { transA: boolean; transB: boolean };
   const pack = needsPack(k);
   const what = `${A.text}${transA ? "ᵀ" : ""} · ${B.text}${transB ? "ᵀ" : ""} in WebAssembly (f32x4 register tiles), operands read where they are in the arena${pack ? `, ${B.text}${transB ? "ᵀ" : ""} packed as rows first` : ""}`;
-  return js`${comment(`${what}${ep ? "; then the fused elementwise ops over C" : ""}`)}${
+  const then = fused ? "; then the fused elementwise ops over each block of rows, in WebAssembly too" : ep ? "; then the fused elementwise ops over C" : "";
+  return js`${comment(`${what}${then}`)}${
     pack ? js`packB(PACK_AT, ${B}, ${size(k.k)}, ${size(k.n)}, ${size(k.b.inner)}, ${size(k.b.col)});
 ` : js``
-  }matmulRows(${fn}, ${A}.byteOffset, ${pack ? js`PACK_AT` : js`${B}.byteOffset`}, ${C}.byteOffset, ${usesBatch ? size({ c: 1, p: 1 }) : js`0`}, ${size(k.m)}, ${size(mul(k.k, k.n))});
+  }matmulRows(${fn}, ${A}.byteOffset, ${pack ? js`PACK_AT` : js`${B}.byteOffset`}, ${C}.byteOffset, ${usesBatch ? size({ c: 1, p: 1 }) : js`0`}, ${size(k.m)}, ${size(mul(k.k, k.n))}, ${epi}, ${join(arrays)});
     ${ep ?? js``}`;
 }

@@ -23,7 +23,7 @@
 import { js, literal, Name, join, type Code } from "../code.js";
 
 /** Module-level names the threads' text uses. */
-export const THREAD_HELPERS = [...["SEQ", "NEXT", "FINISHED", "KIND", "FN", "TOTAL", "CHUNK", "A", "B", "C", "D", "BATCH"].map((n) => `C_${n}`), "KERNELS", "WORKER_SOURCE", "CONTROL", "NUMBERS", "threadPool", "startThreads", "shareJob", "takeParts", "runPart", "matmulRows", "shareUpdate", "inArena", "MIN_SPLIT", "MIN_SPLIT_UPDATE"];
+export const THREAD_HELPERS = [...["SEQ", "NEXT", "FINISHED", "KIND", "FN", "TOTAL", "CHUNK", "A", "B", "C", "D", "BATCH", "EFN", "E0"].map((n) => `C_${n}`), "KERNELS", "EPILOGUES", "WORKER_SOURCE", "CONTROL", "NUMBERS", "threadPool", "startThreads", "shareJob", "takeParts", "runPart", "matmulRows", "shareUpdate", "inArena", "MIN_SPLIT", "MIN_SPLIT_UPDATE"];
 
 /** The `threads` export of a module without WebAssembly. */
 export const ONE_THREAD = js`/** The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread. */
@@ -42,10 +42,11 @@ const MIN_SPLIT = 1 << 19;
 const MIN_SPLIT_UPDATE = 1 << 15;
 
 /** Int32 slots of the control block; the Float64 numbers of an update start at byte NUMBERS_AT. */
-const [SEQ, NEXT, FINISHED, KIND, FN, TOTAL, CHUNK, A, B, C, D, BATCH] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-const NUMBERS_AT = 48;
+const [SEQ, NEXT, FINISHED, KIND, FN, TOTAL, CHUNK, A, B, C, D, BATCH, EFN, E0] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+/** E0 … E0 + 5: the byte offsets of a matmul epilogue's arrays (wasm/epilogue.ts). */
+const NUMBERS_AT = 80;
 /** The slots' names as the generated code declares them (the module and the workers alike). */
-const SLOTS: Code = js`const [C_SEQ, C_NEXT, C_FINISHED, C_KIND, C_FN, C_TOTAL, C_CHUNK, C_A, C_B, C_C, C_D, C_BATCH] = [${SEQ}, ${NEXT}, ${FINISHED}, ${KIND}, ${FN}, ${TOTAL}, ${CHUNK}, ${A}, ${B}, ${C}, ${D}, ${BATCH}]; // the control block's slots`;
+const SLOTS: Code = js`const [C_SEQ, C_NEXT, C_FINISHED, C_KIND, C_FN, C_TOTAL, C_CHUNK, C_A, C_B, C_C, C_D, C_BATCH, C_EFN, C_E0] = [${SEQ}, ${NEXT}, ${FINISHED}, ${KIND}, ${FN}, ${TOTAL}, ${CHUNK}, ${A}, ${B}, ${C}, ${D}, ${BATCH}, ${EFN}, ${E0}]; // the control block's slots`;
 const CONTROL_BYTES = NUMBERS_AT + 5 * 8;
 /** NEXT while a job is being written: above any total, so a claim then gets nothing. */
 const CLOSED = 1 << 30;
@@ -59,21 +60,25 @@ const ADAM = 2;
  * of a matmul, or elements lo..hi of an update, and the loop that claims them.
  */
 const PARTS: Code = js`
-function runPart(kernels, exports, ctl, num, lo, hi) {
+function runPart(kernels, epilogues, exports, ctl, num, lo, hi) {
   const kind = ctl[C_KIND];
-  if (kind === ${MATMUL}) kernels[ctl[C_FN]](ctl[C_A], ctl[C_B], ctl[C_C], ctl[C_BATCH], lo, hi);
+  if (kind === ${MATMUL}) {
+    kernels[ctl[C_FN]](ctl[C_A], ctl[C_B], ctl[C_C], ctl[C_BATCH], lo, hi);
+    const e = ctl[C_EFN];
+    if (e >= 0) epilogues[e](lo, hi, ctl[C_BATCH], ctl[C_E0], ctl[C_E0 + 1], ctl[C_E0 + 2], ctl[C_E0 + 3], ctl[C_E0 + 4], ctl[C_E0 + 5]);
+  }
   else if (kind === ${SGD}) exports.sgd(ctl[C_A] + 4 * lo, ctl[C_B] + 4 * lo, hi - lo, num[0]);
   else exports.adam(ctl[C_A] + 4 * lo, ctl[C_B] + 4 * lo, ctl[C_C] + 4 * lo, ctl[C_D] + 4 * lo, hi - lo, num[0], num[1], num[2], num[3], num[4]);
 }
 
-function takeParts(kernels, exports, ctl, num) {
+function takeParts(kernels, epilogues, exports, ctl, num) {
   for (;;) {
     const chunk = Atomics.load(ctl, C_CHUNK);
     const lo = Atomics.add(ctl, C_NEXT, chunk);
     const total = Atomics.load(ctl, C_TOTAL);
     if (lo >= total) return;
     const hi = Math.min(lo + chunk, total);
-    runPart(kernels, exports, ctl, num, lo, hi);
+    runPart(kernels, epilogues, exports, ctl, num, lo, hi);
     // The caller waits for the total: wake it for the last part only.
     if (Atomics.add(ctl, C_FINISHED, hi - lo) + (hi - lo) === total) Atomics.notify(ctl, C_FINISHED);
   }
@@ -81,11 +86,12 @@ function takeParts(kernels, exports, ctl, num) {
 `;
 
 /** What each worker runs: the same module on the same memory, parts of each job. */
-const WORKER = (kernels: number) => `
+const WORKER = (kernels: number, epilogues: number) => `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control } = workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const kernels = Array.from({ length: ${kernels} }, (_, i) => exports["matmul" + i]);
+const epilogues = Array.from({ length: ${epilogues} }, (_, i) => exports["epilogue" + i]);
 const ctl = new Int32Array(control);
 const num = new Float64Array(control, ${NUMBERS_AT}, 5);
 ${SLOTS.text}
@@ -95,16 +101,18 @@ for (;;) {
   for (let spin = 0; spin < 50000 && Atomics.load(ctl, C_SEQ) === seen; spin++);
   Atomics.wait(ctl, C_SEQ, seen);
   seen = Atomics.load(ctl, C_SEQ);
-  takeParts(kernels, exports, ctl, num);
+  takeParts(kernels, epilogues, exports, ctl, num);
 }
 `;
 
-export function threadsPrelude(kernels: number): Code {
+export function threadsPrelude(kernels: number, epilogues: number): Code {
   const names = Array.from({ length: kernels }, (_, i) => `matmul${i}`);
+  const epilogueNames = Array.from({ length: epilogues }, (_, i) => `epilogue${i}`);
   return js`
 // ---- Threads: large matmuls and updates shared with workers on the same arena (Node only) ----
 
 const KERNELS = [${join(names.map((n) => js`WASM.${Name.of(n)}`))}];
+const EPILOGUES = [${join(epilogueNames.map((n) => js`WASM.${Name.of(n)}`))}];
 const MIN_SPLIT = ${MIN_SPLIT}; // multiply-adds below which a matmul stays on one thread
 const MIN_SPLIT_UPDATE = ${MIN_SPLIT_UPDATE}; // elements below which an update stays on one thread
 const CONTROL = new Int32Array(typeof SharedArrayBuffer === "function" ? new SharedArrayBuffer(${CONTROL_BYTES}) : new ArrayBuffer(${CONTROL_BYTES}));
@@ -112,7 +120,7 @@ const NUMBERS = new Float64Array(CONTROL.buffer, ${NUMBERS_AT}, 5);
 ${SLOTS}
 ${PARTS}
 /** What each worker runs: the same module on the same memory, parts of each job. */
-const WORKER_SOURCE = ${literal(WORKER(kernels))};
+const WORKER_SOURCE = ${literal(WORKER(kernels, epilogues))};
 
 /** The workers, once started; [] when everything runs on this thread. */
 let threadPool;
@@ -139,7 +147,7 @@ export function threads() {
 }
 
 /** Runs a job of \`total\` rows or elements in chunks, on this thread and the workers; returns when all are done. */
-function shareJob(kind, fn, a, b, c, d, batch, total, chunk, x0, x1, x2, x3, x4) {
+function shareJob(kind, fn, a, b, c, d, batch, total, chunk, x0, x1, x2, x3, x4, epi = -1, q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0) {
   Atomics.store(CONTROL, C_NEXT, ${CLOSED});
   CONTROL[C_KIND] = kind;
   CONTROL[C_FN] = fn;
@@ -150,6 +158,13 @@ function shareJob(kind, fn, a, b, c, d, batch, total, chunk, x0, x1, x2, x3, x4)
   CONTROL[C_BATCH] = batch;
   CONTROL[C_TOTAL] = total;
   CONTROL[C_CHUNK] = chunk;
+  CONTROL[C_EFN] = epi;
+  CONTROL[C_E0] = q0;
+  CONTROL[C_E0 + 1] = q1;
+  CONTROL[C_E0 + 2] = q2;
+  CONTROL[C_E0 + 3] = q3;
+  CONTROL[C_E0 + 4] = q4;
+  CONTROL[C_E0 + 5] = q5;
   NUMBERS[0] = x0;
   NUMBERS[1] = x1;
   NUMBERS[2] = x2;
@@ -159,7 +174,7 @@ function shareJob(kind, fn, a, b, c, d, batch, total, chunk, x0, x1, x2, x3, x4)
   Atomics.store(CONTROL, C_NEXT, 0);
   Atomics.add(CONTROL, C_SEQ, 1);
   Atomics.notify(CONTROL, C_SEQ);
-  takeParts(KERNELS, WASM, CONTROL, NUMBERS);
+  takeParts(KERNELS, EPILOGUES, WASM, CONTROL, NUMBERS);
   for (let spin = 0; spin < 100000 && Atomics.load(CONTROL, C_FINISHED) !== total; spin++);
   const since = Date.now();
   for (let done = Atomics.load(CONTROL, C_FINISHED); done !== total; done = Atomics.load(CONTROL, C_FINISHED)) {
@@ -168,14 +183,21 @@ function shareJob(kind, fn, a, b, c, d, batch, total, chunk, x0, x1, x2, x3, x4)
   }
 }
 
-/** Kernel \`fn\` over C's m rows, shared with the workers when it is large enough (\`work\`: multiply-adds per row). */
-function matmulRows(fn, a, b, c, batch, m, work) {
-  if (m * work < MIN_SPLIT || m < 8) return KERNELS[fn](a, b, c, batch, 0, m);
-  if (threadPool === undefined) startThreads();
-  if (threadPool.length === 0) return KERNELS[fn](a, b, c, batch, 0, m);
+/**
+ * Kernel \`fn\` over C's m rows, then epilogue \`epi\` (-1: none) over the same rows with its arrays
+ * at q0 … q5; shared with the workers when it is large enough (\`work\`: multiply-adds per row).
+ */
+function matmulRows(fn, a, b, c, batch, m, work, epi, q0, q1, q2, q3, q4, q5) {
+  const large = m * work >= MIN_SPLIT && m >= 8;
+  if (large && threadPool === undefined) startThreads();
+  if (!large || threadPool.length === 0) {
+    KERNELS[fn](a, b, c, batch, 0, m);
+    if (epi >= 0) EPILOGUES[epi](0, m, batch, q0, q1, q2, q3, q4, q5);
+    return;
+  }
   // About 4 chunks per thread (fewer claims), at least 2^17 multiply-adds each, in whole blocks of 4 rows (the register tiles).
   const chunk = Math.max(4, Math.ceil(m / (4 * (threadPool.length + 1)) / 4) * 4, Math.ceil(131072 / work / 4) * 4);
-  shareJob(${MATMUL}, fn, a, b, c, 0, batch, m, chunk, 0, 0, 0, 0, 0);
+  shareJob(${MATMUL}, fn, a, b, c, 0, batch, m, chunk, 0, 0, 0, 0, 0, epi, q0, q1, q2, q3, q4, q5);
 }
 `;
 }

@@ -32,7 +32,7 @@ export const layoutOps = {
       if (!ok) throw new ShapeError(`transpose of ${showShape(x!)} needs a permutation of ${x!.length} axes, got [${perm.join(", ")}]`);
       return perm.map((p) => x![p]!);
     },
-    kernel: { kind: "map", expr: ([x]) => x!, read: "permute" },
+    kernel: { kind: "map", expr: ([x]) => x!, read: "permute", wasm: (v, [x]) => v.get(x!) },
     eval: ([x], { perm }) => transpose(x!, perm),
     grad: (b, n, d) => {
       const inverse = n.attrs.perm.map((_, i) => n.attrs.perm.indexOf(i));
@@ -55,7 +55,7 @@ export const layoutOps = {
       }
       return shape;
     },
-    kernel: { kind: "map", expr: ([x]) => x! },
+    kernel: { kind: "map", expr: ([x]) => x!, wasm: (v, [x]) => v.get(x!) },
     eval: ([x], { shape }, ctx) => broadcastTo(x!, concreteShape(shape, ctx.dims)),
     grad: (_b, _n, d) => [d],
     domain: ["any"],

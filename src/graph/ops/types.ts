@@ -1,5 +1,6 @@
 // What one op definition holds: its arity, shape rule, reference implementation (float64),
 // gradient rule and test domain, side by side.
+import type { VectorEmitter } from "../../codegen/wasm/vector.js";
 import type { Code, Name } from "../../codegen/code.js";
 import type { Builder } from "../builder.js";
 import type { Node, NodeId, Shape } from "../ir.js";
@@ -86,6 +87,12 @@ export type KernelTemplate<K extends OpKind> =
       readonly expr: (args: readonly Code[], attrs: AttrMap[K], ctx: MapContext) => Code;
       readonly read?: "broadcast" | "permute";
       readonly readsInputs?: false;
+      /**
+       * The same in WebAssembly, four float32 lanes at a time (the wasm backend's fused matmul
+       * epilogues): argument locals in, the result left on the stack. Absent: the op's epilogues
+       * stay in JavaScript.
+       */
+      readonly wasm?: (v: VectorEmitter, args: readonly number[]) => void;
     }
   /** Folds the input's elements into the reduced ones, in row-major order from `init`. */
   | { readonly kind: "reduce"; readonly init: Code; readonly combine: (acc: Code, x: Code) => Code }

@@ -1,0 +1,69 @@
+// What an elementwise op's WebAssembly kernel writes with (the `wasm` of a map kernel in its
+// OpDef): four float32 lanes at a time, arguments in v128 locals, the result left on the stack.
+// Arithmetic is float32 (the JS kernels compute in float64 and round once on store), and `exp` is
+// a polynomial (Cephes' expf: range reduction by ln 2, a degree-5 polynomial; within 2 ulp of
+// float32 over its whole range, subnormals and overflow included: test/codegen/wasm-ops.test.ts),
+// so results differ from the JS backend's by float32 rounding, within the wasm
+// backend's tolerance.
+import { FunctionBody, V128 } from "./encode.js";
+
+/** exp's input range: e^-104 is below float32's smallest subnormal, e^88.72 its largest finite value; beyond, +Infinity. */
+const LOW = -104;
+const HIGH = 88.72283935546875;
+
+export class VectorEmitter {
+  constructor(readonly f: FunctionBody) {}
+
+  get(local: number): this {
+    this.f.get(local);
+    return this;
+  }
+  /** A constant in every lane. */
+  splat(c: number): this {
+    this.f.f32(c).f32x4Splat();
+    return this;
+  }
+  temp(): number {
+    return this.f.local(V128);
+  }
+
+  /** The vector on the stack -> e^x in each lane. */
+  exp(): this {
+    const f = this.f;
+    const k = (c: number) => f.f32(c).f32x4Splat();
+    const [input, x, n, t, y] = [this.temp(), this.temp(), this.temp(), this.temp(), this.temp()];
+    f.set(input);
+    // x = clamp(input); n = round(x / ln 2); x -= n ln 2, in two parts for accuracy
+    f.get(input);
+    k(HIGH).f32x4Min();
+    k(LOW).f32x4Max().set(x);
+    f.get(x);
+    k(Math.LOG2E).f32x4Mul().f32x4Nearest().set(n);
+    f.get(x).get(n);
+    k(0.693359375).f32x4Mul().f32x4Sub().get(n);
+    k(-2.12194440e-4).f32x4Mul().f32x4Sub().set(x);
+    // e^x ≈ 1 + x + x²·P(x) on |x| ≤ ln 2 / 2
+    k(1.9875691500e-4);
+    for (const c of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]) {
+      f.get(x).f32x4Mul();
+      k(c).f32x4Add();
+    }
+    f.get(x).get(x).f32x4Mul().f32x4Mul().get(x).f32x4Add();
+    k(1).f32x4Add().set(y);
+    // times 2^n as 2^(n >> 1) · 2^(n - (n >> 1)), two normal powers of two built from exponent bits,
+    // so that the product over- and underflows (to subnormals) as float32 does
+    f.get(n).i32x4TruncSatF32x4S().set(t);
+    const power = (emit: () => void) => {
+      emit();
+      f.i32(127).i32x4Splat().i32x4Add().i32(23).i32x4Shl().f32x4Mul();
+    };
+    f.get(y);
+    power(() => f.get(t).i32(1).i32x4ShrS());
+    power(() => f.get(t).get(t).i32(1).i32x4ShrS().i32x4Sub());
+    f.set(y);
+    // +Infinity where the input was above the range (bitselect: the first where the mask is set)
+    k(Infinity).get(y).get(input);
+    k(HIGH).f32x4Gt().v128Bitselect();
+    return this;
+  }
+}
