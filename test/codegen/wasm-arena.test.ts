@@ -150,4 +150,29 @@ describe("wasm arena", () => {
     expect(m.updateAdam(p, m.zeros(4), m.zeros(4), m.zeros(4), 0.1, 0.9, 0.999, 1e-7, 0)).toBe(true);
     expect(m.updateAdam(p, m.zeros(4), m.zeros(4), new Float32Array(4), 0.1, 0.9, 0.999, 1e-7, 0)).toBe(false);
   });
+
+  it("threads under a stream of jobs of every kind and size give one thread's bits (the job protocol)", async () => {
+    process.env.NNC_THREADS = "1";
+    const one = await fresh();
+    one.threads();
+    process.env.NNC_THREADS = "2";
+    const two = await fresh();
+    expect(two.threads()).toBe(2);
+    const run = (m: CompiledModel) => {
+      const params = m.adopt(m.init(4));
+      const kernels = { zeros: m.zeros, updateSgd: m.updateSgd, updateAdam: m.updateAdam };
+      const adam = createOptimizer("adam", { lr: 0.001 }, { decays: () => true, kernels });
+      let state = adam.init(params);
+      const losses: number[] = [];
+      // Matmul jobs of 3 sizes (with and without wasm epilogues) and Adam updates shared by the threads, back to back.
+      for (let step = 1; step <= 150; step++) {
+        const rows = [100, 37, 256][step % 3]!;
+        const { loss, grads } = m.lossAndGrads(params, batchOf(rows, step));
+        state = adam.update(params, grads, state, step);
+        losses.push(loss);
+      }
+      return { losses, W1: Array.from(params.W1!) };
+    };
+    expect(run(two)).toEqual(run(one));
+  });
 });

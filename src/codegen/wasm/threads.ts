@@ -6,11 +6,14 @@
 // large enough to pay for them and are unref'd (they never keep a process alive).
 //
 // One job at a time, in a control block of Int32s (and Float64s for an update's numbers). The
-// caller closes claiming (NEXT = CLOSED), writes the job, opens it (NEXT = 0) and bumps SEQ; then
-// every thread, the caller too, claims chunks with an atomic add on NEXT until none is left, and
-// adds the rows it finished to FINISHED; the caller returns when FINISHED reaches the total. So a
-// worker that wakes late only takes what is left (no thread waits on a sleeping one), and a claim
-// is always on the current job: fields are written while claiming is closed. Workers poll SEQ for
+// caller closes claiming (NEXT = CLOSED), waits until no worker is between a claim and its check
+// of it (BUSY), writes the job, opens it (NEXT = 0) and bumps SEQ; then every thread, the caller
+// too, claims chunks with an atomic add on NEXT until none is left, and adds the rows it finished
+// to FINISHED; the caller returns when FINISHED reaches the total. So a worker that wakes late only
+// takes what is left (no thread waits on a sleeping one), and a claim is always checked against
+// the job it was made in: a worker that claims past the end of one job cannot read the total of
+// the next (which once let a late claim look valid, run twice and stall the caller). A worker
+// that throws stores ERROR and its message, and the caller throws it. Workers poll SEQ for
 // 50,000 reads (some tens of µs) after a job, because the next one of a training step usually
 // comes sooner than a sleeping thread wakes, then sleep in Atomics.wait.
 //
@@ -23,7 +26,7 @@
 import { js, literal, Name, join, type Code } from "../code.js";
 
 /** Module-level names the threads' text uses. */
-export const THREAD_HELPERS = [...["SEQ", "NEXT", "FINISHED", "KIND", "FN", "TOTAL", "CHUNK", "A", "B", "C", "D", "BATCH", "EFN", "E0"].map((n) => `C_${n}`), "KERNELS", "EPILOGUES", "WORKER_SOURCE", "CONTROL", "NUMBERS", "threadPool", "startThreads", "shareJob", "takeParts", "runPart", "matmulRows", "shareUpdate", "inArena", "MIN_SPLIT", "MIN_SPLIT_UPDATE"];
+export const THREAD_HELPERS = [...["SEQ", "NEXT", "FINISHED", "KIND", "FN", "TOTAL", "CHUNK", "A", "B", "C", "D", "BATCH", "EFN", "E0", "ERROR", "BUSY"].map((n) => `C_${n}`), "KERNELS", "EPILOGUES", "WORKER_SOURCE", "CONTROL", "NUMBERS", "threadPool", "startThreads", "shareJob", "takeParts", "runPart", "matmulRows", "shareUpdate", "inArena", "MIN_SPLIT", "MIN_SPLIT_UPDATE"];
 
 /** The `threads` export of a module without WebAssembly. */
 export const ONE_THREAD = js`/** The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread. */
@@ -42,12 +45,16 @@ const MIN_SPLIT = 1 << 19;
 const MIN_SPLIT_UPDATE = 1 << 15;
 
 /** Int32 slots of the control block; the Float64 numbers of an update start at byte NUMBERS_AT. */
-const [SEQ, NEXT, FINISHED, KIND, FN, TOTAL, CHUNK, A, B, C, D, BATCH, EFN, E0] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13];
-/** E0 … E0 + 5: the byte offsets of a matmul epilogue's arrays (wasm/epilogue.ts). */
-const NUMBERS_AT = 80;
+const [SEQ, NEXT, FINISHED, KIND, FN, TOTAL, CHUNK, A, B, C, D, BATCH, EFN, E0, ERROR, BUSY] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 19, 20];
+/** E0 … E0 + 5: the byte offsets of a matmul epilogue's arrays (wasm/epilogue.ts); BUSY + w: worker w is inside takeParts. */
+const MAX_WORKERS = 3;
+const NUMBERS_AT = 96;
+/** Where a failed worker writes its message (UTF-8, at most MESSAGE_BYTES). */
+const MESSAGE_AT = NUMBERS_AT + 5 * 8;
+const MESSAGE_BYTES = 512;
 /** The slots' names as the generated code declares them (the module and the workers alike). */
-const SLOTS: Code = js`const [C_SEQ, C_NEXT, C_FINISHED, C_KIND, C_FN, C_TOTAL, C_CHUNK, C_A, C_B, C_C, C_D, C_BATCH, C_EFN, C_E0] = [${SEQ}, ${NEXT}, ${FINISHED}, ${KIND}, ${FN}, ${TOTAL}, ${CHUNK}, ${A}, ${B}, ${C}, ${D}, ${BATCH}, ${EFN}, ${E0}]; // the control block's slots`;
-const CONTROL_BYTES = NUMBERS_AT + 5 * 8;
+const SLOTS: Code = js`const [C_SEQ, C_NEXT, C_FINISHED, C_KIND, C_FN, C_TOTAL, C_CHUNK, C_A, C_B, C_C, C_D, C_BATCH, C_EFN, C_E0, C_ERROR, C_BUSY] = [${SEQ}, ${NEXT}, ${FINISHED}, ${KIND}, ${FN}, ${TOTAL}, ${CHUNK}, ${A}, ${B}, ${C}, ${D}, ${BATCH}, ${EFN}, ${E0}, ${ERROR}, ${BUSY}]; // the control block's slots`;
+const CONTROL_BYTES = MESSAGE_AT + MESSAGE_BYTES;
 /** NEXT while a job is being written: above any total, so a claim then gets nothing. */
 const CLOSED = 1 << 30;
 /** Job kinds. */
@@ -88,7 +95,7 @@ function takeParts(kernels, epilogues, exports, ctl, num) {
 /** What each worker runs: the same module on the same memory, parts of each job. */
 const WORKER = (kernels: number, epilogues: number) => `
 const { workerData } = require("node:worker_threads");
-const { module, memory, control } = workerData;
+const { module, memory, control, index } = workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const kernels = Array.from({ length: ${kernels} }, (_, i) => exports["matmul" + i]);
 const epilogues = Array.from({ length: ${epilogues} }, (_, i) => exports["epilogue" + i]);
@@ -101,7 +108,15 @@ for (;;) {
   for (let spin = 0; spin < 50000 && Atomics.load(ctl, C_SEQ) === seen; spin++);
   Atomics.wait(ctl, C_SEQ, seen);
   seen = Atomics.load(ctl, C_SEQ);
-  takeParts(kernels, epilogues, exports, ctl, num);
+  Atomics.store(ctl, C_BUSY + index, 1);
+  try {
+    takeParts(kernels, epilogues, exports, ctl, num);
+  } catch (e) {
+    new TextEncoder().encodeInto(String((e && e.stack) || e).slice(0, ${MESSAGE_BYTES / 4}), new Uint8Array(control, ${MESSAGE_AT}, ${MESSAGE_BYTES}));
+    Atomics.store(ctl, C_ERROR, 1);
+    Atomics.notify(ctl, C_FINISHED);
+  }
+  Atomics.store(ctl, C_BUSY + index, 0);
 }
 `;
 
@@ -130,11 +145,11 @@ function startThreads() {
   const node = typeof process === "object" && typeof process.getBuiltinModule === "function";
   if (!SHARED || !node) return;
   const asked = Number(process.env.NNC_THREADS);
-  const threads = Number.isInteger(asked) && asked >= 1 ? asked : Math.min(4, process.getBuiltinModule("node:os").availableParallelism());
+  const threads = Math.min(${MAX_WORKERS + 1}, Number.isInteger(asked) && asked >= 1 ? asked : process.getBuiltinModule("node:os").availableParallelism());
   const { Worker } = process.getBuiltinModule("node:worker_threads");
   const module = new WebAssembly.Module(WASM_BYTES);
   for (let t = 1; t < threads; t++) {
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory: MEMORY, control: CONTROL.buffer } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory: MEMORY, control: CONTROL.buffer, index: t - 1 } });
     worker.unref();
     threadPool.push(worker);
   }
@@ -149,6 +164,8 @@ export function threads() {
 /** Runs a job of \`total\` rows or elements in chunks, on this thread and the workers; returns when all are done. */
 function shareJob(kind, fn, a, b, c, d, batch, total, chunk, x0, x1, x2, x3, x4, epi = -1, q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0) {
   Atomics.store(CONTROL, C_NEXT, ${CLOSED});
+  // No worker may still be checking a claim against the fields about to change.
+  for (let w = 0; w < threadPool.length; w++) while (Atomics.load(CONTROL, C_BUSY + w) !== 0) Atomics.wait(CONTROL, C_BUSY + w, 1, 1);
   CONTROL[C_KIND] = kind;
   CONTROL[C_FN] = fn;
   CONTROL[C_A] = a;
@@ -178,6 +195,10 @@ function shareJob(kind, fn, a, b, c, d, batch, total, chunk, x0, x1, x2, x3, x4,
   for (let spin = 0; spin < 100000 && Atomics.load(CONTROL, C_FINISHED) !== total; spin++);
   const since = Date.now();
   for (let done = Atomics.load(CONTROL, C_FINISHED); done !== total; done = Atomics.load(CONTROL, C_FINISHED)) {
+    if (Atomics.load(CONTROL, C_ERROR) !== 0) {
+      const text = new TextDecoder().decode(new Uint8Array(CONTROL.buffer, ${MESSAGE_AT}, ${MESSAGE_BYTES})).replace(/\0+$/, "");
+      throw new Error("a worker thread failed (set NNC_THREADS=1 to run on one thread): " + text);
+    }
     Atomics.wait(CONTROL, C_FINISHED, done, 1000);
     if (Date.now() - since > 60000) throw new Error("internal: a worker thread stopped answering; set NNC_THREADS=1 to run on one thread");
   }
