@@ -8,7 +8,7 @@
 // a float32 array of the arena, every load along the last dimension either contiguous or
 // broadcast, and at most MAX_ARRAYS arrays. Anything else keeps its JS epilogue.
 import type { Graph } from "../../graph/ir.js";
-import type { LoopKernel, Size, Storage } from "../plan.js";
+import type { LoopKernel, Size, Step, Storage } from "../plan.js";
 import { template } from "../schedule.js";
 import { FunctionBody, I32, V128 } from "./encode.js";
 import { VectorEmitter } from "./vector.js";
@@ -137,14 +137,14 @@ export function epilogueFunction(k: LoopKernel, g: Graph, inArena: (s: Storage) 
     f.get(j).i32(1).add().set(j).br(0);
     f.end().end();
   };
-  const loads = k.steps.map((s, i) => ({ s, i })).filter(({ s }) => s.kind === "load");
-  const storeArray = (s: Extract<LoopKernel["steps"][number], { kind: "store" }>) => indexOf({ kind: "slot", slot: s.slot }, s.node);
+  const loads = k.steps.flatMap((s, i) => (s.kind === "load" ? [{ s, i }] : []));
+  const store = k.steps.find((s): s is Extract<Step, { kind: "store" }> => s.kind === "store")!;
+  const stored = pointer(indexOf({ kind: "slot", slot: store.slot }, store.node));
 
   if (last === 0) {
     // One dimension, the rows themselves: elements row0 ≤ j < row1, each array from its start.
-    for (const { s, i } of loads) f.get(pointer(indexOf((s as { from: Storage }).from, s.node))).set(bases[i]!);
-    const store = k.steps.find((s) => s.kind === "store")!;
-    f.get(pointer(storeArray(store as never))).set(storeBase);
+    for (const { s, i } of loads) f.get(pointer(indexOf(s.from, s.node))).set(bases[i]!);
+    f.get(stored).set(storeBase);
     const end = f.local(I32);
     f.get(ROW1).set(end);
     across(() => f.get(ROW0), end);
@@ -152,14 +152,13 @@ export function epilogueFunction(k: LoopKernel, g: Graph, inArena: (s: Storage) 
   }
   // Two dimensions: for each row i, every array's row start, then the row's elements.
   const i = f.local(I32);
-  const stores = k.steps.filter((s) => s.kind === "store");
   f.get(ROW0).set(i);
   f.block().loop();
   f.get(i).get(ROW1).ltS().eqz().brIf(1);
   for (const { s, i: step } of loads) {
-    f.get(pointer(indexOf((s as { from: Storage }).from, s.node))).get(i).get(rowStride[step]!).mul().add().set(bases[step]!);
+    f.get(pointer(indexOf(s.from, s.node))).get(i).get(rowStride[step]!).mul().add().set(bases[step]!);
   }
-  f.get(pointer(storeArray(stores[0] as never))).get(i).get(storeRowStride).mul().add().set(storeBase);
+  f.get(stored).get(i).get(storeRowStride).mul().add().set(storeBase);
   across(() => f.i32(0), width);
   f.get(i).i32(1).add().set(i).br(0);
   f.end().end();
