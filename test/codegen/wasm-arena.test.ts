@@ -64,6 +64,11 @@ describe("wasm arena", () => {
     bufs.t!.set(batch.t);
     const inPlace = copy(m.lossAndGrads(params, bufs));
     expect(inPlace).toEqual(copy(m.lossAndGrads(params, batch)));
+    // Data kept in the module's memory (zeros) is read in place, subarrays too: the same outputs as copies.
+    const data = m.zeros(200 * 784);
+    data.set(batchOf(200, 4).x);
+    const rows = data.subarray(50 * 784, 80 * 784);
+    expect(Array.from(m.predict(params, { x: rows }).y!)).toEqual(Array.from(m.predict(params, { x: Float32Array.from(rows) }).y!));
     // A js module gives fresh arrays of the right sizes.
     const js = await load(compileToString(g));
     const plain = js.batchBuffers(3);

@@ -14,7 +14,7 @@
 import { data, js, literal, type Code } from "../code.js";
 
 /** Module-level names the wasm backend's text uses (kernel locals avoid them). */
-export const WASM_HELPERS = ["WASM", "WASM_BYTES", "MEMORY", "SHARED", "PARAM_LAYOUT", "PACK_AT", "arenaGeneration", "arenaTop", "heapView", "heap", "paramViews", "paramGeneration", "reserve", "arenaView", "ARENA_VIEWS", "keep", "arenaParams", "paramsIn", "region", "carve", "arenaFeed", "packB"];
+export const WASM_HELPERS = ["WASM", "WASM_BYTES", "MEMORY", "SHARED", "PARAM_LAYOUT", "PACK_AT", "arenaGeneration", "arenaTop", "heapView", "heap", "paramViews", "paramGeneration", "reserve", "arenaView", "ARENA_BUFFERS", "inArena", "keep", "arenaParams", "paramsIn", "region", "carve", "arenaFeed", "packB"];
 
 /** A 64 KiB page of WebAssembly memory. */
 const PAGE = 65536;
@@ -96,13 +96,17 @@ function reserve(bytes) {
   if (!SHARED) arenaGeneration++;
 }
 
-/** Every view of the arena made here, so that an update can tell an array in the arena from any other. */
-const ARENA_VIEWS = new WeakSet();
+/** The memory's buffers (one more each time a shared memory grows): an array on one of them is in the arena. */
+const ARENA_BUFFERS = new WeakSet();
 
 function arenaView(at, n) {
-  const view = new F(MEMORY.buffer, at, n);
-  ARENA_VIEWS.add(view);
-  return view;
+  ARENA_BUFFERS.add(MEMORY.buffer);
+  return new F(MEMORY.buffer, at, n);
+}
+
+/** True when \`a\` is a float array of n elements in the arena (any view of it, subarrays too). */
+function inArena(a, n) {
+  return a instanceof F && a.length === n && ARENA_BUFFERS.has(a.buffer);
 }
 
 let paramViews = {};
@@ -166,9 +170,11 @@ function keep(buffers, results) {
   return results;
 }
 
-/** The caller's input copied into its arena buffer, unless it is that buffer (see batchBuffers). */
+/** The caller's input where the kernels read it: as it is when it lies in the arena already (batchBuffers, or data kept there with zeros), else copied into its buffer. */
 function arenaFeed(to, data, name) {
-  if (data[name] !== to) to.set(data[name]);
+  const v = data[name];
+  if (inArena(v, to.length)) return v;
+  to.set(v);
   return to;
 }
 

@@ -26,7 +26,7 @@
 import { js, literal, Name, join, type Code } from "../code.js";
 
 /** Module-level names the threads' text uses. */
-export const THREAD_HELPERS = [...["SEQ", "NEXT", "FINISHED", "KIND", "FN", "TOTAL", "CHUNK", "A", "B", "C", "D", "BATCH", "EFN", "E0", "ERROR", "BUSY"].map((n) => `C_${n}`), "KERNELS", "EPILOGUES", "WORKER_SOURCE", "CONTROL", "NUMBERS", "threadPool", "startThreads", "shareJob", "takeParts", "runPart", "matmulRows", "shareUpdate", "inArena", "MIN_SPLIT", "MIN_SPLIT_UPDATE"];
+export const THREAD_HELPERS = [...["SEQ", "NEXT", "FINISHED", "KIND", "FN", "TOTAL", "CHUNK", "A", "B", "C", "D", "BATCH", "EFN", "E0", "ERROR", "BUSY"].map((n) => `C_${n}`), "KERNELS", "EPILOGUES", "WORKER_SOURCE", "CONTROL", "NUMBERS", "threadPool", "startThreads", "shareJob", "takeParts", "runPart", "matmulRows", "shareUpdate", "MIN_SPLIT", "MIN_SPLIT_UPDATE"];
 
 /** The `threads` export of a module without WebAssembly. */
 export const ONE_THREAD = js`/** The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread. */
@@ -231,11 +231,6 @@ export function zeros(n) {
   arenaTop += (n * 4 + 15) & ~15;
   reserve(arenaTop);
   return arenaView(at, n); // never used before: zero
-}
-
-/** True when \`a\` is a view of the arena of n elements. */
-function inArena(a, n) {
-  return ARENA_VIEWS.has(a) && a.length === n;
 }
 
 /** True when an update of n elements is worth sharing with the workers (starting them). */
