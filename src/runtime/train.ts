@@ -4,6 +4,7 @@
 import type { Graph } from "../graph/ir.js";
 import { Batches, type Dataset } from "./data/index.js";
 import { optimizerKernels, type Executable, type FloatArray, type Params } from "./executable.js";
+import { placed } from "./placement.js";
 import { createOptimizer } from "./optimizer-registry.js";
 import { createRng, rngFromState } from "./rng.js";
 
@@ -253,38 +254,6 @@ export function* trainSteps(g: Graph, exe: Executable, data: TrainData, config: 
   }
   const mine = own(params);
   return { params: mine, history, stepsPerEpoch, completed: true, checkpoint: { ...checkpoint(), params: mine } };
-}
-
-/** Inputs larger than this stay where they are (the executable's memory holds 2 GiB in all). */
-const PLACE_LIMIT = 256 * 2 ** 20;
-
-/** Datasets copied into an executable's shared memory, by executable and inputs: kept for the executable's life. */
-const placedData = new WeakMap<Executable, WeakMap<Float32Array, Dataset>>();
-
-/**
- * The dataset with its inputs in the executable's memory when that memory is shared (the wasm
- * backend in Node), copied once: each evaluation's predict then reads its rows in place instead of
- * copying them in (the book's TwoLayerNet run copies 4 GB that way, about a tenth of its time),
- * for the memory of one more copy of the inputs. Otherwise the dataset as it is.
- */
-function placed(exe: Executable, ds: Dataset): Dataset {
-  if (!exe.zeros || ds.x.byteLength > PLACE_LIMIT || !(exe.zeros(1).buffer instanceof SharedArrayBuffer)) return ds;
-  let byData = placedData.get(exe);
-  if (!byData) placedData.set(exe, (byData = new WeakMap()));
-  let copy = byData.get(ds.x);
-  if (!copy) {
-    let x: FloatArray;
-    try {
-      x = exe.zeros(ds.x.length);
-    } catch {
-      return ds; // the memory is full: copy rows in as needed
-    }
-    if (!(x instanceof Float32Array)) return ds;
-    x.set(ds.x);
-    copy = { ...ds, x };
-    byData.set(ds.x, copy);
-  }
-  return copy;
 }
 
 /** ½λ Σ‖W‖² over the weights. */
