@@ -33,10 +33,12 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
   // Kernels of both programs; identical ones (same text) are emitted once.
   const kernels: Code[] = [];
   const byText = new Map<string, Name>();
-  const calls = (prog: Program) =>
-    prog.kernels.map((k) => {
-      const inArena = (s: Storage) => s.kind === "param" || s.kind === "input" || (s.kind === "slot" && !prog.slots[s.slot]!.f64);
-      const r = renderKernel(k, g, prog.mode === "train", plan.batch, arena ? { ...scope, inArena } : scope);
+  const calls = (prog: Program) => {
+    // Arrays in the arena: params, inputs and float32 slots (not the float64 intermediates of the JS kernels).
+    const inArena = (s: Storage) => s.kind === "param" || s.kind === "input" || (s.kind === "slot" && !prog.slots[s.slot]!.f64);
+    const programScope = arena ? { ...scope, inArena } : scope;
+    return prog.kernels.map((k) => {
+      const r = renderKernel(k, g, prog.mode === "train", plan.batch, programScope);
       let name = byText.get(r.code.text);
       if (!name) {
         name = names.fresh(r.hint);
@@ -45,6 +47,7 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
       }
       return { name, ...r };
     });
+  };
   const predictCalls = calls(plan.predict);
   const trainCalls = plan.train ? calls(plan.train) : [];
 
