@@ -6,8 +6,8 @@ import type { Executable, FloatArray } from "./executable.js";
 /** Inputs larger than this stay where they are (the executable's memory holds 2 GiB in all). */
 const PLACE_LIMIT = 256 * 2 ** 20;
 
-/** Datasets copied into an executable's shared memory, by executable and inputs: kept for the executable's life. */
-const placedData = new WeakMap<Executable, WeakMap<Float32Array, Dataset>>();
+/** By executable: its datasets copied into its shared memory (by inputs), or null when its memory is not shared. */
+const placedData = new WeakMap<Executable, WeakMap<Float32Array, Dataset> | null>();
 
 /**
  * The dataset with its inputs in the executable's memory when that memory is shared (the wasm
@@ -16,14 +16,17 @@ const placedData = new WeakMap<Executable, WeakMap<Float32Array, Dataset>>();
  * for the memory of one more copy of the inputs. Otherwise the dataset as it is.
  */
 export function placed(exe: Executable, ds: Dataset): Dataset {
-  if (!exe.zeros || ds.x.byteLength > PLACE_LIMIT || !(exe.zeros(1).buffer instanceof SharedArrayBuffer)) return ds;
   let byData = placedData.get(exe);
-  if (!byData) placedData.set(exe, (byData = new WeakMap()));
+  if (byData === undefined) {
+    byData = exe.zeros && exe.zeros(1).buffer instanceof SharedArrayBuffer ? new WeakMap() : null;
+    placedData.set(exe, byData);
+  }
+  if (byData === null || ds.x.byteLength > PLACE_LIMIT) return ds;
   let copy = byData.get(ds.x);
   if (!copy) {
     let x: FloatArray;
     try {
-      x = exe.zeros(ds.x.length);
+      x = exe.zeros!(ds.x.length);
     } catch {
       return ds; // the memory is full: copy rows in as needed
     }
@@ -34,4 +37,3 @@ export function placed(exe: Executable, ds: Dataset): Dataset {
   }
   return copy;
 }
-
