@@ -117,6 +117,7 @@ for (;;) {
     Atomics.notify(ctl, C_FINISHED);
   }
   Atomics.store(ctl, C_BUSY + index, 0);
+  Atomics.notify(ctl, C_BUSY + index);
 }
 `;
 
@@ -165,7 +166,11 @@ export function threads() {
 function shareJob(kind, fn, a, b, c, d, batch, total, chunk, x0, x1, x2, x3, x4, epi = -1, q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0) {
   Atomics.store(CONTROL, C_NEXT, ${CLOSED});
   // No worker may still be checking a claim against the fields about to change.
-  for (let w = 0; w < threadPool.length; w++) while (Atomics.load(CONTROL, C_BUSY + w) !== 0) Atomics.wait(CONTROL, C_BUSY + w, 1, 1);
+  // (It is about to find the previous job done: a short spin, then a wait the worker ends with a notify.)
+  for (let w = 0; w < threadPool.length; w++) {
+    for (let spin = 0; spin < 100000 && Atomics.load(CONTROL, C_BUSY + w) !== 0; spin++);
+    while (Atomics.load(CONTROL, C_BUSY + w) !== 0) Atomics.wait(CONTROL, C_BUSY + w, 1, 10);
+  }
   CONTROL[C_KIND] = kind;
   CONTROL[C_FN] = fn;
   CONTROL[C_A] = a;
