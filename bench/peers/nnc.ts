@@ -60,9 +60,17 @@ function peer(make: (g: Graph, dtype: Dtype) => Promise<Executable>, compiles: b
       const input = g.inputs.find((i) => i.role === "input")!.name;
       const target = g.inputs.find((i) => i.role === "target")!.name;
       const B = w.batchSize;
+      // The batches made once, as the numpy peers' are; in the executable's own memory when it has
+      // one (wasm), where lossAndGrads reads them without a copy, as numpy reads its arrays.
+      const inMemory = exe.zeros !== undefined && exe.zeros(1).buffer instanceof SharedArrayBuffer;
+      const array = (values: Float32Array): FloatArray => {
+        const out = inMemory && dtype === "f32" ? exe.zeros!(values.length) : new Ctor(values.length);
+        out.set(values);
+        return out;
+      };
       const feeds: Record<string, FloatArray>[] = Array.from({ length: data.batches }, (_, k) => ({
-        [input]: Ctor.from(data.x.subarray(k * B * FEATURES, (k + 1) * B * FEATURES)),
-        [target]: Ctor.from(data.t.subarray(k * B * CLASSES, (k + 1) * B * CLASSES)),
+        [input]: array(data.x.subarray(k * B * FEATURES, (k + 1) * B * FEATURES)),
+        [target]: array(data.t.subarray(k * B * CLASSES, (k + 1) * B * CLASSES)),
       }));
       let steps = 0;
       return {
