@@ -12,8 +12,8 @@ import { CompileError } from "./errors.js";
 import { RUNTIME } from "./runtime.js";
 import { mul, product, shapeSizes } from "./size.js";
 import { needsPack, WasmFunctions } from "./wasm/kernel.js";
-import { arenaLayout, PLAIN_UPDATES, WASM_HELPERS, wasmPrelude } from "./wasm/runtime.js";
-import { ARENA_UPDATES, ONE_THREAD, THREAD_HELPERS, threadsPrelude } from "./wasm/threads.js";
+import { arenaLayout, WASM_HELPERS, wasmPrelude } from "./wasm/runtime.js";
+import { ARENA_UPDATES, ONE_THREAD, PLAIN_UPDATES, THREAD_HELPERS, threadsPrelude } from "./wasm/threads.js";
 
 const HELPERS = ["F", "seedStream", "rotl", "nextU32", "uniform", "hashName", "initArray", "batchOf", "feed", "stage", "checkParams"];
 const EXPORTS = ["meta", "init", "adopt", "threads", "zeros", "updateSgd", "updateAdam", "predict", "lossAndGrads", "batchBuffers"];

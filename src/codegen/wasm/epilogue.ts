@@ -11,6 +11,7 @@ import type { Graph } from "../../graph/ir.js";
 import type { LoopKernel, Size, Step, Storage } from "../plan.js";
 import { template } from "../schedule.js";
 import { FunctionBody, I32, V128 } from "./encode.js";
+import { sizeLocal } from "./matmul.js";
 import { VectorEmitter } from "./vector.js";
 
 /** Arrays an epilogue may touch (the control block of threads.ts carries this many offsets). */
@@ -62,14 +63,7 @@ export function epilogueFunction(k: LoopKernel, g: Graph, inArena: (s: Storage) 
   const pointer = (i: number) => 3 + i;
   const v = new VectorEmitter(f);
 
-  /** An i32 local holding c · batch^p · scale. */
-  const sizeLocal = (s: Size, scale = 1): number => {
-    const l = f.local(I32);
-    f.i32(s.c * scale);
-    for (let q = 0; q < s.p; q++) f.get(BATCH).mul();
-    f.set(l);
-    return l;
-  };
+  const sizeOf = (s: Size, scale = 1) => sizeLocal(f, s, BATCH, scale);
   // Inline operands (constants, sizes) splatted once.
   const inline = new Map<string, number>();
   for (const s of k.steps) {
@@ -79,16 +73,16 @@ export function epilogueFunction(k: LoopKernel, g: Graph, inArena: (s: Storage) 
       const l = f.local(V128);
       if (o.value.kind === "const") v.splat(o.value.value);
       else {
-        f.get(sizeLocal(o.value.size)).f32ConvertI32S().f32x4Splat();
+        f.get(sizeOf(o.value.size)).f32ConvertI32S().f32x4Splat();
       }
       f.set(l);
       inline.set(JSON.stringify(o.value), l);
     }
   }
-  // The extent of the last dimension and, for 2-D, each load's row stride in bytes.
-  const width = sizeLocal(k.dims[last]!);
-  const rowStride = k.steps.map((s) => (s.kind === "load" && last === 1 ? sizeLocal(s.strides[0]!, 4) : -1));
-  const storeRowStride = last === 1 ? sizeLocal(k.dims[1]!, 4) : -1;
+  // For 2-D, the row's extent, each load's row stride and the stored array's, in bytes.
+  const width = last === 1 ? sizeOf(k.dims[1]!) : -1;
+  const rowStride = k.steps.map((s) => (s.kind === "load" && last === 1 ? sizeOf(s.strides[0]!, 4) : -1));
+  const storeRowStride = last === 1 ? sizeOf(k.dims[1]!, 4) : -1;
 
   const j = f.local(I32);
   const bases = k.steps.map(() => f.local(I32));

@@ -32,14 +32,7 @@ type Value = { readonly c: number } | { readonly local: number };
 export function matmulFunction(spec: MatmulSpec): FunctionBody {
   const f = new FunctionBody([I32, I32, I32, I32, I32, I32]);
   const [A, B, C, BATCH, ROW0, ROW1] = [0, 1, 2, 3, 4, 5];
-  const value = (s: Size, scale = 1): Value => {
-    if (s.p === 0) return { c: s.c * scale };
-    const l = f.local(I32);
-    f.i32(s.c * scale);
-    for (let q = 0; q < s.p; q++) f.get(BATCH).mul();
-    f.set(l);
-    return { local: l };
-  };
+  const value = (s: Size, scale = 1): Value => (s.p === 0 ? { c: s.c * scale } : { local: sizeLocal(f, s, BATCH, scale) });
   const push = (v: Value) => ("c" in v ? f.i32(v.c) : f.get(v.local));
   const M: Value = { local: ROW1 }; // rows [row0, row1) of C: the caller may split m between threads
   const K = value(spec.k);
@@ -152,6 +145,15 @@ export function matmulFunction(spec: MatmulSpec): FunctionBody {
   down(spec.rows);
   if (spec.rows > 1) down(1);
   return f;
+}
+
+/** A new i32 local holding c · batch^p · scale, computed from the \`batch\` parameter on entry (matmuls and epilogues). */
+export function sizeLocal(f: FunctionBody, s: Size, batch: number, scale = 1): number {
+  const l = f.local(I32);
+  f.i32(s.c * scale);
+  for (let q = 0; q < s.p; q++) f.get(batch).mul();
+  f.set(l);
+  return l;
 }
 
 function scaled(f: FunctionBody, v: Value, by: number): Value {

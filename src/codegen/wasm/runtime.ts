@@ -193,19 +193,3 @@ function packB(at, src, k, n, inner, col) {
 }
 `;
 }
-
-/** The same exports in a module without an arena: plain arrays, and the caller's loops. */
-export const PLAIN_UPDATES = js`/** n zeroed floats (an optimizer's state). */
-export function zeros(n) {
-  return new F(n);
-}
-
-/** Vector updates come with --backend wasm: false here, for the caller's own loop. */
-export function updateSgd() {
-  return false;
-}
-
-/** Vector updates come with --backend wasm: false here, for the caller's own loop. */
-export function updateAdam() {
-  return false;
-}`;

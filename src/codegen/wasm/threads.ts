@@ -23,6 +23,9 @@
 //
 // Every chunk is computed exactly as on one thread (whole rows of C; elements of an update), so the
 // results are the same bit for bit whatever the number of threads.
+//
+// Here too: the optimizers' exports (zeros, updateSgd, updateAdam) of a module with an arena, whose
+// large updates go through the same jobs, and their plain counterparts in a module without one.
 import { js, literal, Name, join, type Code } from "../code.js";
 
 /** Module-level names the threads' text uses. */
@@ -259,4 +262,20 @@ export function updateAdam(p, g, m, v, lrT, beta1, beta2, eps, decay) {
   if (shareUpdate(p.length)) shareJob(${ADAM}, 0, p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, 0, p.length, 4096, lrT, 1 - beta1, 1 - beta2, eps, decay);
   else WASM.adam(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, p.length, lrT, 1 - beta1, 1 - beta2, eps, decay);
   return true;
+}`;
+
+/** The same exports in a module without an arena: plain arrays, and the caller's loops. */
+export const PLAIN_UPDATES = js`/** n zeroed floats (an optimizer's state). */
+export function zeros(n) {
+  return new F(n);
+}
+
+/** Vector updates come with --backend wasm: false here, for the caller's own loop. */
+export function updateSgd() {
+  return false;
+}
+
+/** Vector updates come with --backend wasm: false here, for the caller's own loop. */
+export function updateAdam() {
+  return false;
 }`;
