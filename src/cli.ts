@@ -82,7 +82,12 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("-o, --output <file>", "the module to write, e.g. model.js")
     .addOption(setOption())
     .addOption(new Option("--dtype <dtype>", "element type of params and buffers").choices(["f32", "f64"]).default("f32"))
-    .addOption(new Option("--backend <backend>", "where matmuls run: WebAssembly SIMD (default for f32) or plain JS (always for f64)").choices(["js", "wasm"]))
+    .addOption(
+      new Option("--backend <backend>", "where matmuls run: WebAssembly SIMD (default for f32) or plain JS (always for f64)").choices([
+        "js",
+        "wasm",
+      ]),
+    )
     .option("--batch <n>", "fix the batch size (every loop bound a constant)")
     .option("--model <name>", "which model, when the file has several")
     .action(async (file: string, opts) => {
@@ -116,12 +121,20 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--val-split <f>", "hold out this fraction of the training data for validation")
     .option("--train-subset <n>", "train on the first n rows only")
     .option("--dtype <t>", "f32 (default) or f64")
-    .addOption(new Option("--backend <backend>", "where matmuls run: WebAssembly SIMD (default for f32) or JS (always for f64)").choices(["js", "wasm"]))
+    .addOption(
+      new Option("--backend <backend>", "where matmuls run: WebAssembly SIMD (default for f32) or JS (always for f64)").choices([
+        "js",
+        "wasm",
+      ]),
+    )
     .addOption(setOption())
     .option("--out <dir>", "where the run's files go (default runs/<model>-<time>)")
     .option("--resume", "continue the run in --out from its checkpoint")
     .option("--model <name>", "which model, when the file has several")
-    .option("--no-eval", "skip the accuracy on all of the data after each epoch (the book's protocol; it costs about a third of a TwoLayerNet run)")
+    .option(
+      "--no-eval",
+      "skip the accuracy on all of the data after each epoch (the book's protocol; it costs about a third of a TwoLayerNet run)",
+    )
     .option("--json", "JSON lines: one per epoch, then the result")
     .action(async (file: string, opts) => {
       result.code = await trainCommand(file, opts, io);
@@ -148,7 +161,9 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--out <dir>", "where the experiments' folders go (default runs/experiments)")
     .option("--seed <n>", "seed of the initial params, data order and sampling", "0")
     .option("--quick", "a small, fast version (fewer steps and samples)")
-    .addOption(new Option("--backend <backend>", "where the models run (default: wasm for f32, js for f64)").choices(["js", "wasm", "interpreter"]))
+    .addOption(
+      new Option("--backend <backend>", "where the models run (default: wasm for f32, js for f64)").choices(["js", "wasm", "interpreter"]),
+    )
     .option("--json", "one JSON line per experiment")
     .action(async (name: string | undefined, opts) => {
       result.code = await experimentCommand(name, opts, io);

@@ -175,13 +175,25 @@ export function gradcheck(forward: Graph, options: GradcheckOptions = {}): Gradc
         if (!half.kinked && relRefined < rel) [numeric, rel] = [refined, relRefined];
       }
       maxAbs = Math.max(maxAbs, Math.abs(a - numeric));
-      if (!worst || rel > worst.relError || Number.isNaN(rel)) worst = { index: i, coord: unravel(i, p.shape), analytic: a, numeric, relError: rel };
+      if (!worst || rel > worst.relError || Number.isNaN(rel))
+        worst = { index: i, coord: unravel(i, p.shape), analytic: a, numeric, relError: rel };
       checked++;
     }
-    return { name: p.name, shape: p.shape, checked, nearKinks, maxAbsError: maxAbs, maxRelError: worst?.relError ?? 0, ...(worst && { worst }) };
+    return {
+      name: p.name,
+      shape: p.shape,
+      checked,
+      nearKinks,
+      maxAbsError: maxAbs,
+      maxRelError: worst?.relError ?? 0,
+      ...(worst && { worst }),
+    };
   });
 
-  const worstParam = params.reduce<ParamCheck | undefined>((w, p) => (!w || p.maxRelError > w.maxRelError || Number.isNaN(p.maxRelError) ? p : w), undefined);
+  const worstParam = params.reduce<ParamCheck | undefined>(
+    (w, p) => (!w || p.maxRelError > w.maxRelError || Number.isNaN(p.maxRelError) ? p : w),
+    undefined,
+  );
   const maxRelError = worstParam?.maxRelError ?? 0;
   return {
     ok: params.every((p) => p.maxRelError <= tolerance),

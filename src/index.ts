@@ -30,7 +30,9 @@ export function frontend(text: string, file: string, options: FrontendOptions = 
   if (usageErrors.length > 0) return { ast: parsed.ast, graphs: [], diagnostics: parsed.diagnostics, usageErrors, sources };
   const { graphs, diagnostics, usageErrors: badValues } = elaborate(parsed.ast, overrides);
   if (badValues.length > 0) return { ast: parsed.ast, graphs: [], diagnostics: parsed.diagnostics, usageErrors: badValues, sources };
-  const noModel = parsed.ast.decls.every((d) => d.kind !== "model") ? [error(`no model in ${file}: declare one with 'model Name { ... }'`, startOf(file))] : [];
+  const noModel = parsed.ast.decls.every((d) => d.kind !== "model")
+    ? [error(`no model in ${file}: declare one with 'model Name { ... }'`, startOf(file))]
+    : [];
   return { ast: parsed.ast, graphs, diagnostics: [...parsed.diagnostics, ...diagnostics, ...noModel], usageErrors, sources };
 }
 

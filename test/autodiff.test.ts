@@ -98,7 +98,11 @@ describe("autodiff", () => {
     const b = new Builder(first.nodes);
     const v = b.leaf("input", { name: "v", role: "input" }, [2, 3]);
     const s = b.sum(b.mul(first.grads[0]!.node, v), [0, 1]);
-    const withV = finishGraph({ ...first, nodes: b.nodes, inputs: [...first.inputs, { name: "v", node: v, shape: [2, 3], role: "input" }] });
+    const withV = finishGraph({
+      ...first,
+      nodes: b.nodes,
+      inputs: [...first.inputs, { name: "v", node: v, shape: [2, 3], role: "input" }],
+    });
     const hvpGraph = differentiate(withV, { of: s, wrt: ["W"] });
     verifyGraph(hvpGraph);
     const feeds: Record<string, Tensor> = { ...randomFeeds(g, { batch: 4, seed: 3 }), v: tensor([2, 3], [0.3, -1, 0.5, 2, 0.1, -0.7]) };

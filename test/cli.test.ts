@@ -102,7 +102,11 @@ describe("nnc check", () => {
     const latin1 = file("latin1.nn", Buffer.from("model M { # caf\xe9 }", "latin1"));
     expect(await nnc("check", latin1)).toEqual({ code: 2, out: "", err: `nnc: error: ${latin1}: is not valid UTF-8 text\n` });
     if (existsSync("/dev/zero")) {
-      expect(await nnc("check", "/dev/zero")).toEqual({ code: 2, out: "", err: "nnc: error: /dev/zero: is not a regular file; give a .nn file\n" });
+      expect(await nnc("check", "/dev/zero")).toEqual({
+        code: 2,
+        out: "",
+        err: "nnc: error: /dev/zero: is not a regular file; give a .nn file\n",
+      });
     }
   });
 
@@ -127,7 +131,11 @@ describe("nnc check", () => {
     ] as const) {
       const r = await nnc("check", file(name, `model M {\n  input x: [batch, 4]\n  output y = ${expr}\n}\n`));
       expect(r.code).toBe(1);
-      expect(r.err).toMatch(new RegExp(`${name.replace(".", "\\.")}:3:\\d+: error: expression nested too deeply \\(more than 64 levels\\); split it with let-bindings\\n`));
+      expect(r.err).toMatch(
+        new RegExp(
+          `${name.replace(".", "\\.")}:3:\\d+: error: expression nested too deeply \\(more than 64 levels\\); split it with let-bindings\\n`,
+        ),
+      );
       expect(r.err.split("\n").filter((l) => l.includes("error:"))).toHaveLength(1);
       expectNoStackTrace(r);
     }
@@ -183,7 +191,11 @@ describe("--set", () => {
       out: "",
       err: "nnc: error: --set activation: expected a function (like the default, relu), got a number\n",
     });
-    expect(await nnc("check", two, "--set", "hidden")).toEqual({ code: 2, out: "", err: "nnc: error: --set expects name=value, got 'hidden'\n" });
+    expect(await nnc("check", two, "--set", "hidden")).toEqual({
+      code: 2,
+      out: "",
+      err: "nnc: error: --set expects name=value, got 'hidden'\n",
+    });
     expect((await nnc("check", two, "--set", "hidden=(")).code).toBe(2);
   });
 });
@@ -271,7 +283,10 @@ describe("--json", () => {
     const r = await nnc("check", "--json", join(MODELS_DIR, "simple_net.nn"), "--set", "depth=3");
     expect(r.code).toBe(2);
     const [entry] = JSON.parse(r.out) as { ok: boolean; usageErrors: string[] }[];
-    expect(entry).toMatchObject({ ok: false, usageErrors: ["--set depth: no hyperparameter named 'depth' (the model has no hyperparameters)"] });
+    expect(entry).toMatchObject({
+      ok: false,
+      usageErrors: ["--set depth: no hyperparameter named 'depth' (the model has no hyperparameters)"],
+    });
   });
 });
 

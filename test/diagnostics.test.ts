@@ -55,7 +55,11 @@ describe("syntax errors", () => {
     );
     expect(diagnostics("model")).toBe(lines("f.nn:1:6: error: expected a name but found end of file", "  model", "       ^"));
     expect(diagnostics("model M { output y = if x then")).toBe(
-      lines("f.nn:1:31: error: expected an expression but found end of file", "  model M { output y = if x then", "                                ^"),
+      lines(
+        "f.nn:1:31: error: expected an expression but found end of file",
+        "  model M { output y = if x then",
+        "                                ^",
+      ),
     );
   });
 
@@ -114,7 +118,9 @@ describe("syntax errors", () => {
 
   it("refuses deep nesting with a clean error instead of overflowing the stack", () => {
     const deep = `model M { input x: [batch, 4]\n  output y = ${"(".repeat(100)}x${")".repeat(100)}\n}`;
-    expect(diagnostics(deep)).toMatch(/^f\.nn:2:77: error: expression nested too deeply \(more than 64 levels\); split it with let-bindings\n/);
+    expect(diagnostics(deep)).toMatch(
+      /^f\.nn:2:77: error: expression nested too deeply \(more than 64 levels\); split it with let-bindings\n/,
+    );
     const minus = `model M { input x: [batch, 4]\n  output y = ${"-".repeat(100)}x\n}`;
     expect(diagnostics(minus)).toMatch(/^f\.nn:2:77: error: expression nested too deeply/);
     const pow = `model M { input x: [batch, 4]\n  output y = ${Array(100).fill("x").join(" ** ")}\n}`;
@@ -164,7 +170,11 @@ describe("names, calls and definitions", () => {
       lines("f.nn:3:22: error: relu takes 1 argument (x), got 2", "    output y = relu(x, 3)", "                       ^"),
     );
     expect(diagnostics(model("  output y = sum(x, axes = 1)"))).toBe(
-      lines("f.nn:3:21: error: sum has no argument 'axes'; did you mean 'axis'?", "    output y = sum(x, axes = 1)", "                      ^~~~"),
+      lines(
+        "f.nn:3:21: error: sum has no argument 'axes'; did you mean 'axis'?",
+        "    output y = sum(x, axes = 1)",
+        "                      ^~~~",
+      ),
     );
     expect(diagnostics(model("  output y = maximum(x)"))).toBe(
       lines("f.nn:3:14: error: maximum needs argument 'b'", "    output y = maximum(x)", "               ^~~~~~~~~~"),
@@ -198,7 +208,11 @@ describe("names, calls and definitions", () => {
 
   it("reports a mistake once: what a failed statement defines is quiet afterwards", () => {
     expect(diagnostics(model("  param W: [4, 3] = normal(-1)", "  h = x @ W", "  g = relu(h)", "  output y = g + h"))).toBe(
-      lines("f.nn:3:21: error: normal(std) needs a finite std >= 0, got -1", "    param W: [4, 3] = normal(-1)", "                      ^~~~~~~~~~"),
+      lines(
+        "f.nn:3:21: error: normal(std) needs a finite std >= 0, got -1",
+        "    param W: [4, 3] = normal(-1)",
+        "                      ^~~~~~~~~~",
+      ),
     );
     expect(diagnostics(model("  act = rleu", "  h = act(x)", "  output y = act(h)"))).toBe(
       lines("f.nn:3:9: error: unknown name 'rleu'; did you mean 'relu'?", "    act = rleu", "          ^~~~"),
@@ -214,10 +228,18 @@ describe("names, calls and definitions", () => {
 
   it("an 'if' condition must be a compile-time bool", () => {
     expect(diagnostics(model("  output y = if 3 then x else -x"))).toBe(
-      lines("f.nn:3:17: error: the condition of 'if' must be true or false, got a number", "    output y = if 3 then x else -x", "                  ^"),
+      lines(
+        "f.nn:3:17: error: the condition of 'if' must be true or false, got a number",
+        "    output y = if 3 then x else -x",
+        "                  ^",
+      ),
     );
     expect(diagnostics(model("  output y = if x then x else -x"))).toBe(
-      lines("f.nn:3:17: error: the condition of 'if' must be true or false, got a tensor", "    output y = if x then x else -x", "                  ^"),
+      lines(
+        "f.nn:3:17: error: the condition of 'if' must be true or false, got a tensor",
+        "    output y = if x then x else -x",
+        "                  ^",
+      ),
     );
   });
 
@@ -226,7 +248,9 @@ describe("names, calls and definitions", () => {
       lines("f.nn:1:7: error: model 'M' has neither an output nor a loss", "  model M {", "        ^"),
     );
     expect(diagnostics("")).toBe(lines("f.nn:1:1: error: no model in f.nn: declare one with 'model Name { ... }'", "  ", "  ^"));
-    expect(diagnostics(dense)).toBe(lines("f.nn:1:1: error: no model in f.nn: declare one with 'model Name { ... }'", "  block Dense(x: [batch, n], units) {", "  ^"));
+    expect(diagnostics(dense)).toBe(
+      lines("f.nn:1:1: error: no model in f.nn: declare one with 'model Name { ... }'", "  block Dense(x: [batch, n], units) {", "  ^"),
+    );
   });
 });
 
@@ -289,7 +313,11 @@ describe("shapes", () => {
   });
 
   it("a block argument that does not fit the block's shape pattern", () => {
-    expect(diagnostics(`${dense}model M {\n  input x: [batch, 4]\n  h = Dense(relu(x), 3)\n  g = Dense(h, 3)\n  output y = Dense(relu(g), 2)\n}`)).toBe("");
+    expect(
+      diagnostics(
+        `${dense}model M {\n  input x: [batch, 4]\n  h = Dense(relu(x), 3)\n  g = Dense(h, 3)\n  output y = Dense(relu(g), 2)\n}`,
+      ),
+    ).toBe("");
     expect(diagnostics(`${dense}model M {\n  input x: [4]\n  output y = Dense(x, 3)\n}`)).toBe(
       lines(
         "f.nn:8:20: error: argument 'x' of Dense must have shape [batch, n], got [4]",
@@ -326,7 +354,9 @@ describe("shapes", () => {
         "  note: in block B at f.nn:1:7, used at f.nn:6:14",
       ),
     );
-    expect(diagnostics("block A(x) { return B(x) }\nblock B(x) { return relu(A(x)) }\nmodel M {\n  input x: [batch, 4]\n  output y = A(x)\n}")).toBe(
+    expect(
+      diagnostics("block A(x) { return B(x) }\nblock B(x) { return relu(A(x)) }\nmodel M {\n  input x: [batch, 4]\n  output y = A(x)\n}"),
+    ).toBe(
       lines(
         "f.nn:2:26: error: block A uses itself; blocks cannot be recursive (to stack copies, write repeat(n) A(...))",
         "  block B(x) { return relu(A(x)) }",
@@ -340,7 +370,12 @@ describe("shapes", () => {
   it("the same mistake in several instances of a block is reported once", () => {
     const src = `${dense.replace("x @ W + b", "x @ W + c")}model M {\n  input x: [batch, 4]\n  h = Dense(x, 3)\n  g = Dense(x, 3)\n  k = repeat(3) Dense(x, 4)\n  output y = h + g\n  output z = k\n}`;
     expect(diagnostics(src)).toBe(
-      lines("f.nn:4:18: error: unknown name 'c'", "    return x @ W + c", "                   ^", "  note: in block Dense at f.nn:1:7, used at f.nn:8:7"),
+      lines(
+        "f.nn:4:18: error: unknown name 'c'",
+        "    return x @ W + c",
+        "                   ^",
+        "  note: in block Dense at f.nn:1:7, used at f.nn:8:7",
+      ),
     );
   });
 
@@ -364,7 +399,11 @@ describe("initializers and train settings", () => {
 
   it("bad initializer arguments", () => {
     expect(param("normal(-1)")).toBe(
-      lines("f.nn:3:21: error: normal(std) needs a finite std >= 0, got -1", "    param W: [4, 3] = normal(-1)", "                      ^~~~~~~~~~"),
+      lines(
+        "f.nn:3:21: error: normal(std) needs a finite std >= 0, got -1",
+        "    param W: [4, 3] = normal(-1)",
+        "                      ^~~~~~~~~~",
+      ),
     );
     expect(param("uniform(1, -1)")).toBe(
       lines(
@@ -374,13 +413,25 @@ describe("initializers and train settings", () => {
       ),
     );
     expect(param("normal()")).toBe(
-      lines("f.nn:3:21: error: normal needs argument 'std': normal(std)", "    param W: [4, 3] = normal()", "                      ^~~~~~~~"),
+      lines(
+        "f.nn:3:21: error: normal needs argument 'std': normal(std)",
+        "    param W: [4, 3] = normal()",
+        "                      ^~~~~~~~",
+      ),
     );
     expect(param("normal(relu)")).toBe(
-      lines("f.nn:3:28: error: normal: 'std' must be a number, got a function", "    param W: [4, 3] = normal(relu)", "                             ^~~~"),
+      lines(
+        "f.nn:3:28: error: normal: 'std' must be a number, got a function",
+        "    param W: [4, 3] = normal(relu)",
+        "                             ^~~~",
+      ),
     );
     expect(param("normal")).toBe(
-      lines("f.nn:3:21: error: the initializer 'normal' needs arguments: normal(std)", "    param W: [4, 3] = normal", "                      ^~~~~~"),
+      lines(
+        "f.nn:3:21: error: the initializer 'normal' needs arguments: normal(std)",
+        "    param W: [4, 3] = normal",
+        "                      ^~~~~~",
+      ),
     );
     expect(param("relu")).toBe(
       lines(
@@ -394,10 +445,18 @@ describe("initializers and train settings", () => {
   it("train settings are checked by name and value", () => {
     const train = (settings: string) => diagnostics(`model M {\n  input x: [batch, 4]\n  output y = x\n  train { ${settings} }\n}`);
     expect(train("batch_size = 0")).toBe(
-      lines("f.nn:4:11: error: 'batch_size' must be a positive integer, got 0", "    train { batch_size = 0 }", "            ^~~~~~~~~~~~~~"),
+      lines(
+        "f.nn:4:11: error: 'batch_size' must be a positive integer, got 0",
+        "    train { batch_size = 0 }",
+        "            ^~~~~~~~~~~~~~",
+      ),
     );
-    expect(train("batchsize = 10")).toMatch(/^f\.nn:4:11: error: unknown training setting 'batchsize'; did you mean 'batch_size'\? \(known: optimizer, lr, /);
-    expect(train("optimizer = 3")).toMatch(/^f\.nn:4:11: error: 'optimizer' must name an optimizer, e\.g\. sgd\(lr = 0\.1\) or adam, got a number\n/);
+    expect(train("batchsize = 10")).toMatch(
+      /^f\.nn:4:11: error: unknown training setting 'batchsize'; did you mean 'batch_size'\? \(known: optimizer, lr, /,
+    );
+    expect(train("optimizer = 3")).toMatch(
+      /^f\.nn:4:11: error: 'optimizer' must name an optimizer, e\.g\. sgd\(lr = 0\.1\) or adam, got a number\n/,
+    );
     expect(train("epochs = 3 iters = 10")).toMatch(/^f\.nn:4:11: error: give either epochs or iters, not both\n/);
     expect(diagnostics("model M {\n  input x: [batch, 4]\n  output y = x\n  train { lr = 0.1 }\n  train { iters = 5 }\n}")).toBe(
       lines(
@@ -419,7 +478,11 @@ describe("warnings", () => {
 
   it("an unused param", () => {
     expect(diagnostics("model M {\n  input x: [batch, 4]\n  param W: [4, 4] = he\n  output y = x\n}")).toBe(
-      lines("f.nn:3:3: warning: param 'W' is used by neither the loss nor an output", "    param W: [4, 4] = he", "    ^~~~~~~~~~~~~~~~~~~~"),
+      lines(
+        "f.nn:3:3: warning: param 'W' is used by neither the loss nor an output",
+        "    param W: [4, 4] = he",
+        "    ^~~~~~~~~~~~~~~~~~~~",
+      ),
     );
   });
 
@@ -449,7 +512,8 @@ describe("warnings", () => {
 });
 
 describe("usage errors from --set", () => {
-  const model = "model M(width = 4, act = relu, init = he) {\n  input x: [batch, 4]\n  param W: [4, width] = init\n  output y = act(x @ W)\n}";
+  const model =
+    "model M(width = 4, act = relu, init = he) {\n  input x: [batch, 4]\n  param W: [4, width] = init\n  output y = act(x @ W)\n}";
 
   it("an unknown name gets a suggestion, or the list of hyperparameters", () => {
     expect(diagnostics(model, { widht: "3" })).toBe("--set widht: no hyperparameter named 'widht'; did you mean 'width'?");
@@ -480,12 +544,22 @@ describe("usage errors from --set", () => {
 });
 
 describe("formatting", () => {
-  const span = (line: number, col: number, endLine: number, endCol: number) => ({ file: "f.nn", line, col, endLine, endCol, offset: 0, endOffset: 0 });
+  const span = (line: number, col: number, endLine: number, endCol: number) => ({
+    file: "f.nn",
+    line,
+    col,
+    endLine,
+    endCol,
+    offset: 0,
+    endOffset: 0,
+  });
   const sources = new Map([["f.nn", "first line\n\tsecond\u0007line\nthird line that goes on\nlast"]]);
   const show = (d: Diagnostic) => formatDiagnostic(d, sources);
 
   it("puts the caret under the span, tabs and control characters replaced so it stays aligned", () => {
-    expect(show({ severity: "error", message: "m", span: span(2, 2, 2, 8) })).toBe(lines("f.nn:2:2: error: m", "   second?line", "   ^~~~~~"));
+    expect(show({ severity: "error", message: "m", span: span(2, 2, 2, 8) })).toBe(
+      lines("f.nn:2:2: error: m", "   second?line", "   ^~~~~~"),
+    );
   });
 
   it("underlines a span over several lines to the end of its first line", () => {
@@ -495,15 +569,24 @@ describe("formatting", () => {
   });
 
   it("prints notes, and diagnostics without a span or source", () => {
-    expect(show({ severity: "error", message: "m", notes: [{ message: "in block B at f.nn:1:7, used at f.nn:2:3" }, { message: "n", span: span(1, 1, 1, 2) }] })).toBe(
-      lines("error: m", "  note: in block B at f.nn:1:7, used at f.nn:2:3", "  note: n (f.nn:1:1)"),
+    expect(
+      show({
+        severity: "error",
+        message: "m",
+        notes: [{ message: "in block B at f.nn:1:7, used at f.nn:2:3" }, { message: "n", span: span(1, 1, 1, 2) }],
+      }),
+    ).toBe(lines("error: m", "  note: in block B at f.nn:1:7, used at f.nn:2:3", "  note: n (f.nn:1:1)"));
+    expect(formatDiagnostic({ severity: "error", message: "m", span: { ...span(1, 1, 1, 2), file: "other.nn" } }, sources)).toBe(
+      "other.nn:1:1: error: m",
     );
-    expect(formatDiagnostic({ severity: "error", message: "m", span: { ...span(1, 1, 1, 2), file: "other.nn" } }, sources)).toBe("other.nn:1:1: error: m");
   });
 
   it("cuts very long lines around the span", () => {
     const long = "x".repeat(1000) + "HERE" + "y".repeat(1000);
-    const out = formatDiagnostic({ severity: "error", message: "m", span: { ...span(1, 1001, 1, 1005), file: "l.nn" } }, new Map([["l.nn", long]]));
+    const out = formatDiagnostic(
+      { severity: "error", message: "m", span: { ...span(1, 1001, 1, 1005), file: "l.nn" } },
+      new Map([["l.nn", long]]),
+    );
     const [, quoted, caret] = out.split("\n");
     expect(quoted!.length).toBeLessThan(210);
     expect(quoted![caret!.indexOf("^")]).toBe("H");
@@ -511,7 +594,10 @@ describe("formatting", () => {
   });
 
   it("neutralizes Unicode line separators in quoted lines", () => {
-    const out = formatDiagnostic({ severity: "error", message: "m", span: { ...span(1, 3, 1, 4), file: "u.nn" } }, new Map([["u.nn", "a\u2028b$c"]]));
+    const out = formatDiagnostic(
+      { severity: "error", message: "m", span: { ...span(1, 3, 1, 4), file: "u.nn" } },
+      new Map([["u.nn", "a\u2028b$c"]]),
+    );
     expect(out).toBe(lines("u.nn:1:3: error: m", "  a?b$c", "    ^"));
   });
 });

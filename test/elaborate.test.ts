@@ -112,7 +112,9 @@ describe("shape patterns", () => {
     const src = `block Square(x: [batch, n], y: [batch, n]) {\n  return x * y\n}\nmodel M {\n  input a: [batch, 3]\n  input b: [batch, 3]\n  output y = Square(a, b)\n}\n`;
     expect(nodeOf(graphOf(src), "y").shape).toEqual(["batch", 3]);
     const bad = frontend(src.replace("input b: [batch, 3]", "input b: [batch, 5]"), "f.nn");
-    expect(bad.diagnostics.map((d) => d.message)).toEqual(["argument 'y' of Square must have shape [batch, n], got [batch, 5] (dimension 1 should be 3)"]);
+    expect(bad.diagnostics.map((d) => d.message)).toEqual([
+      "argument 'y' of Square must have shape [batch, n], got [batch, 5] (dimension 1 should be 3)",
+    ]);
   });
 
   it("bind names that later defaults may use", () => {
@@ -194,7 +196,10 @@ model M(act = relu, init = he, use_bn = false, width = 5) {
 describe("constant folding", () => {
   it("folds hyperparameter arithmetic in shapes", () => {
     const g = graphOf(
-      model("  param W: [4, hidden * 2 - 1] = zeros\n  param V: [hidden * 2 - 1, hidden / 2 + 2 ** 2] = zeros\n  output y = x @ W @ V", "hidden = 4"),
+      model(
+        "  param W: [4, hidden * 2 - 1] = zeros\n  param V: [hidden * 2 - 1, hidden / 2 + 2 ** 2] = zeros\n  output y = x @ W @ V",
+        "hidden = 4",
+      ),
     );
     expect(shapes(g)).toEqual({ W: [4, 7], V: [7, 6] });
   });
@@ -275,7 +280,11 @@ describe("train settings", () => {
   const withTrain = (settings: string) => model(`  output y = x\n  train {\n${settings}\n  }`);
 
   it("keeps the model's training defaults", () => {
-    const g = graphOf(withTrain("    optimizer = adam(lr = 0.001, beta1 = 0.9)\n    batch_size = 100\n    epochs = 20\n    weight_decay = 1e-4\n    seed = 0\n    val_split = 0.1"));
+    const g = graphOf(
+      withTrain(
+        "    optimizer = adam(lr = 0.001, beta1 = 0.9)\n    batch_size = 100\n    epochs = 20\n    weight_decay = 1e-4\n    seed = 0\n    val_split = 0.1",
+      ),
+    );
     expect(g.train).toEqual({
       optimizer: { name: "adam", args: { lr: 0.001, beta1: 0.9 } },
       batch_size: 100,
@@ -303,8 +312,12 @@ describe("limits", () => {
   it("refuse repeat counts and dimensions that could only be typos", () => {
     const messages = (src: string, set: Record<string, string> = {}) => frontend(src, "f.nn", { set }).diagnostics.map((d) => d.message);
     const rep = model("  output y = repeat(depth) Dense(x, 4)", "depth = 2");
-    expect(messages(rep, { depth: "1e9" })).toEqual(["repeat(1000000000) is more copies than nnc makes (at most 10000); is the count right?"]);
+    expect(messages(rep, { depth: "1e9" })).toEqual([
+      "repeat(1000000000) is more copies than nnc makes (at most 10000); is the count right?",
+    ]);
     expect(messages(rep, { depth: "-1" })).toEqual(["repeat needs a non-negative integer count, got -1"]);
-    expect(messages(model("  param W: [4, 1e300] = zeros\n  output y = x @ W"))).toEqual(["a dimension must be at most 2147483647, got 1e+300"]);
+    expect(messages(model("  param W: [4, 1e300] = zeros\n  output y = x @ W"))).toEqual([
+      "a dimension must be at most 2147483647, got 1e+300",
+    ]);
   });
 });

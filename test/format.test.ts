@@ -190,7 +190,7 @@ describe("the prettier plugin", () => {
   });
 
   it("rejects a syntax error with the formatted diagnostics", async () => {
-    await expect(formatNn("model M {\n  x = (1 +\n}\n", "bad.nn")).rejects.toThrow(/^bad\.nn:3:1: error: .*\n  }\n  \^/);
+    await expect(formatNn("model M {\n  x = (1 +\n}\n", "bad.nn")).rejects.toThrow(/^bad\.nn:3:1: error: .*\n {2}}\n {2}\^/);
   });
 });
 

@@ -29,7 +29,50 @@ const fraction = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
 
 /** Awkward text: line breaks of every kind, Unicode separators, BOM, control characters (no NUL), any code point. */
 const awkward = fc.oneof(
-  fc.constantFrom("\u2028", "\u2029", "\u0085", "\r", "\r\n", "\n", "\t", "\v", "\f", "\uFEFF", "\u00a0", "\u0001", "\u001b", "\u007f", "\ud800", "é", "🙂", "#", "**", "*", "-", "(", ")", "[", "]", "{", "}", ",", "=", ":", "@", "if", "then", "else", "repeat", "model", "block", "batch", "1e999", "-0", "0.", ".5"),
+  fc.constantFrom(
+    "\u2028",
+    "\u2029",
+    "\u0085",
+    "\r",
+    "\r\n",
+    "\n",
+    "\t",
+    "\v",
+    "\f",
+    "\uFEFF",
+    "\u00a0",
+    "\u0001",
+    "\u001b",
+    "\u007f",
+    "\ud800",
+    "é",
+    "🙂",
+    "#",
+    "**",
+    "*",
+    "-",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "=",
+    ":",
+    "@",
+    "if",
+    "then",
+    "else",
+    "repeat",
+    "model",
+    "block",
+    "batch",
+    "1e999",
+    "-0",
+    "0.",
+    ".5",
+  ),
   fc.string({ unit: "binary", maxLength: 8 }).map((s) => s.replace(/\0/g, "")),
   fc.string({ unit: fc.integer({ min: 1, max: 0x1f }).map((c) => String.fromCharCode(c)), maxLength: 4 }),
 );
@@ -102,15 +145,24 @@ describe("the front end on damaged models", () => {
   });
 
   it("never throws; every diagnostic lies inside the file", () => {
-    fc.assert(fc.property(damaged, (text) => check(text)), params);
+    fc.assert(
+      fc.property(damaged, (text) => check(text)),
+      params,
+    );
   });
 
   it("one mutation of each kind, on each model", () => {
     for (const kind of ["delete", "duplicate", "replaceToken", "replaceText", "insert", "truncate"] as const) {
       const one = fc
-        .tuple(fc.nat({ max: models.length - 1 }), mutation.filter((m) => m.kind === kind))
+        .tuple(
+          fc.nat({ max: models.length - 1 }),
+          mutation.filter((m) => m.kind === kind),
+        )
         .map(([i, m]) => mutate(models[i]!, m));
-      fc.assert(fc.property(one, (text) => check(text)), { ...params, numRuns: Math.max(10, Math.floor(RUNS / 3)) });
+      fc.assert(
+        fc.property(one, (text) => check(text)),
+        { ...params, numRuns: Math.max(10, Math.floor(RUNS / 3)) },
+      );
     }
   });
 
@@ -119,7 +171,24 @@ describe("the front end on damaged models", () => {
     const names = ["depth", "width", "activation", "init", "classes"];
     const value = fc.oneof(
       awkward,
-      fc.constantFrom("0", "-1", "1.5", "1e9", "relu", "softmax", "normal(-1)", "uniform(1, 0)", "he", "true", "[1, 2]", "sgd(lr = 1)", "batch", "depth", "x", "("),
+      fc.constantFrom(
+        "0",
+        "-1",
+        "1.5",
+        "1e9",
+        "relu",
+        "softmax",
+        "normal(-1)",
+        "uniform(1, 0)",
+        "he",
+        "true",
+        "[1, 2]",
+        "sgd(lr = 1)",
+        "batch",
+        "depth",
+        "x",
+        "(",
+      ),
     );
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom(...names), value, { maxKeys: 3 }), (set) => check(multi, set)),

@@ -25,6 +25,7 @@ describe("gradients of generated models", () => {
 
   it("the generator covers blocks, repeat, shared params, batch norm and dropout", () => {
     const samples = fc.sample(arbitraryModel, { seed: 1, numRuns: 300 }).join("\n");
-    for (const feature of ["Dense(", "repeat(", "batchnorm(", "dropout(", "maximum(", "softmax(", "tanh(h"]) expect(samples).toContain(feature);
+    for (const feature of ["Dense(", "repeat(", "batchnorm(", "dropout(", "maximum(", "softmax(", "tanh(h"])
+      expect(samples).toContain(feature);
   });
 });

@@ -21,7 +21,12 @@ describe("models/", () => {
       ["W2", [50, 10]],
       ["b2", [10]],
     ]);
-    expect(g.params.map((p) => p.init)).toEqual([{ kind: "normal", std: 0.01 }, { kind: "zeros" }, { kind: "normal", std: 0.01 }, { kind: "zeros" }]);
+    expect(g.params.map((p) => p.init)).toEqual([
+      { kind: "normal", std: 0.01 },
+      { kind: "zeros" },
+      { kind: "normal", std: 0.01 },
+      { kind: "zeros" },
+    ]);
     expect(g.train).toEqual({ optimizer: { name: "sgd", args: { lr: 0.1 } }, batch_size: 100, iters: 10000 });
   });
 

@@ -33,7 +33,7 @@ describe("gradient rules of the op table", () => {
           verifyGraph(g);
           verifyGraph(differentiate(g));
           let s = seed;
-          const u = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32);
+          const u = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
           const feeds = Object.fromEntries([
             ...sample.shapes.map((shape, i) => [`a${i}`, domainValues(def.domain[i]!, shape, u, sample.attrs as never)]),
           ]);

@@ -268,7 +268,10 @@ model Empty() { input x: [batch, 1] output y = x }
   });
 
   it("keeps declarations in source order and collects comments with their spans", () => {
-    const r = parse(`# one\nblock B(x) { return x } # two\nmodel M { input x: [batch, 1] output y = B(x) }\nblock C(x) { return x }\n`, "t.nn");
+    const r = parse(
+      `# one\nblock B(x) { return x } # two\nmodel M { input x: [batch, 1] output y = B(x) }\nblock C(x) { return x }\n`,
+      "t.nn",
+    );
     expect(r.ast!.decls.map((d) => `${d.kind} ${d.name}`)).toEqual(["block B", "model M", "block C"]);
     expect(r.ast!.comments.map((c) => [c.text, c.span.line, c.span.col])).toEqual([
       ["# one", 1, 1],

@@ -52,10 +52,20 @@ export interface ModelMeta {
 }
 
 ${record(js`Params`, "Trainable params and batch-norm state by name, as init() makes them.", params, array)}
-${record(js`Grads`, "Gradients of the loss, by trainable param.", g.params.map((p) => p.name), array)}
+${record(
+  js`Grads`,
+  "Gradients of the loss, by trainable param.",
+  g.params.map((p) => p.name),
+  array,
+)}
 ${record(js`Inputs`, "What predict reads.", inputs, js`NumericArray`)}
 ${record(js`Batch`, "What lossAndGrads reads: inputs and targets.", all, js`NumericArray`)}
-${record(js`Outputs`, "The model's outputs.", g.outputs.map((o) => o.name), array)}
+${record(
+  js`Outputs`,
+  "The model's outputs.",
+  g.outputs.map((o) => o.name),
+  array,
+)}
 export declare const meta: ModelMeta;
 
 /** Params and state from the model's initializers; the same seed gives the same values as nnc's runtime. */

@@ -37,7 +37,17 @@ export interface CompiledModel {
   zeros(n: number): FloatArray;
   /** SGD's and Adam's updates in WebAssembly when every array is in the module's memory: true when done, false for the caller's loop. */
   updateSgd(p: FloatArray, g: FloatArray, lr: number): boolean;
-  updateAdam(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, lrT: number, beta1: number, beta2: number, eps: number, decay: number): boolean;
+  updateAdam(
+    p: FloatArray,
+    g: FloatArray,
+    m: FloatArray,
+    v: FloatArray,
+    lrT: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    decay: number,
+  ): boolean;
   predict(params: Record<string, FloatArray>, inputs: Readonly<Record<string, ArrayLike<number>>>): Record<string, FloatArray>;
   lossAndGrads(
     params: Record<string, FloatArray>,

@@ -30,14 +30,14 @@ export interface LowerOptions {
 
 export function lower(g: Graph, options: LowerOptions = {}): KernelPlan {
   const batch = options.batch;
-  if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) throw new CompileError(`the batch size must be an integer >= 1, got ${batch}`);
+  if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1))
+    throw new CompileError(`the batch size must be an integer >= 1, got ${batch}`);
   const dtype = options.dtype ?? "f32";
   const f32Matmuls = dtype === "f32" && options.f32Matmuls === true;
   const predict = lowerProgram(g, "predict", batch, dtype, f32Matmuls);
   const train = g.loss !== undefined ? lowerProgram(g, "train", batch, dtype, f32Matmuls) : undefined;
   return { graph: g, dtype, ...(batch !== undefined && { batch }), predict, ...(train && { train }) };
 }
-
 
 function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undefined, dtype: "f32" | "f64", f32Matmuls: boolean): Program {
   const training = mode === "train";
@@ -46,7 +46,12 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
   const grads = training ? g.grads : [];
   const state = training ? g.states.map((s) => ({ name: s.name, node: s.update })) : [];
   const loss = training ? g.loss : undefined;
-  const roots = [...outputs.map((o) => o.node), ...(loss !== undefined ? [loss] : []), ...grads.map((x) => x.node), ...state.map((s) => s.node)];
+  const roots = [
+    ...outputs.map((o) => o.node),
+    ...(loss !== undefined ? [loss] : []),
+    ...grads.map((x) => x.node),
+    ...state.map((s) => s.node),
+  ];
   const results = new Set(roots);
   const needed = dependencies(g, roots, dataInputs);
   // S2: fusion and order.
@@ -66,13 +71,18 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
   const sizeOf = (shape: Shape): Size => product(shapeSizes(shape, batch));
   const values: Value[] = [];
   const copiedAt = new Map<NodeId, number>();
-  for (const u of sched.units) if (u.kind === "copy") copiedAt.set(resolve(g, u.root), Math.max(copiedAt.get(resolve(g, u.root)) ?? -1, kernelOf.get(u.index)!));
+  for (const u of sched.units)
+    if (u.kind === "copy") copiedAt.set(resolve(g, u.root), Math.max(copiedAt.get(resolve(g, u.root)) ?? -1, kernelOf.get(u.index)!));
   const lastUse = (id: NodeId) =>
     isResult(id) ? Infinity : Math.max(copiedAt.get(id) ?? -1, ...(sched.consumers.get(id) ?? []).map(kernelOfNode));
   const stored = (u: Unit): boolean =>
-    results.has(u.root) || sched.viewed.has(u.root) || (sched.consumers.get(u.root) ?? []).some((c) => kernelOfNode(c) !== kernelOf.get(u.index));
+    results.has(u.root) ||
+    sched.viewed.has(u.root) ||
+    (sched.consumers.get(u.root) ?? []).some((c) => kernelOfNode(c) !== kernelOf.get(u.index));
   const matmulValues = new Set<NodeId>();
-  if (f32Matmuls) for (const k of sched.kernels) if (k.kind === "matmul") for (const id of [k.unit.root, ...g.nodes[k.unit.root]!.inputs]) matmulValues.add(resolve(g, id));
+  if (f32Matmuls)
+    for (const k of sched.kernels)
+      if (k.kind === "matmul") for (const id of [k.unit.root, ...g.nodes[k.unit.root]!.inputs]) matmulValues.add(resolve(g, id));
   let tempKey = -1;
   const temps = new Map<number, number[]>();
   const copyKeys = new Map<number, number>();
@@ -81,22 +91,34 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
     // kernels), but for matmul operands with f32Matmuls; results have the module's type, but the
     // loss, one number, stays float64.
     const value = (id: NodeId, donors: number[] = []) =>
-      values.push({ key: id, size: sizeOf(g.nodes[id]!.shape), def: ki, lastUse: lastUse(id), result: isResult(id), f64: id === loss || (!isResult(id) && !matmulValues.has(id)), donors });
+      values.push({
+        key: id,
+        size: sizeOf(g.nodes[id]!.shape),
+        def: ki,
+        lastUse: lastUse(id),
+        result: isResult(id),
+        f64: id === loss || (!isResult(id) && !matmulValues.has(id)),
+        donors,
+      });
     if (k.kind !== "loop") value(k.unit.root);
     if (k.kind === "custom") {
       const t = template(g.nodes[k.unit.root]!);
       const shapes = t.kind === "custom" && t.temps ? t.temps(g.nodes[k.unit.root]!.inputs.map((i) => g.nodes[i]!.shape)) : [];
-      temps.set(ki, shapes.map((s) => {
-        values.push({ key: tempKey, size: sizeOf(s), def: ki, lastUse: ki, result: false, f64: true, donors: [] });
-        return tempKey--;
-      }));
+      temps.set(
+        ki,
+        shapes.map((s) => {
+          values.push({ key: tempKey, size: sizeOf(s), def: ki, lastUse: ki, result: false, f64: true, donors: [] });
+          return tempKey--;
+        }),
+      );
     }
     const loopUnits = k.kind === "loop" ? k.units : k.kind === "matmul" ? k.epilogue : [];
     for (const u of loopUnits) {
       if (u.kind === "copy") {
         copyKeys.set(u.index, tempKey);
         values.push({ key: tempKey--, size: sizeOf(u.shape), def: ki, lastUse: Infinity, result: true, f64: false, donors: [] });
-      } else if (template(g.nodes[u.root]!).kind === "reduce" || stored(u)) value(u.root, donorsFor(g, sched, u, loopUnits, k.kind === "matmul" ? k.unit.root : undefined));
+      } else if (template(g.nodes[u.root]!).kind === "reduce" || stored(u))
+        value(u.root, donorsFor(g, sched, u, loopUnits, k.kind === "matmul" ? k.unit.root : undefined));
     }
   });
   const { slotOf, slots } = assignSlots(values);
@@ -107,7 +129,11 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
     if (n.op === "input") return { kind: "input", name: (n.attrs as AttrMap["input"]).name };
     if (n.op === "param" || n.op === "state") return { kind: "param", name: (n.attrs as AttrMap["param"]).name };
     if (n.op === "const") return { kind: "const", value: (n.attrs as AttrMap["const"]).value };
-    if (n.op === "count") return { kind: "size", size: product((n.attrs as AttrMap["count"]).axes.map((a) => dimSize(g.nodes[n.inputs[0]!]!.shape[a]!, batch))) };
+    if (n.op === "count")
+      return {
+        kind: "size",
+        size: product((n.attrs as AttrMap["count"]).axes.map((a) => dimSize(g.nodes[n.inputs[0]!]!.shape[a]!, batch))),
+      };
     const slot = slotOf.get(n.id);
     if (slot === undefined) throw new Error(`internal: node ${n.id} (${n.op}) has no storage`);
     return { kind: "slot", slot };
@@ -117,7 +143,14 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
     if (k.kind === "loop") return buildLoop(ctx, k.units, k.units[0]!.shape, false);
     const root = k.unit.root;
     const out = slotOf.get(root)!;
-    if (k.kind === "custom") return { kind: "custom", node: root, inputs: g.nodes[root]!.inputs.map(storageOf), out, temps: (temps.get(ki) ?? []).map((t) => slotOf.get(t)!) };
+    if (k.kind === "custom")
+      return {
+        kind: "custom",
+        node: root,
+        inputs: g.nodes[root]!.inputs.map(storageOf),
+        out,
+        temps: (temps.get(ki) ?? []).map((t) => slotOf.get(t)!),
+      };
     const epilogue = k.epilogue.length > 0 ? buildLoop(ctx, k.epilogue, g.nodes[root]!.shape, true) : undefined;
     return { ...matmul(g, root, storageOf, batch), out, ...(epilogue && { epilogue }) };
   });
@@ -165,15 +198,23 @@ function donorsFor(g: Graph, sched: Schedule, u: Unit, loop: readonly Unit[], ho
   const candidates = new Set(u.members.flatMap((m) => dataInputs(g.nodes[m]!)).filter((i) => !members.has(i)));
   return [...candidates].filter((i) => {
     const kind = template(g.nodes[i]!).kind;
-    if (!(kind === "map" || kind === "reduce" || kind === "matmul" || kind === "custom") || !sameShape(g.nodes[i]!.shape, shape)) return false;
+    if (!(kind === "map" || kind === "reduce" || kind === "matmul" || kind === "custom") || !sameShape(g.nodes[i]!.shape, shape))
+      return false;
     if (host !== undefined && g.nodes[host]!.inputs.some((x) => resolve(g, x) === i)) return false;
     // Every reader in this loop reads it directly at the element.
-    return (sched.consumers.get(i) ?? []).every((c) => !members.has(c) || g.nodes[c]!.inputs.every((x) => x !== i || identityRead(g, c, x, shape)));
+    return (sched.consumers.get(i) ?? []).every(
+      (c) => !members.has(c) || g.nodes[c]!.inputs.every((x) => x !== i || identityRead(g, c, x, shape)),
+    );
   });
 }
 
 /** C = op(A) op(B): where the operands are and how to step through them in place. */
-function matmul(g: Graph, id: NodeId, storageOf: (id: NodeId) => Storage, batch: number | undefined): Omit<Extract<Kernel, { kind: "matmul" }>, "out" | "epilogue"> {
+function matmul(
+  g: Graph,
+  id: NodeId,
+  storageOf: (id: NodeId) => Storage,
+  batch: number | undefined,
+): Omit<Extract<Kernel, { kind: "matmul" }>, "out" | "epilogue"> {
   const n = g.nodes[id]!;
   const [A, B] = n.inputs as [NodeId, NodeId];
   const { transA, transB } = n.attrs as AttrMap["matmul"];

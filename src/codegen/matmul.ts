@@ -50,7 +50,10 @@ export function renderMatmul(k: MatmulKernel, env: KernelEnv, epilogue?: Epilogu
   /** One tile of `rows` × `cols` at row `row`, column `j`. */
   const tile = (rows: number, cols: number, row: Name): Code => {
     const sums = acc.slice(0, rows).map((line) => line.slice(0, cols));
-    const decl = js`let ${sums.flat().map((c) => js`${c} = 0`).reduce((x, y) => js`${x}, ${y}`)};`;
+    const decl = js`let ${sums
+      .flat()
+      .map((c) => js`${c} = 0`)
+      .reduce((x, y) => js`${x}, ${y}`)};`;
     const loadsA = av.slice(0, rows).map((a, x) => js`const ${a} = ${A}[${at(pa, k.a.row, x)}];`);
     const loadsB = bv.slice(0, cols).map((b, y) => js`const ${b} = ${B}[${at(pb, k.b.col, y)}];`);
     const fmas = sums.flatMap((line, x) => line.map((c, y) => js`${c} += ${av[x]!} * ${bv[y]!};`));

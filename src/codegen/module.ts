@@ -25,7 +25,9 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
   const arena = wasm !== undefined && [plan.predict, plan.train].some((p) => p?.kernels.some((k) => k.kind === "matmul"));
   const names = new Namer([...HELPERS, ...EXPORTS, ...(wasm ? [...WASM_HELPERS, ...THREAD_HELPERS] : [])]);
   const streams = new Map<number, Name>();
-  for (const n of g.nodes) if (n.op === "dropout_mask") streams.set((n.attrs as { seq: number }).seq, names.fresh(`dropout${(n.attrs as { seq: number }).seq}_stream`));
+  for (const n of g.nodes)
+    if (n.op === "dropout_mask")
+      streams.set((n.attrs as { seq: number }).seq, names.fresh(`dropout${(n.attrs as { seq: number }).seq}_stream`));
   const hint = valueHints(g);
   const scope: ModuleScope = { names, streams, sources, hint, ...(wasm && { wasm }) };
   const PARAMS = names.fresh("PARAMS");
@@ -74,9 +76,15 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
     if (plan.dtype === "f32" && !wasm) {
       for (const k of prog.kernels) {
         if (k.kind !== "matmul") continue;
-        for (const [from, node] of [[k.a.from, g.nodes[k.node]!.inputs[0]!], [k.b.from, g.nodes[k.node]!.inputs[1]!]] as const) {
+        for (const [from, node] of [
+          [k.a.from, g.nodes[k.node]!.inputs[0]!],
+          [k.b.from, g.nodes[k.node]!.inputs[1]!],
+        ] as const) {
           if ((from.kind === "input" || from.kind === "param") && !staged.has(JSON.stringify(from))) {
-            staged.set(JSON.stringify(from), { name: local.fresh(`${from.name}_f64`), size: sizeCode(product(shapeSizes(g.nodes[node]!.shape, plan.batch))) });
+            staged.set(JSON.stringify(from), {
+              name: local.fresh(`${from.name}_f64`),
+              size: sizeCode(product(shapeSizes(g.nodes[node]!.shape, plan.batch))),
+            });
           }
         }
       }
@@ -86,23 +94,35 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
       return stage ? js`stage(${stage.name}, ${read})` : read;
     };
     // In the arena, the inputs are copied into buffers of their own and the params read from their place.
-    const feedBufs = arena ? feeds.map((f) => ({ name: local.fresh(`${f.name}_in`), size: sizeCode(product(shapeSizes(f.shape, plan.batch))) })) : [];
+    const feedBufs = arena
+      ? feeds.map((f) => ({ name: local.fresh(`${f.name}_in`), size: sizeCode(product(shapeSizes(f.shape, plan.batch))) }))
+      : [];
     const arenaParams = local.fresh("placed");
     const setup = arena
       ? [
           js`const ${arenaParams} = paramsIn(params);`,
-          ...feeds.map((f, i) => js`const ${varOf({ kind: "input", name: f.name })} = arenaFeed(${feedBufs[i]!.name}, ${Name.of(arg)}, ${literal(f.name)});`),
+          ...feeds.map(
+            (f, i) =>
+              js`const ${varOf({ kind: "input", name: f.name })} = arenaFeed(${feedBufs[i]!.name}, ${Name.of(arg)}, ${literal(f.name)});`,
+          ),
           ...allParams.map((p) => js`const ${varOf({ kind: "param", name: p.name })} = ${arenaParams}[${literal(p.name)}];`),
         ]
       : [
-          ...feeds.map((f) => js`const ${varOf({ kind: "input", name: f.name })} = ${source({ kind: "input", name: f.name }, js`feed(${Name.of(arg)}, ${literal(f.name)})`)};`),
-          ...allParams.map((p) => js`const ${varOf({ kind: "param", name: p.name })} = ${source({ kind: "param", name: p.name }, js`params[${literal(p.name)}]`)};`),
+          ...feeds.map(
+            (f) =>
+              js`const ${varOf({ kind: "input", name: f.name })} = ${source({ kind: "input", name: f.name }, js`feed(${Name.of(arg)}, ${literal(f.name)})`)};`,
+          ),
+          ...allParams.map(
+            (p) =>
+              js`const ${varOf({ kind: "param", name: p.name })} = ${source({ kind: "param", name: p.name }, js`params[${literal(p.name)}]`)};`,
+          ),
         ];
     const body = rendered.map((r) => {
       const args = [...r.arrays.map(varOf), ...(r.usesBatch ? [js`batch`] : []), ...(r.usesSeed ? [js`seed`] : [])];
       return js`${r.name}(${join(args.map((a) => js`${a}`))});`;
     });
-    const record = (list: readonly { name: string; slot: number }[]) => js`{ ${join(list.map((x) => js`[${literal(x.name)}]: ${slotVars[x.slot]!}`))} }`;
+    const record = (list: readonly { name: string; slot: number }[]) =>
+      js`{ ${join(list.map((x) => js`[${literal(x.name)}]: ${slotVars[x.slot]!}`))} }`;
     // With an arena, results go through keep() (copies where the memory is not shared).
     const allBuffers = local.fresh("buffers");
     const kept = (list: readonly { name: string; slot: number }[]) => (arena ? js`keep(${allBuffers}, ${record(list)})` : record(list));
@@ -111,7 +131,10 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
         ? js`return ${kept(prog.outputs)};`
         : js`${lines(prog.state.map((s) => js`params[${literal(s.name)}].set(${slotVars[s.slot]!});`))}
           return { loss: ${slotVars[prog.loss!]!}[0], grads: ${kept(prog.grads)} };`;
-    const buffers = [...prog.slots.map((s) => js`new ${s.f64 ? js`Float64Array` : js`F`}(${sizeCode(s.size)})`), ...[...staged.values()].map((s) => js`new Float64Array(${s.size})`)];
+    const buffers = [
+      ...prog.slots.map((s) => js`new ${s.f64 ? js`Float64Array` : js`F`}(${sizeCode(s.size)})`),
+      ...[...staged.values()].map((s) => js`new Float64Array(${s.size})`),
+    ];
     // Arena: the float slots, the inputs' buffers and the pack area are views carved from the program's region.
     const REGION = names.fresh(`${fn.toUpperCase()}_REGION`);
     const packs = prog.kernels.flatMap((k) => (k.kind === "matmul" && needsPack(k) ? [mul(k.k, k.n)] : []));
@@ -122,13 +145,24 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
           let next = 0;
           b = [${join([...prog.slots.map((s) => (s.f64 ? js`new Float64Array(${sizeCode(s.size)})` : js`${views}[next++]`)), ...feedBufs.map(() => js`${views}[next++]`), js`${views}[next].byteOffset`])}];
           b.generation = arenaGeneration;`;
-    const bufferNames = [...slotVars, ...[...staged.values()].map((s) => s.name), ...feedBufs.map((f) => f.name), ...(arena ? [local.fresh("packAt")] : [])];
-    const describe = prog.slots.map((s) => comment(`${slotVars[s.id]!.text}: ${s.holds.map(hint).join(", ")}${s.result ? " (returned)" : ""}`));
+    const bufferNames = [
+      ...slotVars,
+      ...[...staged.values()].map((s) => s.name),
+      ...feedBufs.map((f) => f.name),
+      ...(arena ? [local.fresh("packAt")] : []),
+    ];
+    const describe = prog.slots.map((s) =>
+      comment(`${slotVars[s.id]!.text}: ${s.holds.map(hint).join(", ")}${s.result ? " (returned)" : ""}`),
+    );
     const signatureText = fn === "predict" ? js`params, ${Name.of(arg)}` : js`params, ${Name.of(arg)}, options = {}`;
     return js`const ${FEEDS} = ${data(feeds.map((f) => feedEntry(f, plan.batch)))};
       const ${cache}Cache = new Map();
-      ${arena ? js`const ${REGION} = region();
-` : js``}${join(describe, js``)}function ${cache}(batch) {
+      ${
+        arena
+          ? js`const ${REGION} = region();
+`
+          : js``
+      }${join(describe, js``)}function ${cache}(batch) {
         let b = ${cache}Cache.get(batch);
         if (b === undefined${arena ? js` || b.generation !== arenaGeneration` : js``}) {
           if (${cache}Cache.size >= 4) ${cache}Cache.clear();
@@ -142,21 +176,41 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
         checkParams(params, ${PARAMS}, ${literal(fn)});
         const batch = batchOf(${Name.of(arg)}, ${FEEDS}, ${plan.batch ?? 0}, ${literal(fn)});
         ${fn === "lossAndGrads" ? js`const seed = options.seed ?? 0;` : js``}
-        ${arena ? js`const ${allBuffers} = ${cache}(batch);
-        const [${join(bufferNames.map((v) => js`${v}`))}] = ${allBuffers};` : js`const [${join(bufferNames.map((v) => js`${v}`))}] = ${cache}(batch);`}
-        ${arena ? js`PACK_AT = ${bufferNames[bufferNames.length - 1]!};
-` : js``}${lines(setup)}
+        ${
+          arena
+            ? js`const ${allBuffers} = ${cache}(batch);
+        const [${join(bufferNames.map((v) => js`${v}`))}] = ${allBuffers};`
+            : js`const [${join(bufferNames.map((v) => js`${v}`))}] = ${cache}(batch);`
+        }
+        ${
+          arena
+            ? js`PACK_AT = ${bufferNames[bufferNames.length - 1]!};
+`
+            : js``
+        }${lines(setup)}
         ${lines(body)}
         ${result}
-      }${fn === "lossAndGrads" ? js`
+      }${
+        fn === "lossAndGrads"
+          ? js`
 
-${batchBuffersExport(feeds, plan.batch, arena ? js`${cache}` : undefined, slotVars.length + staged.size)}` : js``}`;
+${batchBuffersExport(feeds, plan.batch, arena ? js`${cache}` : undefined, slotVars.length + staged.size)}`
+          : js``
+      }`;
   };
 
   const inits = allParams.map((p) => {
     const std = initStd(p.init);
     const [kind, a, b] =
-      p.init.kind === "zeros" ? ["zeros", 0, 0] : p.init.kind === "ones" ? ["constant", 1, 0] : p.init.kind === "constant" ? ["constant", p.init.value, 0] : p.init.kind === "uniform" ? ["uniform", p.init.low, p.init.high] : ["normal", std!, 0];
+      p.init.kind === "zeros"
+        ? ["zeros", 0, 0]
+        : p.init.kind === "ones"
+          ? ["constant", 1, 0]
+          : p.init.kind === "constant"
+            ? ["constant", p.init.value, 0]
+            : p.init.kind === "uniform"
+              ? ["uniform", p.init.low, p.init.high]
+              : ["normal", std!, 0];
     return js`[${literal(p.name)}]: initArray(${literal(p.name)}, ${product(p.shape.map((d) => ({ c: d, p: 0 }))).c}, seed, ${literal(kind as string)}, ${a as number}, ${b as number}),`;
   });
   const noLoss = js`export function lossAndGrads() {
@@ -166,13 +220,20 @@ ${batchBuffersExport(feeds, plan.batch, arena ? js`${cache}` : undefined, slotVa
   export function batchBuffers() {
     throw new Error(${literal(`model '${g.model}' has no loss: it can predict, not train`)});
   }`;
-  const programs = [program(plan.predict, predictCalls, "predict", "inputs"), plan.train ? program(plan.train, trainCalls, "lossAndGrads", "data") : noLoss];
+  const programs = [
+    program(plan.predict, predictCalls, "predict", "inputs"),
+    plan.train ? program(plan.train, trainCalls, "lossAndGrads", "data") : noLoss,
+  ];
   const adopt = js`/**
      * The params moved into the module's own memory: a record of views there, which predict and
-     * lossAndGrads read without copying and an optimizer updates in place.${arena ? js` One set at a time: adopting
+     * lossAndGrads read without copying and an optimizer updates in place.${
+       arena
+         ? js` One set at a time: adopting
      * another overwrites them (slice() what you keep). Where the memory cannot be shared (a browser page
-     * that is not cross-origin isolated) the params are returned as they are, and copied in by each call.` : js` This module's kernels are plain
-     * JavaScript: the params are returned as they are.`}
+     * that is not cross-origin isolated) the params are returned as they are, and copied in by each call.`
+         : js` This module's kernels are plain
+     * JavaScript: the params are returned as they are.`
+     }
      */
     export function adopt(params) {
       checkParams(params, ${PARAMS}, "adopt");
@@ -234,8 +295,14 @@ function batchBuffersExport(feeds: readonly InputSpec[], batch: number | undefin
 
 function feedEntry(f: InputSpec, batch: number | undefined): [string, number, boolean, string] {
   const hasBatch = f.shape.some((d) => typeof d !== "number");
-  const row = product(shapeSizes(f.shape.filter((d) => typeof d === "number"), batch)).c;
-  if (f.shape.filter((d) => typeof d !== "number").length > 1) throw new CompileError(`cannot compile ${f.role} '${f.name}': its shape [${f.shape.join(", ")}] has more than one batch dimension`);
+  const row = product(
+    shapeSizes(
+      f.shape.filter((d) => typeof d === "number"),
+      batch,
+    ),
+  ).c;
+  if (f.shape.filter((d) => typeof d !== "number").length > 1)
+    throw new CompileError(`cannot compile ${f.role} '${f.name}': its shape [${f.shape.join(", ")}] has more than one batch dimension`);
   return [f.name, row, hasBatch, `[${f.shape.join(", ")}]`];
 }
 
@@ -253,7 +320,9 @@ function metaOf(g: Graph, plan: KernelPlan): unknown {
     dtype,
     batch: plan.batch ?? null,
     inputs: g.inputs.filter((i) => i.role === "input").map((i) => tensor(i.name, i.shape)),
-    targets: g.inputs.filter((i) => i.role === "target").map((i) => ({ ...tensor(i.name, i.shape), encoding: i.encoding ?? "real", ...(i.classes !== undefined && { classes: i.classes }) })),
+    targets: g.inputs
+      .filter((i) => i.role === "target")
+      .map((i) => ({ ...tensor(i.name, i.shape), encoding: i.encoding ?? "real", ...(i.classes !== undefined && { classes: i.classes }) })),
     params: g.params.map((p) => param(p, true)),
     state: g.states.map((s) => param(s, false)),
     outputs: g.outputs.map((o) => tensor(o.name, g.nodes[o.node]!.shape)),

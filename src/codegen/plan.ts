@@ -45,7 +45,13 @@ export type Step =
   | { readonly kind: "compute"; readonly node: NodeId; readonly args: readonly Operand[] }
   | { readonly kind: "store"; readonly node: NodeId; readonly value: Operand; readonly slot: number }
   /** Folds the value into a reduction's output; `strides` are 0 along the reduced loops. */
-  | { readonly kind: "accumulate"; readonly node: NodeId; readonly value: Operand; readonly slot: number; readonly strides: readonly Size[] };
+  | {
+      readonly kind: "accumulate";
+      readonly node: NodeId;
+      readonly value: Operand;
+      readonly slot: number;
+      readonly strides: readonly Size[];
+    };
 
 /** Elementwise work and reductions over one iteration space, fused into one loop nest. */
 export interface LoopKernel {

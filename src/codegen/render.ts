@@ -60,7 +60,13 @@ export function valueHints(g: Graph): (node: number) => string {
   };
 }
 
-export function renderKernel(k: Kernel, g: Graph, training: boolean, batch: number | undefined, scope: ModuleScope): RenderedKernel & { hint: string; origin: Code } {
+export function renderKernel(
+  k: Kernel,
+  g: Graph,
+  training: boolean,
+  batch: number | undefined,
+  scope: ModuleScope,
+): RenderedKernel & { hint: string; origin: Code } {
   const arrays: Storage[] = [];
   const paramNames: Name[] = [];
   const arrayNames = new Map<string, Name>();
@@ -124,7 +130,9 @@ export function sizeCode(s: Size): Code {
 
 /** Σ index·stride over the loops, leaving out zero strides: `i0 * 784 + i1`. */
 function indexCode(vars: readonly Name[], strides: readonly Size[], env: KernelEnv): Code {
-  const terms = strides.flatMap((s, d) => (s.c === 0 ? [] : s.c === 1 && s.p === 0 ? [js`${vars[d]!}`] : [js`${vars[d]!} * ${env.size(s)}`]));
+  const terms = strides.flatMap((s, d) =>
+    s.c === 0 ? [] : s.c === 1 && s.p === 0 ? [js`${vars[d]!}`] : [js`${vars[d]!} * ${env.size(s)}`],
+  );
   return terms.length === 0 ? js`0` : join(terms, js` + `);
 }
 
@@ -134,13 +142,16 @@ export function renderLoop(k: LoopKernel, env: KernelEnv, rows?: { start: Code; 
   const vars = k.dims.map((_, d) => env.local(k.dims.length === 1 ? "i" : `i${d}`));
   // The element's own index, named once when several accesses use it.
   const own = contiguous(k.dims);
-  const uses = k.steps.filter((s) => s.kind === "store" || ((s.kind === "load" || s.kind === "accumulate") && sameStrides(s.strides, own))).length;
+  const uses = k.steps.filter(
+    (s) => s.kind === "store" || ((s.kind === "load" || s.kind === "accumulate") && sameStrides(s.strides, own)),
+  ).length;
   const o = k.dims.length > 1 && uses > 1 ? env.local("o") : undefined;
   const element = o ? js`${o}` : indexCode(vars, own, env);
   const at = (strides: readonly Size[]) => (o && sameStrides(strides, own) ? element : indexCode(vars, strides, env));
   const locals: Code[] = [];
   const body: Code[] = [];
-  const value = (o: Operand): Code => (o.kind === "local" ? locals[o.step]! : o.value.kind === "const" ? anyNum(o.value.value) : env.size(o.value.size));
+  const value = (o: Operand): Code =>
+    o.kind === "local" ? locals[o.step]! : o.value.kind === "const" ? anyNum(o.value.value) : env.size(o.value.size);
   const arrayFor = (s: Storage, node: number) => env.array(s, env.hint(resolve(g, node)));
   k.steps.forEach((s, i) => {
     if (s.kind === "load") {
@@ -152,7 +163,10 @@ export function renderLoop(k: LoopKernel, env: KernelEnv, rows?: { start: Code; 
       const n = g.nodes[s.node]!;
       const t = template(n);
       if (t.kind !== "map") throw new Error(`internal: ${n.op} is not elementwise`);
-      const expr = t.expr(s.args.map(value), n.attrs as never, { training: env.training, random: () => env.random((n.attrs as AttrMap["dropout_mask"]).seq) });
+      const expr = t.expr(s.args.map(value), n.attrs as never, {
+        training: env.training,
+        random: () => env.random((n.attrs as AttrMap["dropout_mask"]).seq),
+      });
       if (/^[\w$]+$/.test(expr.text)) {
         locals[i] = expr; // identity (broadcast, transpose): no new local
         return;
@@ -209,7 +223,10 @@ function renderCustom(k: Extract<Kernel, { kind: "custom" }>, env: KernelEnv): C
 
 /** A kernel's name: the .nn binding of its last node, `_forward` or `_backward`. */
 function kernelHint(g: Graph, nodes: readonly number[], hint: (id: number) => string): string {
-  const named = [...nodes].reverse().map((id) => g.nodes[id]!).find((n) => n.label !== undefined);
+  const named = [...nodes]
+    .reverse()
+    .map((id) => g.nodes[id]!)
+    .find((n) => n.label !== undefined);
   if (!named) return "kernel";
   const backward = named.gradOf !== undefined || named.label!.startsWith("∂");
   return `${hint(named.id).replace(/^∂/, "")}_${backward ? "backward" : "forward"}`;
@@ -230,7 +247,8 @@ function origin(g: Graph, nodes: readonly number[], sources: ReadonlyMap<string,
     .map(({ n, col }) => {
       const span = n.span!;
       const file = span.file.split(/[\\/]/).pop()!;
-      const line = sources.get(span.file)?.split(/\r\n|\r|\n/)[span.line - 1]?.trim();
+      const sourceLines = sources.get(span.file)?.split(/\r\n|\r|\n/);
+      const line = sourceLines?.[span.line - 1]?.trim();
       const text = line && line.length > 100 ? `${line.slice(0, 99)}…` : line;
       const backward = n.gradOf !== undefined || n.label?.startsWith("∂");
       return comment(`${backward ? "∂ of " : ""}${file}:${span.line}:${col}${text ? `  ${text}` : ""}`);

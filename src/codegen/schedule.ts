@@ -66,7 +66,12 @@ export function identityRead(g: Graph, consumer: NodeId, input: NodeId, shape: S
 }
 
 /** `copied`: results computed in a float64 buffer of their own and then copied out (f32 reductions). */
-export function schedule(g: Graph, needed: readonly NodeId[], results: ReadonlySet<NodeId>, copied: (id: NodeId) => boolean = () => false): Schedule {
+export function schedule(
+  g: Graph,
+  needed: readonly NodeId[],
+  results: ReadonlySet<NodeId>,
+  copied: (id: NodeId) => boolean = () => false,
+): Schedule {
   // S1: readers of every value, seen through views.
   const consumers = new Map<NodeId, NodeId[]>();
   const viewed = new Set<NodeId>();
@@ -119,7 +124,8 @@ export function schedule(g: Graph, needed: readonly NodeId[], results: ReadonlyS
   // Results held by no kernel of their own (a param, a constant, a view) are copied out.
   for (const id of results) {
     const kind = template(g.nodes[id]!).kind;
-    if (kind === "leaf" || kind === "const" || kind === "size" || kind === "view" || copied(id)) pending.push({ kind: "copy", root: id, members: [], shape: g.nodes[id]!.shape });
+    if (kind === "leaf" || kind === "const" || kind === "size" || kind === "view" || copied(id))
+      pending.push({ kind: "copy", root: id, members: [], shape: g.nodes[id]!.shape });
   }
   for (const p of pending) {
     const unit: Unit = { ...p, index: units.length, producers: [] };
@@ -148,7 +154,9 @@ function order(g: Graph, units: readonly Unit[]): Scheduled[] {
   /** Every read of `p`'s root by `u` is at the element `u` computes (and not through a view). */
   const readsAtElement = (u: Unit, p: Unit, shape: Shape): boolean =>
     u.kind !== "copy" &&
-    u.members.every((m) => dataInputs(g.nodes[m]!).every((i) => resolve(g, i) !== p.root || (i === p.root && identityRead(g, m, i, shape))));
+    u.members.every((m) =>
+      dataInputs(g.nodes[m]!).every((i) => resolve(g, i) !== p.root || (i === p.root && identityRead(g, m, i, shape))),
+    );
   const canJoin = (u: Unit): boolean => {
     if (!open || (u.kind !== "cluster" && u.kind !== "copy") || !sameShape(u.shape, open.shape)) return false;
     return u.producers.every((pi) => {
@@ -193,12 +201,18 @@ function order(g: Graph, units: readonly Unit[]): Scheduled[] {
     close();
     // Now every available unit is ready: its producers are all done.
     const host = lastMatmul;
-    const epilogue = host && first((u) => u.kind === "cluster" && sameShape(u.shape, host.shape) && u.producers.includes(host.index) && readsAtElement(u, host, host.shape));
+    const epilogue =
+      host &&
+      first(
+        (u) =>
+          u.kind === "cluster" && sameShape(u.shape, host.shape) && u.producers.includes(host.index) && readsAtElement(u, host, host.shape),
+      );
     const next = epilogue ?? first(() => true);
     if (!next) throw new Error("internal: the kernel schedule is stuck (a cycle?)");
     place(next);
     lastMatmul = undefined;
-    if (next.kind === "cluster" || next.kind === "copy") open = { units: [next], members: new Set([next.index]), shape: next.shape, ...(epilogue && { host }) };
+    if (next.kind === "cluster" || next.kind === "copy")
+      open = { units: [next], members: new Set([next.index]), shape: next.shape, ...(epilogue && { host }) };
     else {
       kernels.push(next.kind === "matmul" ? { kind: "matmul", unit: next, epilogue: [] } : { kind: "custom", unit: next });
       done.add(next.index);

@@ -27,7 +27,12 @@ export async function checkCommand(files: readonly string[], opts: CheckOptions,
   for (const file of files) {
     const { result, code: c } = load(file, { set: opts.set }, io);
     code = Math.max(code, c);
-    const diagnostics = result.diagnostics.map((d) => ({ severity: d.severity, message: d.message, span: d.span, ...(d.notes && { notes: d.notes }) }));
+    const diagnostics = result.diagnostics.map((d) => ({
+      severity: d.severity,
+      message: d.message,
+      span: d.span,
+      ...(d.notes && { notes: d.notes }),
+    }));
     if (opts.json) {
       report.push({ file, ok: c === 0, models: c === 0 ? result.graphs.map(summarize) : [], diagnostics, usageErrors: result.usageErrors });
       continue;

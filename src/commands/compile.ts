@@ -28,8 +28,10 @@ export async function compileCommand(file: string, opts: CompileCommandOptions, 
   const dtype = opts.dtype ?? "f32";
   if (dtype !== "f32" && dtype !== "f64") throw new UsageError(`--dtype must be f32 or f64, got '${dtype}'`);
   const batch = opts.batch === undefined ? undefined : Number(opts.batch);
-  if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) throw new UsageError(`--batch must be an integer >= 1, got '${opts.batch}'`);
-  if (opts.backend !== undefined && opts.backend !== "js" && opts.backend !== "wasm") throw new UsageError(`--backend must be js or wasm, got '${opts.backend}'`);
+  if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1))
+    throw new UsageError(`--batch must be an integer >= 1, got '${opts.batch}'`);
+  if (opts.backend !== undefined && opts.backend !== "js" && opts.backend !== "wasm")
+    throw new UsageError(`--backend must be js or wasm, got '${opts.backend}'`);
   // The fastest by default, as nnc train: wasm for f32 (js for f64); --backend js for plain JavaScript.
   const { backend, note } = compiledBackend(dtype, opts.backend as "js" | "wasm" | undefined);
   if (note !== undefined) io.err(`nnc: note: ${note}\n`);
@@ -48,6 +50,8 @@ export async function compileCommand(file: string, opts: CompileCommandOptions, 
   const dtsPath = declarationPath(opts.output);
   writeFileAtomic(opts.output, js);
   writeFileAtomic(dtsPath, dts);
-  io.out(`${file}: ${g.model} -> ${opts.output} and ${dtsPath} (${dtype}${backend === "wasm" ? ", wasm" : ""}${batch !== undefined ? `, batch ${batch}` : ""})\n`);
+  io.out(
+    `${file}: ${g.model} -> ${opts.output} and ${dtsPath} (${dtype}${backend === "wasm" ? ", wasm" : ""}${batch !== undefined ? `, batch ${batch}` : ""})\n`,
+  );
   return 0;
 }

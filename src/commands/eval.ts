@@ -34,7 +34,9 @@ export function evaluateModel(exe: Executable, g: Graph, params: Params, ds: Dat
   let probabilities = true;
   for (let start = 0; start < ds.rows; start += evalBatch) {
     const rows = Math.min(evalBatch, ds.rows - start);
-    const y = exe.predict(params, { [input.name]: Float32Array.from(ds.x.subarray(start * ds.features, (start + rows) * ds.features)) })[out.name]!;
+    const y = exe.predict(params, { [input.name]: Float32Array.from(ds.x.subarray(start * ds.features, (start + rows) * ds.features)) })[
+      out.name
+    ]!;
     const width = y.length / rows;
     if (classes === 0) {
       classes = Math.max(width, ds.classes);
@@ -70,7 +72,8 @@ export async function evalCommand(file: string, opts: EvalOptions, io: Io): Prom
   const { result, code } = load(file, { set: opts.set }, io);
   if (code !== 0) return code;
   const g = pickModel(result.graphs, opts.model);
-  if (!g.outputs[0] || !g.inputs.some((i) => i.role === "input")) throw new UsageError(`model '${g.model}' has no input and output to evaluate`);
+  if (!g.outputs[0] || !g.inputs.some((i) => i.role === "input"))
+    throw new UsageError(`model '${g.model}' has no input and output to evaluate`);
   let params: Params;
   let ds: Dataset;
   try {
@@ -85,10 +88,10 @@ export async function evalCommand(file: string, opts: EvalOptions, io: Io): Prom
   const r = evaluateModel(exe, g, params, ds);
   if (opts.json) io.out(JSON.stringify({ model: g.model, ...r }) + "\n");
   else {
-    io.out(`${g.model} on ${r.rows} rows of ${opts.data}: accuracy ${(100 * r.accuracy).toFixed(2)}%${r.loss !== null ? `, loss ${r.loss.toFixed(4)}` : ""}\n`);
+    io.out(
+      `${g.model} on ${r.rows} rows of ${opts.data}: accuracy ${(100 * r.accuracy).toFixed(2)}%${r.loss !== null ? `, loss ${r.loss.toFixed(4)}` : ""}\n`,
+    );
     io.out(formatConfusion(r.confusion) + "\n");
   }
   return 0;
 }
-
-

@@ -31,7 +31,8 @@ export async function experimentCommand(name: string | undefined, opts: Experime
   if (name === undefined) throw new UsageError(`name an experiment (${names.join(", ")}) or 'all'; nnc experiment --list describes them`);
   const chosen: readonly Experiment[] = name === "all" ? EXPERIMENTS : [findExperiment(name) ?? unknown(name, names)];
   const seed = opts.seed === undefined ? 0 : Number(opts.seed);
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new UsageError(`--seed must be a whole number from 0 to 4294967295, got '${opts.seed}'`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+    throw new UsageError(`--seed must be a whole number from 0 to 4294967295, got '${opts.seed}'`);
   const out = opts.out ?? DEFAULT_EXPERIMENTS_OUT;
 
   for (const e of chosen) {
@@ -51,11 +52,22 @@ export async function experimentCommand(name: string | undefined, opts: Experime
 
 function unknown(name: string, names: readonly string[]): never {
   const guess = didYouMean(name, names);
-  throw new UsageError(`no experiment named '${name}'${guess ? `; did you mean '${guess}'?` : ""} (experiments: ${names.join(", ")}, or all)`);
+  throw new UsageError(
+    `no experiment named '${name}'${guess ? `; did you mean '${guess}'?` : ""} (experiments: ${names.join(", ")}, or all)`,
+  );
 }
 
 function brief(s: RunSummary, out: string) {
-  return { experiment: s.experiment, dir: join(out, s.experiment), quick: s.quick, seed: s.seed, backends: s.backends, seconds: s.seconds, figures: s.figures, claims: s.claims };
+  return {
+    experiment: s.experiment,
+    dir: join(out, s.experiment),
+    quick: s.quick,
+    seed: s.seed,
+    backends: s.backends,
+    seconds: s.seconds,
+    figures: s.figures,
+    claims: s.claims,
+  };
 }
 
 function report(s: RunSummary, out: string, io: Io): void {

@@ -36,7 +36,11 @@ export function formatGradcheck(r: GradcheckResult, batch: number, seed: number)
   const rows = r.params.map((p) => [p.name, `[${p.shape.join(", ")}]`, String(p.checked), fmt(p.maxAbsError), fmt(p.maxRelError)]);
   const header = ["param", "shape", "checked", "max abs error", "max rel error"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   const out = [
     `${r.model}: float64 gradient check, central difference h = ${short(r.h)}, batch ${batch}, seed ${seed}`,
     line(header),
@@ -75,8 +79,26 @@ export async function gradcheckCommand(file: string, opts: GradcheckCommandOptio
     ...(h !== undefined && { h }),
   });
   if (opts.json) {
-    const params = r.params.map((p) => ({ name: p.name, shape: p.shape, checked: p.checked, maxAbsError: p.maxAbsError, maxRelError: p.maxRelError }));
-    io.out(JSON.stringify({ ok: r.ok, model: r.model, maxRelError: r.maxRelError, tolerance: r.tolerance, floor: r.floor, h: r.h, nearKinks: r.nearKinks, worst: r.worst, params }) + "\n");
+    const params = r.params.map((p) => ({
+      name: p.name,
+      shape: p.shape,
+      checked: p.checked,
+      maxAbsError: p.maxAbsError,
+      maxRelError: p.maxRelError,
+    }));
+    io.out(
+      JSON.stringify({
+        ok: r.ok,
+        model: r.model,
+        maxRelError: r.maxRelError,
+        tolerance: r.tolerance,
+        floor: r.floor,
+        h: r.h,
+        nearKinks: r.nearKinks,
+        worst: r.worst,
+        params,
+      }) + "\n",
+    );
   } else io.out(formatGradcheck(r, batch, seed));
   return r.ok ? 0 : 1;
 }

@@ -14,7 +14,8 @@ export interface GraphOptions {
 export function pickModel(graphs: readonly Graph[], name: string | undefined): Graph {
   if (graphs.length === 0) throw new UsageError(`the file has no model to show`);
   if (name === undefined) {
-    if (graphs.length > 1) throw new UsageError(`the file has several models (${graphs.map((g) => g.model).join(", ")}); choose one with --model`);
+    if (graphs.length > 1)
+      throw new UsageError(`the file has several models (${graphs.map((g) => g.model).join(", ")}); choose one with --model`);
     return graphs[0]!;
   }
   const g = graphs.find((x) => x.model === name);
@@ -38,13 +39,25 @@ export function toDot(g: Graph): string {
     const attrs = n.op === "const" ? ` ${(n.attrs as { value: number }).value}` : "";
     const title = name ?? `${n.op}${attrs}`;
     const label = `${title}\n${showShape(n.shape)}${n.label && !name ? `\n${n.label}` : ""}`;
-    const style = n.op === "param" ? ', style=filled, fillcolor="#dbeafe"' : n.op === "input" ? ', style=filled, fillcolor="#dcfce7"' : n.gradOf !== undefined ? ', color="#b91c1c"' : "";
+    const style =
+      n.op === "param"
+        ? ', style=filled, fillcolor="#dbeafe"'
+        : n.op === "input"
+          ? ', style=filled, fillcolor="#dcfce7"'
+          : n.gradOf !== undefined
+            ? ', color="#b91c1c"'
+            : "";
     lines.push(`  n${n.id} [label=${dotString(label)}${style}];`);
     for (const input of n.inputs) lines.push(`  n${input} -> n${n.id};`);
   }
-  for (const o of g.outputs) lines.push(`  out_${o.node} [label=${dotString(`output ${o.name}`)}, shape=oval];`, `  n${o.node} -> out_${o.node};`);
+  for (const o of g.outputs)
+    lines.push(`  out_${o.node} [label=${dotString(`output ${o.name}`)}, shape=oval];`, `  n${o.node} -> out_${o.node};`);
   if (g.loss !== undefined) lines.push(`  loss [label="loss", shape=oval];`, `  n${g.loss} -> loss;`);
-  for (const gr of g.grads) lines.push(`  grad_${gr.node} [label=${dotString(`∂loss/∂${gr.name}`)}, shape=oval, color="#b91c1c"];`, `  n${gr.node} -> grad_${gr.node};`);
+  for (const gr of g.grads)
+    lines.push(
+      `  grad_${gr.node} [label=${dotString(`∂loss/∂${gr.name}`)}, shape=oval, color="#b91c1c"];`,
+      `  n${gr.node} -> grad_${gr.node};`,
+    );
   lines.push("}");
   return lines.join("\n") + "\n";
 }

@@ -13,7 +13,11 @@ export async function writePlots(out: string, model: string, history: History, s
   });
   writeFileAtomic(join(out, "loss.svg"), loss);
   const curves: Curve[] = [];
-  for (const [key, name] of [["trainAccuracy", "train"], ["valAccuracy", "validation"], ["testAccuracy", "test"]] as const) {
+  for (const [key, name] of [
+    ["trainAccuracy", "train"],
+    ["valAccuracy", "validation"],
+    ["testAccuracy", "test"],
+  ] as const) {
     const points = history.epochs.filter((e) => e[key] !== undefined).map((e) => ({ x: e.step / stepsPerEpoch, y: e[key]! }));
     if (points.length > 0) curves.push({ name, points });
   }

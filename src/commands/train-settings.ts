@@ -38,7 +38,8 @@ function num(flag: string, text: string | undefined, ok: (v: number) => boolean,
   return v;
 }
 
-const int = (flag: string, text: string | undefined, min: number) => num(flag, text, (v) => Number.isInteger(v) && v >= min, `an integer >= ${min}`);
+const int = (flag: string, text: string | undefined, min: number) =>
+  num(flag, text, (v) => Number.isInteger(v) && v >= min, `an integer >= ${min}`);
 
 /** `optimizerName` is the registered name when --optimizer named a module file. */
 export function resolveSettings(g: Graph, flags: TrainFlags, optimizerName?: string): RunSettings {
@@ -71,8 +72,11 @@ export function resolveSettings(g: Graph, flags: TrainFlags, optimizerName?: str
     batchSize: int("batch-size", flags.batchSize, 1) ?? (typeof t.batch_size === "number" ? t.batch_size : DEFAULTS.batchSize),
     ...length,
     seed: int("seed", flags.seed, 0) ?? (typeof t.seed === "number" ? t.seed : DEFAULTS.seed),
-    weightDecay: num("weight-decay", flags.weightDecay, (v) => v >= 0, "a number >= 0") ?? (typeof t.weight_decay === "number" ? t.weight_decay : 0),
-    valSplit: num("val-split", flags.valSplit, (v) => v >= 0 && v < 1, "a fraction in [0, 1)") ?? (typeof t.val_split === "number" ? t.val_split : 0),
+    weightDecay:
+      num("weight-decay", flags.weightDecay, (v) => v >= 0, "a number >= 0") ?? (typeof t.weight_decay === "number" ? t.weight_decay : 0),
+    valSplit:
+      num("val-split", flags.valSplit, (v) => v >= 0 && v < 1, "a fraction in [0, 1)") ??
+      (typeof t.val_split === "number" ? t.val_split : 0),
     ...(trainSubset !== undefined && { trainSubset }),
     dtype,
   };
@@ -82,7 +86,8 @@ export function resolveSettings(g: Graph, flags: TrainFlags, optimizerName?: str
 export function resumeMismatches(saved: Record<string, unknown>, now: RunSettings): string[] {
   const out: string[] = [];
   for (const [key, value] of Object.entries(now)) {
-    if (JSON.stringify(saved[key]) !== JSON.stringify(value)) out.push(`${key}: the checkpoint has ${JSON.stringify(saved[key])}, now ${JSON.stringify(value)}`);
+    if (JSON.stringify(saved[key]) !== JSON.stringify(value))
+      out.push(`${key}: the checkpoint has ${JSON.stringify(saved[key])}, now ${JSON.stringify(value)}`);
   }
   return out;
 }

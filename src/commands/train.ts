@@ -65,7 +65,8 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
 
   let data;
   try {
-    const labelColumn = opts.labelColumn === undefined ? undefined : /^\d+$/.test(opts.labelColumn) ? Number(opts.labelColumn) : opts.labelColumn;
+    const labelColumn =
+      opts.labelColumn === undefined ? undefined : /^\d+$/.test(opts.labelColumn) ? Number(opts.labelColumn) : opts.labelColumn;
     data = resolveTrainTest(opts.data, opts.testData, labelColumn === undefined ? {} : { labelColumn });
   } catch (e) {
     if (e instanceof DataError) {
@@ -84,8 +85,12 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const split = settings.valSplit > 0 ? valSplit(train_, settings.valSplit, settings.seed) : undefined;
   const trainData = { train: split ? split.train : train_, ...(data.test && { test: data.test }), ...(split && { val: split.val }) };
 
-  if (opts.backend !== undefined && opts.backend !== "js" && opts.backend !== "wasm") throw new UsageError(`--backend must be js or wasm, got '${opts.backend}'`);
-  const { exe, backend, note } = await executableFor(g, { dtype: settings.dtype, ...(opts.backend !== undefined && { backend: opts.backend }) });
+  if (opts.backend !== undefined && opts.backend !== "js" && opts.backend !== "wasm")
+    throw new UsageError(`--backend must be js or wasm, got '${opts.backend}'`);
+  const { exe, backend, note } = await executableFor(g, {
+    dtype: settings.dtype,
+    ...(opts.backend !== undefined && { backend: opts.backend }),
+  });
   if (note !== undefined) io.err(`nnc: note: ${note}\n`);
   const batch = Math.min(settings.batchSize, trainData.train.rows);
   const stepsPerEpoch = Math.floor(trainData.train.rows / batch);
@@ -104,13 +109,30 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   }
   const source = result.sources.get(file) ?? readFileSync(file, "utf8");
   writeFileAtomic(join(out, "model.nn"), source);
-  const runInfo = { model: g.model, file: basename(file), hyper: g.hyper, settings, data: { source: opts.data, testSource: opts.testData ?? null, train: trainData.train.rows, val: trainData.val?.rows ?? 0, test: trainData.test?.rows ?? 0 }, backend };
+  const runInfo = {
+    model: g.model,
+    file: basename(file),
+    hyper: g.hyper,
+    settings,
+    data: {
+      source: opts.data,
+      testSource: opts.testData ?? null,
+      train: trainData.train.rows,
+      val: trainData.val?.rows ?? 0,
+      test: trainData.test?.rows ?? 0,
+    },
+    backend,
+  };
   writeFileAtomic(join(out, "settings.json"), JSON.stringify(runInfo, null, 2) + "\n");
 
   const progress = createProgress(io, { json: Boolean(opts.json), tty: io.isTTY });
   if (!opts.json) {
-    const desc = `${settings.optimizer.name}(${Object.entries(settings.optimizer.args).map(([k, v]) => `${k}=${v}`).join(", ")})`;
-    progress.note(`training ${g.model} on ${trainData.train.rows} rows (${opts.data})${trainData.test ? `, testing on ${trainData.test.rows}` : ""}: ${desc}, batch ${batch}, ${iters} steps (${epochs} epochs of ${stepsPerEpoch}), ${settings.dtype}, ${backend} backend${threadsNote(exe)}`);
+    const desc = `${settings.optimizer.name}(${Object.entries(settings.optimizer.args)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(", ")})`;
+    progress.note(
+      `training ${g.model} on ${trainData.train.rows} rows (${opts.data})${trainData.test ? `, testing on ${trainData.test.rows}` : ""}: ${desc}, batch ${batch}, ${iters} steps (${epochs} epochs of ${stepsPerEpoch}), ${settings.dtype}, ${backend} backend${threadsNote(exe)}`,
+    );
     if (resume) progress.note(`resuming from step ${resume.step} (${checkpointPath})`);
   }
   let interrupted = false;
@@ -124,7 +146,15 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
       g,
       exe,
       trainData,
-      { optimizer: settings.optimizer, batchSize: batch, iters, seed: settings.seed, weightDecay: settings.weightDecay, dtype: settings.dtype, evaluate: opts.eval !== false },
+      {
+        optimizer: settings.optimizer,
+        batchSize: batch,
+        iters,
+        seed: settings.seed,
+        weightDecay: settings.weightDecay,
+        dtype: settings.dtype,
+        evaluate: opts.eval !== false,
+      },
       {
         onStep: (s, loss, e) => progress.step(s, loss, e),
         onEpoch: (r) => progress.epoch(r),
@@ -147,7 +177,9 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   progress.stop();
   const seconds = (performance.now() - started) / 1000;
   if (!run.completed) {
-    io.err(`nnc: interrupted at step ${run.checkpoint.step}; checkpoint saved in ${checkpointPath}; continue with: nnc train ${file} --data ${opts.data} --out ${out} --resume\n`);
+    io.err(
+      `nnc: interrupted at step ${run.checkpoint.step}; checkpoint saved in ${checkpointPath}; continue with: nnc train ${file} --data ${opts.data} --out ${out} --resume\n`,
+    );
     return 130;
   }
   const last = run.history.epochs.at(-1)!;

@@ -29,13 +29,25 @@ export const batchnormExperiment: Experiment = {
     const settings = ctx.quick ? QUICK : FULL;
     const data = { train: subset(ctx.mnist().train, settings.trainRows) };
     const stepsPerEpoch = Math.floor(settings.trainRows / settings.batchSize);
-    const config = { optimizer: { name: "sgd", args: { lr: 0.01 } }, batchSize: settings.batchSize, iters: settings.epochs * stepsPerEpoch, seed: ctx.seed, weightDecay: 0 };
+    const config = {
+      optimizer: { name: "sgd", args: { lr: 0.01 } },
+      batchSize: settings.batchSize,
+      iters: settings.epochs * stepsPerEpoch,
+      seed: ctx.seed,
+      weightDecay: 0,
+    };
 
     const scales: { w: number; bn: Run; plain: Run }[] = [];
     for (const w of settings.scales) {
       const runs: Run[] = [];
       for (const useBatchnorm of [true, false]) {
-        const g = ctx.model("multi_layer_net_extend.nn", { depth: 5, width: 100, activation: "relu", init: `normal(${w})`, use_batchnorm: useBatchnorm });
+        const g = ctx.model("multi_layer_net_extend.nn", {
+          depth: 5,
+          width: 100,
+          activation: "relu",
+          init: `normal(${w})`,
+          use_batchnorm: useBatchnorm,
+        });
         const label = `W ${short(w)} ${useBatchnorm ? "with" : "without"} batch norm`;
         runs.push(trainRun(ctx, g, await ctx.executable(g), data, config, { label }));
       }
@@ -66,10 +78,14 @@ export const batchnormExperiment: Experiment = {
     const bad = scales.filter((s) => s.plain.divergedAt !== undefined || lastAccuracy(s.plain) < STUCK);
     // Ahead: the plain net blew up, or batch norm has the clearly higher accuracy or lower loss.
     const ahead = (s: (typeof scales)[0]) =>
-      s.plain.divergedAt !== undefined || lastAccuracy(s.bn) > lastAccuracy(s.plain) + 0.05 || (lastLoss(s.bn) ?? Infinity) < (lastLoss(s.plain) ?? Infinity) - 0.05;
+      s.plain.divergedAt !== undefined ||
+      lastAccuracy(s.bn) > lastAccuracy(s.plain) + 0.05 ||
+      (lastLoss(s.bn) ?? Infinity) < (lastLoss(s.plain) ?? Infinity) - 0.05;
     const describe = (s: (typeof scales)[0]) =>
       `W ${short(s.w)}: ${lastAccuracy(s.bn).toFixed(2)} (loss ${lastLoss(s.bn)?.toFixed(2) ?? "-"}) against ${
-        s.plain.divergedAt !== undefined ? `diverged at step ${s.plain.divergedAt}` : `${lastAccuracy(s.plain).toFixed(2)} (loss ${lastLoss(s.plain)?.toFixed(2) ?? "-"})`
+        s.plain.divergedAt !== undefined
+          ? `diverged at step ${s.plain.divergedAt}`
+          : `${lastAccuracy(s.plain).toFixed(2)} (loss ${lastLoss(s.plain)?.toFixed(2) ?? "-"})`
       }`;
     const claims: Claim[] = [
       {
@@ -90,6 +106,10 @@ export const batchnormExperiment: Experiment = {
       seconds: run.seconds,
     });
     const results = { scales: scales.map((s) => ({ w: s.w, batchnorm: curve(s.bn), plain: curve(s.plain) })) };
-    return { settings: { model: "models/multi_layer_net_extend.nn", set: { depth: 5, width: 100, activation: "relu" }, ...config, ...settings }, results, claims };
+    return {
+      settings: { model: "models/multi_layer_net_extend.nn", set: { depth: 5, width: 100, activation: "relu" }, ...config, ...settings },
+      results,
+      claims,
+    };
   },
 };

@@ -48,7 +48,9 @@ function pathLayers(p: PathPanel, width: number, height: number): Record<string,
     height,
     layer: [
       {
-        data: { values: p.lines.flatMap((l, line) => l.points.map(([px, py], i) => ({ x: round(px), y: round(py), line, i, kind: CONTOUR }))) },
+        data: {
+          values: p.lines.flatMap((l, line) => l.points.map(([px, py], i) => ({ x: round(px), y: round(py), line, i, kind: CONTOUR }))),
+        },
         mark: { type: "line", strokeWidth: 0.8, strokeDash: [4, 3], clip: true },
         encoding: { x: { field: "x", ...x }, y: { field: "y", ...y }, detail: { field: "line" }, order: { field: "i" }, color },
       },
@@ -67,7 +69,10 @@ function pathLayers(p: PathPanel, width: number, height: number): Record<string,
 }
 
 export function pathPlot(p: PathPanel): Promise<string> {
-  return renderSvg({ $schema: SCHEMA, ...pathLayers(p, 420, 420 * ((p.yDomain[1] - p.yDomain[0]) / (p.xDomain[1] - p.xDomain[0]))) } as TopLevelSpec);
+  return renderSvg({
+    $schema: SCHEMA,
+    ...pathLayers(p, 420, 420 * ((p.yDomain[1] - p.yDomain[0]) / (p.xDomain[1] - p.xDomain[0]))),
+  } as TopLevelSpec);
 }
 
 /** Several contour plots side by side, `columns` to a row, each with its own legend. */
@@ -91,7 +96,9 @@ export interface Histogram {
 
 /** A row of histograms (the book's 1-layer ... 5-layer panels), sharing one count axis. */
 export function histogramRow(title: string, xTitle: string, panels: readonly Histogram[], yMax?: number): Promise<string> {
-  const values = panels.flatMap((h, panel) => h.counts.map((count, b) => ({ panel: h.title, order: panel, lo: h.edges[b]!, hi: h.edges[b + 1]!, count })));
+  const values = panels.flatMap((h, panel) =>
+    h.counts.map((count, b) => ({ panel: h.title, order: panel, lo: h.edges[b]!, hi: h.edges[b + 1]!, count })),
+  );
   const spec = {
     $schema: SCHEMA,
     title: { text: title, anchor: "middle" },
@@ -102,7 +109,12 @@ export function histogramRow(title: string, xTitle: string, panels: readonly His
       height: 140,
       mark: { type: "rect", color: "#1f77b4", stroke: "white", strokeWidth: 0.3, clip: true },
       encoding: {
-        x: { field: "lo", type: "quantitative", title: xTitle, scale: { domain: [panels[0]!.edges[0]!, panels[0]!.edges.at(-1)!], nice: false } },
+        x: {
+          field: "lo",
+          type: "quantitative",
+          title: xTitle,
+          scale: { domain: [panels[0]!.edges[0]!, panels[0]!.edges.at(-1)!], nice: false },
+        },
         x2: { field: "hi" },
         y: { field: "count", type: "quantitative", title: "count", ...(yMax !== undefined && { scale: { domain: [0, yMax] } }) },
         y2: { datum: 0 },
@@ -128,11 +140,28 @@ function curveEncoding(curves: readonly Curve[], orient: string): Record<string,
   const color = { field: "curve", type: "nominal", title: null, scale: { domain: names }, legend };
   const styles = [...new Set(curves.flatMap((c) => (c.style !== undefined ? [c.style] : [])))];
   if (styles.length > 0) {
-    const range = styles.map((_, i) => (i === 0 ? [1, 0] : [[5, 3], [2, 2], [8, 2, 2, 2]][(i - 1) % 3]));
+    const range = styles.map((_, i) =>
+      i === 0
+        ? [1, 0]
+        : [
+            [5, 3],
+            [2, 2],
+            [8, 2, 2, 2],
+          ][(i - 1) % 3],
+    );
     return { color, strokeDash: { field: "style", type: "nominal", title: null, scale: { domain: styles, range }, legend } };
   }
   const dashed = new Set(curves.filter((c) => c.dashed).map((c) => c.name));
-  return { color, strokeDash: { field: "curve", type: "nominal", title: null, scale: { domain: names, range: names.map((n) => (dashed.has(n) ? [5, 3] : [1, 0])) }, legend } };
+  return {
+    color,
+    strokeDash: {
+      field: "curve",
+      type: "nominal",
+      title: null,
+      scale: { domain: names, range: names.map((n) => (dashed.has(n) ? [5, 3] : [1, 0])) },
+      legend,
+    },
+  };
 }
 
 function curveRows(c: Curve, max: number): Record<string, unknown>[] {

@@ -33,7 +33,10 @@ let mnistCache: { train: Dataset; test: Dataset } | undefined;
 export function loadModel(file: string, set: Readonly<Record<string, string | number | boolean>> = {}): Graph {
   const path = join(MODELS_DIR, file);
   const result = frontendFile(path, { set: Object.fromEntries(Object.entries(set).map(([k, v]) => [k, String(v)])) });
-  const problems = [...result.usageErrors, ...(hasErrors(result.diagnostics) ? [formatDiagnostics(result.diagnostics, result.sources)] : [])];
+  const problems = [
+    ...result.usageErrors,
+    ...(hasErrors(result.diagnostics) ? [formatDiagnostics(result.diagnostics, result.sources)] : []),
+  ];
   const g = result.graphs[0];
   if (problems.length > 0 || !g) throw new ExperimentError(`models/${file} does not elaborate:\n${problems.join("\n")}`);
   return g;

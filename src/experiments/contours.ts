@@ -68,7 +68,17 @@ export function contourSegments(grid: Grid, levels: readonly number[]): Segment[
           // A saddle: the centre's side of the level decides which crossings pair up.
           const centre = (v(i, j) + v(i + 1, j) + v(i + 1, j + 1) + v(i, j + 1)) / 4;
           const sameAsCorner = below(centre, level) === below(v(i, j), level);
-          pairs.push(...(sameAsCorner ? [[0, 1], [2, 3]] : [[3, 0], [1, 2]]) as [number, number][]);
+          pairs.push(
+            ...((sameAsCorner
+              ? [
+                  [0, 1],
+                  [2, 3],
+                ]
+              : [
+                  [3, 0],
+                  [1, 2],
+                ]) as [number, number][]),
+          );
         }
         for (const [a, b] of pairs) segments.push({ level, edges: [hits[a]!.edge, hits[b]!.edge], from: hits[a]!.p, to: hits[b]!.p });
       }

@@ -75,20 +75,34 @@ export const gradientDescentExperiment: Experiment = {
         logY: true,
         curves: runs.flatMap((r) => [
           { name: `lr ${r.lr}`, style: "autodiff gradient (nnc)", points: r.path.map((p, i) => ({ x: i, y: Math.max(norm(p), 1e-300) })) },
-          { name: `lr ${r.lr}`, style: "numerical gradient (the book's)", points: r.numericalPath.map((p, i) => ({ x: i, y: Math.max(norm(p), 1e-300) })) },
+          {
+            name: `lr ${r.lr}`,
+            style: "numerical gradient (the book's)",
+            points: r.numericalPath.map((p, i) => ({ x: i, y: Math.max(norm(p), 1e-300) })),
+          },
         ]),
       }),
     );
 
-    const gradientsAgree = gradients.every((r) => r.autodiff.every((v, i) => Math.abs(v - r.book[i]!) < 1e-9 && Math.abs(r.numerical[i]! - r.book[i]!) < 1e-6));
+    const gradientsAgree = gradients.every((r) =>
+      r.autodiff.every((v, i) => Math.abs(v - r.book[i]!) < 1e-9 && Math.abs(r.numerical[i]! - r.book[i]!) < 1e-6),
+    );
     const claims: Claim[] = [
       {
         claim: "the gradient at (3, 4), (0, 2), (3, 0) is (6, 8), (0, 4), (6, 0)",
         holds: gradientsAgree,
         evidence: gradients.map((r) => `(${r.at}): autodiff (${r.autodiff.map(fmt)}), numerical (${r.numerical.map(fmt)})`).join("; "),
       },
-      { claim: "lr 0.1 reaches the minimum (0, 0)", holds: norm(good.final) < 1e-6, evidence: `after ${STEPS} steps: (${fmt(good.final.x)}, ${fmt(good.final.y)}); the book: (-6.11e-10, 8.15e-10)` },
-      { claim: "lr 10 diverges", holds: norm(big.final) > 1e10, evidence: `after ${STEPS} steps: (${fmt(big.final.x)}, ${fmt(big.final.y)}); the book: (-2.58e13, -1.30e12), with the numerical gradient: (${fmt(big.finalNumerical.x)}, ${fmt(big.finalNumerical.y)})` },
+      {
+        claim: "lr 0.1 reaches the minimum (0, 0)",
+        holds: norm(good.final) < 1e-6,
+        evidence: `after ${STEPS} steps: (${fmt(good.final.x)}, ${fmt(good.final.y)}); the book: (-6.11e-10, 8.15e-10)`,
+      },
+      {
+        claim: "lr 10 diverges",
+        holds: norm(big.final) > 1e10,
+        evidence: `after ${STEPS} steps: (${fmt(big.final.x)}, ${fmt(big.final.y)}); the book: (-2.58e13, -1.30e12), with the numerical gradient: (${fmt(big.finalNumerical.x)}, ${fmt(big.finalNumerical.y)})`,
+      },
       {
         claim: "lr 1e-10 barely moves",
         holds: Math.hypot(tiny.final.x - s.start.x, tiny.final.y - s.start.y) < 1e-6,
@@ -97,9 +111,19 @@ export const gradientDescentExperiment: Experiment = {
     ];
     const results = {
       gradients,
-      runs: runs.map((r) => ({ lr: r.lr, final: r.final, finalNumerical: r.finalNumerical, distance: norm(r.final), path: r.path.map((p) => [p.x, p.y]) })),
+      runs: runs.map((r) => ({
+        lr: r.lr,
+        final: r.final,
+        finalNumerical: r.finalNumerical,
+        distance: norm(r.final),
+        path: r.path.map((p) => [p.x, p.y]),
+      })),
     };
-    return { settings: { model: "models/function_2.nn", start: s.start, steps: STEPS, learningRates: LEARNING_RATES, h: DEFAULT_H }, results, claims };
+    return {
+      settings: { model: "models/function_2.nn", start: s.start, steps: STEPS, learningRates: LEARNING_RATES, h: DEFAULT_H },
+      results,
+      claims,
+    };
   },
 };
 

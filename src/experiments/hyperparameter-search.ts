@@ -45,7 +45,13 @@ export const hyperparameterSearchExperiment: Experiment = {
       const weightDecay = 10 ** uniform(DECAY_EXPONENTS);
       const lr = 10 ** uniform(LR_EXPONENTS);
       const label = `trial ${i + 1}/${settings.trials} (lr ${short(lr)}, weight decay ${short(weightDecay)})`;
-      const config = { optimizer: { name: "sgd", args: { lr } }, batchSize: settings.batchSize, iters: settings.epochs * stepsPerEpoch, seed: ctx.seed + i, weightDecay };
+      const config = {
+        optimizer: { name: "sgd", args: { lr } },
+        batchSize: settings.batchSize,
+        iters: settings.epochs * stepsPerEpoch,
+        seed: ctx.seed + i,
+        weightDecay,
+      };
       const run = trainRun(ctx, g, exe, { train, val }, config, { label });
       const last = run.epochs.at(-1);
       trials.push({ lr, weightDecay, run, valAccuracy: last?.valAccuracy ?? 0, trainAccuracy: last?.trainAccuracy ?? 0 });
@@ -110,7 +116,17 @@ export const hyperparameterSearchExperiment: Experiment = {
       })),
     };
     return {
-      settings: { model: "models/multi_layer_net.nn", set, ...settings, train: train.rows, validation: val.rows, lrExponents: LR_EXPONENTS, weightDecayExponents: DECAY_EXPONENTS, optimizer: "sgd", seed: ctx.seed },
+      settings: {
+        model: "models/multi_layer_net.nn",
+        set,
+        ...settings,
+        train: train.rows,
+        validation: val.rows,
+        lrExponents: LR_EXPONENTS,
+        weightDecayExponents: DECAY_EXPONENTS,
+        optimizer: "sgd",
+        seed: ctx.seed,
+      },
       results,
       claims,
     };

@@ -68,7 +68,15 @@ export const initActivationsExperiment: Experiment = {
       ctx.log(`${c.label}: layer means ${layers.map((l) => l.mean.toPrecision(3)).join(", ")}`);
       // The book cuts ReLU's histograms at 7,000 of 100,000 values: the zeros would dwarf the rest.
       const yMax = c.activation === "relu" ? 0.07 * rows * width : undefined;
-      ctx.figure(c.file, await histogramRow(`Activations per layer: ${c.label}`, "activation", layers.map((l) => l.histogram), yMax));
+      ctx.figure(
+        c.file,
+        await histogramRow(
+          `Activations per layer: ${c.label}`,
+          "activation",
+          layers.map((l) => l.histogram),
+          yMax,
+        ),
+      );
       configs.push({ ...c, layers });
     }
 
@@ -109,13 +117,16 @@ export const initActivationsExperiment: Experiment = {
         evidence: `below 0.1 or above 0.9: ${list(sigmoidXavier!, (l) => pct(l.saturated))}; std: ${list(sigmoidXavier!, (l) => l.std.toPrecision(2))}`,
       },
       {
-        claim: "ReLU with std 0.01: the activations vanish, the layer means falling about 10x per layer (the book: 0.0396, 0.00290, 0.000197, 1.32e-5, 9.46e-7)",
+        claim:
+          "ReLU with std 0.01: the activations vanish, the layer means falling about 10x per layer (the book: 0.0396, 0.00290, 0.000197, 1.32e-5, 9.46e-7)",
         holds: ratios.every((r) => r > 5 && r < 30) && Math.abs(reluSmall!.layers[0]!.mean / BOOK_RELU_MEANS[0]! - 1) < 0.2,
         evidence: `layer means ${list(reluSmall!, (l) => l.mean.toPrecision(3))}, falling ${ratios.map((r) => r.toFixed(1) + "x").join(", ")}`,
       },
       {
         claim: "ReLU with Xavier: the activations shrink as the layers get deeper",
-        holds: reluXavier!.layers.every((l, i) => i === 0 || l.std < reluXavier!.layers[i - 1]!.std * 1.05) && reluXavier!.layers[4]!.std < 0.75 * reluXavier!.layers[0]!.std,
+        holds:
+          reluXavier!.layers.every((l, i) => i === 0 || l.std < reluXavier!.layers[i - 1]!.std * 1.05) &&
+          reluXavier!.layers[4]!.std < 0.75 * reluXavier!.layers[0]!.std,
         evidence: `std per layer: ${list(reluXavier!, (l) => l.std.toPrecision(2))}`,
       },
       {
@@ -133,6 +144,10 @@ export const initActivationsExperiment: Experiment = {
       })),
       binEdges: { "sigmoid and ReLU": configs[0]!.layers[0]!.histogram.edges, tanh: configs[3]!.layers[0]!.histogram.edges },
     };
-    return { settings: { model: "models/activation_histogram.nn", rows, width, layers: LAYERS, bins: BINS, configs: CONFIGS }, results, claims };
+    return {
+      settings: { model: "models/activation_histogram.nn", rows, width, layers: LAYERS, bins: BINS, configs: CONFIGS },
+      results,
+      claims,
+    };
   },
 };

@@ -32,9 +32,22 @@ export const initCompareExperiment: Experiment = {
       const set = { depth: 4, width: 100, activation: "relu", init: i.init };
       const g = ctx.model("multi_layer_net.nn", set);
       const exe = await ctx.executable(g);
-      const run = trainRun(ctx, g, exe, data, { optimizer, batchSize: settings.batchSize, iters: settings.iters, seed: ctx.seed, weightDecay: 0, evaluate: false }, { label: i.label, logEvery: 500 });
+      const run = trainRun(
+        ctx,
+        g,
+        exe,
+        data,
+        { optimizer, batchSize: settings.batchSize, iters: settings.iters, seed: ctx.seed, weightDecay: 0, evaluate: false },
+        { label: i.label, logEvery: 500 },
+      );
       const tail = run.losses.slice(-Math.max(1, Math.floor(run.losses.length / 10)));
-      runs.push({ ...i, run, smoothed: smoothCurve(run.losses), finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length, testAccuracy: testAccuracy(g, exe, run, test) });
+      runs.push({
+        ...i,
+        run,
+        smoothed: smoothCurve(run.losses),
+        finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
+        testAccuracy: testAccuracy(g, exe, run, test),
+      });
     }
 
     ctx.figure(
@@ -62,8 +75,27 @@ export const initCompareExperiment: Experiment = {
       },
     ];
     const results = {
-      runs: runs.map((r) => ({ init: r.init, label: r.label, finalLoss: r.finalLoss, testAccuracy: r.testAccuracy ?? null, divergedAt: r.run.divergedAt ?? null, seconds: r.run.seconds, losses: r.run.losses })),
+      runs: runs.map((r) => ({
+        init: r.init,
+        label: r.label,
+        finalLoss: r.finalLoss,
+        testAccuracy: r.testAccuracy ?? null,
+        divergedAt: r.run.divergedAt ?? null,
+        seconds: r.run.seconds,
+        losses: r.run.losses,
+      })),
     };
-    return { settings: { model: "models/multi_layer_net.nn", set: { depth: 4, width: 100, activation: "relu" }, inits: INITS, optimizer, ...settings, seed: ctx.seed }, results, claims };
+    return {
+      settings: {
+        model: "models/multi_layer_net.nn",
+        set: { depth: 4, width: 100, activation: "relu" },
+        inits: INITS,
+        optimizer,
+        ...settings,
+        seed: ctx.seed,
+      },
+      results,
+      claims,
+    };
   },
 };

@@ -38,13 +38,26 @@ export const optimizerCompareExperiment: Experiment = {
         g,
         exe,
         data,
-        { optimizer: { name: o.name, args: o.args }, batchSize: settings.batchSize, iters: settings.iters, seed: ctx.seed, weightDecay: 0, evaluate: false },
+        {
+          optimizer: { name: o.name, args: o.args },
+          batchSize: settings.batchSize,
+          iters: settings.iters,
+          seed: ctx.seed,
+          weightDecay: 0,
+          evaluate: false,
+        },
         { label: o.label, logEvery: 500 },
       );
       const smoothed = smoothCurve(run.losses);
       // The level each optimizer ends at: the mean loss of the last tenth of the steps.
       const tail = run.losses.slice(-Math.max(1, Math.floor(run.losses.length / 10)));
-      return { ...o, run, smoothed, finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length, testAccuracy: testAccuracy(g, exe, run, test) };
+      return {
+        ...o,
+        run,
+        smoothed,
+        finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length,
+        testAccuracy: testAccuracy(g, exe, run, test),
+      };
     });
 
     ctx.figure(

@@ -34,7 +34,15 @@ export const optimizerPathsExperiment: Experiment = {
       const path = s.descend(o.name, { lr: o.lr }, STEPS);
       const end = path.at(-1)!;
       ctx.log(`${o.label} (lr ${o.lr}): ends at (${end.x.toFixed(3)}, ${end.y.toFixed(3)}), f = ${s.value(end.x, end.y).toFixed(4)}`);
-      return { ...o, path, end, f: s.value(end.x, end.y), ySignChanges: signChanges(path.map((p) => p.y)), yTravel: travel(path.map((p) => p.y)), maxX: Math.max(...path.map((p) => p.x)) };
+      return {
+        ...o,
+        path,
+        end,
+        f: s.value(end.x, end.y),
+        ySignChanges: signChanges(path.map((p) => p.y)),
+        yTravel: travel(path.map((p) => p.y)),
+        maxX: Math.max(...path.map((p) => p.x)),
+      };
     });
     ctx.figure(
       "paths.svg",
@@ -85,7 +93,17 @@ export const optimizerPathsExperiment: Experiment = {
       },
     ];
     const results = {
-      runs: runs.map((r) => ({ optimizer: r.name, lr: r.lr, end: r.end, f: r.f, distance: dist(r.end), ySignChanges: r.ySignChanges, yTravel: r.yTravel, maxX: r.maxX, path: r.path.map((p) => [p.x, p.y]) })),
+      runs: runs.map((r) => ({
+        optimizer: r.name,
+        lr: r.lr,
+        end: r.end,
+        f: r.f,
+        distance: dist(r.end),
+        ySignChanges: r.ySignChanges,
+        yTravel: r.yTravel,
+        maxX: r.maxX,
+        path: r.path.map((p) => [p.x, p.y]),
+      })),
     };
     return { settings: { model: "models/elongated_bowl.nn", start: s.start, steps: STEPS, optimizers: OPTIMIZERS }, results, claims };
   },

@@ -17,7 +17,14 @@ const QUICK = { trainRows: 100, testRows: 100, batchSize: 25, epochs: 15, lr: 0.
 const VARIANTS = [
   { key: "plain", file: "baseline.svg", label: "no regularization", model: "multi_layer_net.nn", set: {}, weightDecay: 0 },
   { key: "weightDecay", file: "weight-decay.svg", label: "weight decay λ = 0.1", model: "multi_layer_net.nn", set: {}, weightDecay: 0.1 },
-  { key: "dropout", file: "dropout.svg", label: "dropout ratio 0.15", model: "multi_layer_net_extend.nn", set: { use_batchnorm: false, dropout_ratio: 0.15 }, weightDecay: 0 },
+  {
+    key: "dropout",
+    file: "dropout.svg",
+    label: "dropout ratio 0.15",
+    model: "multi_layer_net_extend.nn",
+    set: { use_batchnorm: false, dropout_ratio: 0.15 },
+    weightDecay: 0,
+  },
 ] as const;
 
 /** Train and test accuracy averaged over the last tenth of the epochs, which smooths their noise. */
@@ -42,7 +49,13 @@ export const overfittingExperiment: Experiment = {
     const runs: ((typeof VARIANTS)[number] & { run: Run; end: ReturnType<typeof ending> })[] = [];
     for (const v of VARIANTS) {
       const g = ctx.model(v.model, { depth: 6, width: settings.width, activation: "relu", init: "he", ...v.set });
-      const config = { optimizer: { name: "sgd", args: { lr: settings.lr } }, batchSize: settings.batchSize, iters: settings.epochs * stepsPerEpoch, seed: ctx.seed, weightDecay: v.weightDecay };
+      const config = {
+        optimizer: { name: "sgd", args: { lr: settings.lr } },
+        batchSize: settings.batchSize,
+        iters: settings.epochs * stepsPerEpoch,
+        seed: ctx.seed,
+        weightDecay: v.weightDecay,
+      };
       const run = trainRun(ctx, g, await ctx.executable(g), data, config, { label: v.label });
       const end = ending(run);
       ctx.figure(
@@ -66,7 +79,10 @@ export const overfittingExperiment: Experiment = {
         title: "Train accuracy minus test accuracy: the overfitting gap",
         x: "epochs",
         y: "train − test accuracy",
-        curves: runs.map((r) => ({ name: r.label, points: r.run.epochs.map((e) => ({ x: e.epoch, y: (e.trainAccuracy ?? 0) - (e.testAccuracy ?? 0) })) })),
+        curves: runs.map((r) => ({
+          name: r.label,
+          points: r.run.epochs.map((e) => ({ x: e.epoch, y: (e.trainAccuracy ?? 0) - (e.testAccuracy ?? 0) })),
+        })),
       }),
     );
 
@@ -79,7 +95,11 @@ export const overfittingExperiment: Experiment = {
         holds: plain.end.train > 0.95 && plain.end.gap > 0.2,
         evidence: show(plain),
       },
-      { claim: "weight decay narrows the gap between training and test accuracy", holds: decay.end.gap < plain.end.gap, evidence: `${show(decay)}; ${show(plain)}` },
+      {
+        claim: "weight decay narrows the gap between training and test accuracy",
+        holds: decay.end.gap < plain.end.gap,
+        evidence: `${show(decay)}; ${show(plain)}`,
+      },
       {
         claim: "dropout narrows the gap, and the training accuracy no longer reaches 100%",
         holds: dropout.end.gap < plain.end.gap && dropout.end.train < 0.99,

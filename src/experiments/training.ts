@@ -26,7 +26,14 @@ export interface RunOptions {
   readonly logEvery?: number;
 }
 
-export function trainRun(ctx: ExperimentContext, g: Graph, exe: Executable, data: TrainData, config: TrainConfig, options: RunOptions): Run {
+export function trainRun(
+  ctx: ExperimentContext,
+  g: Graph,
+  exe: Executable,
+  data: TrainData,
+  config: TrainConfig,
+  options: RunOptions,
+): Run {
   const losses: number[] = [];
   const epochs: EpochRecord[] = [];
   const started = performance.now();
@@ -48,8 +55,16 @@ export function trainRun(ctx: ExperimentContext, g: Graph, exe: Executable, data
   }
   const seconds = (performance.now() - started) / 1000;
   const last = epochs.at(-1);
-  const accs = last ? [["train", last.trainAccuracy], ["val", last.valAccuracy], ["test", last.testAccuracy]].filter(([, v]) => v !== undefined) : [];
-  ctx.log(`${options.label}: ${losses.length} steps in ${seconds.toFixed(1)} s, last loss ${losses.at(-1)?.toFixed(4) ?? "-"}${accs.map(([k, v]) => `, ${k} ${(v as number).toFixed(3)}`).join("")}`);
+  const accs = last
+    ? [
+        ["train", last.trainAccuracy],
+        ["val", last.valAccuracy],
+        ["test", last.testAccuracy],
+      ].filter(([, v]) => v !== undefined)
+    : [];
+  ctx.log(
+    `${options.label}: ${losses.length} steps in ${seconds.toFixed(1)} s, last loss ${losses.at(-1)?.toFixed(4) ?? "-"}${accs.map(([k, v]) => `, ${k} ${(v as number).toFixed(3)}`).join("")}`,
+  );
   const stepsPerEpoch = result?.stepsPerEpoch ?? Math.max(1, Math.floor(data.train.rows / Math.min(config.batchSize, data.train.rows)));
   return { losses, epochs, stepsPerEpoch, params: result?.params ?? {}, ...(divergedAt !== undefined && { divergedAt }), seconds };
 }

@@ -96,7 +96,10 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
   relu: unaryOp("relu", "max(x, 0), elementwise"),
   identity: { params: [X], summary: "x itself (a no-op activation)", call: (_c, [x]) => x! },
   maximum: {
-    params: [{ name: "a", kind: "tensor" }, { name: "b", kind: "tensor" }],
+    params: [
+      { name: "a", kind: "tensor" },
+      { name: "b", kind: "tensor" },
+    ],
     summary: "elementwise maximum of a and b",
     call: (c, [a, b]) => tensorValue(c.b.add("maximum", [t(a!), t(b!)], {})),
   },
@@ -131,7 +134,10 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     },
   },
   cross_entropy: {
-    params: [{ name: "y", kind: "tensor" }, { name: "t", kind: "tensor" }],
+    params: [
+      { name: "y", kind: "tensor" },
+      { name: "t", kind: "tensor" },
+    ],
     summary: "the book's cross_entropy_error: -Σ t·log(y + 1e-7) / batch (fused with a softmax before it)",
     call: (c, [yv, tv]) => {
       const y = t(yv!);
@@ -144,7 +150,10 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     },
   },
   softmax_cross_entropy: {
-    params: [{ name: "logits", kind: "tensor" }, { name: "t", kind: "tensor" }],
+    params: [
+      { name: "logits", kind: "tensor" },
+      { name: "t", kind: "tensor" },
+    ],
     summary: "cross-entropy of softmax(logits), fused (the book's SoftmaxWithLoss)",
     call: (c, [xv, tv]) => {
       const x = t(xv!);
@@ -152,7 +161,10 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     },
   },
   mse: {
-    params: [{ name: "y", kind: "tensor" }, { name: "t", kind: "tensor" }],
+    params: [
+      { name: "y", kind: "tensor" },
+      { name: "t", kind: "tensor" },
+    ],
     summary: "mean squared error over all elements",
     call: (c, [y, tv]) => tensorValue(mse(c.b, t(y!), t(tv!))),
   },

@@ -43,7 +43,10 @@ export function crossEntropy(b: Builder, y: NodeId, t: NodeId): NodeId {
 /** Mean squared error over every element (PyTorch's `MSELoss`). */
 export function mse(b: Builder, y: NodeId, t: NodeId): NodeId {
   const d = b.sub(y, t);
-  return b.mean(b.mul(d, d), b.shape(d).map((_, i) => i));
+  return b.mean(
+    b.mul(d, d),
+    b.shape(d).map((_, i) => i),
+  );
 }
 
 /** Batch statistics of x over the batch axis: the mean and the biased variance, as in the book. */

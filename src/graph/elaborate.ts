@@ -29,7 +29,6 @@ export interface ElaborateResult {
   readonly usageErrors: readonly string[];
 }
 
-
 /** The largest size of one dimension: sizes beyond it could not be allocated (nor counted exactly). */
 const MAX_DIM = 2 ** 31 - 1;
 
@@ -86,7 +85,9 @@ class ModelElaborator extends BlockInstantiator {
       for (const stmt of decl.body) {
         if (stmt.kind === "train") {
           if (trainAt) {
-            this.diagnostics.push(error(`a model has one 'train' section (the first is at ${spanToString(trainAt)}); merge them`, stmt.span));
+            this.diagnostics.push(
+              error(`a model has one 'train' section (the first is at ${spanToString(trainAt)}); merge them`, stmt.span),
+            );
             continue;
           }
           trainAt = stmt.span;
@@ -161,12 +162,15 @@ class ModelElaborator extends BlockInstantiator {
       const value =
         this.guard(() => {
           if (f.shape) this.fail(`hyperparameters of a model cannot have shapes; declare tensors with 'input'`, f.span);
-          if (!f.default && !override) this.fail(`hyperparameter '${f.name}' has no default; give one, or pass --set ${f.name}=VALUE`, f.span);
+          if (!f.default && !override)
+            this.fail(`hyperparameter '${f.name}' has no default; give one, or pass --set ${f.name}=VALUE`, f.span);
           const dflt = f.default ? this.evalExpr(f.default, scope) : undefined;
           if (!override) return dflt!;
           const v = this.overrideValue(f.name, override, scope);
           if (dflt && dflt.kind !== "error" && v.kind !== "error" && v.kind !== dflt.kind) {
-            this.usageErrors.push(`--set ${f.name}: expected ${describeKind(dflt.kind)} (like the default, ${showValue(dflt)}), got ${describeKind(v.kind)}`);
+            this.usageErrors.push(
+              `--set ${f.name}: expected ${describeKind(dflt.kind)} (like the default, ${showValue(dflt)}), got ${describeKind(v.kind)}`,
+            );
             return ERROR;
           }
           return v;
@@ -202,7 +206,14 @@ class ModelElaborator extends BlockInstantiator {
       case "return":
         if (!inBlock) this.fail(`'return' belongs in a block; a model declares 'output' and 'loss'`, stmt.span);
         // Instances made in a return statement are named after the block instance itself.
-        return this.named(scope.prefix.slice(0, -1), stmt.value, new Scope("", "block"), scope, () => this.evalExpr(stmt.value, scope), true);
+        return this.named(
+          scope.prefix.slice(0, -1),
+          stmt.value,
+          new Scope("", "block"),
+          scope,
+          () => this.evalExpr(stmt.value, scope),
+          true,
+        );
       case "train":
         return this.fail(`a block cannot have a 'train' section`, stmt.span);
       case "param":
@@ -237,7 +248,9 @@ class ModelElaborator extends BlockInstantiator {
         return undefined;
       }
       case "output": {
-        const value = stmt.value ? this.named(stmt.name, stmt.value, scope, scope, () => this.evalExpr(stmt.value!, scope)) : this.resolveName(stmt.name, stmt.span, scope);
+        const value = stmt.value
+          ? this.named(stmt.name, stmt.value, scope, scope, () => this.evalExpr(stmt.value!, scope))
+          : this.resolveName(stmt.name, stmt.span, scope);
         if (value === undefined || value.kind === "error") return undefined;
         const id = this.expectTensor(value, `output '${stmt.name}'`, stmt.span);
         if (this.outputs.some((o) => o.name === stmt.name)) this.fail(`output '${stmt.name}' is declared twice`, stmt.span);
@@ -313,7 +326,11 @@ class ModelElaborator extends BlockInstantiator {
     if (initValue.kind === "error") throw silentFailure();
     if (initValue.kind === "init") init = initValue.init;
     else if (initValue.kind === "num") init = { kind: "constant", value: initValue.value };
-    else return void this.fail(`a param's initializer must be zeros, ones, normal(std), uniform(a, b), xavier or he; got ${describeKind(initValue.kind)}`, stmt.init.span);
+    else
+      return void this.fail(
+        `a param's initializer must be zeros, ones, normal(std), uniform(a, b), xavier or he; got ${describeKind(initValue.kind)}`,
+        stmt.init.span,
+      );
     const id = this.newParam(scope.prefix + stmt.name, shape, init, stmt.span, stmt.init.span);
     this.bind(scope, stmt.name, tensorValue(id), stmt.span, "param");
   }
@@ -333,7 +350,9 @@ class ModelElaborator extends BlockInstantiator {
       for (const s of stmt.settings) {
         // A bare name that is not in scope is a spec without arguments: `optimizer = adam`.
         const bare = s.value.kind === "name" && !scope.peek(s.value.name) ? s.value.name : undefined;
-        const v: Value | undefined = bare ? { kind: "spec", spec: { name: bare, args: {} } } : this.guard(() => this.evalExpr(s.value, scope));
+        const v: Value | undefined = bare
+          ? { kind: "spec", spec: { name: bare, args: {} } }
+          : this.guard(() => this.evalExpr(s.value, scope));
         if (v) values.push([s.name, v, s.span]);
       }
       return trainSettings(values, (msg, span) => this.fail(msg, span));
@@ -354,7 +373,13 @@ class ModelElaborator extends BlockInstantiator {
           this.claimName(stateName, span);
           const id = this.b.with({ label: stateName }, () => this.b.leaf("state", { name: stateName }, shape));
           const next = this.b.with({ label: `${stateName}'` }, () => update(this.b, id));
-          this.states.push({ name: stateName, node: id, shape, init: resolveInit(init, [...shape], (m) => this.fail(m, span)), update: next });
+          this.states.push({
+            name: stateName,
+            node: id,
+            shape,
+            init: resolveInit(init, [...shape], (m) => this.fail(m, span)),
+            update: next,
+          });
           return id;
         },
         seq: () => this.seq++,
@@ -368,7 +393,8 @@ class ModelElaborator extends BlockInstantiator {
   private asOneHot(t: NodeId, classes: Dim, span: Span): NodeId {
     if (typeof classes !== "number") this.fail(`the number of classes must be known at compile time`, span);
     const known = this.targetClasses.get(t);
-    if (known !== undefined && known !== classes) this.fail(`this target was used with ${known} classes before, here with ${classes}`, span);
+    if (known !== undefined && known !== classes)
+      this.fail(`this target was used with ${known} classes before, here with ${classes}`, span);
     this.targetClasses.set(t, classes);
     return this.b.add("onehot", [t], { classes });
   }

@@ -240,7 +240,13 @@ export abstract class Evaluator {
     }
     const init = INITIALIZERS[name];
     if (init) {
-      const bound = this.match(name, init.params.map((p) => ({ name: p })), evaluated, call, first);
+      const bound = this.match(
+        name,
+        init.params.map((p) => ({ name: p })),
+        evaluated,
+        call,
+        first,
+      );
       const args = bound.map((a, i) => {
         if (!a) return this.fail(`${name} needs argument '${init.params[i]}': ${name}(${init.params.join(", ")})`, call.span);
         if (a.value.kind !== "num") this.fail(`${name}: '${init.params[i]}' must be a number, got ${describeKind(a.value.kind)}`, a.span);
@@ -285,7 +291,10 @@ export abstract class Evaluator {
       }
       const i = formals.findIndex((f) => f.name === arg.name);
       if (i < 0) {
-        const guess = didYouMean(arg.name, formals.map((f) => f.name));
+        const guess = didYouMean(
+          arg.name,
+          formals.map((f) => f.name),
+        );
         this.fail(`${callee} has no argument '${arg.name}'${guess ? `; did you mean '${guess}'?` : ""}`, arg.nameSpan ?? span);
       }
       if (bound[i]) this.fail(`argument '${arg.name}' of ${callee} is given twice`, arg.nameSpan ?? span);
@@ -325,20 +334,27 @@ export abstract class Evaluator {
     const count = this.evalExpr(e.count, scope);
     if (count.kind === "error") return count;
     if (count.kind !== "num" || !Number.isInteger(count.value) || count.value < 0) {
-      return this.fail(`repeat needs a non-negative integer count, got ${count.kind === "num" ? count.value : describeKind(count.kind)}`, e.count.span);
+      return this.fail(
+        `repeat needs a non-negative integer count, got ${count.kind === "num" ? count.value : describeKind(count.kind)}`,
+        e.count.span,
+      );
     }
     if (count.value > MAX_REPEAT) {
       return this.fail(`repeat(${count.value}) is more copies than nnc makes (at most ${MAX_REPEAT}); is the count right?`, e.count.span);
     }
     const [head, ...rest] = e.call.args;
     if (!head || head.name !== undefined) {
-      return this.fail(`repeat(n) ${e.call.callee}(x, ...) feeds each copy's output to the next as its first argument; give that first argument`, e.call.span);
+      return this.fail(
+        `repeat(n) ${e.call.callee}(x, ...) feeds each copy's output to the next as its first argument; give that first argument`,
+        e.call.span,
+      );
     }
     let current: BoundArg = { value: this.evalExpr(head.value, scope), span: head.value.span };
     const base = this.instancePath();
     for (let i = 0; i < count.value; i++) {
       // Repeats inside repeated blocks multiply; stop before memory runs out.
-      if (this.b.nodes.length > MAX_NODES) this.fail(`the model grows past ${MAX_NODES.toLocaleString("en-US")} graph nodes; is a repeat count too large?`, e.span);
+      if (this.b.nodes.length > MAX_NODES)
+        this.fail(`the model grows past ${MAX_NODES.toLocaleString("en-US")} graph nodes; is a repeat count too large?`, e.span);
       const call: CallExpr = { ...e.call, args: rest };
       current = { value: this.evalCall(call, scope, () => `${base}.${i}`, current), span: e.call.span };
     }

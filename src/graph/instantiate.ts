@@ -31,7 +31,10 @@ export abstract class BlockInstantiator extends Evaluator {
 
   protected instantiate(decl: Decl, args: (BoundArg | undefined)[], call: CallExpr, path: string): Value {
     if (this.stack.some((f) => f.block === decl)) {
-      this.fail(`block ${decl.name} uses itself; blocks cannot be recursive (to stack copies, write repeat(n) ${decl.name}(...))`, call.span);
+      this.fail(
+        `block ${decl.name} uses itself; blocks cannot be recursive (to stack copies, write repeat(n) ${decl.name}(...))`,
+        call.span,
+      );
     }
     if (this.stack.length >= MAX_INSTANCE_DEPTH) {
       this.fail(`blocks nested more than ${MAX_INSTANCE_DEPTH} deep; is block '${decl.name}' recursive?`, call.span);
@@ -90,8 +93,8 @@ export abstract class BlockInstantiator extends Evaluator {
       }
       const want = this.evalExpr(p, scope);
       const ok = (want.kind === "num" && want.value === dim) || (want.kind === "dim" && want.name === dim);
-      if (!ok) this.fail(`${what} must have shape ${expected}, got ${showShape(actual)} (dimension ${i} should be ${showValue(want)})`, span);
+      if (!ok)
+        this.fail(`${what} must have shape ${expected}, got ${showShape(actual)} (dimension ${i} should be ${showValue(want)})`, span);
     });
   }
-
 }

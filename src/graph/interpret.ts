@@ -64,7 +64,13 @@ export function evalContext(g: Graph, feeds: Feeds, options: EvalOptions = {}): 
 }
 
 /** Evaluates node `id` from the values of its inputs, checking the result's shape. */
-export function evalNode(g: Graph, id: NodeId, values: ReadonlyMap<NodeId, Tensor>, ctx: EvalContext, dtype: "f32" | "f64" = "f64"): Tensor {
+export function evalNode(
+  g: Graph,
+  id: NodeId,
+  values: ReadonlyMap<NodeId, Tensor>,
+  ctx: EvalContext,
+  dtype: "f32" | "f64" = "f64",
+): Tensor {
   const n = g.nodes[id]!;
   const inputs = n.inputs.map((i) => values.get(i)!);
   const v = OPS[n.op].eval(inputs as never, n.attrs as never, ctx);

@@ -14,10 +14,12 @@ export function checkModel(g: Graph, scopes: readonly Scope[], switchedOff: Read
   const roots = [...g.outputs.map((o) => o.node), ...(g.loss !== undefined ? [g.loss] : [])];
   const live = new Set(dependencies(g, roots));
   for (const p of g.params) {
-    if (!live.has(p.node) && !switchedOff.has(p.node)) out.push(warning(`param '${p.name}' is used by neither the loss nor an output`, g.nodes[p.node]!.span));
+    if (!live.has(p.node) && !switchedOff.has(p.node))
+      out.push(warning(`param '${p.name}' is used by neither the loss nor an output`, g.nodes[p.node]!.span));
   }
   for (const i of g.inputs) {
-    if (!live.has(i.node) && !switchedOff.has(i.node)) out.push(warning(`${i.role} '${i.name}' is used by neither the loss nor an output`, g.nodes[i.node]!.span));
+    if (!live.has(i.node) && !switchedOff.has(i.node))
+      out.push(warning(`${i.role} '${i.name}' is used by neither the loss nor an output`, g.nodes[i.node]!.span));
   }
   return out;
 }

@@ -24,7 +24,10 @@ export function trainSettings(values: readonly [string, Value, Span][], fail: (m
     const rule = TRAIN_SETTINGS[name];
     if (!rule) {
       const guess = didYouMean(name, Object.keys(TRAIN_SETTINGS));
-      fail(`unknown training setting '${name}'${guess ? `; did you mean '${guess}'?` : ""} (known: ${Object.keys(TRAIN_SETTINGS).join(", ")})`, span);
+      fail(
+        `unknown training setting '${name}'${guess ? `; did you mean '${guess}'?` : ""} (known: ${Object.keys(TRAIN_SETTINGS).join(", ")})`,
+        span,
+      );
     }
     if (name in out) fail(`training setting '${name}' is given twice`, span);
     if (v.kind === "error") continue;

@@ -20,7 +20,12 @@ export function simplify(g: Graph): Graph {
 }
 
 function pass(g: Graph): Graph {
-  const roots = [...g.outputs.map((o) => o.node), ...(g.loss !== undefined ? [g.loss] : []), ...g.grads.map((x) => x.node), ...g.states.map((s) => s.update)];
+  const roots = [
+    ...g.outputs.map((o) => o.node),
+    ...(g.loss !== undefined ? [g.loss] : []),
+    ...g.grads.map((x) => x.node),
+    ...g.states.map((s) => s.update),
+  ];
   const live = new Uint8Array(g.nodes.length);
   for (const r of roots) live[r] = 1;
   for (let id = g.nodes.length - 1; id >= 0; id--) {
@@ -63,10 +68,23 @@ function pass(g: Graph): Graph {
 function rewrite(b: Builder, op: string, inputs: readonly NodeId[], attrs: object, onlyUse: boolean): NodeId | undefined {
   const constant = (id: NodeId) => b.constValue(id);
   const def = OPS[op as "add"];
-  const foldable = def.kernel.kind === "map" && op !== "dropout_mask" && inputs.length > 0 && inputs.every((i) => constant(i) !== undefined);
-  if (foldable && def.shape(inputs.map((i) => b.shape(i)), attrs as never).length === 0) {
+  const foldable =
+    def.kernel.kind === "map" && op !== "dropout_mask" && inputs.length > 0 && inputs.every((i) => constant(i) !== undefined);
+  if (
+    foldable &&
+    def.shape(
+      inputs.map((i) => b.shape(i)),
+      attrs as never,
+    ).length === 0
+  ) {
     const ctx = { training: false, stream: () => () => 0, dims: new Map<string, number>(), feed: () => scalar(0) };
-    return b.const(def.eval(inputs.map((i) => scalar(constant(i)!)), attrs as never, ctx).data[0]!);
+    return b.const(
+      def.eval(
+        inputs.map((i) => scalar(constant(i)!)),
+        attrs as never,
+        ctx,
+      ).data[0]!,
+    );
   }
   if (op === "pow" && constant(inputs[1]!) === 2) return b.mul(inputs[0]!, inputs[0]!);
   if (op === "pow" && constant(inputs[1]!) === 1) return inputs[0]!;

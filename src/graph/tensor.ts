@@ -86,13 +86,7 @@ export function zip(a: Tensor, b: Tensor, f: (x: number, y: number) => number): 
 }
 
 /** Reduces over `axes` with `f`, starting from `init`. */
-export function reduce(
-  a: Tensor,
-  axes: readonly number[],
-  keepdims: boolean,
-  init: number,
-  f: (acc: number, x: number) => number,
-): Tensor {
+export function reduce(a: Tensor, axes: readonly number[], keepdims: boolean, init: number, f: (acc: number, x: number) => number): Tensor {
   const kept = a.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const out = new Float64Array(sizeOf(kept)).fill(init);
   const idx = broadcastIndex(kept, a.shape);

@@ -8,7 +8,8 @@ export function verifyGraph(g: Graph): void {
   const check = (ok: boolean, message: string) => {
     if (!ok) problems.push(message);
   };
-  const exists = (id: NodeId, what: string) => check(Number.isInteger(id) && id >= 0 && id < g.nodes.length, `${what} refers to missing node ${id}`);
+  const exists = (id: NodeId, what: string) =>
+    check(Number.isInteger(id) && id >= 0 && id < g.nodes.length, `${what} refers to missing node ${id}`);
 
   check(Object.isFrozen(g) && Object.isFrozen(g.nodes), "the graph is not frozen");
   g.nodes.forEach((n, i) => {
@@ -17,7 +18,8 @@ export function verifyGraph(g: Graph): void {
     check(def !== undefined, `node ${i} has unknown op '${n.op}'`);
     if (!def) return;
     check(n.inputs.length === def.arity, `node ${i} (${n.op}) has ${n.inputs.length} inputs, the op takes ${def.arity}`);
-    for (const input of n.inputs) check(input < i, `node ${i} (${n.op}) uses node ${input}, which does not come before it (cycle or bad order)`);
+    for (const input of n.inputs)
+      check(input < i, `node ${i} (${n.op}) uses node ${input}, which does not come before it (cycle or bad order)`);
     check(Array.isArray(n.shape), `node ${i} (${n.op}) has no shape`);
     if (n.inputs.length > 0 && n.inputs.every((x) => x < i)) {
       try {
@@ -45,7 +47,11 @@ export function verifyGraph(g: Graph): void {
   for (const gr of g.grads) {
     exists(gr.node, `gradient of '${gr.name}'`);
     const p = g.params.find((q) => q.name === gr.name);
-    if (p) check(sameShape(g.nodes[gr.node]!.shape, p.shape), `gradient of '${gr.name}' has shape ${showShape(g.nodes[gr.node]!.shape)}, the param ${showShape(p.shape)}`);
+    if (p)
+      check(
+        sameShape(g.nodes[gr.node]!.shape, p.shape),
+        `gradient of '${gr.name}' has shape ${showShape(g.nodes[gr.node]!.shape)}, the param ${showShape(p.shape)}`,
+      );
   }
   if (problems.length > 0) throw new Error(`invalid graph '${g.model}':\n  ${problems.join("\n  ")}`);
 }

@@ -68,7 +68,8 @@ export function parseExpression(text: string, file: string): { expr?: Expr; diag
   if (!parsed.ok) return { diagnostics: [parsed.diagnostic] };
   const [first] = parsed.value.errors;
   if (first) {
-    const message = first.name === "NotAllInputParsedException" ? `unexpected ${found(first.token)} after the value` : syntaxError(first, file).message;
+    const message =
+      first.name === "NotAllInputParsedException" ? `unexpected ${found(first.token)} after the value` : syntaxError(first, file).message;
     return { diagnostics: [error(message)] };
   }
   return { expr: cstToExpr(file, parsed.value.cst), diagnostics: [] };
@@ -158,9 +159,33 @@ function checkNesting(tokens: readonly IToken[], file: string): Diagnostic | und
 
 /** Tokens after which a `-` is binary, and after which a name or keyword starts a new statement. */
 const OPERAND_ENDS: ReadonlySet<TokenType> = new Set([T.Identifier, T.NumberLiteral, T.True, T.False, T.RParen, T.RBracket]);
-const STATEMENT_STARTS: ReadonlySet<TokenType> = new Set([T.Identifier, T.Input, T.Target, T.Param, T.Output, T.Loss, T.Return, T.Train, T.Model, T.Block]);
+const STATEMENT_STARTS: ReadonlySet<TokenType> = new Set([
+  T.Identifier,
+  T.Input,
+  T.Target,
+  T.Param,
+  T.Output,
+  T.Loss,
+  T.Return,
+  T.Train,
+  T.Model,
+  T.Block,
+]);
 /** Binary operators looser than unary minus and `**`, and the parts of an `if`: a unary chain ends there. */
-const CHAIN_ENDS: ReadonlySet<TokenType> = new Set([T.Plus, T.Star, T.Slash, T.At, T.EqEq, T.NotEq, T.Less, T.LessEq, T.Greater, T.GreaterEq, T.Then, T.Else]);
+const CHAIN_ENDS: ReadonlySet<TokenType> = new Set([
+  T.Plus,
+  T.Star,
+  T.Slash,
+  T.At,
+  T.EqEq,
+  T.NotEq,
+  T.Less,
+  T.LessEq,
+  T.Greater,
+  T.GreaterEq,
+  T.Then,
+  T.Else,
+]);
 
 /** How a token type reads in a message: `'}'`, `a name`, `'model'`. */
 function describe(type: TokenType): string {
@@ -247,7 +272,15 @@ function withoutCascades(errors: readonly IRecognitionException[]): IRecognition
 function spanAfter(file: string, prev: IToken | undefined): Span {
   if (!prev || Number.isNaN(prev.startOffset)) return offsetSpan(file, 1, 1, 0, 1);
   const s = tokenSpan(file, prev);
-  return { file, line: s.endLine, col: s.endCol, endLine: s.endLine, endCol: s.endCol + 1, offset: s.endOffset, endOffset: s.endOffset + 1 };
+  return {
+    file,
+    line: s.endLine,
+    col: s.endCol,
+    endLine: s.endLine,
+    endCol: s.endCol + 1,
+    offset: s.endOffset,
+    endOffset: s.endOffset + 1,
+  };
 }
 
 function checkTargets(ast: SourceFile): Diagnostic[] {

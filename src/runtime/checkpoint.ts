@@ -41,7 +41,12 @@ function isSlots(state: unknown): state is Record<string, Params> {
   return (
     typeof state === "object" &&
     state !== null &&
-    Object.values(state).every((slot) => typeof slot === "object" && slot !== null && Object.values(slot).every((v) => v instanceof Float32Array || v instanceof Float64Array))
+    Object.values(state).every(
+      (slot) =>
+        typeof slot === "object" &&
+        slot !== null &&
+        Object.values(slot).every((v) => v instanceof Float32Array || v instanceof Float64Array),
+    )
   );
 }
 

@@ -28,7 +28,17 @@ export interface Executable {
   zeros?(n: number): FloatArray;
   /** SGD's and Adam's updates in WebAssembly when every array is in its memory: true when done. Optional. */
   updateSgd?(p: FloatArray, g: FloatArray, lr: number): boolean;
-  updateAdam?(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, lrT: number, beta1: number, beta2: number, eps: number, decay: number): boolean;
+  updateAdam?(
+    p: FloatArray,
+    g: FloatArray,
+    m: FloatArray,
+    v: FloatArray,
+    lrT: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    decay: number,
+  ): boolean;
   /** Outputs in inference mode; inputs are flat row-major arrays, the batch size taken from their length. */
   predict(params: Params, inputs: Readonly<Record<string, FloatArray>>): Record<string, FloatArray>;
   /** Loss and gradients of the trainable params in training mode; updates state in place. */
@@ -37,7 +47,9 @@ export interface Executable {
 
 /** The vector updates and state memory an executable offers the built-in optimizers (the wasm backend's), if any. */
 export function optimizerKernels(exe: Executable): OptimizerKernels | undefined {
-  return exe.zeros && exe.updateSgd && exe.updateAdam ? { zeros: exe.zeros, updateSgd: exe.updateSgd, updateAdam: exe.updateAdam } : undefined;
+  return exe.zeros && exe.updateSgd && exe.updateAdam
+    ? { zeros: exe.zeros, updateSgd: exe.updateSgd, updateAdam: exe.updateAdam }
+    : undefined;
 }
 
 /** The reference interpreter behind the Executable contract. */
@@ -54,7 +66,10 @@ export function interpreted(forward: Graph): Executable {
       if (!names.includes(spec.name)) continue;
       const v = values[spec.name];
       if (!v) throw new Error(`missing ${spec.role} '${spec.name}'`);
-      out[spec.name] = tensor(spec.shape.map((d) => (typeof d === "number" ? d : batch)), v);
+      out[spec.name] = tensor(
+        spec.shape.map((d) => (typeof d === "number" ? d : batch)),
+        v,
+      );
     }
     for (const p of [...g.params, ...g.states]) out[p.name] = tensor(p.shape, params[p.name]!);
     return out;

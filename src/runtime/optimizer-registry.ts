@@ -44,8 +44,12 @@ export function optimizerNames(): string[] {
 
 export function registerOptimizer(name: string, factory: OptimizerFactory, options: RegisterOptions = {}): void {
   const from = options.origin !== undefined ? ` (from ${options.origin})` : "";
-  if (!NAME.test(name)) throw new OptimizerError(`optimizer name "${name}"${from} must start with a letter or _ and hold only letters, digits, _ and -`);
-  if (typeof factory !== "function") throw new OptimizerError(`optimizer "${name}"${from}: the factory must be a function (args, context) => ({ init, update }), got ${typeof factory}`);
+  if (!NAME.test(name))
+    throw new OptimizerError(`optimizer name "${name}"${from} must start with a letter or _ and hold only letters, digits, _ and -`);
+  if (typeof factory !== "function")
+    throw new OptimizerError(
+      `optimizer "${name}"${from}: the factory must be a function (args, context) => ({ init, update }), got ${typeof factory}`,
+    );
   if (Object.hasOwn(BUILTINS, name)) throw new OptimizerError(`an optimizer named "${name}" is built in${from}; give yours another name`);
   const existing = userOptimizers.get(name);
   if (existing !== undefined) {
@@ -54,20 +58,27 @@ export function registerOptimizer(name: string, factory: OptimizerFactory, optio
     throw new OptimizerError(`an optimizer named "${name}" is already registered${where}; ${fix}`);
   }
   for (const [arg, v] of Object.entries(options.defaults ?? {})) {
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new OptimizerError(`optimizer "${name}"${from}: the default of ${arg} must be a finite number, got ${String(v)}`);
+    if (typeof v !== "number" || !Number.isFinite(v))
+      throw new OptimizerError(`optimizer "${name}"${from}: the default of ${arg} must be a finite number, got ${String(v)}`);
   }
   userOptimizers.set(name, { factory, options });
 }
 
 /** An optimizer by name, e.g. `createOptimizer("adam", { lr: 0.001 })`. */
-export function createOptimizer(name: string, args: Readonly<Record<string, number>> = {}, context: OptimizerContext = DEFAULT_CONTEXT): Optimizer<unknown> {
+export function createOptimizer(
+  name: string,
+  args: Readonly<Record<string, number>> = {},
+  context: OptimizerContext = DEFAULT_CONTEXT,
+): Optimizer<unknown> {
   const builtin = Object.hasOwn(BUILTINS, name) ? BUILTINS[name] : undefined;
   if (builtin !== undefined) return builtin.make(resolveHyper(name, builtin.hyper, args, unknownArg(name, builtin.hyper)), context);
   const user = userOptimizers.get(name);
   if (user === undefined) {
     const guess = didYouMean(name, optimizerNames());
     const hint = guess !== undefined ? `did you mean "${guess}"? ` : "";
-    throw new OptimizerError(`unknown optimizer "${name}"; ${hint}the optimizers are ${optimizerNames().join(", ")}, or load your own with --optimizer ./my-optimizer.js`);
+    throw new OptimizerError(
+      `unknown optimizer "${name}"; ${hint}the optimizers are ${optimizerNames().join(", ")}, or load your own with --optimizer ./my-optimizer.js`,
+    );
   }
   const defaults = user.options.defaults;
   let resolved: Record<string, number> = { ...args };
@@ -82,7 +93,9 @@ export function createOptimizer(name: string, args: Readonly<Record<string, numb
   const opt = made as Partial<Optimizer<unknown>> | null | undefined;
   if (typeof opt?.init !== "function" || typeof opt.update !== "function") {
     const from = user.options.origin !== undefined ? ` (from ${user.options.origin})` : "";
-    throw new OptimizerError(`optimizer "${name}"${from}: its factory must return an object with init(params) and update(params, grads, state, step) methods`);
+    throw new OptimizerError(
+      `optimizer "${name}"${from}: its factory must return an object with init(params) and update(params, grads, state, step) methods`,
+    );
   }
   return made as Optimizer<unknown>;
 }
@@ -119,7 +132,9 @@ export async function loadOptimizerModule(path: string): Promise<string> {
   }
   const factory = mod.default ?? mod.factory;
   if (typeof factory !== "function") {
-    throw new OptimizerError(`${path} must export its optimizer factory as \`export default function (args) { return { init, update }; }\` (or as \`factory\`)`);
+    throw new OptimizerError(
+      `${path} must export its optimizer factory as \`export default function (args) { return { init, update }; }\` (or as \`factory\`)`,
+    );
   }
   const name = typeof mod.name === "string" ? mod.name : basename(file, extname(file));
   const defaults = mod.defaults as Record<string, number> | undefined;

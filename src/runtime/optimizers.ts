@@ -61,7 +61,9 @@ type Hyper<H extends HyperSpecs> = { readonly [K in keyof H]: number };
 function checkRange(optimizer: string, name: string, v: number, spec: HyperSpec): void {
   const ok = { positive: v > 0, nonnegative: v >= 0, fraction: v >= 0 && v < 1, any: true }[spec.range];
   if (ok && Number.isFinite(v)) return;
-  const what = { positive: "a positive number", nonnegative: "a number >= 0", fraction: "a number in [0, 1)", any: "a finite number" }[spec.range];
+  const what = { positive: "a positive number", nonnegative: "a number >= 0", fraction: "a number in [0, 1)", any: "a finite number" }[
+    spec.range
+  ];
   throw new OptimizerError(`${optimizer}: ${name} must be ${what}, got ${v}; try ${spec.default}`);
 }
 
@@ -140,11 +142,19 @@ function adaptiveFamily(lr: number, keep: number, add: number, eps: number): Opt
  * AdamW adds decoupled weight decay, p -= lr · weightDecay · p, outside the adaptive scaling
  * (Loshchilov & Hutter), to the params the context says decay.
  */
-function adamFamily(lr: number, beta1: number, beta2: number, eps: number, weightDecay: number, context: OptimizerContext): Optimizer<Slots> {
+function adamFamily(
+  lr: number,
+  beta1: number,
+  beta2: number,
+  eps: number,
+  weightDecay: number,
+  context: OptimizerContext,
+): Optimizer<Slots> {
   return {
     init: (params) => ({ m: zerosLike(params, context.kernels), v: zerosLike(params, context.kernels) }),
     update(params, grads, state, step) {
-      if (!(Number.isInteger(step) && step >= 1)) throw new RangeError(`adam: step counts from 1 (it sets the bias correction), got ${step}`);
+      if (!(Number.isInteger(step) && step >= 1))
+        throw new RangeError(`adam: step counts from 1 (it sets the bias correction), got ${step}`);
       const lrT = (lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
       for (const key in params) {
         const p = params[key]!;
@@ -219,12 +229,18 @@ export const BUILTIN_OPTIMIZERS = {
 export type BuiltinOptimizer = keyof typeof BUILTIN_OPTIMIZERS;
 
 /** The hyperparameters with defaults filled in, each checked against its range. */
-export function resolveHyper(optimizer: string, specs: HyperSpecs, args: Readonly<Record<string, number>>, unknown: (name: string) => never): Record<string, number> {
+export function resolveHyper(
+  optimizer: string,
+  specs: HyperSpecs,
+  args: Readonly<Record<string, number>>,
+  unknown: (name: string) => never,
+): Record<string, number> {
   for (const name of Object.keys(args)) if (!Object.hasOwn(specs, name)) unknown(name);
   const out: Record<string, number> = {};
   for (const [name, spec] of Object.entries(specs)) {
     const v = args[name] ?? spec.default;
-    if (typeof v !== "number") throw new OptimizerError(`${optimizer}: ${name} must be a number, got ${JSON.stringify(v)}; try ${spec.default}`);
+    if (typeof v !== "number")
+      throw new OptimizerError(`${optimizer}: ${name} must be a number, got ${JSON.stringify(v)}; try ${spec.default}`);
     checkRange(optimizer, name, v, spec);
     out[name] = v;
   }
@@ -239,7 +255,12 @@ function zerosLike(params: Readonly<Params>, kernels?: OptimizerKernels): Params
   for (const key in params) {
     const p = params[key]!;
     const z = kernels?.zeros(p.length);
-    out[key] = z !== undefined && z.constructor === p.constructor ? z : p instanceof Float32Array ? new Float32Array(p.length) : new Float64Array(p.length);
+    out[key] =
+      z !== undefined && z.constructor === p.constructor
+        ? z
+        : p instanceof Float32Array
+          ? new Float32Array(p.length)
+          : new Float64Array(p.length);
   }
   return out;
 }
@@ -253,6 +274,7 @@ function gradOf(grads: Readonly<Params>, key: string, p: Tensor): Tensor {
 
 function slotOf(state: Slots, slot: string, key: string, p: Tensor): Tensor {
   const s = state[slot]?.[key];
-  if (s === undefined || s.length !== p.length) throw new RangeError(`optimizer: the state has no "${slot}" buffer for param "${key}"; make the state with init(params)`);
+  if (s === undefined || s.length !== p.length)
+    throw new RangeError(`optimizer: the state has no "${slot}" buffer for param "${key}"; make the state with init(params)`);
   return s;
 }

@@ -19,7 +19,10 @@ export interface SafetensorsFile {
 
 const DTYPES = { F32: Float32Array, F64: Float64Array } as const;
 
-export function encodeSafetensors(tensors: Readonly<Record<string, NamedTensor>>, metadata: Readonly<Record<string, string>> = {}): Uint8Array {
+export function encodeSafetensors(
+  tensors: Readonly<Record<string, NamedTensor>>,
+  metadata: Readonly<Record<string, string>> = {},
+): Uint8Array {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   const names = Object.keys(tensors).sort();
@@ -80,7 +83,11 @@ export function decodeSafetensors(bytes: Uint8Array, name = "safetensors"): Safe
   return { tensors, metadata: (header.__metadata__ as Record<string, string>) ?? {} };
 }
 
-export function writeSafetensors(path: string, tensors: Readonly<Record<string, NamedTensor>>, metadata: Readonly<Record<string, string>> = {}): void {
+export function writeSafetensors(
+  path: string,
+  tensors: Readonly<Record<string, NamedTensor>>,
+  metadata: Readonly<Record<string, string>> = {},
+): void {
   writeFileAtomic(path, encodeSafetensors(tensors, metadata));
 }
 

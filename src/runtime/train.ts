@@ -87,13 +87,22 @@ export class DivergedError extends Error {
   ) {
     const lrText = lr !== undefined ? ` (--lr ${lr})` : "";
     const tryText = lr !== undefined ? `; try a 10x lower learning rate, --lr ${lr / 10}` : "; try a lower learning rate";
-    super(`the loss ${Number.isNaN(loss) ? "became NaN" : `exploded to ${loss.toExponential(2)}`} at step ${step}: the learning rate is probably too high${lrText}${tryText}`);
+    super(
+      `the loss ${Number.isNaN(loss) ? "became NaN" : `exploded to ${loss.toExponential(2)}`} at step ${step}: the learning rate is probably too high${lrText}${tryText}`,
+    );
     this.name = "DivergedError";
   }
 }
 
 /** The argmax of each row of the model's first output, compared with the labels. */
-export function accuracy(exe: Executable, g: Graph, params: Params, ds: Dataset, evalBatch = 1000, dtype: "f32" | "f64" = "f32"): number | undefined {
+export function accuracy(
+  exe: Executable,
+  g: Graph,
+  params: Params,
+  ds: Dataset,
+  evalBatch = 1000,
+  dtype: "f32" | "f64" = "f32",
+): number | undefined {
   const out = g.outputs[0];
   const input = g.inputs.find((i) => i.role === "input");
   if (!out || !input) return undefined;
@@ -115,7 +124,14 @@ export function accuracy(exe: Executable, g: Graph, params: Params, ds: Dataset,
 }
 
 /** Trains to the end (or until hooks.shouldStop), without yielding to the event loop. */
-export function train(g: Graph, exe: Executable, data: TrainData, config: TrainConfig, hooks: TrainHooks = {}, resume?: Checkpoint): TrainResult {
+export function train(
+  g: Graph,
+  exe: Executable,
+  data: TrainData,
+  config: TrainConfig,
+  hooks: TrainHooks = {},
+  resume?: Checkpoint,
+): TrainResult {
   const steps = trainSteps(g, exe, data, config, hooks, resume);
   for (;;) {
     const r = steps.next();
@@ -127,7 +143,14 @@ export function train(g: Graph, exe: Executable, data: TrainData, config: TrainC
  * Trains like `train`, but lets the event loop run every 50 ms, so that signals (Ctrl-C),
  * progress bars and timers work while it trains.
  */
-export async function trainAsync(g: Graph, exe: Executable, data: TrainData, config: TrainConfig, hooks: TrainHooks = {}, resume?: Checkpoint): Promise<TrainResult> {
+export async function trainAsync(
+  g: Graph,
+  exe: Executable,
+  data: TrainData,
+  config: TrainConfig,
+  hooks: TrainHooks = {},
+  resume?: Checkpoint,
+): Promise<TrainResult> {
   const steps = trainSteps(g, exe, data, config, hooks, resume);
   let last = performance.now();
   for (;;) {
@@ -141,7 +164,14 @@ export async function trainAsync(g: Graph, exe: Executable, data: TrainData, con
 }
 
 /** The training loop, one step per iteration of the generator; returns the result at the end. */
-export function* trainSteps(g: Graph, exe: Executable, data: TrainData, config: TrainConfig, hooks: TrainHooks = {}, resume?: Checkpoint): Generator<number, TrainResult> {
+export function* trainSteps(
+  g: Graph,
+  exe: Executable,
+  data: TrainData,
+  config: TrainConfig,
+  hooks: TrainHooks = {},
+  resume?: Checkpoint,
+): Generator<number, TrainResult> {
   const input = g.inputs.find((i) => i.role === "input");
   const target = g.inputs.find((i) => i.role === "target");
   if (!input || !target) throw new Error(`model '${g.model}' needs an input and a target to train`);
@@ -150,7 +180,10 @@ export function* trainSteps(g: Graph, exe: Executable, data: TrainData, config: 
   const trainable = new Set(g.params.map((p) => p.name));
   const kernels = optimizerKernels(exe);
   // The built-in optimizers keep their state in the executable's memory and update there when they can.
-  const optimizer = createOptimizer(config.optimizer.name, config.optimizer.args, { decays: (n) => decays.has(n), ...(kernels && { kernels }) });
+  const optimizer = createOptimizer(config.optimizer.name, config.optimizer.args, {
+    decays: (n) => decays.has(n),
+    ...(kernels && { kernels }),
+  });
   const lr = config.optimizer.args.lr;
   const ctor = (config.dtype ?? "f32") === "f32" ? Float32Array : Float64Array;
   const batchSize = Math.min(config.batchSize, data.train.rows);
@@ -184,7 +217,8 @@ export function* trainSteps(g: Graph, exe: Executable, data: TrainData, config: 
   if (resume) for (; position < resume.position; position++) batches.next();
 
   const evaluate = (epoch: number, loss: number | undefined): EpochRecord => {
-    const acc = (ds: Dataset | undefined) => (ds && config.evaluate !== false ? accuracy(exe, g, params, placed(exe, ds), config.evalBatch, config.dtype) : undefined);
+    const acc = (ds: Dataset | undefined) =>
+      ds && config.evaluate !== false ? accuracy(exe, g, params, placed(exe, ds), config.evalBatch, config.dtype) : undefined;
     const record: EpochRecord = {
       epoch,
       step,

@@ -36,7 +36,10 @@ export function loadModel(fileOrSource: string | Graph, options: ModelOptions = 
 export function expectGradientsMatch(model: string | Graph, options: GradcheckOptions & ModelOptions = {}): GradcheckResult {
   const g = loadModel(model, options);
   const r = gradcheck(g, options);
-  if (!r.ok) throw new Error(`gradients of ${g.model} do not match their numerical values:\n${formatGradcheck(r, options.batch ?? 8, options.seed ?? 0)}`);
+  if (!r.ok)
+    throw new Error(
+      `gradients of ${g.model} do not match their numerical values:\n${formatGradcheck(r, options.batch ?? 8, options.seed ?? 0)}`,
+    );
   return r;
 }
 
@@ -74,7 +77,10 @@ export function feedsArbitrary(model: string | Graph, options: FeedsOptions & Mo
 }
 
 /** fast-check property: the gradients match for any values `feedsArbitrary` draws. */
-export function checkGradients(model: string | Graph, options: GradcheckOptions & FeedsOptions & ModelOptions & { numRuns?: number } = {}): void {
+export function checkGradients(
+  model: string | Graph,
+  options: GradcheckOptions & FeedsOptions & ModelOptions & { numRuns?: number } = {},
+): void {
   const g = loadModel(model, options);
   fc.assert(
     fc.property(feedsArbitrary(g, options), (feeds) => {

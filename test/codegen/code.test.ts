@@ -91,7 +91,9 @@ describe("Name", () => {
     (s) => expect(() => Name.of(s)).toThrow(/reserved/),
   );
 
-  it.each(["a b", "1x", "x-y", "", "a.b", "*/", '"', "\u2028"])("of(%j) refuses a non-identifier", (s) => expect(() => Name.of(s)).toThrow(/identifier/));
+  it.each(["a b", "1x", "x-y", "", "a.b", "*/", '"', "\u2028"])("of(%j) refuses a non-identifier", (s) =>
+    expect(() => Name.of(s)).toThrow(/identifier/),
+  );
 
   it.each(HOSTILE.map((h) => [JSON.stringify(h).slice(0, 40), h]))("sanitize(%s) is a valid, harmless identifier", (_label, text) => {
     const n = Name.sanitize(text);

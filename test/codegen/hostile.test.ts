@@ -50,7 +50,9 @@ describe("hostile names and comments", () => {
       const params = model.init(3);
       expect(Object.getPrototypeOf(params)).toBe(Object.prototype);
       expect(Object.keys(params)).toEqual([...g.params.map((p) => p.name), ...g.states.map((s) => s.name)]);
-      expect(Object.getOwnPropertyDescriptor(params, "valueOf.__proto__")?.value).toBeInstanceOf(dtype === "f32" ? Float32Array : Float64Array);
+      expect(Object.getOwnPropertyDescriptor(params, "valueOf.__proto__")?.value).toBeInstanceOf(
+        dtype === "f32" ? Float32Array : Float64Array,
+      );
       expect(model.meta.model).toBe("class");
       const inputs = { function: new Float64Array(8), await: Float64Array.of(0, 1, 0, 1, 0, 0) };
       expect(Object.keys(model.lossAndGrads(params, inputs).grads)).toEqual(g.params.map((p) => p.name));

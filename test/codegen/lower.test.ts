@@ -13,9 +13,16 @@ import { compare, compiled, feedsFor } from "./compare.js";
 
 const g = simplify(differentiate(graphOfFile(`${MODELS_DIR}/two_layer_net.nn`)));
 const plan = lower(g);
-const ops = (k: LoopKernel | undefined) => (k ? k.steps.flatMap((s) => (s.kind === "compute" || s.kind === "accumulate" ? [g.nodes[s.node]!.op] : [])) : []);
+const ops = (k: LoopKernel | undefined) =>
+  k ? k.steps.flatMap((s) => (s.kind === "compute" || s.kind === "accumulate" ? [g.nodes[s.node]!.op] : [])) : [];
 const describeKernel = (k: Kernel) =>
-  k.kind === "matmul" ? `matmul[${ops(k.epilogue)}]` : k.kind === "loop" ? (ops(k).length === 0 ? "copy" : `loop[${ops(k)}]`) : g.nodes[k.node]!.op;
+  k.kind === "matmul"
+    ? `matmul[${ops(k.epilogue)}]`
+    : k.kind === "loop"
+      ? ops(k).length === 0
+        ? "copy"
+        : `loop[${ops(k)}]`
+      : g.nodes[k.node]!.op;
 
 describe("lowering TwoLayerNet", () => {
   it("fuses bias add and activation into the matmul's output loop, and the softmax into two loops", () => {
@@ -40,7 +47,13 @@ describe("lowering TwoLayerNet", () => {
 
   it("reads transposed operands in place (no transpose kernel) and keeps extents constant but the batch", () => {
     const matmuls = plan.train!.kernels.filter((k) => k.kind === "matmul");
-    expect(matmuls.map((k) => [k.m, k.k, k.n].map((s) => (s.p ? "batch" : s.c)).join("×"))).toEqual(["batch×784×50", "batch×50×10", "batch×10×50", "50×batch×10", "784×batch×50"]);
+    expect(matmuls.map((k) => [k.m, k.k, k.n].map((s) => (s.p ? "batch" : s.c)).join("×"))).toEqual([
+      "batch×784×50",
+      "batch×50×10",
+      "batch×10×50",
+      "50×batch×10",
+      "784×batch×50",
+    ]);
     expect(g.nodes.some((n) => n.op === "transpose")).toBe(false);
   });
 
@@ -85,13 +98,21 @@ describe("the compiled module at run time", () => {
   it("says what is wrong with its arguments", async () => {
     const m = await load(compileToString(graphOfFile(`${MODELS_DIR}/simple_net.nn`)));
     const params = m.init();
-    expect(() => m.predict(params, { x: new Float32Array(5) })).toThrow("predict: input 'x' has 5 numbers, not a multiple of its row size 2 (shape [batch, 2])");
+    expect(() => m.predict(params, { x: new Float32Array(5) })).toThrow(
+      "predict: input 'x' has 5 numbers, not a multiple of its row size 2 (shape [batch, 2])",
+    );
     expect(() => m.predict(params, {})).toThrow("predict: missing input 'x'");
     expect(() => m.predict(params, { x: new Float32Array(0) })).toThrow("empty (batch size 0)");
     expect(() => m.lossAndGrads(params, { x: new Float32Array(4) })).toThrow("lossAndGrads: missing input 't'");
-    expect(() => m.lossAndGrads({}, { x: new Float32Array(4), t: new Float32Array(6) })).toThrow("params['W'] must be a Float32Array of 6 numbers, got nothing");
-    expect(() => m.lossAndGrads(params, { x: new Float32Array(4), t: new Float32Array(4) })).toThrow("input 't' has 4 numbers, not a multiple of its row size 3");
-    expect(() => m.lossAndGrads(params, { x: new Float32Array(4), t: new Float32Array(3) })).toThrow("inputs disagree on the batch size: 'x' has 2 rows, 't' has 1");
+    expect(() => m.lossAndGrads({}, { x: new Float32Array(4), t: new Float32Array(6) })).toThrow(
+      "params['W'] must be a Float32Array of 6 numbers, got nothing",
+    );
+    expect(() => m.lossAndGrads(params, { x: new Float32Array(4), t: new Float32Array(4) })).toThrow(
+      "input 't' has 4 numbers, not a multiple of its row size 3",
+    );
+    expect(() => m.lossAndGrads(params, { x: new Float32Array(4), t: new Float32Array(3) })).toThrow(
+      "inputs disagree on the batch size: 'x' has 2 rows, 't' has 1",
+    );
   });
 
   it("a model without a loss predicts but does not train", async () => {
@@ -126,28 +147,37 @@ describe("batch-sized corners", () => {
   loss sum(s * W) + mean(reshape(x, [batch, 2, 2]) ** 3) + sum(transpose(x) * 2)
 }`,
   ];
-  it.each(models.map((m) => [m.split(" ")[1], m]))("%s: batch × batch matmuls, transposed and reshaped batch tensors", async (_name, text) => {
-    const g = graphOf(text);
-    for (const dtype of ["f64", "f32"] as const) {
-      const model = await compiled(g, { dtype });
-      for (const batch of [1, 5, 7]) {
-        const c = compare(g, model, feedsFor(g, dtype, batch, batch), dtype, 1);
-        expect(c.worst, `${dtype} batch ${batch}: ${JSON.stringify(c.errors)}`).toBeLessThanOrEqual(dtype === "f64" ? 1e-10 : 1e-4);
+  it.each(models.map((m) => [m.split(" ")[1], m]))(
+    "%s: batch × batch matmuls, transposed and reshaped batch tensors",
+    async (_name, text) => {
+      const g = graphOf(text);
+      for (const dtype of ["f64", "f32"] as const) {
+        const model = await compiled(g, { dtype });
+        for (const batch of [1, 5, 7]) {
+          const c = compare(g, model, feedsFor(g, dtype, batch, batch), dtype, 1);
+          expect(c.worst, `${dtype} batch ${batch}: ${JSON.stringify(c.errors)}`).toBeLessThanOrEqual(dtype === "f64" ? 1e-10 : 1e-4);
+        }
       }
-    }
-  });
+    },
+  );
 });
 
 describe("load", () => {
   it("shows the generated source around a syntax error", async () => {
     const text = "export const a = 1;\nexport const b = 2;\nexport function f() {\n  return 1 +;\n}\n";
-    const e = await load(text).then(() => new Error("loaded"), (x: Error) => x);
+    const e = await load(text).then(
+      () => new Error("loaded"),
+      (x: Error) => x,
+    );
     expect(e.message).toContain("cannot load the generated module");
     expect(e.message).toContain("> 4 |   return 1 +;");
   });
 
   it("shows the line that throws while the module is evaluated", async () => {
-    const e = await load("export const a = 1;\nnull.x;\nexport const b = 2;\n").then(() => new Error("loaded"), (x: Error) => x);
+    const e = await load("export const a = 1;\nnull.x;\nexport const b = 2;\n").then(
+      () => new Error("loaded"),
+      (x: Error) => x,
+    );
     expect(e.message).toContain("> 2 | null.x;");
   });
 });

@@ -21,7 +21,11 @@ const TOLERANCE = { f64: 1e-10, f32: 1e-4 } as const;
 const cases: [string, string, Record<string, string>][] = [
   ...modelFiles().map((f): [string, string, Record<string, string>] => [basename(f), f, {}]),
   ["multi_layer_net_extend.nn (dropout 0.3, batch norm)", `${MODELS_DIR}/multi_layer_net_extend.nn`, { depth: "3", dropout_ratio: "0.3" }],
-  ["multi_layer_net_extend.nn (dropout, no batch norm)", `${MODELS_DIR}/multi_layer_net_extend.nn`, { depth: "2", dropout_ratio: "0.5", use_batchnorm: "false" }],
+  [
+    "multi_layer_net_extend.nn (dropout, no batch norm)",
+    `${MODELS_DIR}/multi_layer_net_extend.nn`,
+    { depth: "2", dropout_ratio: "0.5", use_batchnorm: "false" },
+  ],
   ["multi_layer_net.nn (sigmoid, xavier)", `${MODELS_DIR}/multi_layer_net.nn`, { depth: "2", activation: "sigmoid", init: "xavier" }],
 ];
 
@@ -31,7 +35,11 @@ describe("compiled models = the reference interpreter", () => {
       it(`${name} ${JSON.stringify(set)} ${dtype}: outputs, loss, gradients and state within ${TOLERANCE[dtype]}`, async () => {
         const g = graphOfFile(file, { set });
         const model = await compiled(g, { dtype });
-        for (const [batch, seed] of [[7, 1], [1, 2], [16, 3]] as const) {
+        for (const [batch, seed] of [
+          [7, 1],
+          [1, 2],
+          [16, 3],
+        ] as const) {
           const c = compare(g, model, feedsFor(g, dtype, batch, seed), dtype, seed);
           for (const [what, err] of Object.entries(c.errors)) expect(err, `${what} (batch ${batch})`).toBeLessThanOrEqual(TOLERANCE[dtype]);
         }

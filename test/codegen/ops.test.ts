@@ -31,7 +31,8 @@ describe("compiled one-op graphs = the reference interpreter (f64, 1e-10)", () =
           sample.shapes.forEach((shape, i) => (feeds[`a${i}`] = domainValues(def.domain[i]!, shape, u, sample.attrs as never)));
           feeds.R = domainValues("any", g.inputs.find((i) => i.name === "R")!.shape as number[], u, {});
           const c = compare(g, await compiled(g, { dtype: "f64" }), feeds, "f64", seed);
-          for (const [what, err] of Object.entries(c.errors)) expect(err, `${kind} ${JSON.stringify(sample)}: ${what}`).toBeLessThanOrEqual(1e-10);
+          for (const [what, err] of Object.entries(c.errors))
+            expect(err, `${kind} ${JSON.stringify(sample)}: ${what}`).toBeLessThanOrEqual(1e-10);
         }),
         { seed: 11, numRuns: RUNS },
       );

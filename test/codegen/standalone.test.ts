@@ -14,7 +14,6 @@ const ROOT = join(import.meta.dirname, "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "nnc-compile-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 describe("nnc compile", () => {
   const model = join(dir, "two_layer_net.js");
 
@@ -42,7 +41,15 @@ describe("nnc compile", () => {
     writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
     const tsc = (file: string, text: string) => {
       writeFileSync(join(dir, file), text);
-      const options = { strict: true, noEmit: true, module: "nodenext", moduleResolution: "nodenext", target: "es2022", lib: ["es2022"], types: [] };
+      const options = {
+        strict: true,
+        noEmit: true,
+        module: "nodenext",
+        moduleResolution: "nodenext",
+        target: "es2022",
+        lib: ["es2022"],
+        types: [],
+      };
       writeFileSync(join(dir, `tsconfig.${file}.json`), JSON.stringify({ compilerOptions: options, files: [file] }));
       return spawnSync(join(ROOT, "node_modules", ".bin", "tsc"), ["-p", `tsconfig.${file}.json`], { cwd: dir, encoding: "utf8" });
     };

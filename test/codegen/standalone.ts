@@ -27,7 +27,12 @@ export interface StandaloneRun {
 }
 
 /** Runs `dir/two_layer_net.js` (already compiled there) on `rows` rows, in a child process (`nodeFlags` for node). */
-export function runStandaloneTwoLayerNet(dir: string, rows: number, nodeFlags: readonly string[] = [], env: Record<string, string> = {}): StandaloneRun {
+export function runStandaloneTwoLayerNet(
+  dir: string,
+  rows: number,
+  nodeFlags: readonly string[] = [],
+  env: Record<string, string> = {},
+): StandaloneRun {
   const g = graphOfFile(`${MODELS_DIR}/two_layer_net.nn`);
   const x = Float32Array.from({ length: rows * 784 }, (_, i) => Math.sin(i));
   const t = Float32Array.from({ length: rows * 10 }, (_, i) => (i % 10 === Math.floor(i / 10) % 10 ? 1 : 0));
@@ -46,5 +51,9 @@ console.log(JSON.stringify({ loss, grads: Object.fromEntries(Object.entries(grad
   const init = initValues(g, 5);
   const params = g.params.map((q) => [q.name, tensor(q.shape, Float32Array.from(init[q.name]!))]);
   const feeds = { x: tensor([rows, 784], x), t: tensor([rows, 10], t), ...Object.fromEntries(params) };
-  return { stderr: p.stderr, got: p.stdout ? JSON.parse(p.stdout) : { loss: NaN, grads: {} }, ref: run(differentiate(g), feeds, { training: true }) };
+  return {
+    stderr: p.stderr,
+    got: p.stdout ? JSON.parse(p.stdout) : { loss: NaN, grads: {} },
+    ref: run(differentiate(g), feeds, { training: true }),
+  };
 }

@@ -23,7 +23,10 @@ function batchOf(rows: number, seed: number): { x: Float32Array; t: Float32Array
   return { x, t };
 }
 
-const copy = (r: { loss: number; grads: Record<string, Float32Array | Float64Array> }) => ({ loss: r.loss, grads: Object.fromEntries(Object.entries(r.grads).map(([k, v]) => [k, Array.from(v)])) });
+const copy = (r: { loss: number; grads: Record<string, Float32Array | Float64Array> }) => ({
+  loss: r.loss,
+  grads: Object.fromEntries(Object.entries(r.grads).map(([k, v]) => [k, Array.from(v)])),
+});
 
 afterEach(() => {
   delete process.env.NNC_THREADS;
@@ -129,8 +132,13 @@ describe("wasm arena", () => {
     const m = await fresh();
     let seed = 11;
     const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
-    for (const [name, args] of [["sgd", { lr: 0.1 }], ["adam", { lr: 0.001 }], ["adamw", { lr: 0.01, weight_decay: 0.1 }]] as const) {
-      for (const n of [1, 2, 7, 1000, 40000]) { // 40000: shared with the worker threads
+    for (const [name, args] of [
+      ["sgd", { lr: 0.1 }],
+      ["adam", { lr: 0.001 }],
+      ["adamw", { lr: 0.01, weight_decay: 0.1 }],
+    ] as const) {
+      for (const n of [1, 2, 7, 1000, 40000]) {
+        // 40000: shared with the worker threads
         // The same values in the arena (zeros) and in plain arrays.
         const inArena = { p: m.zeros(n), g: m.zeros(n) };
         for (let i = 0; i < n; i++) [inArena.p[i], inArena.g[i]] = [rand(), rand() * 1e-3];

@@ -13,7 +13,6 @@ import { nnc, runStandaloneTwoLayerNet } from "./standalone.js";
 const dir = mkdtempSync(join(tmpdir(), "nnc-wasm-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 describe("nnc compile --backend wasm", () => {
   const model = join(dir, "two_layer_net.js");
 

@@ -38,7 +38,12 @@ describe("encode", () => {
     sum.end().end().get(acc);
     const store = new FunctionBody([F32]);
     store.i32(0).get(0).f32(2).f32Mul().f32Store(4);
-    const exports = instantiate(encodeModule([{ name: "sum", body: sum }, { name: "store", body: store }]));
+    const exports = instantiate(
+      encodeModule([
+        { name: "sum", body: sum },
+        { name: "store", body: store },
+      ]),
+    );
     expect((exports.sum as (n: number) => number)(100)).toBe(5050);
     expect((exports.sum as (n: number) => number)(0)).toBe(0);
     (exports.store as (x: number) => void)(1.5);
@@ -106,7 +111,8 @@ describe("matmul kernels = a float64 triple loop", () => {
   it.each(cases)("%s", (_, spec, batchPower) => {
     for (const b of [1, 3, 7, 16]) {
       const at = (s: { c: number; p: number }) => s.c * b ** s.p;
-      const storage = batchPower === 0 ? at(spec.m) * at(spec.k) : (at(spec.m) - 1) * at(spec.aRow) + (at(spec.k) - 1) * at(spec.aInner) + 1;
+      const storage =
+        batchPower === 0 ? at(spec.m) * at(spec.k) : (at(spec.m) - 1) * at(spec.aRow) + (at(spec.k) - 1) * at(spec.aInner) + 1;
       expect(check(spec, b, storage, b)).toBeLessThan(1e-5 * Math.max(1, at(spec.k)));
     }
   });

@@ -30,7 +30,12 @@ describe("wasm backend: compiled models = the reference interpreter (f32)", () =
     it(`${name} ${JSON.stringify(set)}: outputs, loss, gradients and state within ${TOLERANCE}`, async () => {
       const g = graphOfFile(file, { set });
       const model = await compiled(g, { dtype: "f32", backend: "wasm" });
-      for (const [batch, seed] of [[7, 1], [1, 2], [16, 3], [100, 4]] as const) {
+      for (const [batch, seed] of [
+        [7, 1],
+        [1, 2],
+        [16, 3],
+        [100, 4],
+      ] as const) {
         const c = compare(g, model, feedsFor(g, "f32", batch, seed), "f32", seed);
         for (const [what, err] of Object.entries(c.errors)) expect(err, `${what} (batch ${batch})`).toBeLessThanOrEqual(TOLERANCE);
       }
@@ -63,11 +68,17 @@ describe("wasm backend: compiled models = the reference interpreter (f32)", () =
   ];
   for (const [ops, expr] of epilogues) {
     it(`epilogues in WebAssembly: ${ops}`, async () => {
-      const g = graphOf(`model M {\n input x: [batch, 6]\n target t: [batch, 5]\n param W: [6, 5] = normal(1)\n param c: [5] = normal(1)\n param V: [5, 5] = normal(1)\n y = ${expr}\n output y\n loss mse(y, t)\n}`);
+      const g = graphOf(
+        `model M {\n input x: [batch, 6]\n target t: [batch, 5]\n param W: [6, 5] = normal(1)\n param c: [5] = normal(1)\n param V: [5, 5] = normal(1)\n y = ${expr}\n output y\n loss mse(y, t)\n}`,
+      );
       const text = compileToString(g, { backend: "wasm" });
       expect(text).toContain("in WebAssembly too");
       const model = await load(text);
-      for (const [batch, seed] of [[9, 1], [3, 2], [64, 3]] as const) {
+      for (const [batch, seed] of [
+        [9, 1],
+        [3, 2],
+        [64, 3],
+      ] as const) {
         const c = compare(g, model, feedsFor(g, "f32", batch, seed), "f32", seed);
         for (const [what, err] of Object.entries(c.errors)) expect(err, `${what} (batch ${batch})`).toBeLessThanOrEqual(TOLERANCE);
       }

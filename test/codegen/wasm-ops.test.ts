@@ -20,8 +20,12 @@ function run(op: string, arity: number, xs: Float32Array, ys: Float32Array): Flo
   const [x, y] = [f.local(V128), f.local(V128)];
   const n = xs.length;
   for (let i = 0; i < n; i += 4) {
-    f.i32(0).v128Load(i * 4).set(x);
-    f.i32(0).v128Load(4 * n + i * 4).set(y);
+    f.i32(0)
+      .v128Load(i * 4)
+      .set(x);
+    f.i32(0)
+      .v128Load(4 * n + i * 4)
+      .set(y);
     f.i32(0);
     t.wasm!(new VectorEmitter(f), arity === 1 ? [x] : [x, y]);
     f.v128Store(8 * n + i * 4);
@@ -36,16 +40,29 @@ function run(op: string, arity: number, xs: Float32Array, ys: Float32Array): Flo
 
 describe("ops in WebAssembly (epilogue kernels) = the float64 reference rounded to float32", () => {
   // Layout ops (broadcast, transpose) are the identity in wasm: their loads do the work.
-  const ops = Object.entries(OPS).filter(([name, d]) => d.kernel.kind === "map" && (d.kernel as { wasm?: unknown }).wasm !== undefined && name !== "broadcast" && name !== "transpose");
+  const ops = Object.entries(OPS).filter(
+    ([name, d]) =>
+      d.kernel.kind === "map" && (d.kernel as { wasm?: unknown }).wasm !== undefined && name !== "broadcast" && name !== "transpose",
+  );
   it("covers the ops a dense layer's epilogue uses", () => {
-    expect(ops.map(([name]) => name)).toEqual(expect.arrayContaining(["add", "sub", "mul", "div", "neg", "exp", "sigmoid", "relu", "step", "maximum", "ge", "sqrt"]));
+    expect(ops.map(([name]) => name)).toEqual(
+      expect.arrayContaining(["add", "sub", "mul", "div", "neg", "exp", "sigmoid", "relu", "step", "maximum", "ge", "sqrt"]),
+    );
   });
   for (const [name, def] of ops) {
     it(name, () => {
       let s = 7;
       const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 20;
       const values = [...SPECIAL, ...Array.from({ length: 400 }, rand)];
-      const pairs = values.flatMap((a) => (def.arity === 1 ? [[a, 0]] : [[a, rand()], [a, a], [rand(), a]]));
+      const pairs = values.flatMap((a) =>
+        def.arity === 1
+          ? [[a, 0]]
+          : [
+              [a, rand()],
+              [a, a],
+              [rand(), a],
+            ],
+      );
       while (pairs.length % 4 !== 0) pairs.push([1, 1]);
       const xs = Float32Array.from(pairs.map((p) => p[0]!));
       const ys = Float32Array.from(pairs.map((p) => p[1]!));
@@ -57,7 +74,8 @@ describe("ops in WebAssembly (epilogue kernels) = the float64 reference rounded 
         const g = got[i]!;
         const what = `${name}(${xs[i]}${def.arity === 2 ? `, ${ys[i]}` : ""}) = ${g}, want ${want}`;
         if (Number.isNaN(want)) return void expect(g, what).toBeNaN();
-        if (ulps === 0 || !Number.isFinite(want)) return void expect(Object.is(g, want) || (g === 0 && want === 0 && name !== "neg"), what).toBe(true);
+        if (ulps === 0 || !Number.isFinite(want))
+          return void expect(Object.is(g, want) || (g === 0 && want === 0 && name !== "neg"), what).toBe(true);
         // Below float32's normal range exp gives 0: judged on an absolute scale there.
         expect(Math.abs(g - want), what).toBeLessThanOrEqual(Math.max(ulps * 2 ** -23 * Math.abs(want), 1.2e-38));
       });

@@ -13,7 +13,8 @@ export interface QuickRun {
   readonly out: string;
   readonly err: string;
   readonly dir: string;
-  /** results.json, parsed. */
+  /** results.json, parsed (free-form JSON: each test reads the fields of its experiment). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly json: { settings: any; results: any; claims: Claim[]; figures: string[]; quick: boolean; seconds: number; backends: string[] };
   claim(start: string): Claim;
 }

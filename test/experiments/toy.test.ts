@@ -12,8 +12,20 @@ describe("nnc experiment", () => {
   it("--list names the eight experiments, in the book's order", async () => {
     const r = await nnc("experiment", "--list");
     expect(r.code).toBe(0);
-    const names = r.out.trim().split("\n").map((line) => line.split(/\s+/)[0]);
-    expect(names).toEqual(["gradient-descent", "optimizer-paths", "optimizer-compare", "init-activations", "init-compare", "batchnorm", "overfitting", "hyperparameter-search"]);
+    const names = r.out
+      .trim()
+      .split("\n")
+      .map((line) => line.split(/\s+/)[0]);
+    expect(names).toEqual([
+      "gradient-descent",
+      "optimizer-paths",
+      "optimizer-compare",
+      "init-activations",
+      "init-compare",
+      "batchnorm",
+      "overfitting",
+      "hyperparameter-search",
+    ]);
     expect(EXPERIMENTS.map((e) => e.name)).toEqual(names);
   });
 

@@ -48,9 +48,15 @@ export class TempDir {
 }
 
 /** n images of rows x cols with pixel (i, j) of image k = (k * 31 + j * 7 + i) % 256, and labels k % classes. */
-export function mnistLike(n: number, rows = 2, cols = 3, classes = 10): { images: Buffer; labels: Buffer; pixels: number[]; labelValues: number[] } {
+export function mnistLike(
+  n: number,
+  rows = 2,
+  cols = 3,
+  classes = 10,
+): { images: Buffer; labels: Buffer; pixels: number[]; labelValues: number[] } {
   const pixels: number[] = [];
-  for (let k = 0; k < n; k++) for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) pixels.push((k * 31 + i * cols * 7 + j * 7) % 256);
+  for (let k = 0; k < n; k++)
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) pixels.push((k * 31 + i * cols * 7 + j * 7) % 256);
   const labelValues = Array.from({ length: n }, (_, k) => k % classes);
   return { images: idxBytes("ubyte", [n, rows, cols], pixels), labels: idxBytes("ubyte", [n], labelValues), pixels, labelValues };
 }

@@ -74,14 +74,20 @@ describe("IDX files", () => {
 
   it("round-trips any ubyte images, plain or gzip (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 5 }), fc.boolean(), fc.infiniteStream(fc.integer({ min: 0, max: 255 })), (n, f, zip, stream) => {
-        const values = stream.take(n * f);
-        const pixels = [...values];
-        const bytes = idxBytes("ubyte", [n, f], pixels);
-        const img = readIdxImages(t.write("prop-images", zip ? gz(bytes) : bytes));
-        expect([img.rows, img.features]).toEqual([n, f]);
-        expect(Array.from(img.x)).toEqual(pixels.map((p) => Math.fround(p / 255)));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.boolean(),
+        fc.infiniteStream(fc.integer({ min: 0, max: 255 })),
+        (n, f, zip, stream) => {
+          const values = stream.take(n * f);
+          const pixels = [...values];
+          const bytes = idxBytes("ubyte", [n, f], pixels);
+          const img = readIdxImages(t.write("prop-images", zip ? gz(bytes) : bytes));
+          expect([img.rows, img.features]).toEqual([n, f]);
+          expect(Array.from(img.x)).toEqual(pixels.map((p) => Math.fround(p / 255)));
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -103,7 +109,13 @@ describe("corrupt IDX files get a DataError naming the file and the problem", ()
   it("truncated data: fewer bytes than the dims say", () => {
     const full = mnistLike(3).images;
     const file = t.write("short-images", full.subarray(0, full.length - 5));
-    dataError(() => readIdxImages(file), file, "truncated", "3 × 2 × 3 ubyte values (18 bytes of data)", "only 13 bytes after its 16-byte header");
+    dataError(
+      () => readIdxImages(file),
+      file,
+      "truncated",
+      "3 × 2 × 3 ubyte values (18 bytes of data)",
+      "only 13 bytes after its 16-byte header",
+    );
   });
 
   it("truncated header", () => {
@@ -151,7 +163,10 @@ describe("corrupt IDX files get a DataError naming the file and the problem", ()
   it("labels out of range", () => {
     const img = t.write("range-images", mnistLike(8).images);
     const lab = t.write("range-labels", idxBytes("ubyte", [8], [0, 1, 2, 3, 4, 12, 6, 11]));
-    dataError(() => loadIdxPair({ images: img, labels: lab }, 10), `${lab}: label 12 at index 5 is out of range [0, 10) (and 1 other label out of range)`);
+    dataError(
+      () => loadIdxPair({ images: img, labels: lab }, 10),
+      `${lab}: label 12 at index 5 is out of range [0, 10) (and 1 other label out of range)`,
+    );
     const neg = t.write("negative-labels", idxBytes("byte", [8], [0, 1, 2, -1, 4, 5, 6, 7]));
     dataError(() => loadIdxPair({ images: img, labels: neg }), `${neg}: label -1 at index 3 is out of range [0, 8)`);
   });
@@ -190,7 +205,11 @@ describe("folders of IDX files", () => {
   it("says which file is missing", () => {
     const dir = t.sub("half");
     t.write("half/train-images-idx3-ubyte.gz", gz(mnistLike(3).images));
-    dataError(() => loadIdxFolder(dir), dir, "has train-images-idx3-ubyte.gz but no train labels file; expected train-labels-idx1-ubyte.gz (or .gz)");
+    dataError(
+      () => loadIdxFolder(dir),
+      dir,
+      "has train-images-idx3-ubyte.gz but no train labels file; expected train-labels-idx1-ubyte.gz (or .gz)",
+    );
     const other = t.sub("half-labels");
     t.write("half-labels/t10k-labels-idx1-ubyte", mnistLike(3).labels);
     dataError(() => loadIdxFolder(other), "has t10k-labels-idx1-ubyte but no test images file; expected t10k-images-idx3-ubyte");
@@ -199,7 +218,12 @@ describe("folders of IDX files", () => {
   it("lists what it expected when it finds nothing", () => {
     const dir = t.sub("nothing");
     t.write("nothing/readme.txt", "hello");
-    dataError(() => loadIdxFolder(dir), dir, "no IDX files found: expected train-images-idx3-ubyte + train-labels-idx1-ubyte", "it has readme.txt");
+    dataError(
+      () => loadIdxFolder(dir),
+      dir,
+      "no IDX files found: expected train-images-idx3-ubyte + train-labels-idx1-ubyte",
+      "it has readme.txt",
+    );
   });
 });
 
@@ -274,7 +298,11 @@ describe("resolveData", () => {
 
   it("explains what it takes when the source is wrong", () => {
     dataError(() => resolveData(`${t.path}/missing`), "no such file or folder; a data source is mnist, a folder of IDX files");
-    dataError(() => resolveData(t.write("lonely-images-idx3-ubyte", mnistLike(2).images)), "cannot find its labels file (looked for", "lonely-labels-idx1-ubyte");
+    dataError(
+      () => resolveData(t.write("lonely-images-idx3-ubyte", mnistLike(2).images)),
+      "cannot find its labels file (looked for",
+      "lonely-labels-idx1-ubyte",
+    );
     const lab = t.write("solo/train-labels-idx1-ubyte", mnistLike(2).labels);
     dataError(() => resolveData(lab), "looks like a labels file");
   });

@@ -1,7 +1,18 @@
 // Dataset helpers: seeded shuffles, validation split, subset, and mini-batches into caller buffers.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Batches, DataError, fillBatch, makeDataset, permutation, sampleRows, shuffled, subset, valSplit, type Dataset } from "../../src/runtime/data/index.js";
+import {
+  Batches,
+  DataError,
+  fillBatch,
+  makeDataset,
+  permutation,
+  sampleRows,
+  shuffled,
+  subset,
+  valSplit,
+  type Dataset,
+} from "../../src/runtime/data/index.js";
 import { createRng, rngFromState } from "../../src/runtime/rng.js";
 
 /** n rows of 2 features; row r is [r, -r] with label r % 3, so every row is recognisable. */
@@ -49,7 +60,9 @@ describe("valSplit and subset", () => {
   });
 
   it("rejects fractions that leave a side empty, saying what works", () => {
-    expect(() => valSplit(toy(10), 1.5, 0)).toThrow(/toy: the validation fraction must be a number between 0 and 1 \(exclusive\), got 1.5; try 0.2/);
+    expect(() => valSplit(toy(10), 1.5, 0)).toThrow(
+      /toy: the validation fraction must be a number between 0 and 1 \(exclusive\), got 1.5; try 0.2/,
+    );
     expect(() => valSplit(toy(10), 0.05, 0)).toThrow(DataError);
     expect(() => valSplit(toy(10), 0.05, 0)).toThrow(/leaves no validation rows/);
   });
@@ -75,7 +88,9 @@ describe("mini-batches", () => {
     const index = new Int32Array(2);
     fillBatch(ds, Int32Array.from([4, 0, 2]), 1, 2, x, index, "index");
     expect(Array.from(index)).toEqual([0, 2]);
-    expect(() => fillBatch(ds, Int32Array.from([0, 1, 2]), 0, 3, new Float32Array(4), index, "index")).toThrow(/x holds 4 values, a batch of 3 needs 6/);
+    expect(() => fillBatch(ds, Int32Array.from([0, 1, 2]), 0, 3, new Float32Array(4), index, "index")).toThrow(
+      /x holds 4 values, a batch of 3 needs 6/,
+    );
   });
 
   it("an epoch visits every row once, in batches that reuse the same buffers; the last may be short", () => {
@@ -137,6 +152,8 @@ describe("mini-batches", () => {
   });
 
   it("rejects a bad batch size with the book's value as a hint", () => {
-    expect(() => new Batches(toy(3), { batchSize: 0, target: "index" })).toThrow(/batch size must be a whole number >= 1, got 0; the book uses 100/);
+    expect(() => new Batches(toy(3), { batchSize: 0, target: "index" })).toThrow(
+      /batch size must be a whole number >= 1, got 0; the book uses 100/,
+    );
   });
 });

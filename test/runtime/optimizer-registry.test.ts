@@ -11,17 +11,16 @@ const dir = mkdtempSync(join(tmpdir(), "nnc-opt-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** An optimizer that moves every param by -step · scale · sign(g): easy to check. */
-const signSgd =
-  (args: Readonly<Record<string, number>>): Optimizer<null> => ({
-    init: () => null,
-    update(params, grads, state) {
-      for (const key in params) {
-        const p = params[key]!;
-        for (let i = 0; i < p.length; i++) p[i]! -= args.lr! * Math.sign(grads[key]![i]!);
-      }
-      return state;
-    },
-  });
+const signSgd = (args: Readonly<Record<string, number>>): Optimizer<null> => ({
+  init: () => null,
+  update(params, grads, state) {
+    for (const key in params) {
+      const p = params[key]!;
+      for (let i = 0; i < p.length; i++) p[i]! -= args.lr! * Math.sign(grads[key]![i]!);
+    }
+    return state;
+  },
+});
 
 function step(name: string, args: Record<string, number> = {}): number {
   const opt = createOptimizer(name, args);
@@ -55,7 +54,9 @@ describe("built-in optimizers by name", () => {
     expect(() => createOptimizer("sgd", { lrr: 0.1 })).toThrow('sgd has no hyperparameter "lrr"; did you mean "lr"? sgd takes lr.');
     expect(() => createOptimizer("adam", { beta: 0.9 })).toThrow('did you mean "beta1"? adam takes lr, beta1, beta2, eps.');
     expect(() => createOptimizer("sgd", { momentum: 0.9 })).toThrow('sgd has no hyperparameter "momentum"; sgd takes lr.');
-    expect(() => createOptimizer("adma")).toThrow('unknown optimizer "adma"; did you mean "adam"? the optimizers are sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw');
+    expect(() => createOptimizer("adma")).toThrow(
+      'unknown optimizer "adma"; did you mean "adam"? the optimizers are sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw',
+    );
     expect(() => createOptimizer("adma")).toThrow("--optimizer ./my-optimizer.js");
   });
 
@@ -71,7 +72,9 @@ describe("users' optimizers", () => {
     expect(optimizerNames()).toContain("sign_sgd");
     expect(step("sign_sgd")).toBe(1.5);
     expect(step("sign_sgd", { lr: 0.25 })).toBe(1.25);
-    expect(() => registerOptimizer("sign_sgd", signSgd)).toThrow('an optimizer named "sign_sgd" is already registered; give this one another name');
+    expect(() => registerOptimizer("sign_sgd", signSgd)).toThrow(
+      'an optimizer named "sign_sgd" is already registered; give this one another name',
+    );
     expect(() => registerOptimizer("adam", signSgd)).toThrow('an optimizer named "adam" is built in; give yours another name');
     expect(() => registerOptimizer("my optimizer", signSgd)).toThrow("must start with a letter or _");
   });
@@ -80,7 +83,9 @@ describe("users' optimizers", () => {
     expect(() => step("sign_sgd", { rl: 1 })).toThrow('sign_sgd has no hyperparameter "rl"; did you mean "lr"? sign_sgd takes lr.');
     expect(() => step("sign_sgd", { lr: NaN })).toThrow("sign_sgd: lr must be a finite number, got NaN");
     registerOptimizer("broken", () => ({}) as Optimizer);
-    expect(() => createOptimizer("broken")).toThrow('optimizer "broken": its factory must return an object with init(params) and update(params, grads, state, step) methods');
+    expect(() => createOptimizer("broken")).toThrow(
+      'optimizer "broken": its factory must return an object with init(params) and update(params, grads, state, step) methods',
+    );
   });
 
   it("loadOptimizerModule imports a default-exported factory, named after the file, and registers it once", async () => {
@@ -101,13 +106,20 @@ describe("users' optimizers", () => {
     );
     expect(await loadOptimizerModule(file)).toBe("my-optimizer");
     expect(step("my-optimizer")).toBeCloseTo(1.3, 12);
-    expect(() => createOptimizer("my-optimizer", { momentum: 1 })).toThrow('my-optimizer has no hyperparameter "momentum"; my-optimizer takes lr.');
-    await expect(loadOptimizerModule(file)).rejects.toThrow(`an optimizer named "my-optimizer" is already registered (from ${file}); export another \`name\` from ${file}`);
+    expect(() => createOptimizer("my-optimizer", { momentum: 1 })).toThrow(
+      'my-optimizer has no hyperparameter "momentum"; my-optimizer takes lr.',
+    );
+    await expect(loadOptimizerModule(file)).rejects.toThrow(
+      `an optimizer named "my-optimizer" is already registered (from ${file}); export another \`name\` from ${file}`,
+    );
   });
 
   it("loadOptimizerModule takes a named `factory` and `name`", async () => {
     const file = join(dir, "other.mjs");
-    writeFileSync(file, `export const name = "halver"; export function factory() { return { init: () => null, update(p, g, s) { for (const k in p) p[k][0] /= 2; return s; } }; }`);
+    writeFileSync(
+      file,
+      `export const name = "halver"; export function factory() { return { init: () => null, update(p, g, s) { for (const k in p) p[k][0] /= 2; return s; } }; }`,
+    );
     expect(await loadOptimizerModule(file)).toBe("halver");
     expect(step("halver")).toBe(0.5);
   });
@@ -116,7 +128,9 @@ describe("users' optimizers", () => {
     await expect(loadOptimizerModule(join(dir, "nope.mjs"))).rejects.toThrow(/cannot load the optimizer module .*nope\.mjs: no such file/);
     const empty = join(dir, "empty.mjs");
     writeFileSync(empty, "export const x = 1;");
-    await expect(loadOptimizerModule(empty)).rejects.toThrow("must export its optimizer factory as `export default function (args) { return { init, update }; }` (or as `factory`)");
+    await expect(loadOptimizerModule(empty)).rejects.toThrow(
+      "must export its optimizer factory as `export default function (args) { return { init, update }; }` (or as `factory`)",
+    );
     const broken = join(dir, "broken.mjs");
     writeFileSync(broken, "export default function (");
     await expect(loadOptimizerModule(broken)).rejects.toThrow(/cannot load the optimizer module .*broken\.mjs: /);

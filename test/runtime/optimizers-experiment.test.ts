@@ -37,7 +37,10 @@ const signChanges = (v: number[]) => v.slice(1).filter((b, i) => Math.sign(b) !=
 const travel = (v: number[]) => v.slice(1).reduce((sum, b, i) => sum + Math.abs(b - v[i]!), 0);
 
 const BOOK = { sgd: 0.95, momentum: 0.1, adagrad: 1.5, adam: 0.3 } as const;
-const paths = Object.fromEntries(Object.entries(BOOK).map(([name, lr]) => [name, run(name, lr)])) as Record<keyof typeof BOOK, { x: number[]; y: number[] }>;
+const paths = Object.fromEntries(Object.entries(BOOK).map(([name, lr]) => [name, run(name, lr)])) as Record<
+  keyof typeof BOOK,
+  { x: number[]; y: number[] }
+>;
 const end = (p: { x: number[]; y: number[] }) => [p.x.at(-1)!, p.y.at(-1)!] as const;
 
 describe("the book's f(x, y) = x²/20 + y² from (-7, 2), 30 updates", () => {

@@ -82,7 +82,11 @@ const book = {
   },
 };
 
-function oracle(makeA: (p: number, g: number) => number, makeB: (p: number, g: number) => number, start: [number, number]): [number, number][] {
+function oracle(
+  makeA: (p: number, g: number) => number,
+  makeB: (p: number, g: number) => number,
+  start: [number, number],
+): [number, number][] {
   let [a, b] = start;
   return G.map(([ga, gb]) => {
     a = makeA(a, ga);
@@ -137,7 +141,10 @@ describe("each optimizer, a few steps by hand", () => {
     expect(first![0]).toBeCloseTo(0, 5);
     expect(first![1]).toBeCloseTo(-1, 5);
     expectClose(trajectory("rmsprop", { lr: 0.1 }, [1, -2], G), oracle(book.rmsprop(0.1), book.rmsprop(0.1), [1, -2]));
-    expectClose(trajectory("rmsprop", { lr: 0.05, decay: 0.9 }, [1, -2], G), oracle(book.rmsprop(0.05, 0.9), book.rmsprop(0.05, 0.9), [1, -2]));
+    expectClose(
+      trajectory("rmsprop", { lr: 0.05, decay: 0.9 }, [1, -2], G),
+      oracle(book.rmsprop(0.05, 0.9), book.rmsprop(0.05, 0.9), [1, -2]),
+    );
   });
 
   it("Adam: bias-corrected, so the first step is lr · sign(g)", () => {
@@ -155,7 +162,10 @@ describe("each optimizer, a few steps by hand", () => {
     const [first] = trajectory("adamw", { lr: 0.1, weight_decay: 0.5 }, [1, -2], G.slice(0, 1));
     expect(first![0]).toBeCloseTo(0.85, 5);
     expect(first![1]).toBeCloseTo(-1.8, 5);
-    expectClose(trajectory("adamw", { lr: 0.1, weight_decay: 0.5 }, [1, -2], G), oracle(book.adam(0.1, 0.9, 0.999, 0.5), book.adam(0.1, 0.9, 0.999, 0.5), [1, -2]));
+    expectClose(
+      trajectory("adamw", { lr: 0.1, weight_decay: 0.5 }, [1, -2], G),
+      oracle(book.adam(0.1, 0.9, 0.999, 0.5), book.adam(0.1, 0.9, 0.999, 0.5), [1, -2]),
+    );
     const opt = createOptimizer("adamw", { lr: 0.1, weight_decay: 0.5 }, { decays: (name) => name === "W" });
     const params = { W: Float64Array.of(1), b: Float64Array.of(1) };
     opt.update(params, { W: Float64Array.of(0.5), b: Float64Array.of(0.5) }, opt.init(params), 1);
@@ -172,7 +182,12 @@ describe("each optimizer, a few steps by hand", () => {
       for (const slot of Object.values(state)) expect(slot.w).toBeInstanceOf(Float32Array);
       for (let step = 1; step <= 5; step++) opt.update(params, { w: Float32Array.of(0.5, -1, 0.25) }, state, step);
       expect(params.w).toBe(w);
-      const ref = trajectory(name, { lr: 0.01 }, [1, -2], Array.from({ length: 5 }, (): [number, number] => [0.5, -1])).at(-1)!;
+      const ref = trajectory(
+        name,
+        { lr: 0.01 },
+        [1, -2],
+        Array.from({ length: 5 }, (): [number, number] => [0.5, -1]),
+      ).at(-1)!;
       expect(w[0]).toBeCloseTo(ref[0], 5);
       expect(w[1]).toBeCloseTo(ref[1], 5);
     }
@@ -182,7 +197,11 @@ describe("each optimizer, a few steps by hand", () => {
     const opt = createOptimizer("sgd");
     const params = { W: new Float64Array(3) };
     expect(() => opt.update(params, {}, opt.init(params), 1)).toThrow(/no gradient for param "W"/);
-    expect(() => opt.update(params, { W: new Float64Array(2) }, opt.init(params), 1)).toThrow(/the gradient of "W" has 2 values, the param 3/);
-    expect(() => createOptimizer("adam").update(params, { W: new Float64Array(3) }, createOptimizer("adam").init(params), 0)).toThrow(/step counts from 1/);
+    expect(() => opt.update(params, { W: new Float64Array(2) }, opt.init(params), 1)).toThrow(
+      /the gradient of "W" has 2 values, the param 3/,
+    );
+    expect(() => createOptimizer("adam").update(params, { W: new Float64Array(3) }, createOptimizer("adam").init(params), 0)).toThrow(
+      /step counts from 1/,
+    );
   });
 });

@@ -43,7 +43,11 @@ beforeAll(() => {
 });
 
 /** Runs nnc train and sends `signal` once the output shows epoch `after` done. */
-function interrupted(out: string, signal: NodeJS.Signals, after: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+function interrupted(
+  out: string,
+  signal: NodeJS.Signals,
+  after: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args(out)], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -90,7 +94,9 @@ describe.skipIf(!built)("killing and resuming nnc train", () => {
     const out = join(dir, "interrupted");
     const r = await interrupted(out, "SIGINT", 4);
     expect(r.code).toBe(130);
-    expect(r.stderr).toMatch(/interrupted at step \d+; checkpoint saved in .*checkpoint\.safetensors; continue with: nnc train .* --resume/);
+    expect(r.stderr).toMatch(
+      /interrupted at step \d+; checkpoint saved in .*checkpoint\.safetensors; continue with: nnc train .* --resume/,
+    );
     const resumed = spawnSync(process.execPath, [bin, ...args(out), "--resume"], { encoding: "utf8" });
     expect(resumed.status, resumed.stderr).toBe(0);
     expect(params(out)).toEqual(reference);

@@ -41,8 +41,8 @@ beforeAll(() => {
   );
   const rows = ["label,a,b"];
   for (let i = 0; i < 200; i++) {
-    const a = (i * 7919) % 100 / 100 - 0.5;
-    const b = (i * 104729) % 100 / 100 - 0.5;
+    const a = ((i * 7919) % 100) / 100 - 0.5;
+    const b = ((i * 104729) % 100) / 100 - 0.5;
     rows.push(`${a * b > 0 ? 1 : 0},${a},${b}`);
   }
   writeFileSync(csv, rows.join("\n") + "\n");
@@ -54,13 +54,24 @@ describe("nnc train", () => {
     const r = await nnc("train", model, "--data", csv, "--out", out, "--json");
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
-    const lines = r.out.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = r.out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.type === "epoch")).toHaveLength(31);
     const result = lines.at(-1);
     expect(result.type).toBe("result");
     expect(result.trainAccuracy).toBeGreaterThan(0.9);
     for (const key of ["testAccuracy", "loss", "seconds", "epochs"]) expect(result).toHaveProperty(key);
-    for (const f of ["params.safetensors", "checkpoint.safetensors", "metrics.json", "loss.svg", "accuracy.svg", "model.nn", "settings.json"]) {
+    for (const f of [
+      "params.safetensors",
+      "checkpoint.safetensors",
+      "metrics.json",
+      "loss.svg",
+      "accuracy.svg",
+      "model.nn",
+      "settings.json",
+    ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     expect(readFileSync(join(out, "loss.svg"), "utf8")).toMatch(/^<svg[^]*Xor: training loss[^]*<\/svg>$/);
@@ -115,7 +126,9 @@ describe("nnc train", () => {
   it("stops a diverging run with the step and a learning rate to try", async () => {
     const r = await nnc("train", model, "--data", csv, "--out", join(dir, "nan"), "--optimizer", "sgd", "--lr", "1e6", "--epochs", "3");
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/at step \d+: the learning rate is probably too high \(--lr 1000000\); try a 10x lower learning rate, --lr 100000/);
+    expect(r.err).toMatch(
+      /at step \d+: the learning rate is probably too high \(--lr 1000000\); try a 10x lower learning rate, --lr 100000/,
+    );
   });
 
   it("rejects bad flags as usage errors", async () => {

@@ -15,7 +15,11 @@ import { graphOf } from "../support/models.js";
 /** Three Gaussian blobs in the plane, one per class. */
 function blobs(rows: number, seed: number): Dataset {
   const rng = createRng(seed);
-  const centers = [[2, 0], [-1, 1.7], [-1, -1.7]];
+  const centers = [
+    [2, 0],
+    [-1, 1.7],
+    [-1, -1.7],
+  ];
   const x = new Float32Array(rows * 2);
   const labels = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {
@@ -39,7 +43,14 @@ const MODEL = `model Blobs(dropout_ratio = 0) {
   loss cross_entropy(y, t)
 }`;
 
-const config: TrainConfig = { optimizer: { name: "momentum", args: { lr: 0.1 } }, batchSize: 30, iters: 60, seed: 3, weightDecay: 0, dtype: "f64" };
+const config: TrainConfig = {
+  optimizer: { name: "momentum", args: { lr: 0.1 } },
+  batchSize: 30,
+  iters: 60,
+  seed: 3,
+  weightDecay: 0,
+  dtype: "f64",
+};
 
 describe("train", () => {
   const data = { train: blobs(300, 1), test: blobs(150, 2) };

@@ -9,7 +9,12 @@ import { tensor, type Tensor } from "../../src/graph/tensor.js";
 
 export const FIXED_DOMAINS: readonly Domain[] = ["probabilities", "classIndex"];
 
-export function opGraph<K extends OpKind>(op: K, shapes: readonly (readonly number[])[], attrs: AttrMap[K], domains: readonly Domain[]): Graph {
+export function opGraph<K extends OpKind>(
+  op: K,
+  shapes: readonly (readonly number[])[],
+  attrs: AttrMap[K],
+  domains: readonly Domain[],
+): Graph {
   const b = new Builder();
   const inputs: InputSpec[] = [];
   const params: ParamSpec[] = [];
@@ -28,8 +33,22 @@ export function opGraph<K extends OpKind>(op: K, shapes: readonly (readonly numb
   const outShape = b.shape(out) as number[];
   const r = b.leaf("input", { name: "R", role: "input" }, outShape);
   inputs.push({ name: "R", node: r, shape: outShape, role: "input" });
-  const loss = b.sum(b.mul(out, r), outShape.map((_, i) => i));
-  return finishGraph({ model: op, nodes: b.nodes, inputs, params, states: [], outputs: [{ name: "out", node: out }], loss, grads: [], hyper: {}, train: {} });
+  const loss = b.sum(
+    b.mul(out, r),
+    outShape.map((_, i) => i),
+  );
+  return finishGraph({
+    model: op,
+    nodes: b.nodes,
+    inputs,
+    params,
+    states: [],
+    outputs: [{ name: "out", node: out }],
+    loss,
+    grads: [],
+    hyper: {},
+    train: {},
+  });
 }
 
 /** Values for an input of the given domain, from a source of uniform numbers in [0, 1). */

@@ -105,7 +105,10 @@ export function epilogueFunction(k: LoopKernel, g: Graph, inArena: (s: Storage) 
         const n = g.nodes[s.node]!;
         const t = template(n);
         if (t.kind !== "map" || !t.wasm) throw new Error(`internal: ${n.op} has no wasm kernel`);
-        t.wasm(v, s.args.map((o) => (o.kind === "local" ? locals[o.step]! : inline.get(JSON.stringify(o.value))!)));
+        t.wasm(
+          v,
+          s.args.map((o) => (o.kind === "local" ? locals[o.step]! : inline.get(JSON.stringify(o.value))!)),
+        );
         locals[i] = f.local(V128);
         f.set(locals[i]!);
       } else if (s.kind === "store") {
@@ -150,7 +153,12 @@ export function epilogueFunction(k: LoopKernel, g: Graph, inArena: (s: Storage) 
   f.block().loop();
   f.get(i).get(ROW1).ltS().eqz().brIf(1);
   for (const { s, i: step } of loads) {
-    f.get(pointer(indexOf(s.from, s.node))).get(i).get(rowStride[step]!).mul().add().set(bases[step]!);
+    f.get(pointer(indexOf(s.from, s.node)))
+      .get(i)
+      .get(rowStride[step]!)
+      .mul()
+      .add()
+      .set(bases[step]!);
   }
   f.get(stored).get(i).get(storeRowStride).mul().add().set(storeBase);
   across(() => f.i32(0), width);

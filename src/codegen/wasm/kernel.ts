@@ -60,7 +60,10 @@ export class WasmFunctions {
    * for platforms that have it.
    */
   encode(): { bytes: Uint8Array; flagsAt: number; fma: Uint8Array } {
-    const updates = [{ name: "sgd", body: sgdFunction() }, { name: "adam", body: adamFunction() }];
+    const updates = [
+      { name: "sgd", body: sgdFunction() },
+      { name: "adam", body: adamFunction() },
+    ];
     const fused = this.specs.map((spec, i) => ({ name: `matmul${i}`, body: matmulFunction({ ...spec, fma: true }) }));
     const fma = encodeModuleImportingMemory([...fused, ...this.epilogues, ...updates], 1, MAX_PAGES);
     return { ...encodeModuleImportingMemory([...this.functions, ...this.epilogues, ...updates], 1, MAX_PAGES), fma: fma.bytes };
@@ -87,7 +90,13 @@ export function needsPack(k: MatmulKernel): boolean {
  * when epilogue.ts can write it (\`inArena\` tells which arrays live in the arena), else in JS
  * over all rows afterwards.
  */
-export function renderWasmMatmul(k: MatmulKernel, env: KernelEnv, wasm: WasmFunctions, epilogue?: () => Code, inArena?: (s: Storage) => boolean): Code {
+export function renderWasmMatmul(
+  k: MatmulKernel,
+  env: KernelEnv,
+  wasm: WasmFunctions,
+  epilogue?: () => Code,
+  inArena?: (s: Storage) => boolean,
+): Code {
   const { A, B, C } = matmulArrays(k, env);
   const node = env.g.nodes[k.node]!;
   const fused = k.epilogue && inArena ? epilogueFunction(k.epilogue, env.g, inArena) : undefined;
@@ -101,10 +110,16 @@ export function renderWasmMatmul(k: MatmulKernel, env: KernelEnv, wasm: WasmFunc
   const { transA, transB } = node.attrs as { transA: boolean; transB: boolean };
   const pack = needsPack(k);
   const what = `${A.text}${transA ? "ᵀ" : ""} · ${B.text}${transB ? "ᵀ" : ""} in WebAssembly (f32x4 register tiles), operands read where they are in the arena${pack ? `, ${B.text}${transB ? "ᵀ" : ""} packed as rows first` : ""}`;
-  const then = fused ? "; then the fused elementwise ops over each block of rows, in WebAssembly too" : ep ? "; then the fused elementwise ops over C" : "";
+  const then = fused
+    ? "; then the fused elementwise ops over each block of rows, in WebAssembly too"
+    : ep
+      ? "; then the fused elementwise ops over C"
+      : "";
   return js`${comment(`${what}${then}`)}${
-    pack ? js`packB(PACK_AT, ${B}, ${size(k.k)}, ${size(k.n)}, ${size(k.b.inner)}, ${size(k.b.col)});
-` : js``
+    pack
+      ? js`packB(PACK_AT, ${B}, ${size(k.k)}, ${size(k.n)}, ${size(k.b.inner)}, ${size(k.b.col)});
+`
+      : js``
   }matmulRows(${fn}, ${A}.byteOffset, ${pack ? js`PACK_AT` : js`${B}.byteOffset`}, ${C}.byteOffset, ${usesBatch ? size({ c: 1, p: 1 }) : js`0`}, ${size(k.m)}, ${size(mul(k.k, k.n))}, ${epi}, ${join(arrays)});
     ${ep ?? js``}`;
 }

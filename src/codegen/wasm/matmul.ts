@@ -101,7 +101,11 @@ export function matmulFunction(spec: MatmulSpec): FunctionBody {
     if (tail === 4) f.v128Load(offset);
     else if (tail === 1) f.v128Load32Zero(offset);
     else f.v128Load64Zero(offset);
-    if (tail === 3) f.set(to).get(pb).get(to).v128Load32Lane(2, offset + 8);
+    if (tail === 3)
+      f.set(to)
+        .get(pb)
+        .get(to)
+        .v128Load32Lane(2, offset + 8);
     f.set(to);
   };
   /** All column tiles of one block of `rows` rows at row i. */
@@ -109,10 +113,16 @@ export function matmulFunction(spec: MatmulSpec): FunctionBody {
     const V = spec.vectors;
     f.i32(0).set(j);
     f.block().loop();
-    f.get(j).i32(4 * V).add();
+    f.get(j)
+      .i32(4 * V)
+      .add();
     push(N).gtS().brIf(1);
     tile(rows, V);
-    f.get(j).i32(4 * V).add().set(j).br(0);
+    f.get(j)
+      .i32(4 * V)
+      .add()
+      .set(j)
+      .br(0);
     f.end().end();
     // The remaining columns (fewer than 4·V), one vector at a time, then 1-3 in a partial one.
     f.block().loop();

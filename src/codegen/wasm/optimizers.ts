@@ -8,7 +8,11 @@
 import { F64, FunctionBody, I32, V128 } from "./encode.js";
 
 /** A two-element (or, with `one`, one-element) pass over arrays of float32 at byte offsets. */
-function pairs(f: FunctionBody, n: number, body: (load: (base: number) => void, store: (base: number, value: () => void) => void) => void): void {
+function pairs(
+  f: FunctionBody,
+  n: number,
+  body: (load: (base: number) => void, store: (base: number, value: () => void) => void) => void,
+): void {
   const i = f.local(I32); // byte offset of the current element
   const end = f.local(I32);
   f.get(n).i32(4).mul().set(end);
@@ -66,7 +70,14 @@ export function adamFunction(): FunctionBody {
   const [P, G, M, V, N, LRT, C1, C2, EPS, DECAY] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const vector = () => f.local(V128);
   const [lrT, c1, c2, eps, decay, g, m, v, p] = [vector(), vector(), vector(), vector(), vector(), vector(), vector(), vector(), vector()];
-  for (const [from, to] of [[LRT, lrT], [C1, c1], [C2, c2], [EPS, eps], [DECAY, decay]] as const) f.get(from).f64x2Splat().set(to);
+  for (const [from, to] of [
+    [LRT, lrT],
+    [C1, c1],
+    [C2, c2],
+    [EPS, eps],
+    [DECAY, decay],
+  ] as const)
+    f.get(from).f64x2Splat().set(to);
   pairs(f, N, (load, store) => {
     load(G);
     f.set(g);
@@ -87,7 +98,20 @@ export function adamFunction(): FunctionBody {
     // p -= lrT m / (√v + eps) + decay p
     store(P, () => {
       load(P);
-      f.tee(p).get(lrT).get(m).f64x2Mul().get(v).f64x2Sqrt().get(eps).f64x2Add().f64x2Div().get(decay).get(p).f64x2Mul().f64x2Add().f64x2Sub();
+      f.tee(p)
+        .get(lrT)
+        .get(m)
+        .f64x2Mul()
+        .get(v)
+        .f64x2Sqrt()
+        .get(eps)
+        .f64x2Add()
+        .f64x2Div()
+        .get(decay)
+        .get(p)
+        .f64x2Mul()
+        .f64x2Add()
+        .f64x2Sub();
     });
   });
   return f;

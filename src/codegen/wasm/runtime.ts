@@ -14,7 +14,31 @@
 import { data, js, literal, type Code } from "../code.js";
 
 /** Module-level names the wasm backend's text uses (kernel locals avoid them). */
-export const WASM_HELPERS = ["WASM", "WASM_BYTES", "MEMORY", "SHARED", "PARAM_LAYOUT", "PACK_AT", "arenaGeneration", "arenaTop", "heapView", "heap", "paramViews", "paramGeneration", "reserve", "arenaView", "ARENA_BUFFERS", "inArena", "keep", "arenaParams", "paramsIn", "region", "carve", "arenaFeed", "packB"];
+export const WASM_HELPERS = [
+  "WASM",
+  "WASM_BYTES",
+  "MEMORY",
+  "SHARED",
+  "PARAM_LAYOUT",
+  "PACK_AT",
+  "arenaGeneration",
+  "arenaTop",
+  "heapView",
+  "heap",
+  "paramViews",
+  "paramGeneration",
+  "reserve",
+  "arenaView",
+  "ARENA_BUFFERS",
+  "inArena",
+  "keep",
+  "arenaParams",
+  "paramsIn",
+  "region",
+  "carve",
+  "arenaFeed",
+  "packB",
+];
 
 /** A 64 KiB page of WebAssembly memory. */
 const PAGE = 65536;

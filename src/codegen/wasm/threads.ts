@@ -29,7 +29,25 @@
 import { js, literal, Name, join, type Code } from "../code.js";
 
 /** Module-level names the threads' text uses. */
-export const THREAD_HELPERS = [...["SEQ", "NEXT", "FINISHED", "KIND", "FN", "TOTAL", "CHUNK", "A", "B", "C", "D", "BATCH", "EFN", "E0", "ERROR", "BUSY"].map((n) => `C_${n}`), "KERNELS", "EPILOGUES", "WORKER_SOURCE", "CONTROL", "NUMBERS", "threadPool", "startThreads", "shareJob", "takeParts", "runPart", "matmulRows", "shareUpdate", "MIN_SPLIT", "MIN_SPLIT_UPDATE"];
+export const THREAD_HELPERS = [
+  ...["SEQ", "NEXT", "FINISHED", "KIND", "FN", "TOTAL", "CHUNK", "A", "B", "C", "D", "BATCH", "EFN", "E0", "ERROR", "BUSY"].map(
+    (n) => `C_${n}`,
+  ),
+  "KERNELS",
+  "EPILOGUES",
+  "WORKER_SOURCE",
+  "CONTROL",
+  "NUMBERS",
+  "threadPool",
+  "startThreads",
+  "shareJob",
+  "takeParts",
+  "runPart",
+  "matmulRows",
+  "shareUpdate",
+  "MIN_SPLIT",
+  "MIN_SPLIT_UPDATE",
+];
 
 /** The `threads` export of a module without WebAssembly. */
 export const ONE_THREAD = js`/** The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread. */
@@ -48,7 +66,9 @@ const MIN_SPLIT = 1 << 19;
 const MIN_SPLIT_UPDATE = 1 << 15;
 
 /** Int32 slots of the control block; the Float64 numbers of an update start at byte NUMBERS_AT. */
-const [SEQ, NEXT, FINISHED, KIND, FN, TOTAL, CHUNK, A, B, C, D, BATCH, EFN, E0, ERROR, BUSY] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 19, 20];
+const [SEQ, NEXT, FINISHED, KIND, FN, TOTAL, CHUNK, A, B, C, D, BATCH, EFN, E0, ERROR, BUSY] = [
+  0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 19, 20,
+];
 /** E0 … E0 + 5: the byte offsets of a matmul epilogue's arrays (wasm/epilogue.ts); BUSY + w: worker w is inside takeParts. */
 const MAX_WORKERS = 3;
 const NUMBERS_AT = 96;

@@ -41,9 +41,9 @@ export class VectorEmitter {
     k(Math.LOG2E).f32x4Mul().f32x4Nearest().set(n);
     f.get(x).get(n);
     k(0.693359375).f32x4Mul().f32x4Sub().get(n);
-    k(-2.12194440e-4).f32x4Mul().f32x4Sub().set(x);
+    k(-2.1219444e-4).f32x4Mul().f32x4Sub().set(x);
     // e^x ≈ 1 + x + x²·P(x) on |x| ≤ ln 2 / 2
-    k(1.9875691500e-4);
+    k(1.98756915e-4);
     for (const c of [1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]) {
       f.get(x).f32x4Mul();
       k(c).f32x4Add();

@@ -65,40 +65,100 @@ const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.e
 
 export const elementwiseOps = {
   // d(-x) = -d
-  neg: unary((x) => -x, (x) => js`-${x}`, (b, _n, _x, d) => b.neg(d), "any", (v, [x]) => v.get(x!).f.f32x4Neg()),
+  neg: unary(
+    (x) => -x,
+    (x) => js`-${x}`,
+    (b, _n, _x, d) => b.neg(d),
+    "any",
+    (v, [x]) => v.get(x!).f.f32x4Neg(),
+  ),
   // d/dx e^x = e^x (the node itself)
-  exp: unary(Math.exp, (x) => js`Math.exp(${x})`, (b, n, _x, d) => b.mul(d, n.id), "any", (v, [x]) => v.get(x!).exp()),
+  exp: unary(
+    Math.exp,
+    (x) => js`Math.exp(${x})`,
+    (b, n, _x, d) => b.mul(d, n.id),
+    "any",
+    (v, [x]) => v.get(x!).exp(),
+  ),
   // d/dx log x = 1/x
-  log: unary(Math.log, (x) => js`Math.log(${x})`, (b, _n, x, d) => b.div(d, x), "positive"),
+  log: unary(
+    Math.log,
+    (x) => js`Math.log(${x})`,
+    (b, _n, x, d) => b.div(d, x),
+    "positive",
+  ),
   // d/dx √x = 1 / (2√x)
-  sqrt: unary(Math.sqrt, (x) => js`Math.sqrt(${x})`, (b, n, _x, d) => b.div(d, b.mul(b.const(2), n.id)), "positive", (v, [x]) => v.get(x!).f.f32x4Sqrt()),
+  sqrt: unary(
+    Math.sqrt,
+    (x) => js`Math.sqrt(${x})`,
+    (b, n, _x, d) => b.div(d, b.mul(b.const(2), n.id)),
+    "positive",
+    (v, [x]) => v.get(x!).f.f32x4Sqrt(),
+  ),
   // Primitive rather than 1/(1+e^-x), for stability when saturated: d/dx σ(x) = σ(x)(1 - σ(x)).
   sigmoid: unary(
     sigmoid,
     // One exp, no branch: 1/(1+e^-x) saturates to 0 or 1 without NaN, within an ulp of `sigmoid`.
     (x) => js`1 / (1 + Math.exp(-${x}))`,
-    (b, n, _x, d) => b.mul(d, b.mul(n.id, b.sub(b.const(1), n.id))), "any",
+    (b, n, _x, d) => b.mul(d, b.mul(n.id, b.sub(b.const(1), n.id))),
+    "any",
     (v, [x]) => {
       v.splat(1).splat(1).get(x!).f.f32x4Neg();
       v.exp().f.f32x4Add().f32x4Div();
-    }),
+    },
+  ),
   // d/dx tanh x = 1 - tanh² x
-  tanh: unary(Math.tanh, (x) => js`Math.tanh(${x})`, (b, n, _x, d) => b.mul(d, b.sub(b.const(1), b.mul(n.id, n.id))), "any"),
+  tanh: unary(
+    Math.tanh,
+    (x) => js`Math.tanh(${x})`,
+    (b, n, _x, d) => b.mul(d, b.sub(b.const(1), b.mul(n.id, n.id))),
+    "any",
+  ),
   // d/dx relu x = step(x); at 0 we take 0, as the book's Relu layer does (mask = x <= 0).
   // In wasm pmax(0, x) = 0 < x ? x : 0, NaN to 0 as in JS.
-  relu: unary((x) => (x > 0 ? x : 0), (x) => js`${x} > 0 ? ${x} : 0`, (b, _n, x, d) => b.mul(d, b.add("step", [x], {})), "awayFromKinks", (v, [x]) => v.splat(0).get(x!).f.f32x4Pmax()),
+  relu: unary(
+    (x) => (x > 0 ? x : 0),
+    (x) => js`${x} > 0 ? ${x} : 0`,
+    (b, _n, x, d) => b.mul(d, b.add("step", [x], {})),
+    "awayFromKinks",
+    (v, [x]) => v.splat(0).get(x!).f.f32x4Pmax(),
+  ),
   // step(x) = 1 if x > 0 else 0: piecewise constant, so no gradient.
-  step: unary((x) => (x > 0 ? 1 : 0), (x) => js`${x} > 0 ? 1 : 0`, () => null, "awayFromKinks", (v, [x]) => {
-    v.get(x!).splat(0).f.f32x4Gt();
-    v.splat(1).f.v128And();
-  }),
+  step: unary(
+    (x) => (x > 0 ? 1 : 0),
+    (x) => js`${x} > 0 ? 1 : 0`,
+    () => null,
+    "awayFromKinks",
+    (v, [x]) => {
+      v.get(x!).splat(0).f.f32x4Gt();
+      v.splat(1).f.v128And();
+    },
+  ),
 
   // d(a+b) = (d, d)
-  add: binary((x, y) => x + y, (x, y) => js`${x} + ${y}`, (_b, _n, _x, _y, d) => [d, d], ["any", "any"], (v, [x, y]) => v.get(x!).get(y!).f.f32x4Add()),
+  add: binary(
+    (x, y) => x + y,
+    (x, y) => js`${x} + ${y}`,
+    (_b, _n, _x, _y, d) => [d, d],
+    ["any", "any"],
+    (v, [x, y]) => v.get(x!).get(y!).f.f32x4Add(),
+  ),
   // d(a-b) = (d, -d)
-  sub: binary((x, y) => x - y, (x, y) => js`${x} - ${y}`, (b, _n, _x, _y, d) => [d, b.neg(d)], ["any", "any"], (v, [x, y]) => v.get(x!).get(y!).f.f32x4Sub()),
+  sub: binary(
+    (x, y) => x - y,
+    (x, y) => js`${x} - ${y}`,
+    (b, _n, _x, _y, d) => [d, b.neg(d)],
+    ["any", "any"],
+    (v, [x, y]) => v.get(x!).get(y!).f.f32x4Sub(),
+  ),
   // d(ab) = (d·b, d·a)
-  mul: binary((x, y) => x * y, (x, y) => js`${x} * ${y}`, (b, _n, x, y, d) => [b.mul(d, y), b.mul(d, x)], ["any", "any"], (v, [x, y]) => v.get(x!).get(y!).f.f32x4Mul()),
+  mul: binary(
+    (x, y) => x * y,
+    (x, y) => js`${x} * ${y}`,
+    (b, _n, x, y, d) => [b.mul(d, y), b.mul(d, x)],
+    ["any", "any"],
+    (v, [x, y]) => v.get(x!).get(y!).f.f32x4Mul(),
+  ),
   // d(a/b) = (d/b, -d·(a/b)/b)
   div: binary(
     (x, y) => x / y,
@@ -130,8 +190,14 @@ export const elementwiseOps = {
     (v, [x, y]) => v.get(x!).get(y!).f.f32x4Max(),
   ),
   // a >= b as 1 or 0: piecewise constant, so no gradient.
-  ge: binary((x, y) => (x >= y ? 1 : 0), (x, y) => js`${x} >= ${y} ? 1 : 0`, () => [null, null], ["awayFromKinks", "awayFromKinks"], (v, [x, y]) => {
-    v.get(x!).get(y!).f.f32x4Ge();
-    v.splat(1).f.v128And();
-  }),
+  ge: binary(
+    (x, y) => (x >= y ? 1 : 0),
+    (x, y) => js`${x} >= ${y} ? 1 : 0`,
+    () => [null, null],
+    ["awayFromKinks", "awayFromKinks"],
+    (v, [x, y]) => {
+      v.get(x!).get(y!).f.f32x4Ge();
+      v.splat(1).f.v128And();
+    },
+  ),
 } satisfies { [K in UnaryKind | BinaryKind]: OpDef<K> };

@@ -9,8 +9,40 @@ const declared: OpDef<"input" | "param" | "state">["shape"] = () => {
 };
 
 export const leafOps = {
-  input: { arity: 0, shape: declared, kernel: { kind: "leaf" }, eval: (_i, a, ctx) => ctx.feed(a.name), grad: () => [], domain: [], sample: null },
-  param: { arity: 0, shape: declared, kernel: { kind: "leaf" }, eval: (_i, a, ctx) => ctx.feed(a.name), grad: () => [], domain: [], sample: null },
-  state: { arity: 0, shape: declared, kernel: { kind: "leaf" }, eval: (_i, a, ctx) => ctx.feed(a.name), grad: () => [], domain: [], sample: null },
-  const: { arity: 0, shape: () => [], kernel: { kind: "const" }, eval: (_i, a) => scalar(a.value), grad: () => [], domain: [], sample: null },
+  input: {
+    arity: 0,
+    shape: declared,
+    kernel: { kind: "leaf" },
+    eval: (_i, a, ctx) => ctx.feed(a.name),
+    grad: () => [],
+    domain: [],
+    sample: null,
+  },
+  param: {
+    arity: 0,
+    shape: declared,
+    kernel: { kind: "leaf" },
+    eval: (_i, a, ctx) => ctx.feed(a.name),
+    grad: () => [],
+    domain: [],
+    sample: null,
+  },
+  state: {
+    arity: 0,
+    shape: declared,
+    kernel: { kind: "leaf" },
+    eval: (_i, a, ctx) => ctx.feed(a.name),
+    grad: () => [],
+    domain: [],
+    sample: null,
+  },
+  const: {
+    arity: 0,
+    shape: () => [],
+    kernel: { kind: "const" },
+    eval: (_i, a) => scalar(a.value),
+    grad: () => [],
+    domain: [],
+    sample: null,
+  },
 } satisfies { [K in "input" | "param" | "state" | "const"]: OpDef<K> };

@@ -10,13 +10,24 @@ import { ShapeError, type OpDef } from "./types.js";
 function logSoftmaxRows(x: Tensor): Tensor {
   const m = reduce(x, [1], true, -Infinity, Math.max);
   const s = zip(x, m, (a, b) => a - b);
-  const lse = map(reduce(map(s, Math.exp), [1], true, 0, (a, v) => a + v), Math.log);
+  const lse = map(
+    reduce(map(s, Math.exp), [1], true, 0, (a, v) => a + v),
+    Math.log,
+  );
   return zip(s, lse, (a, b) => a - b);
 }
 
 function batchNormEval(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
-  const xn = zip(zip(x, mean, (a, m) => a - m), variance, (c, v) => c / Math.sqrt(v + eps));
-  return zip(zip(xn, gamma, (a, g) => a * g), beta, (a, c) => a + c);
+  const xn = zip(
+    zip(x, mean, (a, m) => a - m),
+    variance,
+    (c, v) => c / Math.sqrt(v + eps),
+  );
+  return zip(
+    zip(xn, gamma, (a, g) => a * g),
+    beta,
+    (a, c) => a + c,
+  );
 }
 
 export const nnOps = {
@@ -37,7 +48,15 @@ export const nnOps = {
       kind: "custom",
       render: ({ inputs: [x, t], shapes, output, local }) => {
         const [n, classes] = shapes[0]!;
-        const [i, j, row, m, sum, lse, total] = [local("i"), local("j"), local("row"), local("m"), local("sum"), local("lse"), local("total")];
+        const [i, j, row, m, sum, lse, total] = [
+          local("i"),
+          local("j"),
+          local("row"),
+          local("m"),
+          local("sum"),
+          local("lse"),
+          local("total"),
+        ];
         return js`let ${total} = 0;
           for (let ${i} = 0; ${i} < ${n!}; ${i}++) {
             const ${row} = ${i} * ${classes!};
@@ -127,7 +146,12 @@ export const nnOps = {
     arity: 5,
     shape: ([x, gamma, beta, rm, rv]) => {
       if (x!.length !== 2) throw new ShapeError(`batchnorm needs a [batch, features] input, got ${showShape(x!)}`);
-      for (const [what, s] of [["gamma", gamma], ["beta", beta], ["running mean", rm], ["running variance", rv]] as const) {
+      for (const [what, s] of [
+        ["gamma", gamma],
+        ["beta", beta],
+        ["running mean", rm],
+        ["running variance", rv],
+      ] as const) {
         if (s!.length !== 1 || s![0] !== x![1]) {
           throw new ShapeError(`batchnorm: ${what} has shape ${showShape(s!)}, expected [${x![1]}] for input ${showShape(x!)}`);
         }
@@ -161,9 +185,21 @@ export const nnOps = {
     eval: ([x, gamma, beta, rm, rv], { eps }, ctx) => {
       if (!ctx.training) return batchNormEval(x!, rm!, rv!, gamma!, beta!, eps);
       const n = x!.shape[0]!;
-      const mean = map(reduce(x!, [0], false, 0, (a, v) => a + v), (v) => v / n);
+      const mean = map(
+        reduce(x!, [0], false, 0, (a, v) => a + v),
+        (v) => v / n,
+      );
       const c = zip(x!, mean, (a, m) => a - m);
-      const variance = map(reduce(map(c, (v) => v * v), [0], false, 0, (a, v) => a + v), (v) => v / n);
+      const variance = map(
+        reduce(
+          map(c, (v) => v * v),
+          [0],
+          false,
+          0,
+          (a, v) => a + v,
+        ),
+        (v) => v / n,
+      );
       return batchNormEval(x!, mean, variance, gamma!, beta!, eps);
     },
     grad: (b, n, d, wants) => {
@@ -172,9 +208,7 @@ export const nnOps = {
       const std = b.sqrt(b.add2(variance, b.const(n.attrs.eps)));
       const xn = b.div(centered, std);
       const dxn = b.mul(d, gamma);
-      const dx = wants[0]
-        ? b.div(b.sub(b.sub(dxn, b.mean(dxn, [0])), b.mul(xn, b.mean(b.mul(dxn, xn), [0]))), std)
-        : null;
+      const dx = wants[0] ? b.div(b.sub(b.sub(dxn, b.mean(dxn, [0])), b.mul(xn, b.mean(b.mul(dxn, xn), [0]))), std) : null;
       const dGamma = wants[1] ? b.sum(b.mul(d, xn), [0]) : null;
       const dBeta = wants[2] ? b.sum(d, [0]) : null;
       return [dx, dGamma, dBeta, null, null];
@@ -197,4 +231,3 @@ export const nnOps = {
     sample: (g) => ({ shapes: [[g.int(1, 4)]], attrs: {} as NoAttrs }),
   },
 } satisfies { [K in "softmax_xent" | "onehot" | "dropout_mask" | "batchnorm" | "stop_gradient"]: OpDef<K> };
-

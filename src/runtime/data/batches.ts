@@ -29,7 +29,8 @@ export function fillBatch(
 ): void {
   const f = ds.features;
   const width = targetWidth(ds, target);
-  if (start < 0 || start + count > order.length) throw new RangeError(`fillBatch: rows ${start}..${start + count} are outside the order's ${order.length}`);
+  if (start < 0 || start + count > order.length)
+    throw new RangeError(`fillBatch: rows ${start}..${start + count} are outside the order's ${order.length}`);
   if (x.length < count * f) throw new RangeError(`fillBatch: x holds ${x.length} values, a batch of ${count} needs ${count * f}`);
   if (t.length < count * width) throw new RangeError(`fillBatch: t holds ${t.length} values, a batch of ${count} needs ${count * width}`);
   if (target === "onehot") t.fill(0, 0, count * width);
@@ -88,12 +89,15 @@ export class Batches {
     private readonly options: BatchOptions,
   ) {
     const { batchSize, target } = options;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batch size must be a whole number >= 1, got ${batchSize}; the book uses 100`);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new RangeError(`batch size must be a whole number >= 1, got ${batchSize}; the book uses 100`);
     this.batchSize = batchSize;
     this.x = options.x ?? new Float32Array(batchSize * dataset.features);
     this.t = options.t ?? (target === "onehot" ? new Float32Array(batchSize * dataset.classes) : new Int32Array(batchSize));
-    if (this.x.length < batchSize * dataset.features) throw new RangeError(`the x buffer holds ${this.x.length} values, a batch needs ${batchSize * dataset.features}`);
-    if (this.t.length < batchSize * targetWidth(dataset, target)) throw new RangeError(`the t buffer holds ${this.t.length} values, a batch needs ${batchSize * targetWidth(dataset, target)}`);
+    if (this.x.length < batchSize * dataset.features)
+      throw new RangeError(`the x buffer holds ${this.x.length} values, a batch needs ${batchSize * dataset.features}`);
+    if (this.t.length < batchSize * targetWidth(dataset, target))
+      throw new RangeError(`the t buffer holds ${this.t.length} values, a batch needs ${batchSize * targetWidth(dataset, target)}`);
     this.order = new Int32Array(dataset.rows);
     this.reset();
   }

@@ -39,7 +39,8 @@ export function parseCsv(text: string, name: string, options: CsvOptions = {}): 
   if (columns < 2) dataFail(name, `has ${plural(columns, "column")}; it needs a label column and at least one feature column`);
   const labelAt = labelIndex(options.labelColumn ?? 0, header ? first.cells : undefined, columns, name);
   const divisor = options.normalize === true ? 255 : typeof options.normalize === "number" ? options.normalize : 1;
-  if (!(divisor > 0) || !Number.isFinite(divisor)) dataFail(name, `normalize must be true (divide by 255) or a positive number, got ${options.normalize}`);
+  if (!(divisor > 0) || !Number.isFinite(divisor))
+    dataFail(name, `normalize must be true (divide by 255) or a positive number, got ${options.normalize}`);
   const columnName = (c: number) => (header ? ` ("${first.cells[c]}")` : c === labelAt ? " (label)" : "");
   const where = (row: Row, c: number) => `row ${row.line}, column ${c + 1}${columnName(c)}`;
 
@@ -51,7 +52,10 @@ export function parseCsv(text: string, name: string, options: CsvOptions = {}): 
     const row = data[r]!;
     if (row.cells.length !== columns) {
       const reference = header ? "the header has" : `the first row has`;
-      dataFail(name, `row ${row.line} has ${plural(row.cells.length, "cell")} but ${reference} ${columns}; every row needs the same number of columns`);
+      dataFail(
+        name,
+        `row ${row.line} has ${plural(row.cells.length, "cell")} but ${reference} ${columns}; every row needs the same number of columns`,
+      );
     }
     let j = r * features;
     for (let c = 0; c < columns; c++) {
@@ -59,7 +63,8 @@ export function parseCsv(text: string, name: string, options: CsvOptions = {}): 
       const v = Number(cell);
       if (!Number.isFinite(v) || cell.trim() === "") dataFail(name, `${where(row, c)}: ${JSON.stringify(cell)} is not a number`);
       if (c === labelAt) {
-        if (!Number.isInteger(v) || v < 0) dataFail(name, `${where(row, c)}: ${JSON.stringify(cell)} is not a class index (a whole number >= 0)`);
+        if (!Number.isInteger(v) || v < 0)
+          dataFail(name, `${where(row, c)}: ${JSON.stringify(cell)} is not a class index (a whole number >= 0)`);
         if (classes !== undefined && v >= classes) dataFail(name, `${where(row, c)}: label ${v} is out of range [0, ${classes})`);
         labels[r] = v;
       } else {
@@ -113,12 +118,18 @@ function labelIndex(column: number | string, header: readonly string[] | undefin
   if (typeof column === "number") {
     const index = column < 0 ? columns + column : column;
     if (!Number.isInteger(column) || index < 0 || index >= columns) {
-      dataFail(name, `label column ${column} is outside the file's ${plural(columns, "column")}; use 0..${columns - 1}, or -1 for the last`);
+      dataFail(
+        name,
+        `label column ${column} is outside the file's ${plural(columns, "column")}; use 0..${columns - 1}, or -1 for the last`,
+      );
     }
     return index;
   }
   if (header === undefined) {
-    dataFail(name, `the label column is given by name ("${column}") but the file has no header row; give its index instead (0 is the first column)`);
+    dataFail(
+      name,
+      `the label column is given by name ("${column}") but the file has no header row; give its index instead (0 is the first column)`,
+    );
   }
   const index = header.findIndex((h) => h.trim() === column);
   if (index < 0) {

@@ -54,7 +54,8 @@ export function makeDataset(parts: DatasetParts): Dataset {
 
 /** Every label in [0, classes); names the first bad one and counts the rest. */
 export function checkLabels(labels: Int32Array, classes: number, name: string): void {
-  if (!Number.isInteger(classes) || classes < 1) throw new DataError(name, `the number of classes must be a whole number >= 1, got ${classes}`);
+  if (!Number.isInteger(classes) || classes < 1)
+    throw new DataError(name, `the number of classes must be a whole number >= 1, got ${classes}`);
   let first = -1;
   let bad = 0;
   for (let i = 0; i < labels.length; i++) {
@@ -66,7 +67,10 @@ export function checkLabels(labels: Int32Array, classes: number, name: string): 
   }
   if (first >= 0) {
     const more = bad > 1 ? ` (and ${plural(bad - 1, "other label")} out of range)` : "";
-    dataFail(name, `label ${labels[first]} at index ${first} is out of range [0, ${classes})${more}; labels must be class indices 0..${classes - 1}`);
+    dataFail(
+      name,
+      `label ${labels[first]} at index ${first} is out of range [0, ${classes})${more}; labels must be class indices 0..${classes - 1}`,
+    );
   }
 }
 
@@ -114,12 +118,18 @@ export function shuffled(ds: Dataset, seed: number): Dataset {
 export function valSplit(ds: Dataset, fraction: number, seed: number): { train: Dataset; val: Dataset } {
   const name = ds.source ?? "data";
   if (!(fraction > 0 && fraction < 1)) {
-    dataFail(name, `the validation fraction must be a number between 0 and 1 (exclusive), got ${fraction}; try 0.2 (the book holds out 20%)`);
+    dataFail(
+      name,
+      `the validation fraction must be a number between 0 and 1 (exclusive), got ${fraction}; try 0.2 (the book holds out 20%)`,
+    );
   }
   const valRows = Math.floor(ds.rows * fraction);
   if (valRows === 0 || valRows === ds.rows) {
     const side = valRows === 0 ? "validation" : "training";
-    dataFail(name, `a validation fraction of ${fraction} of ${plural(ds.rows, "row")} leaves no ${side} rows; choose a fraction between ${1 / ds.rows} and ${1 - 1 / ds.rows}`);
+    dataFail(
+      name,
+      `a validation fraction of ${fraction} of ${plural(ds.rows, "row")} leaves no ${side} rows; choose a fraction between ${1 / ds.rows} and ${1 - 1 / ds.rows}`,
+    );
   }
   const order = permutation(ds.rows, createRng(seed));
   return {
@@ -131,7 +141,8 @@ export function valSplit(ds: Dataset, fraction: number, seed: number): { train: 
 /** The first n rows, as views (no copy), like the book's `x_train[:300]`. */
 export function subset(ds: Dataset, n: number): Dataset {
   const name = ds.source ?? "data";
-  if (!Number.isInteger(n) || n < 1) dataFail(name, `a subset needs a whole number of rows >= 1, got ${n}; the book's overfitting experiment uses 300`);
+  if (!Number.isInteger(n) || n < 1)
+    dataFail(name, `a subset needs a whole number of rows >= 1, got ${n}; the book's overfitting experiment uses 300`);
   if (n > ds.rows) dataFail(name, `a subset of ${plural(n, "row")} asks for more than the ${plural(ds.rows, "row")} there are`);
   return {
     x: ds.x.subarray(0, n * ds.features),

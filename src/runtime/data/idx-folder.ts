@@ -48,7 +48,15 @@ export function loadIdxPairs(pairs: readonly { pair: IdxPair; names?: PairNames 
     for (const { labels } of loaded) for (let i = 0; i < labels.length; i++) k = Math.max(k, labels[i]! + 1);
   }
   return loaded.map((l) =>
-    makeDataset({ x: l.images.x, labels: l.labels, features: l.images.features, classes: k, source: l.source, xName: l.imagesName, labelsName: l.labelsName }),
+    makeDataset({
+      x: l.images.x,
+      labels: l.labels,
+      features: l.images.features,
+      classes: k,
+      source: l.source,
+      xName: l.imagesName,
+      labelsName: l.labelsName,
+    }),
   );
 }
 
@@ -69,7 +77,10 @@ export function findIdxFiles(dir: string): { train?: IdxPair; test?: IdxPair } {
     entries = readdirSync(dir).filter((f) => statSync(join(dir, f)).isFile());
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return dataFail(dir, code === "ENOENT" ? "no such folder" : code === "ENOTDIR" ? "is not a folder" : `cannot read the folder: ${(e as Error).message}`);
+    return dataFail(
+      dir,
+      code === "ENOENT" ? "no such folder" : code === "ENOTDIR" ? "is not a folder" : `cannot read the folder: ${(e as Error).message}`,
+    );
   }
   const found: Record<string, string[]> = {};
   for (const f of entries.sort()) {
@@ -82,7 +93,8 @@ export function findIdxFiles(dir: string): { train?: IdxPair; test?: IdxPair } {
     const files = found[`${split}/${kind}`] ?? [];
     // The same file plain and gzipped is one file: prefer the plain one.
     const distinct = files.filter((f) => !(f.toLowerCase().endsWith(".gz") && files.includes(f.slice(0, -3))));
-    if (distinct.length > 1) dataFail(dir, `has more than one ${split} ${kind} file (${distinct.join(", ")}); keep one, or give the pair as IMAGES,LABELS`);
+    if (distinct.length > 1)
+      dataFail(dir, `has more than one ${split} ${kind} file (${distinct.join(", ")}); keep one, or give the pair as IMAGES,LABELS`);
     return distinct[0];
   };
   const out: { train?: IdxPair; test?: IdxPair } = {};
@@ -90,11 +102,14 @@ export function findIdxFiles(dir: string): { train?: IdxPair; test?: IdxPair } {
     const images = pick(split, "images");
     const labels = pick(split, "labels");
     if (images !== undefined && labels !== undefined) out[split] = { images: join(dir, images), labels: join(dir, labels) };
-    else if (images !== undefined) dataFail(dir, `has ${images} but no ${split} labels file; expected ${labelsNameFor(images)} (or .gz) beside it`);
-    else if (labels !== undefined) dataFail(dir, `has ${labels} but no ${split} images file; expected ${imagesNameFor(labels)} (or .gz) beside it`);
+    else if (images !== undefined)
+      dataFail(dir, `has ${images} but no ${split} labels file; expected ${labelsNameFor(images)} (or .gz) beside it`);
+    else if (labels !== undefined)
+      dataFail(dir, `has ${labels} but no ${split} images file; expected ${imagesNameFor(labels)} (or .gz) beside it`);
   }
   if (out.train === undefined && out.test === undefined) {
-    const listing = entries.length === 0 ? "the folder is empty" : `it has ${entries.slice(0, 8).join(", ")}${entries.length > 8 ? ", …" : ""}`;
+    const listing =
+      entries.length === 0 ? "the folder is empty" : `it has ${entries.slice(0, 8).join(", ")}${entries.length > 8 ? ", …" : ""}`;
     const want = `${EXPECTED.train.images} + ${EXPECTED.train.labels} and/or ${EXPECTED.test.images} + ${EXPECTED.test.labels}`;
     dataFail(dir, `no IDX files found: expected ${want} (each optionally .gz); ${listing}`);
   }

