@@ -141,7 +141,9 @@ export function comment(text: string): Code {
 
 /** A `/** ... *\/` doc comment for any text, on one line. */
 export function docComment(text: string): Code {
-  return trusted(`/** ${neutralize(text)} */\n`);
+  const lines = String(text).split("\n");
+  if (lines.length === 1) return trusted(`/** ${neutralize(text)} */\n`);
+  return trusted(`/**\n${lines.map((l) => ` * ${neutralize(l)}`.trimEnd()).join("\n")}\n */\n`);
 }
 
 function neutralize(text: string): string {

@@ -4,11 +4,12 @@
 import { differentiate } from "../graph/autodiff.js";
 import type { Graph } from "../graph/ir.js";
 import { simplify } from "../graph/simplify.js";
+import type { ModelModule } from "./contract.js";
 import { renderDeclarations } from "./dts.js";
 export { CompileError } from "./errors.js";
 import { indent, prettify } from "./format.js";
 import { lower } from "./lower.js";
-import { renderModule } from "./module.js";
+import { renderModule } from "./module/index.js";
 
 export interface CompileOptions {
   /** Element type of params, inputs and buffers. Default 'f32'. */
@@ -17,50 +18,18 @@ export interface CompileOptions {
   readonly batch?: number;
   /** The .nn texts by file name, quoted in the origin comments of kernels. */
   readonly sources?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
-  /** Where matmuls run: JS kernels (default) or WebAssembly SIMD (f32 only: f64 modules are always js). */
+  /** Where heavy kernels run: JS (default) or WebAssembly SIMD (f32 only: f64 modules are always js). */
   readonly backend?: "js" | "wasm";
 }
 
-type FloatArray = Float32Array | Float64Array;
-
-/** What a loaded module exports (the .d.ts says the same with the model's names). */
-export interface CompiledModel {
-  readonly meta: Record<string, unknown>;
-  init(seed?: number): Record<string, FloatArray>;
-  /** The params moved into the module's own memory (wasm backend): views that calls read without copying. */
-  adopt(params: Record<string, FloatArray>): Record<string, FloatArray>;
-  /** The threads its large matmuls run on (the wasm backend in Node: NNC_THREADS, default the cores, at most 4). */
-  threads(): number;
-  /** Arrays for lossAndGrads' inputs and targets at this batch size (wasm: the ones it reads, so no copy). */
-  batchBuffers(batch: number): Record<string, FloatArray>;
-  /** n zeroed floats in the module's memory (wasm), for an optimizer's state. */
-  zeros(n: number): FloatArray;
-  /** SGD's and Adam's updates in WebAssembly when every array is in the module's memory: true when done, false for the caller's loop. */
-  updateSgd(p: FloatArray, g: FloatArray, lr: number): boolean;
-  updateAdam(
-    p: FloatArray,
-    g: FloatArray,
-    m: FloatArray,
-    v: FloatArray,
-    lrT: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    decay: number,
-  ): boolean;
-  predict(params: Record<string, FloatArray>, inputs: Readonly<Record<string, ArrayLike<number>>>): Record<string, FloatArray>;
-  lossAndGrads(
-    params: Record<string, FloatArray>,
-    batch: Readonly<Record<string, ArrayLike<number>>>,
-    options?: { seed?: number },
-  ): { loss: number; grads: Record<string, FloatArray> };
-}
+/** What a loaded module exports (contract.ts; the .d.ts says the same with the model's names). */
+export type CompiledModel = ModelModule;
 
 /** A model's forward graph -> the text of a standalone ES module. */
 export function compileToString(forward: Graph, options: CompileOptions = {}): string {
   const g = forward.loss !== undefined && forward.grads.length === 0 ? differentiate(forward) : forward; // backward nodes
   const simple = simplify(g); // folding, CSE, dead nodes, transposes into matmul flags
-  const plan = lower(simple, { ...options, f32Matmuls: options.backend === "wasm" }); // fusion, order, buffers: a KernelPlan
+  const plan = lower(simple, { ...options, arenaOperands: options.backend === "wasm" }); // fusion, order, buffers: a KernelPlan
   const backend = options.backend === "wasm" && plan.dtype === "f32" ? "wasm" : "js"; // wasm: f32 only
   return indent(renderModule(plan, sourceMap(options.sources), backend).text); // JS text through the safe builder
 }

@@ -15,6 +15,7 @@ import { CompileError } from "./errors.js";
 import { buildLoop } from "./loops.js";
 import type { Kernel, KernelPlan, Program, Size, Storage } from "./plan.js";
 import { dataInputs, identityRead, resolve, schedule, template, type Schedule, type Unit } from "./schedule.js";
+import { isHeavy, pluginOf } from "./kernels/index.js";
 import { dimSize, product, shapeSizes } from "./size.js";
 
 export interface LowerOptions {
@@ -22,10 +23,11 @@ export interface LowerOptions {
   /** Fix the batch size at compile time (every loop bound becomes a constant). */
   readonly batch?: number;
   /**
-   * Matmul operands and results stored as float32, not float64 like other intermediates: the wasm
-   * backend's kernels read and write them in place, in WebAssembly memory.
+   * Operands and results of heavy kernels that ask for it (matmul) stored as float32, not float64
+   * like other intermediates: the wasm backend's kernels read and write them in place, in
+   * WebAssembly memory.
    */
-  readonly f32Matmuls?: boolean;
+  readonly arenaOperands?: boolean;
 }
 
 export function lower(g: Graph, options: LowerOptions = {}): KernelPlan {
@@ -33,13 +35,19 @@ export function lower(g: Graph, options: LowerOptions = {}): KernelPlan {
   if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1))
     throw new CompileError(`the batch size must be an integer >= 1, got ${batch}`);
   const dtype = options.dtype ?? "f32";
-  const f32Matmuls = dtype === "f32" && options.f32Matmuls === true;
-  const predict = lowerProgram(g, "predict", batch, dtype, f32Matmuls);
-  const train = g.loss !== undefined ? lowerProgram(g, "train", batch, dtype, f32Matmuls) : undefined;
+  const arenaOperands = dtype === "f32" && options.arenaOperands === true;
+  const predict = lowerProgram(g, "predict", batch, dtype, arenaOperands);
+  const train = g.loss !== undefined ? lowerProgram(g, "train", batch, dtype, arenaOperands) : undefined;
   return { graph: g, dtype, ...(batch !== undefined && { batch }), predict, ...(train && { train }) };
 }
 
-function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undefined, dtype: "f32" | "f64", f32Matmuls: boolean): Program {
+function lowerProgram(
+  g: Graph,
+  mode: "predict" | "train",
+  batch: number | undefined,
+  dtype: "f32" | "f64",
+  arenaOperands: boolean,
+): Program {
   const training = mode === "train";
   // S1: results and what they need.
   const outputs = training ? [] : g.outputs;
@@ -61,7 +69,7 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
   const isResult = (id: NodeId) => results.has(id) && !copied(id);
   const kernelOf = new Map<number, number>();
   sched.kernels.forEach((k, i) => {
-    for (const u of k.kind === "loop" ? k.units : [k.unit, ...(k.kind === "matmul" ? k.epilogue : [])]) kernelOf.set(u.index, i);
+    for (const u of k.kind === "loop" ? k.units : [k.unit, ...k.epilogue]) kernelOf.set(u.index, i);
   });
   const unitOfMember = new Map<NodeId, Unit>();
   for (const u of sched.units) for (const m of u.members) unitOfMember.set(m, u);
@@ -79,16 +87,19 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
     results.has(u.root) ||
     sched.viewed.has(u.root) ||
     (sched.consumers.get(u.root) ?? []).some((c) => kernelOfNode(c) !== kernelOf.get(u.index));
-  const matmulValues = new Set<NodeId>();
-  if (f32Matmuls)
-    for (const k of sched.kernels)
-      if (k.kind === "matmul") for (const id of [k.unit.root, ...g.nodes[k.unit.root]!.inputs]) matmulValues.add(resolve(g, id));
+  // Operands and results of kernels that read them in place in the wasm arena (as float32).
+  const arenaValues = new Set<NodeId>();
+  if (arenaOperands)
+    for (const k of sched.kernels) {
+      const n = g.nodes[k.kind === "kernel" ? k.unit.root : -1];
+      if (n && isHeavy(n) && pluginOf(n.op).arenaOperands) for (const id of [n.id, ...n.inputs]) arenaValues.add(resolve(g, id));
+    }
   let tempKey = -1;
   const temps = new Map<number, number[]>();
   const copyKeys = new Map<number, number>();
   sched.kernels.forEach((k, ki) => {
     // Intermediates are float64 whatever the dtype (no conversion on each read, no rounding between
-    // kernels), but for matmul operands with f32Matmuls; results have the module's type, but the
+    // kernels), but for operands read in place in the arena; results have the module's type, but the
     // loss, one number, stays float64.
     const value = (id: NodeId, donors: number[] = []) =>
       values.push({
@@ -97,13 +108,13 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
         def: ki,
         lastUse: lastUse(id),
         result: isResult(id),
-        f64: id === loss || (!isResult(id) && !matmulValues.has(id)),
+        f64: id === loss || (!isResult(id) && !arenaValues.has(id)),
         donors,
       });
     if (k.kind !== "loop") value(k.unit.root);
-    if (k.kind === "custom") {
-      const t = template(g.nodes[k.unit.root]!);
-      const shapes = t.kind === "custom" && t.temps ? t.temps(g.nodes[k.unit.root]!.inputs.map((i) => g.nodes[i]!.shape)) : [];
+    const n = g.nodes[k.kind === "kernel" ? k.unit.root : -1];
+    if (n && isHeavy(n)) {
+      const shapes = pluginOf(n.op).temps?.(n.inputs.map((i) => g.nodes[i]!.shape)) ?? [];
       temps.set(
         ki,
         shapes.map((s) => {
@@ -112,13 +123,13 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
         }),
       );
     }
-    const loopUnits = k.kind === "loop" ? k.units : k.kind === "matmul" ? k.epilogue : [];
+    const loopUnits = k.kind === "loop" ? k.units : k.epilogue;
     for (const u of loopUnits) {
       if (u.kind === "copy") {
         copyKeys.set(u.index, tempKey);
         values.push({ key: tempKey--, size: sizeOf(u.shape), def: ki, lastUse: Infinity, result: true, f64: false, donors: [] });
       } else if (template(g.nodes[u.root]!).kind === "reduce" || stored(u))
-        value(u.root, donorsFor(g, sched, u, loopUnits, k.kind === "matmul" ? k.unit.root : undefined));
+        value(u.root, donorsFor(g, sched, u, loopUnits, k.kind === "kernel" ? k.unit.root : undefined));
     }
   });
   const { slotOf, slots } = assignSlots(values);
@@ -141,18 +152,19 @@ function lowerProgram(g: Graph, mode: "predict" | "train", batch: number | undef
   const ctx = { g, batch, storageOf, slotOf, copyKeys };
   const kernels: Kernel[] = sched.kernels.map((k, ki): Kernel => {
     if (k.kind === "loop") return buildLoop(ctx, k.units, k.units[0]!.shape, false);
-    const root = k.unit.root;
-    const out = slotOf.get(root)!;
-    if (k.kind === "custom")
-      return {
-        kind: "custom",
-        node: root,
-        inputs: g.nodes[root]!.inputs.map(storageOf),
-        out,
-        temps: (temps.get(ki) ?? []).map((t) => slotOf.get(t)!),
-      };
-    const epilogue = k.epilogue.length > 0 ? buildLoop(ctx, k.epilogue, g.nodes[root]!.shape, true) : undefined;
-    return { ...matmul(g, root, storageOf, batch), out, ...(epilogue && { epilogue }) };
+    const n = g.nodes[k.unit.root]!;
+    if (!isHeavy(n)) throw new Error(`internal: no kernel plugin computes ${n.op}`);
+    const epilogue = k.epilogue.length > 0 ? buildLoop(ctx, k.epilogue, n.shape, true) : undefined;
+    return {
+      kind: "kernel",
+      op: n.op,
+      node: n.id,
+      inputs: n.inputs.map(storageOf),
+      out: slotOf.get(n.id)!,
+      temps: (temps.get(ki) ?? []).map((t) => slotOf.get(t)!),
+      data: pluginOf(n.op).plan(n, { g, batch, storageOf }),
+      ...(epilogue && { epilogue }),
+    };
   });
 
   const copyOf = new Map(sched.units.filter((u) => u.kind === "copy").map((u) => [u.root, u.index]));
@@ -198,48 +210,11 @@ function donorsFor(g: Graph, sched: Schedule, u: Unit, loop: readonly Unit[], ho
   const candidates = new Set(u.members.flatMap((m) => dataInputs(g.nodes[m]!)).filter((i) => !members.has(i)));
   return [...candidates].filter((i) => {
     const kind = template(g.nodes[i]!).kind;
-    if (!(kind === "map" || kind === "reduce" || kind === "matmul" || kind === "custom") || !sameShape(g.nodes[i]!.shape, shape))
-      return false;
+    if (!(kind === "map" || kind === "reduce" || kind === "kernel") || !sameShape(g.nodes[i]!.shape, shape)) return false;
     if (host !== undefined && g.nodes[host]!.inputs.some((x) => resolve(g, x) === i)) return false;
     // Every reader in this loop reads it directly at the element.
     return (sched.consumers.get(i) ?? []).every(
       (c) => !members.has(c) || g.nodes[c]!.inputs.every((x) => x !== i || identityRead(g, c, x, shape)),
     );
   });
-}
-
-/** C = op(A) op(B): where the operands are and how to step through them in place. */
-function matmul(
-  g: Graph,
-  id: NodeId,
-  storageOf: (id: NodeId) => Storage,
-  batch: number | undefined,
-): Omit<Extract<Kernel, { kind: "matmul" }>, "out" | "epilogue"> {
-  const n = g.nodes[id]!;
-  const [A, B] = n.inputs as [NodeId, NodeId];
-  const { transA, transB } = n.attrs as AttrMap["matmul"];
-  const [a0, a1] = shapeSizes(g.nodes[A]!.shape, batch) as [Size, Size];
-  const b1 = shapeSizes(g.nodes[B]!.shape, batch)[1]!;
-  const one: Size = { c: 1, p: 0 };
-  const [m, nn] = shapeSizes(n.shape, batch) as [Size, Size];
-  return {
-    kind: "matmul",
-    node: id,
-    m,
-    k: transA ? a0 : a1,
-    n: nn,
-    a: { from: storageOf(A), row: transA ? one : a1, inner: transA ? a1 : one },
-    b: { from: storageOf(B), inner: transB ? one : b1, col: transB ? b1 : one },
-    tile: tileFor(m, nn),
-  };
-}
-
-/**
- * The register tile, from measurements of V8 on x64 (bench/quick-step.ts): 3 × 4 sums, 3 values
- * of A and one of B fill the 16 float registers; larger tiles spill, smaller ones load more per
- * multiply-add. Narrow matrices get narrower tiles.
- */
-function tileFor(m: Size, n: Size): { rows: number; cols: number } {
-  const upTo = (s: Size, t: number) => (s.p > 0 ? t : Math.max(1, Math.min(t, s.c)));
-  return { rows: upTo(m, 3), cols: upTo(n, 4) };
 }

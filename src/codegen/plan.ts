@@ -2,6 +2,7 @@
 // A program is a list of kernels over flat row-major arrays. Every extent and stride is a `Size`,
 // a constant times a power of the batch size, so loops have constant bounds except for `batch`.
 import type { Graph, NodeId } from "../graph/ir.js";
+import type { HeavyKernel } from "./kernels/types.js";
 
 /** c · batch^p: an extent or stride known up to the batch size (p = 0: a constant). */
 export interface Size {
@@ -65,32 +66,8 @@ export interface LoopKernel {
   readonly reductions: readonly { readonly node: NodeId; readonly slot: number; readonly size: Size }[];
 }
 
-/** C = op(A) · op(B), register-tiled; element (i, p) of op(A) is at i·a.row + p·a.inner. */
-export interface MatmulKernel {
-  readonly kind: "matmul";
-  readonly node: NodeId;
-  readonly m: Size;
-  readonly k: Size;
-  readonly n: Size;
-  readonly a: { readonly from: Storage; readonly row: Size; readonly inner: Size };
-  readonly b: { readonly from: Storage; readonly inner: Size; readonly col: Size };
-  readonly out: number;
-  /** Rows × columns of the register tile. */
-  readonly tile: { readonly rows: number; readonly cols: number };
-  /** Fused elementwise work on C, run on each block of rows as soon as it is computed. */
-  readonly epilogue?: LoopKernel;
-}
-
-/** An op that writes a whole loop of its own from its template (softmax_xent, batchnorm, ...). */
-export interface CustomKernel {
-  readonly kind: "custom";
-  readonly node: NodeId;
-  readonly inputs: readonly Storage[];
-  readonly out: number;
-  readonly temps: readonly number[];
-}
-
-export type Kernel = LoopKernel | MatmulKernel | CustomKernel;
+/** Fused elementwise loops, or a heavy kernel's (kernels/types.ts: its plugin's plan data). */
+export type Kernel = LoopKernel | HeavyKernel;
 
 export interface Program {
   readonly mode: "predict" | "train";

@@ -5,11 +5,13 @@
 import type { Graph, Node } from "../graph/ir.js";
 import type { AttrMap } from "../graph/ops/attrs.js";
 import { anyNum, Code, comment, join, js, lines, Name, type Namer } from "./code.js";
-import { renderMatmul } from "./matmul.js";
 import type { Kernel, LoopKernel, Operand, Size, Storage } from "./plan.js";
 import { resolve, template } from "./schedule.js";
-import { contiguous, sameStrides, shapeSizes } from "./size.js";
-import { renderWasmMatmul, type WasmFunctions } from "./wasm/kernel.js";
+import { contiguous, sameStrides } from "./size.js";
+import type { KernelEnv } from "./env.js";
+import { pluginOf } from "./kernels/index.js";
+import type { HeavyKernel, HeavyOp } from "./kernels/types.js";
+import type { WasmFunctions } from "./wasm/functions.js";
 
 export interface RenderedKernel {
   /** What the caller passes, in order: arrays, then `batch` and `seed` when used. */
@@ -19,20 +21,6 @@ export interface RenderedKernel {
   readonly usesBatch: boolean;
   readonly usesSeed: boolean;
   readonly code: Code;
-}
-
-/** What kernel bodies are rendered against: array names, fresh locals, sizes. */
-export interface KernelEnv {
-  readonly g: Graph;
-  readonly training: boolean;
-  readonly batch: number | undefined;
-  array(s: Storage, hint: string): Name;
-  local(hint: string): Name;
-  /** A readable name for a node's value: its binding, and the op when it is a step inside one. */
-  hint(node: number): string;
-  size(s: Size): Code;
-  /** Uniform draws for dropout op `seq` (seeds its stream at the top of the kernel). */
-  random(seq: number): Code;
 }
 
 export interface ModuleScope {
@@ -53,10 +41,15 @@ export interface ModuleScope {
 export function valueHints(g: Graph): (node: number) => string {
   const inner = new Set<number>();
   for (const n of g.nodes) for (const i of n.inputs) if (n.label !== undefined && g.nodes[i]!.label === n.label) inner.add(i);
+  // A param's gradient is `W1_grad`; other backward values keep their binding's label, ∂h -> d_h.
+  const paramGrads = new Map(g.grads.map((x) => [x.node, `${x.name}_grad`]));
   return (id) => {
     const n = g.nodes[id]!;
-    const label = n.label?.replace(/'$/, "_next");
-    return label === undefined ? n.op : inner.has(id) ? `${label}_${n.op}` : label;
+    const param = paramGrads.get(id);
+    if (param !== undefined) return param;
+    if (n.label === undefined) return n.op;
+    const label = n.label.replace(/'$/, "_next");
+    return inner.has(id) ? `${label}_${n.op}` : label;
   };
 }
 
@@ -105,14 +98,10 @@ export function renderKernel(
       return js`uniform(${state})`;
     },
   };
-  const matmul = (m: Extract<Kernel, { kind: "matmul" }>) =>
-    scope.wasm
-      ? renderWasmMatmul(m, env, scope.wasm, m.epilogue && (() => renderLoop(m.epilogue!, env).whole), scope.inArena)
-      : renderMatmul(m, env, m.epilogue && ((range) => renderLoop(m.epilogue!, env, range)));
-  const body = k.kind === "loop" ? renderLoop(k, env).whole : k.kind === "matmul" ? matmul(k) : renderCustom(k, env);
-  const nodes = k.kind === "loop" ? k.nodes : [k.node, ...(k.kind === "matmul" && k.epilogue ? k.epilogue.nodes : [])];
+  const body = k.kind === "loop" ? renderLoop(k, env).whole : renderHeavy(k, env, scope);
+  const nodes = k.kind === "loop" ? k.nodes : [k.node, ...(k.epilogue?.nodes ?? [])];
   return {
-    hint: kernelHint(g, nodes, scope.hint),
+    hint: kernelHint(g, nodes, scope.hint, k.kind === "loop" && k.steps.every((st) => st.kind === "load" || st.kind === "store")),
     origin: origin(g, nodes, scope.sources),
     arrays,
     paramNames,
@@ -200,36 +189,32 @@ export function renderLoop(k: LoopKernel, env: KernelEnv, rows?: { start: Code; 
   return { init, loop, whole: lines([init, loop]) };
 }
 
-function renderCustom(k: Extract<Kernel, { kind: "custom" }>, env: KernelEnv): Code {
-  const n = env.g.nodes[k.node]!;
-  const t = template(n);
-  if (t.kind !== "custom") throw new Error(`internal: ${n.op} has no custom kernel`);
-  const shapeCode = (id: number) => shapeSizes(env.g.nodes[id]!.shape, env.batch).map((s) => env.size(s));
-  const inputs = k.inputs.map((s, i) => {
-    if (s.kind === "const" || s.kind === "size") throw new Error(`internal: ${n.op} needs an array for input ${i}`);
-    return env.array(s, env.hint(resolve(env.g, n.inputs[i]!)));
-  });
-  return t.render({
-    attrs: n.attrs as never,
-    training: env.training,
-    inputs,
-    shapes: n.inputs.map(shapeCode),
-    output: env.array({ kind: "slot", slot: k.out }, env.hint(n.id)),
-    outShape: shapeCode(n.id),
-    temps: k.temps.map((slot) => env.array({ kind: "slot", slot }, "tmp")),
-    local: env.local,
-  });
+/** A heavy kernel through its plugin: in WebAssembly where the backend and the plugin can, else in JS. */
+function renderHeavy<K extends HeavyOp>(k: HeavyKernel<K>, env: KernelEnv, scope: ModuleScope): Code {
+  const plugin = pluginOf(k.op);
+  const epilogue = k.epilogue;
+  if (scope.wasm && scope.inArena && plugin.wasm) {
+    const jsEpilogue = epilogue && (() => renderLoop(epilogue, env).whole);
+    return plugin.wasm(k, env, { functions: scope.wasm, inArena: scope.inArena, ...(jsEpilogue && { jsEpilogue }) });
+  }
+  return plugin.js(k, env, epilogue && ((rows) => renderLoop(epilogue, env, rows)));
 }
 
-/** A kernel's name: the .nn binding of its last node, `_forward` or `_backward`. */
-function kernelHint(g: Graph, nodes: readonly number[], hint: (id: number) => string): string {
+/**
+ * A kernel's name, from its last named node: the param whose gradient it makes (`W1_backward`),
+ * else the binding and the direction (`h_forward`, `y_backward`); `_copy` when it only copies
+ * results out. (The arrays it writes are named after the values: `W1_grad`.)
+ */
+function kernelHint(g: Graph, nodes: readonly number[], hint: (id: number) => string, copies: boolean): string {
   const named = [...nodes]
     .reverse()
     .map((id) => g.nodes[id]!)
     .find((n) => n.label !== undefined);
   if (!named) return "kernel";
+  const grad = g.grads.find((x) => x.node === named.id);
+  if (grad) return `${grad.name}_backward${copies ? "_copy" : ""}`;
   const backward = named.gradOf !== undefined || named.label!.startsWith("∂");
-  return `${hint(named.id).replace(/^∂/, "")}_${backward ? "backward" : "forward"}`;
+  return `${hint(named.id).replace(/^∂/, "")}_${backward ? "backward" : "forward"}${copies ? "_copy" : ""}`;
 }
 
 /** `// two_layer_net.nn:12:7  h = sigmoid(x @ W1 + b1)`, one line per .nn line involved. */

@@ -4,11 +4,13 @@
 //   2. What remains are units: clusters (a map or reduce root with its inlined producers),
 //      matmuls and custom ops. They are list-scheduled in dependency order, preferring a unit
 //      that can join the open loop (same iteration shape, its inputs complete or computed by the
-//      loop itself at the same element). A loop opened right after a matmul that reads its
-//      output becomes the matmul's epilogue (bias add + activation in its output loop).
+//      loop itself at the same element). A loop opened right after a heavy kernel that fuses
+//      epilogues (matmul) and reads its output becomes its epilogue (bias add + activation in
+//      its output loop).
 import { sameShape, type Graph, type Node, type NodeId, type Shape } from "../graph/ir.js";
 import { OPS } from "../graph/ops/index.js";
 import type { KernelTemplate } from "../graph/ops/types.js";
+import { isHeavy, pluginOf } from "./kernels/index.js";
 
 export function template(n: Node): KernelTemplate<never> {
   return OPS[n.op].kernel as KernelTemplate<never>;
@@ -30,7 +32,7 @@ export function resolve(g: Graph, id: NodeId): NodeId {
 
 export interface Unit {
   readonly index: number;
-  readonly kind: "cluster" | "matmul" | "custom" | "copy";
+  readonly kind: "cluster" | "kernel" | "copy";
   readonly root: NodeId;
   /** Cluster members in topological order, the root last; [root] for the others; [] for copies. */
   readonly members: readonly NodeId[];
@@ -42,8 +44,8 @@ export interface Unit {
 
 export type Scheduled =
   | { readonly kind: "loop"; readonly units: readonly Unit[] }
-  | { readonly kind: "matmul"; readonly unit: Unit; readonly epilogue: readonly Unit[] }
-  | { readonly kind: "custom"; readonly unit: Unit };
+  /** A heavy kernel (src/codegen/kernels/), with the elementwise units fused as its epilogue. */
+  | { readonly kind: "kernel"; readonly unit: Unit; readonly epilogue: readonly Unit[] };
 
 export interface Schedule {
   readonly kernels: readonly Scheduled[];
@@ -119,7 +121,7 @@ export function schedule(
     const kind = template(n).kind;
     if (kind === "map" && !inlined.has(id)) pending.push({ kind: "cluster", root: id, members: membersOf(id), shape: n.shape });
     else if (kind === "reduce") pending.push({ kind: "cluster", root: id, members: membersOf(id), shape: g.nodes[n.inputs[0]!]!.shape });
-    else if (kind === "matmul" || kind === "custom") pending.push({ kind, root: id, members: [id], shape: n.shape });
+    else if (kind === "kernel") pending.push({ kind, root: id, members: [id], shape: n.shape });
   }
   // Results held by no kernel of their own (a param, a constant, a view) are copied out.
   for (const id of results) {
@@ -149,7 +151,8 @@ function order(g: Graph, units: readonly Unit[]): Scheduled[] {
   const kernels: Scheduled[] = [];
   const done = new Set<number>();
   let open: { units: Unit[]; members: Set<number>; shape: Shape; host?: Unit } | undefined;
-  let lastMatmul: Unit | undefined;
+  /** The last heavy kernel placed, when it fuses epilogues: the next loop may become one. */
+  let lastHost: Unit | undefined;
 
   /** Every read of `p`'s root by `u` is at the element `u` computes (and not through a view). */
   const readsAtElement = (u: Unit, p: Unit, shape: Shape): boolean =>
@@ -169,7 +172,7 @@ function order(g: Graph, units: readonly Unit[]): Scheduled[] {
     if (!open) return;
     for (const u of open.units) done.add(u.index);
     const last = kernels[kernels.length - 1];
-    if (open.host && last?.kind === "matmul" && last.unit === open.host) kernels[kernels.length - 1] = { ...last, epilogue: open.units };
+    if (open.host && last?.kind === "kernel" && last.unit === open.host) kernels[kernels.length - 1] = { ...last, epilogue: open.units };
     else kernels.push({ kind: "loop", units: open.units });
     open = undefined;
   };
@@ -200,7 +203,7 @@ function order(g: Graph, units: readonly Unit[]): Scheduled[] {
     }
     close();
     // Now every available unit is ready: its producers are all done.
-    const host = lastMatmul;
+    const host = lastHost;
     const epilogue =
       host &&
       first(
@@ -210,13 +213,14 @@ function order(g: Graph, units: readonly Unit[]): Scheduled[] {
     const next = epilogue ?? first(() => true);
     if (!next) throw new Error("internal: the kernel schedule is stuck (a cycle?)");
     place(next);
-    lastMatmul = undefined;
+    lastHost = undefined;
     if (next.kind === "cluster" || next.kind === "copy")
       open = { units: [next], members: new Set([next.index]), shape: next.shape, ...(epilogue && { host }) };
     else {
-      kernels.push(next.kind === "matmul" ? { kind: "matmul", unit: next, epilogue: [] } : { kind: "custom", unit: next });
+      kernels.push({ kind: "kernel", unit: next, epilogue: [] });
       done.add(next.index);
-      if (next.kind === "matmul") lastMatmul = next;
+      const n = g.nodes[next.root]!;
+      if (isHeavy(n) && pluginOf(n.op).fusesEpilogue) lastHost = next;
     }
   }
   close();

@@ -23,5 +23,5 @@ export async function executableFor(
   if (options.backend === "interpreter") return { exe: interpreted(g), backend: "interpreter" };
   const { backend, note } = compiledBackend(options.dtype, options.backend);
   const module = await load(compileToString(g, { dtype: options.dtype, backend }));
-  return { exe: module as Executable, backend, ...(note !== undefined && { note }) };
+  return { exe: module, backend, ...(note !== undefined && { note }) };
 }

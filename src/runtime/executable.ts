@@ -6,44 +6,18 @@ import { run, type Feeds } from "../graph/interpret.js";
 import type { Graph } from "../graph/ir.js";
 import { tensor } from "../graph/tensor.js";
 import { initValues } from "./initializers.js";
+import type { FloatArray, ModelModule, Params } from "../codegen/contract.js";
 import type { OptimizerKernels } from "./optimizers.js";
 
-export type FloatArray = Float32Array | Float64Array;
-export type Params = Record<string, FloatArray>;
+export type { FloatArray, Params };
 
-export interface Executable {
-  /** Params and state (batch-norm running statistics) from the model's initializers. */
-  init(seed?: number): Params;
-  /**
-   * The params moved into the executable's own memory (the wasm backend's arena): views that
-   * predict and lossAndGrads read without a copy, updated in place by the optimizer. One set at a
-   * time. Optional: without it, params are plain arrays.
-   */
-  adopt?(params: Params): Params;
-  /** The threads its large matmuls run on (the wasm backend in Node). Optional: 1 without it. */
-  threads?(): number;
-  /** Arrays for lossAndGrads' inputs and targets at this batch size, which it reads without a copy when it can. Optional. */
-  batchBuffers?(batch: number): Record<string, FloatArray>;
-  /** n zeroed floats in the executable's memory, for an optimizer's state. Optional. */
-  zeros?(n: number): FloatArray;
-  /** SGD's and Adam's updates in WebAssembly when every array is in its memory: true when done. Optional. */
-  updateSgd?(p: FloatArray, g: FloatArray, lr: number): boolean;
-  updateAdam?(
-    p: FloatArray,
-    g: FloatArray,
-    m: FloatArray,
-    v: FloatArray,
-    lrT: number,
-    beta1: number,
-    beta2: number,
-    eps: number,
-    decay: number,
-  ): boolean;
-  /** Outputs in inference mode; inputs are flat row-major arrays, the batch size taken from their length. */
-  predict(params: Params, inputs: Readonly<Record<string, FloatArray>>): Record<string, FloatArray>;
-  /** Loss and gradients of the trainable params in training mode; updates state in place. */
-  lossAndGrads(params: Params, batch: Readonly<Record<string, FloatArray>>, options?: { seed?: number }): { loss: number; grads: Params };
-}
+/**
+ * The compiled module's contract (src/codegen/contract.ts), of which training needs `init`,
+ * `predict` and `lossAndGrads`; the rest (the wasm arena's adopt, batchBuffers, optimizer state
+ * and updates, threads) it uses when present.
+ */
+export type Executable = Pick<ModelModule, "init" | "predict" | "lossAndGrads"> &
+  Partial<Omit<ModelModule, "init" | "predict" | "lossAndGrads">>;
 
 /** The vector updates and state memory an executable offers the built-in optimizers (the wasm backend's), if any. */
 export function optimizerKernels(exe: Executable): OptimizerKernels | undefined {
@@ -56,7 +30,7 @@ export function optimizerKernels(exe: Executable): OptimizerKernels | undefined 
 export function interpreted(forward: Graph): Executable {
   // A model without a loss (the book's activation histograms) can still predict.
   const g = forward.loss !== undefined ? differentiate(forward) : forward;
-  const feeds = (params: Params, values: Readonly<Record<string, FloatArray>>, names: readonly string[]): Feeds => {
+  const feeds = (params: Params, values: Readonly<Record<string, ArrayLike<number>>>, names: readonly string[]): Feeds => {
     const out: Record<string, ReturnType<typeof tensor>> = {};
     const spec0 = g.inputs.find((i) => names.includes(i.name));
     const first = spec0 ? values[spec0.name] : undefined;

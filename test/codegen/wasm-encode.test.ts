@@ -3,7 +3,7 @@
 // float64 triple loop (float32 sums: within 1e-5 of the scale).
 import { describe, expect, it } from "vitest";
 import { encodeModule, F32, FunctionBody, I32, sleb, uleb } from "../../src/codegen/wasm/encode.js";
-import { matmulFunction, type MatmulSpec } from "../../src/codegen/wasm/matmul.js";
+import { matmulFunction, type MatmulSpec } from "../../src/codegen/kernels/matmul/wasm-function.js";
 import { instantiateSync, WebAssemblyApi, type WasmMemory } from "../../src/codegen/wasm/api.js";
 
 const c = (n: number) => ({ c: n, p: 0 });

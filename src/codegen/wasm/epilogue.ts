@@ -11,7 +11,7 @@ import type { Graph } from "../../graph/ir.js";
 import type { LoopKernel, Size, Step, Storage } from "../plan.js";
 import { template } from "../schedule.js";
 import { FunctionBody, I32, V128 } from "./encode.js";
-import { sizeLocal } from "./matmul.js";
+import { sizeLocal } from "./sizes.js";
 import { VectorEmitter } from "./vector.js";
 
 /** Arrays an epilogue may touch (the control block of threads.ts carries this many offsets). */

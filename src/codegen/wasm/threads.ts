@@ -120,7 +120,7 @@ const WORKER = (kernels: number, epilogues: number) => `
 const { workerData } = require("node:worker_threads");
 const { module, memory, control, index } = workerData;
 const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-const kernels = Array.from({ length: ${kernels} }, (_, i) => exports["matmul" + i]);
+const kernels = Array.from({ length: ${kernels} }, (_, i) => exports["kernel" + i]);
 const epilogues = Array.from({ length: ${epilogues} }, (_, i) => exports["epilogue" + i]);
 const ctl = new Int32Array(control);
 const num = new Float64Array(control, ${NUMBERS_AT}, 5);
@@ -145,7 +145,7 @@ for (;;) {
 `;
 
 export function threadsPrelude(kernels: number, epilogues: number): Code {
-  const names = Array.from({ length: kernels }, (_, i) => `matmul${i}`);
+  const names = Array.from({ length: kernels }, (_, i) => `kernel${i}`);
   const epilogueNames = Array.from({ length: epilogues }, (_, i) => `epilogue${i}`);
   return js`
 // ---- Threads: large matmuls and updates shared with workers on the same arena (Node only) ----

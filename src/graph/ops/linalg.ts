@@ -23,7 +23,8 @@ export const linalgOps = {
       }
       return [m, n];
     },
-    kernel: { kind: "matmul" },
+    // A heavy kernel: src/codegen/kernels/matmul/.
+    kernel: { kind: "kernel" },
     eval: ([a, b], { transA, transB }) => matmul(a!, b!, transA, transB),
     grad: (b, n, d, wants) => {
       const [A, B] = n.inputs as [number, number];

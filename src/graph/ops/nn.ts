@@ -1,6 +1,6 @@
 // Neural-network ops that are not plain arithmetic: fused softmax + cross-entropy, one-hot
 // encoding, dropout masks, batch normalization and stop_gradient.
-import { js, literal, num } from "../../codegen/code.js";
+import { js, num } from "../../codegen/code.js";
 import { batchMoments, rows, softmax } from "../composite.js";
 import { showShape } from "../ir.js";
 import { map, reduce, scalar, tensor, zip, type Tensor } from "../tensor.js";
@@ -44,32 +44,8 @@ export const nnOps = {
       return [];
     },
     // Row by row, in the reference's order: max, log-sum-exp, then Σ t·(x - max - lse).
-    kernel: {
-      kind: "custom",
-      render: ({ inputs: [x, t], shapes, output, local }) => {
-        const [n, classes] = shapes[0]!;
-        const [i, j, row, m, sum, lse, total] = [
-          local("i"),
-          local("j"),
-          local("row"),
-          local("m"),
-          local("sum"),
-          local("lse"),
-          local("total"),
-        ];
-        return js`let ${total} = 0;
-          for (let ${i} = 0; ${i} < ${n!}; ${i}++) {
-            const ${row} = ${i} * ${classes!};
-            let ${m} = -Infinity;
-            for (let ${j} = 0; ${j} < ${classes!}; ${j}++) ${m} = Math.max(${m}, ${x!}[${row} + ${j}]);
-            let ${sum} = 0;
-            for (let ${j} = 0; ${j} < ${classes!}; ${j}++) ${sum} += Math.exp(${x!}[${row} + ${j}] - ${m});
-            const ${lse} = Math.log(${sum});
-            for (let ${j} = 0; ${j} < ${classes!}; ${j}++) ${total} += (${x!}[${row} + ${j}] - ${m} - ${lse}) * ${t!}[${row} + ${j}];
-          }
-          ${output}[0] = -${total} / ${n!};`;
-      },
-    },
+    // A whole loop of its own: src/codegen/kernels/softmax-xent.ts.
+    kernel: { kind: "kernel" },
     eval: ([x, t]) => {
       const ll = zip(logSoftmaxRows(x!), t!, (a, b) => a * b);
       return scalar(-ll.data.reduce((a, v) => a + v, 0) / x!.shape[0]!);
@@ -91,21 +67,8 @@ export const nnOps = {
       if (i!.length !== 1) throw new ShapeError(`class-index targets must have shape [batch], got ${showShape(i!)}`);
       return [i![0]!, classes];
     },
-    kernel: {
-      kind: "custom",
-      render: ({ inputs: [idx], shapes, output, attrs: { classes }, local }) => {
-        const [n] = shapes[0]!;
-        const [r, c] = [local("r"), local("c")];
-        return js`${output}.fill(0);
-          for (let ${r} = 0; ${r} < ${n!}; ${r}++) {
-            const ${c} = ${idx!}[${r}];
-            if (!Number.isInteger(${c}) || ${c} < 0 || ${c} >= ${classes}) {
-              throw new RangeError(${literal("class index ")} + ${c} + ${literal(` is out of range [0, ${classes})`)});
-            }
-            ${output}[${r} * ${classes} + ${c}] = 1;
-          }`;
-      },
-    },
+    // A whole loop of its own: src/codegen/kernels/onehot.ts.
+    kernel: { kind: "kernel" },
     eval: ([i], { classes }) => {
       const out = tensor([i!.shape[0]!, classes]);
       i!.data.forEach((c, r) => {
@@ -159,29 +122,8 @@ export const nnOps = {
       return x!;
     },
     // The reference's order of operations: mean, then Σ(x - mean)² / n, then σ = √(var + ε).
-    kernel: {
-      kind: "custom",
-      temps: ([x]) => [[x![1]!], [x![1]!]],
-      render: ({ inputs: [x, gamma, beta, rm, rv], shapes, output, temps: [mean, std], attrs: { eps }, training, local }) => {
-        const [n, f] = shapes[0]!;
-        const [i, j, o, c] = [local("i"), local("j"), local("o"), local("c")];
-        const each = (body: ReturnType<typeof js>) =>
-          js`for (let ${i} = 0, ${o} = 0; ${i} < ${n!}; ${i}++) for (let ${j} = 0; ${j} < ${f!}; ${j}++, ${o}++) { ${body} }`;
-        const stats = training
-          ? js`${mean!}.fill(0);
-              ${each(js`${mean!}[${j}] += ${x!}[${o}];`)}
-              for (let ${j} = 0; ${j} < ${f!}; ${j}++) ${mean!}[${j}] /= ${n!};
-              ${std!}.fill(0);
-              ${each(js`const ${c} = ${x!}[${o}] - ${mean!}[${j}]; ${std!}[${j}] += ${c} * ${c};`)}
-              for (let ${j} = 0; ${j} < ${f!}; ${j}++) ${std!}[${j}] = Math.sqrt(${std!}[${j}] / ${n!} + ${eps});`
-          : js`for (let ${j} = 0; ${j} < ${f!}; ${j}++) {
-                ${mean!}[${j}] = ${rm!}[${j}];
-                ${std!}[${j}] = Math.sqrt(${rv!}[${j}] + ${eps});
-              }`;
-        return js`${stats}
-          ${each(js`${output}[${o}] = ((${x!}[${o}] - ${mean!}[${j}]) / ${std!}[${j}]) * ${gamma!}[${j}] + ${beta!}[${j}];`)}`;
-      },
-    },
+    // A whole loop of its own: src/codegen/kernels/batchnorm.ts.
+    kernel: { kind: "kernel" },
     eval: ([x, gamma, beta, rm, rv], { eps }, ctx) => {
       if (!ctx.training) return batchNormEval(x!, rm!, rv!, gamma!, beta!, eps);
       const n = x!.shape[0]!;

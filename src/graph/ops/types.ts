@@ -1,7 +1,7 @@
 // What one op definition holds: its arity, shape rule, reference implementation (float64),
 // gradient rule and test domain, side by side.
 import type { VectorEmitter } from "../../codegen/wasm/vector.js";
-import type { Code, Name } from "../../codegen/code.js";
+import type { Code } from "../../codegen/code.js";
 import type { Builder } from "../builder.js";
 import type { Node, NodeId, Shape } from "../ir.js";
 import type { Tensor } from "../tensor.js";
@@ -48,25 +48,10 @@ export interface MapContext {
   readonly random: () => Code;
 }
 
-/** What a custom kernel template gets: its arrays, their extents, fresh local names. */
-export interface CustomContext<K extends OpKind> {
-  readonly attrs: AttrMap[K];
-  readonly training: boolean;
-  /** The input arrays (flat, row-major) and their extents (constants, or the batch size). */
-  readonly inputs: readonly Name[];
-  readonly shapes: readonly (readonly Code[])[];
-  readonly output: Name;
-  readonly outShape: readonly Code[];
-  /** Float64 scratch arrays, one per entry of the template's `temps`. */
-  readonly temps: readonly Name[];
-  /** A local name that collides with nothing else in the kernel. */
-  readonly local: (hint: string) => Name;
-}
-
 /**
  * How the code generator emits an op (src/codegen/render.ts). Elementwise ops (`map`) and
  * reductions are fused into shared loops, so their templates are expressions over the values of
- * one element; `matmul` gets the register-tiled generator; the rest write whole loops (`custom`).
+ * one element; heavy kernels (matmul, whole loops) are plugins of the code generator (`kernel`).
  */
 export type KernelTemplate<K extends OpKind> =
   /** Inputs, params, state: arrays the caller supplies. */
@@ -96,14 +81,11 @@ export type KernelTemplate<K extends OpKind> =
     }
   /** Folds the input's elements into the reduced ones, in row-major order from `init`. */
   | { readonly kind: "reduce"; readonly init: Code; readonly combine: (acc: Code, x: Code) => Code }
-  /** op(A) op(B), register-tiled, transposed operands read in place. */
-  | { readonly kind: "matmul" }
-  /** A whole kernel; `temps` asks for float64 scratch arrays of the given shapes. */
-  | {
-      readonly kind: "custom";
-      readonly temps?: (inputs: readonly Shape[]) => readonly Shape[];
-      readonly render: (c: CustomContext<K>) => Code;
-    };
+  /**
+   * A heavy kernel: a plugin under src/codegen/kernels/ (matmul, the losses' and batch norm's
+   * whole loops) plans and renders it; the registry there has one for every op of this kind.
+   */
+  | { readonly kind: "kernel" };
 
 export interface OpDef<K extends OpKind> {
   readonly arity: number;

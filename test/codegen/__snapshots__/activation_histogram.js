@@ -583,12 +583,12 @@ function a5_forward(a4, a5_W, a5_matmul, a5, batch) {
 
 const PREDICT_FEEDS = [["x", 100, true, "[batch, 100]"]];
 const predictBuffersCache = new Map();
-// s0: a1_matmul, a2_matmul, a3_matmul, a4_matmul, a5_matmul
-// s1: a1 (returned)
-// s2: a2 (returned)
-// s3: a3 (returned)
-// s4: a4 (returned)
-// s5: a5 (returned)
+// a1_matmul: a1_matmul, a2_matmul, a3_matmul, a4_matmul, a5_matmul
+// layer1: a1 (returned)
+// layer2: a2 (returned)
+// layer3: a3 (returned)
+// layer4: a4 (returned)
+// layer5: a5 (returned)
 function predictBuffers(batch) {
   let b = predictBuffersCache.get(batch);
   if (b === undefined) {
@@ -616,20 +616,39 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [s0, s1, s2, s3, s4, s5, x_f64, a1_W_f64, a2_W_f64, a3_W_f64, a4_W_f64, a5_W_f64] =
-    predictBuffers(batch);
+  const buffers = predictBuffers(batch);
+  const [
+    a1_matmul,
+    layer1,
+    layer2,
+    layer3,
+    layer4,
+    layer5,
+    x_f64,
+    a1_W_f64,
+    a2_W_f64,
+    a3_W_f64,
+    a4_W_f64,
+    a5_W_f64,
+  ] = buffers;
   const x = stage(x_f64, feed(inputs, "x"));
   const a1_W = stage(a1_W_f64, params["a1.W"]);
   const a2_W = stage(a2_W_f64, params["a2.W"]);
   const a3_W = stage(a3_W_f64, params["a3.W"]);
   const a4_W = stage(a4_W_f64, params["a4.W"]);
   const a5_W = stage(a5_W_f64, params["a5.W"]);
-  a1_forward(x, a1_W, s0, s1, batch);
-  a2_forward(s1, a2_W, s0, s2, batch);
-  a3_forward(s2, a3_W, s0, s3, batch);
-  a4_forward(s3, a4_W, s0, s4, batch);
-  a5_forward(s4, a5_W, s0, s5, batch);
-  return { ["layer1"]: s1, ["layer2"]: s2, ["layer3"]: s3, ["layer4"]: s4, ["layer5"]: s5 };
+  a1_forward(x, a1_W, a1_matmul, layer1, batch);
+  a2_forward(layer1, a2_W, a1_matmul, layer2, batch);
+  a3_forward(layer2, a3_W, a1_matmul, layer3, batch);
+  a4_forward(layer3, a4_W, a1_matmul, layer4, batch);
+  a5_forward(layer4, a5_W, a1_matmul, layer5, batch);
+  return {
+    ["layer1"]: layer1,
+    ["layer2"]: layer2,
+    ["layer3"]: layer3,
+    ["layer4"]: layer4,
+    ["layer5"]: layer5,
+  };
 }
 
 export function lossAndGrads() {
@@ -641,14 +660,14 @@ export function batchBuffers() {
 }
 
 /**
- * The params moved into the module's own memory: a record of views there, which predict and
- * lossAndGrads read without copying and an optimizer updates in place. This module's kernels are plain
- * JavaScript: the params are returned as they are.
+ * The params moved into the module's own memory: this module's kernels are plain JavaScript,
+ * so the params are returned as they are.
  */
 export function adopt(params) {
   checkParams(params, PARAMS, "adopt");
   return params;
 }
+
 /** The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread. */
 export function threads() {
   return 1;

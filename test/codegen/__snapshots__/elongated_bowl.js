@@ -52,7 +52,7 @@ function f_forward(x, y, f) {
 // elongated_bowl.nn:9:14  output f = x ** 2 / 20 + y ** 2
 // ∂ of elongated_bowl.nn:9:14  output f = x ** 2 / 20 + y ** 2
 // elongated_bowl.nn:10:8  loss sum(f)
-function f_backward(x, y, loss, d_f, d_f_2) {
+function x_backward(x, y, loss, y_grad, x_grad) {
   loss.fill(0, 0, 1);
   const v_x = x[0];
   const v_y = y[0];
@@ -63,16 +63,16 @@ function f_backward(x, y, loss, d_f, d_f_2) {
   loss[0] = loss[0] + add7;
   const mul11 = 2 * v_y;
   const mul12 = 1 * mul11;
-  d_f[0] = mul12;
+  y_grad[0] = mul12;
   const div13 = 1 / 20;
   const mul14 = 2 * v_x;
   const mul15 = div13 * mul14;
-  d_f_2[0] = mul15;
+  x_grad[0] = mul15;
 }
 
 const PREDICT_FEEDS = [];
 const predictBuffersCache = new Map();
-// s0: f (returned)
+// f: f (returned)
 function predictBuffers(batch) {
   let b = predictBuffersCache.get(batch);
   if (b === undefined) {
@@ -87,18 +87,19 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [s0] = predictBuffers(batch);
+  const buffers = predictBuffers(batch);
+  const [f] = buffers;
   const x = params["x"];
   const y = params["y"];
-  f_forward(x, y, s0);
-  return { ["f"]: s0 };
+  f_forward(x, y, f);
+  return { ["f"]: f };
 }
 
 const LOSSANDGRADS_FEEDS = [];
 const lossAndGradsBuffersCache = new Map();
-// s0: loss (returned)
-// s1: ∂f (returned)
-// s2: ∂f (returned)
+// loss: loss (returned)
+// y_grad: y_grad (returned)
+// x_grad: x_grad (returned)
 function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
@@ -113,12 +114,13 @@ export function lossAndGrads(params, data, options = {}) {
   checkParams(params, PARAMS, "lossAndGrads");
   const batch = batchOf(data, LOSSANDGRADS_FEEDS, 0, "lossAndGrads");
   const seed = options.seed ?? 0;
-  const [s0, s1, s2] = lossAndGradsBuffers(batch);
+  const buffers = lossAndGradsBuffers(batch);
+  const [loss, y_grad, x_grad] = buffers;
   const x = params["x"];
   const y = params["y"];
-  f_backward(x, y, s0, s1, s2);
+  x_backward(x, y, loss, y_grad, x_grad);
 
-  return { loss: s0[0], grads: { ["x"]: s2, ["y"]: s1 } };
+  return { loss: loss[0], grads: { ["x"]: x_grad, ["y"]: y_grad } };
 }
 
 /** Arrays for lossAndGrads' inputs and targets at this batch size. */
@@ -127,14 +129,14 @@ export function batchBuffers(batch) {
 }
 
 /**
- * The params moved into the module's own memory: a record of views there, which predict and
- * lossAndGrads read without copying and an optimizer updates in place. This module's kernels are plain
- * JavaScript: the params are returned as they are.
+ * The params moved into the module's own memory: this module's kernels are plain JavaScript,
+ * so the params are returned as they are.
  */
 export function adopt(params) {
   checkParams(params, PARAMS, "adopt");
   return params;
 }
+
 /** The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread. */
 export function threads() {
   return 1;

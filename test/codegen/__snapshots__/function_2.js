@@ -51,7 +51,7 @@ function f_forward(x0, x1, f) {
 // function_2.nn:9:14  output f = x0 ** 2 + x1 ** 2
 // ∂ of function_2.nn:9:14  output f = x0 ** 2 + x1 ** 2
 // function_2.nn:10:8  loss sum(f)
-function f_backward(x0, x1, loss, d_f, d_f_2) {
+function x0_backward(x0, x1, loss, x1_grad, x0_grad) {
   loss.fill(0, 0, 1);
   const v_x0 = x0[0];
   const v_x1 = x1[0];
@@ -61,15 +61,15 @@ function f_backward(x0, x1, loss, d_f, d_f_2) {
   loss[0] = loss[0] + add5;
   const mul9 = 2 * v_x1;
   const mul10 = 1 * mul9;
-  d_f[0] = mul10;
+  x1_grad[0] = mul10;
   const mul11 = 2 * v_x0;
   const mul12 = 1 * mul11;
-  d_f_2[0] = mul12;
+  x0_grad[0] = mul12;
 }
 
 const PREDICT_FEEDS = [];
 const predictBuffersCache = new Map();
-// s0: f (returned)
+// f: f (returned)
 function predictBuffers(batch) {
   let b = predictBuffersCache.get(batch);
   if (b === undefined) {
@@ -84,18 +84,19 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [s0] = predictBuffers(batch);
+  const buffers = predictBuffers(batch);
+  const [f] = buffers;
   const x0 = params["x0"];
   const x1 = params["x1"];
-  f_forward(x0, x1, s0);
-  return { ["f"]: s0 };
+  f_forward(x0, x1, f);
+  return { ["f"]: f };
 }
 
 const LOSSANDGRADS_FEEDS = [];
 const lossAndGradsBuffersCache = new Map();
-// s0: loss (returned)
-// s1: ∂f (returned)
-// s2: ∂f (returned)
+// loss: loss (returned)
+// x1_grad: x1_grad (returned)
+// x0_grad: x0_grad (returned)
 function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
@@ -110,12 +111,13 @@ export function lossAndGrads(params, data, options = {}) {
   checkParams(params, PARAMS, "lossAndGrads");
   const batch = batchOf(data, LOSSANDGRADS_FEEDS, 0, "lossAndGrads");
   const seed = options.seed ?? 0;
-  const [s0, s1, s2] = lossAndGradsBuffers(batch);
+  const buffers = lossAndGradsBuffers(batch);
+  const [loss, x1_grad, x0_grad] = buffers;
   const x0 = params["x0"];
   const x1 = params["x1"];
-  f_backward(x0, x1, s0, s1, s2);
+  x0_backward(x0, x1, loss, x1_grad, x0_grad);
 
-  return { loss: s0[0], grads: { ["x0"]: s2, ["x1"]: s1 } };
+  return { loss: loss[0], grads: { ["x0"]: x0_grad, ["x1"]: x1_grad } };
 }
 
 /** Arrays for lossAndGrads' inputs and targets at this batch size. */
@@ -124,14 +126,14 @@ export function batchBuffers(batch) {
 }
 
 /**
- * The params moved into the module's own memory: a record of views there, which predict and
- * lossAndGrads read without copying and an optimizer updates in place. This module's kernels are plain
- * JavaScript: the params are returned as they are.
+ * The params moved into the module's own memory: this module's kernels are plain JavaScript,
+ * so the params are returned as they are.
  */
 export function adopt(params) {
   checkParams(params, PARAMS, "adopt");
   return params;
 }
+
 /** The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread. */
 export function threads() {
   return 1;

@@ -687,8 +687,8 @@ function loss_forward(scores, loss_onehot, loss, batch) {
 // ∂ of mnist_relu_adam.nn:8:21  return activation(x @ W + b)
 // mnist_relu_adam.nn:19:14  output y = softmax(scores)
 // ∂ of mnist_relu_adam.nn:20:8  loss softmax_cross_entropy(scores, t)
-function scores_backward(y_exp, y_sum, loss_onehot, d_scores, batch) {
-  d_scores.fill(0, 0, 10);
+function scores_b_backward(y_exp, y_sum, loss_onehot, scores_b_grad, batch) {
+  scores_b_grad.fill(0, 0, 10);
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 10; i1++) {
       const o = i0 * 10 + i1;
@@ -699,15 +699,15 @@ function scores_backward(y_exp, y_sum, loss_onehot, d_scores, batch) {
       const sub24 = div21 - v_loss_onehot;
       const div26 = sub24 / batch;
       y_exp[o] = div26;
-      d_scores[i1] = d_scores[i1] + div26;
+      scores_b_grad[i1] = scores_b_grad[i1] + div26;
     }
   }
 }
 
 // ∂ of mnist_relu_adam.nn:8:10  return activation(x @ W + b)
-function hidden2_backward(d_loss, scores_W, d_scores, hidden2_add, d_hidden2, batch) {
+function hidden2_b_backward(d_loss, scores_W, d_scores, hidden2_add, hidden2_b_grad, batch) {
   // d_loss · scores_Wᵀ: [batch × 10] · [10 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
-  d_hidden2.fill(0, 0, 100);
+  hidden2_b_grad.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -803,14 +803,14 @@ function hidden2_backward(d_loss, scores_W, d_scores, hidden2_add, d_hidden2, ba
         const step30 = v_hidden2_add > 0 ? 1 : 0;
         const mul31 = v_d_scores * step30;
         hidden2_add[o] = mul31;
-        d_hidden2[i1] = d_hidden2[i1] + mul31;
+        hidden2_b_grad[i1] = hidden2_b_grad[i1] + mul31;
       }
     }
   }
 }
 
 // ∂ of mnist_relu_adam.nn:8:21  return activation(x @ W + b)
-function scores_backward_2(hidden2, d_loss, d_scores, batch) {
+function scores_W_backward(hidden2, d_loss, scores_W_grad, batch) {
   // hidden2ᵀ · d_loss: [100 × batch] · [batch × 10] in 3×4 register tiles
 
   for (let i = 0; i < 100; i += 3) {
@@ -855,18 +855,18 @@ function scores_backward_2(hidden2, d_loss, d_scores, batch) {
           pb += 10;
         }
         const o = i * 10 + j;
-        d_scores[o] = c00;
-        d_scores[o + 1] = c01;
-        d_scores[o + 2] = c02;
-        d_scores[o + 3] = c03;
-        d_scores[o + 10] = c10;
-        d_scores[o + 11] = c11;
-        d_scores[o + 12] = c12;
-        d_scores[o + 13] = c13;
-        d_scores[o + 20] = c20;
-        d_scores[o + 21] = c21;
-        d_scores[o + 22] = c22;
-        d_scores[o + 23] = c23;
+        scores_W_grad[o] = c00;
+        scores_W_grad[o + 1] = c01;
+        scores_W_grad[o + 2] = c02;
+        scores_W_grad[o + 3] = c03;
+        scores_W_grad[o + 10] = c10;
+        scores_W_grad[o + 11] = c11;
+        scores_W_grad[o + 12] = c12;
+        scores_W_grad[o + 13] = c13;
+        scores_W_grad[o + 20] = c20;
+        scores_W_grad[o + 21] = c21;
+        scores_W_grad[o + 22] = c22;
+        scores_W_grad[o + 23] = c23;
       }
       for (; j < 10; j++) {
         let c00 = 0,
@@ -886,9 +886,9 @@ function scores_backward_2(hidden2, d_loss, d_scores, batch) {
           pb += 10;
         }
         const o = i * 10 + j;
-        d_scores[o] = c00;
-        d_scores[o + 10] = c10;
-        d_scores[o + 20] = c20;
+        scores_W_grad[o] = c00;
+        scores_W_grad[o + 10] = c10;
+        scores_W_grad[o + 20] = c20;
       }
     } else {
       for (let r = i; r < 100; r++) {
@@ -914,10 +914,10 @@ function scores_backward_2(hidden2, d_loss, d_scores, batch) {
             pb += 10;
           }
           const o = r * 10 + j;
-          d_scores[o] = c00;
-          d_scores[o + 1] = c01;
-          d_scores[o + 2] = c02;
-          d_scores[o + 3] = c03;
+          scores_W_grad[o] = c00;
+          scores_W_grad[o + 1] = c01;
+          scores_W_grad[o + 2] = c02;
+          scores_W_grad[o + 3] = c03;
         }
         for (; j < 10; j++) {
           let c00 = 0;
@@ -931,7 +931,7 @@ function scores_backward_2(hidden2, d_loss, d_scores, batch) {
             pb += 10;
           }
           const o = r * 10 + j;
-          d_scores[o] = c00;
+          scores_W_grad[o] = c00;
         }
       }
     }
@@ -939,9 +939,9 @@ function scores_backward_2(hidden2, d_loss, d_scores, batch) {
 }
 
 // ∂ of mnist_relu_adam.nn:8:10  return activation(x @ W + b)
-function hidden1_backward(d_hidden2_mul, hidden2_W, d_hidden2, hidden1_add, d_hidden1, batch) {
+function hidden1_b_backward(d_hidden2_mul, hidden2_W, d_hidden2, hidden1_add, hidden1_b_grad, batch) {
   // d_hidden2_mul · hidden2_Wᵀ: [batch × 100] · [100 × 300] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
-  d_hidden1.fill(0, 0, 300);
+  hidden1_b_grad.fill(0, 0, 300);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -1037,14 +1037,14 @@ function hidden1_backward(d_hidden2_mul, hidden2_W, d_hidden2, hidden1_add, d_hi
         const step35 = v_hidden1_add > 0 ? 1 : 0;
         const mul36 = v_d_hidden2 * step35;
         hidden1_add[o] = mul36;
-        d_hidden1[i1] = d_hidden1[i1] + mul36;
+        hidden1_b_grad[i1] = hidden1_b_grad[i1] + mul36;
       }
     }
   }
 }
 
 // ∂ of mnist_relu_adam.nn:8:21  return activation(x @ W + b)
-function hidden2_backward_2(hidden1, d_hidden2_mul, d_hidden2, batch) {
+function hidden2_W_backward(hidden1, d_hidden2_mul, hidden2_W_grad, batch) {
   // hidden1ᵀ · d_hidden2_mul: [300 × batch] · [batch × 100] in 3×4 register tiles
 
   for (let i = 0; i < 300; i += 3) {
@@ -1088,24 +1088,24 @@ function hidden2_backward_2(hidden1, d_hidden2_mul, d_hidden2, batch) {
         pb += 100;
       }
       const o = i * 100 + j;
-      d_hidden2[o] = c00;
-      d_hidden2[o + 1] = c01;
-      d_hidden2[o + 2] = c02;
-      d_hidden2[o + 3] = c03;
-      d_hidden2[o + 100] = c10;
-      d_hidden2[o + 101] = c11;
-      d_hidden2[o + 102] = c12;
-      d_hidden2[o + 103] = c13;
-      d_hidden2[o + 200] = c20;
-      d_hidden2[o + 201] = c21;
-      d_hidden2[o + 202] = c22;
-      d_hidden2[o + 203] = c23;
+      hidden2_W_grad[o] = c00;
+      hidden2_W_grad[o + 1] = c01;
+      hidden2_W_grad[o + 2] = c02;
+      hidden2_W_grad[o + 3] = c03;
+      hidden2_W_grad[o + 100] = c10;
+      hidden2_W_grad[o + 101] = c11;
+      hidden2_W_grad[o + 102] = c12;
+      hidden2_W_grad[o + 103] = c13;
+      hidden2_W_grad[o + 200] = c20;
+      hidden2_W_grad[o + 201] = c21;
+      hidden2_W_grad[o + 202] = c22;
+      hidden2_W_grad[o + 203] = c23;
     }
   }
 }
 
 // ∂ of mnist_relu_adam.nn:8:21  return activation(x @ W + b)
-function hidden1_backward_2(x, d_hidden1_mul, d_hidden1, batch) {
+function hidden1_W_backward(x, d_hidden1_mul, hidden1_W_grad, batch) {
   // xᵀ · d_hidden1_mul: [784 × batch] · [batch × 300] in 3×4 register tiles
 
   for (let i = 0; i < 784; i += 3) {
@@ -1150,18 +1150,18 @@ function hidden1_backward_2(x, d_hidden1_mul, d_hidden1, batch) {
           pb += 300;
         }
         const o = i * 300 + j;
-        d_hidden1[o] = c00;
-        d_hidden1[o + 1] = c01;
-        d_hidden1[o + 2] = c02;
-        d_hidden1[o + 3] = c03;
-        d_hidden1[o + 300] = c10;
-        d_hidden1[o + 301] = c11;
-        d_hidden1[o + 302] = c12;
-        d_hidden1[o + 303] = c13;
-        d_hidden1[o + 600] = c20;
-        d_hidden1[o + 601] = c21;
-        d_hidden1[o + 602] = c22;
-        d_hidden1[o + 603] = c23;
+        hidden1_W_grad[o] = c00;
+        hidden1_W_grad[o + 1] = c01;
+        hidden1_W_grad[o + 2] = c02;
+        hidden1_W_grad[o + 3] = c03;
+        hidden1_W_grad[o + 300] = c10;
+        hidden1_W_grad[o + 301] = c11;
+        hidden1_W_grad[o + 302] = c12;
+        hidden1_W_grad[o + 303] = c13;
+        hidden1_W_grad[o + 600] = c20;
+        hidden1_W_grad[o + 601] = c21;
+        hidden1_W_grad[o + 602] = c22;
+        hidden1_W_grad[o + 603] = c23;
       }
     } else {
       for (let r = i; r < 784; r++) {
@@ -1187,10 +1187,10 @@ function hidden1_backward_2(x, d_hidden1_mul, d_hidden1, batch) {
             pb += 300;
           }
           const o = r * 300 + j;
-          d_hidden1[o] = c00;
-          d_hidden1[o + 1] = c01;
-          d_hidden1[o + 2] = c02;
-          d_hidden1[o + 3] = c03;
+          hidden1_W_grad[o] = c00;
+          hidden1_W_grad[o + 1] = c01;
+          hidden1_W_grad[o + 2] = c02;
+          hidden1_W_grad[o + 3] = c03;
         }
       }
     }
@@ -1198,35 +1198,35 @@ function hidden1_backward_2(x, d_hidden1_mul, d_hidden1, batch) {
 }
 
 // ∂ of mnist_relu_adam.nn:8:21  return activation(x @ W + b)
-function hidden1_backward_3(d_hidden1, d_hidden1_2) {
+function hidden1_b_backward_copy(hidden1_b_grad, hidden1_b_grad_2) {
   for (let i = 0; i < 300; i++) {
-    const v_d_hidden1 = d_hidden1[i];
-    d_hidden1_2[i] = v_d_hidden1;
+    const v_hidden1_b_grad = hidden1_b_grad[i];
+    hidden1_b_grad_2[i] = v_hidden1_b_grad;
   }
 }
 
 // ∂ of mnist_relu_adam.nn:8:21  return activation(x @ W + b)
-function hidden2_backward_3(d_hidden2, d_hidden2_2) {
+function hidden2_b_backward_copy(hidden2_b_grad, hidden2_b_grad_2) {
   for (let i = 0; i < 100; i++) {
-    const v_d_hidden2 = d_hidden2[i];
-    d_hidden2_2[i] = v_d_hidden2;
+    const v_hidden2_b_grad = hidden2_b_grad[i];
+    hidden2_b_grad_2[i] = v_hidden2_b_grad;
   }
 }
 
 // ∂ of mnist_relu_adam.nn:8:21  return activation(x @ W + b)
-function scores_backward_3(d_scores, d_scores_2) {
+function scores_b_backward_copy(scores_b_grad, scores_b_grad_2) {
   for (let i = 0; i < 10; i++) {
-    const v_d_scores = d_scores[i];
-    d_scores_2[i] = v_d_scores;
+    const v_scores_b_grad = scores_b_grad[i];
+    scores_b_grad_2[i] = v_scores_b_grad;
   }
 }
 
 const PREDICT_FEEDS = [["x", 784, true, "[batch, 784]"]];
 const predictBuffersCache = new Map();
-// s0: hidden1_matmul, hidden1, scores_matmul, scores, y_exp
-// s1: hidden2_matmul, hidden2, y_sum
-// s2: y_max
-// s3: y (returned)
+// hidden1_matmul: hidden1_matmul, hidden1, scores_matmul, scores, y_exp
+// hidden2_matmul: hidden2_matmul, hidden2, y_sum
+// y_max: y_max
+// y: y (returned)
 function predictBuffers(batch) {
   let b = predictBuffersCache.get(batch);
   if (b === undefined) {
@@ -1250,7 +1250,9 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [s0, s1, s2, s3, x_f64, hidden1_W_f64, hidden2_W_f64, scores_W_f64] = predictBuffers(batch);
+  const buffers = predictBuffers(batch);
+  const [hidden1_matmul, hidden2_matmul, y_max, y, x_f64, hidden1_W_f64, hidden2_W_f64, scores_W_f64] =
+    buffers;
   const x = stage(x_f64, feed(inputs, "x"));
   const hidden1_W = stage(hidden1_W_f64, params["hidden1.W"]);
   const hidden1_b = params["hidden1.b"];
@@ -1258,12 +1260,12 @@ export function predict(params, inputs) {
   const hidden2_b = params["hidden2.b"];
   const scores_W = stage(scores_W_f64, params["scores.W"]);
   const scores_b = params["scores.b"];
-  hidden1_forward(x, hidden1_W, s0, hidden1_b, batch);
-  hidden2_forward(s0, hidden2_W, s1, hidden2_b, batch);
-  y_max_forward(s1, scores_W, s0, scores_b, s2, batch);
-  y_sum_forward(s0, s2, s1, batch);
-  y_forward(s0, s1, s3, batch);
-  return { ["y"]: s3 };
+  hidden1_forward(x, hidden1_W, hidden1_matmul, hidden1_b, batch);
+  hidden2_forward(hidden1_matmul, hidden2_W, hidden2_matmul, hidden2_b, batch);
+  y_max_forward(hidden2_matmul, scores_W, hidden1_matmul, scores_b, y_max, batch);
+  y_sum_forward(hidden1_matmul, y_max, hidden2_matmul, batch);
+  y_forward(hidden1_matmul, hidden2_matmul, y, batch);
+  return { ["y"]: y };
 }
 
 const LOSSANDGRADS_FEEDS = [
@@ -1271,24 +1273,24 @@ const LOSSANDGRADS_FEEDS = [
   ["t", 1, true, "[batch]"],
 ];
 const lossAndGradsBuffersCache = new Map();
-// s0: hidden1_matmul, hidden1_add, ∂hidden1_mul
-// s1: hidden1
-// s2: hidden2_matmul, hidden2_add, ∂hidden2_mul
-// s3: hidden2
-// s4: scores_matmul, scores, ∂scores, ∂hidden2
-// s5: y_max, loss_onehot
-// s6: y_exp, ∂loss
-// s7: y_sum
-// s8: loss (returned)
-// s9: ∂scores
-// s10: ∂hidden2
-// s11: ∂scores (returned)
-// s12: ∂hidden1
-// s13: ∂hidden2 (returned)
-// s14: ∂hidden1 (returned)
-// s15:  (returned)
-// s16:  (returned)
-// s17:  (returned)
+// hidden1_matmul: hidden1_matmul, hidden1_add, ∂hidden1_mul
+// hidden1: hidden1
+// hidden2_matmul: hidden2_matmul, hidden2_add, ∂hidden2_mul
+// hidden2: hidden2
+// scores_matmul: scores_matmul, scores, ∂scores, ∂hidden2
+// y_max: y_max, loss_onehot
+// y_exp: y_exp, ∂loss
+// y_sum: y_sum
+// loss: loss (returned)
+// scores_b_grad_2: scores.b_grad
+// hidden2_b_grad_2: hidden2.b_grad
+// scores_W_grad: scores.W_grad (returned)
+// hidden1_b_grad_2: hidden1.b_grad
+// hidden2_W_grad: hidden2.W_grad (returned)
+// hidden1_W_grad: hidden1.W_grad (returned)
+// hidden1_b_grad:  (returned)
+// hidden2_b_grad:  (returned)
+// scores_b_grad:  (returned)
 function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
@@ -1326,30 +1328,31 @@ export function lossAndGrads(params, data, options = {}) {
   checkParams(params, PARAMS, "lossAndGrads");
   const batch = batchOf(data, LOSSANDGRADS_FEEDS, 0, "lossAndGrads");
   const seed = options.seed ?? 0;
+  const buffers = lossAndGradsBuffers(batch);
   const [
-    s0,
-    s1,
-    s2,
-    s3,
-    s4,
-    s5,
-    s6,
-    s7,
-    s8,
-    s9,
-    s10,
-    s11,
-    s12,
-    s13,
-    s14,
-    s15,
-    s16,
-    s17,
+    hidden1_matmul,
+    hidden1,
+    hidden2_matmul,
+    hidden2,
+    scores_matmul,
+    y_max,
+    y_exp,
+    y_sum,
+    loss,
+    scores_b_grad_2,
+    hidden2_b_grad_2,
+    scores_W_grad,
+    hidden1_b_grad_2,
+    hidden2_W_grad,
+    hidden1_W_grad,
+    hidden1_b_grad,
+    hidden2_b_grad,
+    scores_b_grad,
     x_f64,
     hidden1_W_f64,
     hidden2_W_f64,
     scores_W_f64,
-  ] = lossAndGradsBuffers(batch);
+  ] = buffers;
   const x = stage(x_f64, feed(data, "x"));
   const t = feed(data, "t");
   const hidden1_W = stage(hidden1_W_f64, params["hidden1.W"]);
@@ -1358,31 +1361,31 @@ export function lossAndGrads(params, data, options = {}) {
   const hidden2_b = params["hidden2.b"];
   const scores_W = stage(scores_W_f64, params["scores.W"]);
   const scores_b = params["scores.b"];
-  hidden1_forward_2(x, hidden1_W, s0, hidden1_b, s1, batch);
-  hidden2_forward_2(s1, hidden2_W, s2, hidden2_b, s3, batch);
-  y_max_forward(s3, scores_W, s4, scores_b, s5, batch);
-  y_sum_forward_2(s4, s5, s6, s7, batch);
-  loss_onehot_forward(t, s5, batch);
-  loss_forward(s4, s5, s8, batch);
-  scores_backward(s6, s7, s5, s9, batch);
-  hidden2_backward(s6, scores_W, s4, s2, s10, batch);
-  scores_backward_2(s3, s6, s11, batch);
-  hidden1_backward(s2, hidden2_W, s4, s0, s12, batch);
-  hidden2_backward_2(s1, s2, s13, batch);
-  hidden1_backward_2(x, s0, s14, batch);
-  hidden1_backward_3(s12, s15);
-  hidden2_backward_3(s10, s16);
-  scores_backward_3(s9, s17);
+  hidden1_forward_2(x, hidden1_W, hidden1_matmul, hidden1_b, hidden1, batch);
+  hidden2_forward_2(hidden1, hidden2_W, hidden2_matmul, hidden2_b, hidden2, batch);
+  y_max_forward(hidden2, scores_W, scores_matmul, scores_b, y_max, batch);
+  y_sum_forward_2(scores_matmul, y_max, y_exp, y_sum, batch);
+  loss_onehot_forward(t, y_max, batch);
+  loss_forward(scores_matmul, y_max, loss, batch);
+  scores_b_backward(y_exp, y_sum, y_max, scores_b_grad_2, batch);
+  hidden2_b_backward(y_exp, scores_W, scores_matmul, hidden2_matmul, hidden2_b_grad_2, batch);
+  scores_W_backward(hidden2, y_exp, scores_W_grad, batch);
+  hidden1_b_backward(hidden2_matmul, hidden2_W, scores_matmul, hidden1_matmul, hidden1_b_grad_2, batch);
+  hidden2_W_backward(hidden1, hidden2_matmul, hidden2_W_grad, batch);
+  hidden1_W_backward(x, hidden1_matmul, hidden1_W_grad, batch);
+  hidden1_b_backward_copy(hidden1_b_grad_2, hidden1_b_grad);
+  hidden2_b_backward_copy(hidden2_b_grad_2, hidden2_b_grad);
+  scores_b_backward_copy(scores_b_grad_2, scores_b_grad);
 
   return {
-    loss: s8[0],
+    loss: loss[0],
     grads: {
-      ["hidden1.W"]: s14,
-      ["hidden1.b"]: s15,
-      ["hidden2.W"]: s13,
-      ["hidden2.b"]: s16,
-      ["scores.W"]: s11,
-      ["scores.b"]: s17,
+      ["hidden1.W"]: hidden1_W_grad,
+      ["hidden1.b"]: hidden1_b_grad,
+      ["hidden2.W"]: hidden2_W_grad,
+      ["hidden2.b"]: hidden2_b_grad,
+      ["scores.W"]: scores_W_grad,
+      ["scores.b"]: scores_b_grad,
     },
   };
 }
@@ -1393,14 +1396,14 @@ export function batchBuffers(batch) {
 }
 
 /**
- * The params moved into the module's own memory: a record of views there, which predict and
- * lossAndGrads read without copying and an optimizer updates in place. This module's kernels are plain
- * JavaScript: the params are returned as they are.
+ * The params moved into the module's own memory: this module's kernels are plain JavaScript,
+ * so the params are returned as they are.
  */
 export function adopt(params) {
   checkParams(params, PARAMS, "adopt");
   return params;
 }
+
 /** The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread. */
 export function threads() {
   return 1;

@@ -1143,8 +1143,8 @@ function loss_forward(scores, t, loss, batch) {
 // ∂ of multi_layer_net.nn:22:12  scores = layers @ W + b
 // multi_layer_net.nn:24:14  output y = softmax(scores)
 // ∂ of multi_layer_net.nn:25:8  loss softmax_cross_entropy(scores, t)
-function scores_backward(y_exp, y_sum, t, d_scores, batch) {
-  d_scores.fill(0, 0, 10);
+function b_backward(y_exp, y_sum, t, b_grad, batch) {
+  b_grad.fill(0, 0, 10);
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 10; i1++) {
       const o = i0 * 10 + i1;
@@ -1155,16 +1155,16 @@ function scores_backward(y_exp, y_sum, t, d_scores, batch) {
       const sub33 = div31 - v_t;
       const div35 = sub33 / batch;
       y_exp[o] = div35;
-      d_scores[i1] = d_scores[i1] + div35;
+      b_grad[i1] = b_grad[i1] + div35;
     }
   }
 }
 
 // ∂ of multi_layer_net.nn:11:10  return activation(x @ W + b)
 // ∂ of multi_layer_net.nn:22:12  scores = layers @ W + b
-function layers_3_backward(d_loss, W, d_scores, layers_3_add, d_layers_3, batch) {
+function layers_3_b_backward(d_loss, W, d_scores, layers_3_add, layers_3_b_grad, batch) {
   // d_loss · Wᵀ: [batch × 10] · [10 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
-  d_layers_3.fill(0, 0, 100);
+  layers_3_b_grad.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -1260,14 +1260,14 @@ function layers_3_backward(d_loss, W, d_scores, layers_3_add, d_layers_3, batch)
         const step39 = v_layers_3_add > 0 ? 1 : 0;
         const mul40 = v_d_scores * step39;
         layers_3_add[o] = mul40;
-        d_layers_3[i1] = d_layers_3[i1] + mul40;
+        layers_3_b_grad[i1] = layers_3_b_grad[i1] + mul40;
       }
     }
   }
 }
 
 // ∂ of multi_layer_net.nn:22:12  scores = layers @ W + b
-function scores_backward_2(layers_3, d_loss, d_scores, batch) {
+function W_backward(layers_3, d_loss, W_grad, batch) {
   // layers_3ᵀ · d_loss: [100 × batch] · [batch × 10] in 3×4 register tiles
 
   for (let i = 0; i < 100; i += 3) {
@@ -1312,18 +1312,18 @@ function scores_backward_2(layers_3, d_loss, d_scores, batch) {
           pb += 10;
         }
         const o = i * 10 + j;
-        d_scores[o] = c00;
-        d_scores[o + 1] = c01;
-        d_scores[o + 2] = c02;
-        d_scores[o + 3] = c03;
-        d_scores[o + 10] = c10;
-        d_scores[o + 11] = c11;
-        d_scores[o + 12] = c12;
-        d_scores[o + 13] = c13;
-        d_scores[o + 20] = c20;
-        d_scores[o + 21] = c21;
-        d_scores[o + 22] = c22;
-        d_scores[o + 23] = c23;
+        W_grad[o] = c00;
+        W_grad[o + 1] = c01;
+        W_grad[o + 2] = c02;
+        W_grad[o + 3] = c03;
+        W_grad[o + 10] = c10;
+        W_grad[o + 11] = c11;
+        W_grad[o + 12] = c12;
+        W_grad[o + 13] = c13;
+        W_grad[o + 20] = c20;
+        W_grad[o + 21] = c21;
+        W_grad[o + 22] = c22;
+        W_grad[o + 23] = c23;
       }
       for (; j < 10; j++) {
         let c00 = 0,
@@ -1343,9 +1343,9 @@ function scores_backward_2(layers_3, d_loss, d_scores, batch) {
           pb += 10;
         }
         const o = i * 10 + j;
-        d_scores[o] = c00;
-        d_scores[o + 10] = c10;
-        d_scores[o + 20] = c20;
+        W_grad[o] = c00;
+        W_grad[o + 10] = c10;
+        W_grad[o + 20] = c20;
       }
     } else {
       for (let r = i; r < 100; r++) {
@@ -1371,10 +1371,10 @@ function scores_backward_2(layers_3, d_loss, d_scores, batch) {
             pb += 10;
           }
           const o = r * 10 + j;
-          d_scores[o] = c00;
-          d_scores[o + 1] = c01;
-          d_scores[o + 2] = c02;
-          d_scores[o + 3] = c03;
+          W_grad[o] = c00;
+          W_grad[o + 1] = c01;
+          W_grad[o + 2] = c02;
+          W_grad[o + 3] = c03;
         }
         for (; j < 10; j++) {
           let c00 = 0;
@@ -1388,7 +1388,7 @@ function scores_backward_2(layers_3, d_loss, d_scores, batch) {
             pb += 10;
           }
           const o = r * 10 + j;
-          d_scores[o] = c00;
+          W_grad[o] = c00;
         }
       }
     }
@@ -1396,9 +1396,9 @@ function scores_backward_2(layers_3, d_loss, d_scores, batch) {
 }
 
 // ∂ of multi_layer_net.nn:11:10  return activation(x @ W + b)
-function layers_2_backward(d_layers_3_mul, layers_3_W, d_layers_3, layers_2_add, d_layers_2, batch) {
+function layers_2_b_backward(d_layers_3_mul, layers_3_W, d_layers_3, layers_2_add, layers_2_b_grad, batch) {
   // d_layers_3_mul · layers_3_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
-  d_layers_2.fill(0, 0, 100);
+  layers_2_b_grad.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -1494,14 +1494,14 @@ function layers_2_backward(d_layers_3_mul, layers_3_W, d_layers_3, layers_2_add,
         const step44 = v_layers_2_add > 0 ? 1 : 0;
         const mul45 = v_d_layers_3 * step44;
         layers_2_add[o] = mul45;
-        d_layers_2[i1] = d_layers_2[i1] + mul45;
+        layers_2_b_grad[i1] = layers_2_b_grad[i1] + mul45;
       }
     }
   }
 }
 
 // ∂ of multi_layer_net.nn:11:21  return activation(x @ W + b)
-function layers_3_backward_2(layers_2, d_layers_3_mul, d_layers_3, batch) {
+function layers_3_W_backward(layers_2, d_layers_3_mul, layers_3_W_grad, batch) {
   // layers_2ᵀ · d_layers_3_mul: [100 × batch] · [batch × 100] in 3×4 register tiles
 
   for (let i = 0; i < 100; i += 3) {
@@ -1546,18 +1546,18 @@ function layers_3_backward_2(layers_2, d_layers_3_mul, d_layers_3, batch) {
           pb += 100;
         }
         const o = i * 100 + j;
-        d_layers_3[o] = c00;
-        d_layers_3[o + 1] = c01;
-        d_layers_3[o + 2] = c02;
-        d_layers_3[o + 3] = c03;
-        d_layers_3[o + 100] = c10;
-        d_layers_3[o + 101] = c11;
-        d_layers_3[o + 102] = c12;
-        d_layers_3[o + 103] = c13;
-        d_layers_3[o + 200] = c20;
-        d_layers_3[o + 201] = c21;
-        d_layers_3[o + 202] = c22;
-        d_layers_3[o + 203] = c23;
+        layers_3_W_grad[o] = c00;
+        layers_3_W_grad[o + 1] = c01;
+        layers_3_W_grad[o + 2] = c02;
+        layers_3_W_grad[o + 3] = c03;
+        layers_3_W_grad[o + 100] = c10;
+        layers_3_W_grad[o + 101] = c11;
+        layers_3_W_grad[o + 102] = c12;
+        layers_3_W_grad[o + 103] = c13;
+        layers_3_W_grad[o + 200] = c20;
+        layers_3_W_grad[o + 201] = c21;
+        layers_3_W_grad[o + 202] = c22;
+        layers_3_W_grad[o + 203] = c23;
       }
     } else {
       for (let r = i; r < 100; r++) {
@@ -1583,10 +1583,10 @@ function layers_3_backward_2(layers_2, d_layers_3_mul, d_layers_3, batch) {
             pb += 100;
           }
           const o = r * 100 + j;
-          d_layers_3[o] = c00;
-          d_layers_3[o + 1] = c01;
-          d_layers_3[o + 2] = c02;
-          d_layers_3[o + 3] = c03;
+          layers_3_W_grad[o] = c00;
+          layers_3_W_grad[o + 1] = c01;
+          layers_3_W_grad[o + 2] = c02;
+          layers_3_W_grad[o + 3] = c03;
         }
       }
     }
@@ -1594,9 +1594,9 @@ function layers_3_backward_2(layers_2, d_layers_3_mul, d_layers_3, batch) {
 }
 
 // ∂ of multi_layer_net.nn:11:10  return activation(x @ W + b)
-function layers_1_backward(d_layers_2_mul, layers_2_W, d_layers_2, layers_1_add, d_layers_1, batch) {
+function layers_1_b_backward(d_layers_2_mul, layers_2_W, d_layers_2, layers_1_add, layers_1_b_grad, batch) {
   // d_layers_2_mul · layers_2_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
-  d_layers_1.fill(0, 0, 100);
+  layers_1_b_grad.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -1692,14 +1692,14 @@ function layers_1_backward(d_layers_2_mul, layers_2_W, d_layers_2, layers_1_add,
         const step49 = v_layers_1_add > 0 ? 1 : 0;
         const mul50 = v_d_layers_2 * step49;
         layers_1_add[o] = mul50;
-        d_layers_1[i1] = d_layers_1[i1] + mul50;
+        layers_1_b_grad[i1] = layers_1_b_grad[i1] + mul50;
       }
     }
   }
 }
 
 // ∂ of multi_layer_net.nn:11:21  return activation(x @ W + b)
-function layers_2_backward_2(layers_1, d_layers_2_mul, d_layers_2, batch) {
+function layers_2_W_backward(layers_1, d_layers_2_mul, layers_2_W_grad, batch) {
   // layers_1ᵀ · d_layers_2_mul: [100 × batch] · [batch × 100] in 3×4 register tiles
 
   for (let i = 0; i < 100; i += 3) {
@@ -1744,18 +1744,18 @@ function layers_2_backward_2(layers_1, d_layers_2_mul, d_layers_2, batch) {
           pb += 100;
         }
         const o = i * 100 + j;
-        d_layers_2[o] = c00;
-        d_layers_2[o + 1] = c01;
-        d_layers_2[o + 2] = c02;
-        d_layers_2[o + 3] = c03;
-        d_layers_2[o + 100] = c10;
-        d_layers_2[o + 101] = c11;
-        d_layers_2[o + 102] = c12;
-        d_layers_2[o + 103] = c13;
-        d_layers_2[o + 200] = c20;
-        d_layers_2[o + 201] = c21;
-        d_layers_2[o + 202] = c22;
-        d_layers_2[o + 203] = c23;
+        layers_2_W_grad[o] = c00;
+        layers_2_W_grad[o + 1] = c01;
+        layers_2_W_grad[o + 2] = c02;
+        layers_2_W_grad[o + 3] = c03;
+        layers_2_W_grad[o + 100] = c10;
+        layers_2_W_grad[o + 101] = c11;
+        layers_2_W_grad[o + 102] = c12;
+        layers_2_W_grad[o + 103] = c13;
+        layers_2_W_grad[o + 200] = c20;
+        layers_2_W_grad[o + 201] = c21;
+        layers_2_W_grad[o + 202] = c22;
+        layers_2_W_grad[o + 203] = c23;
       }
     } else {
       for (let r = i; r < 100; r++) {
@@ -1781,10 +1781,10 @@ function layers_2_backward_2(layers_1, d_layers_2_mul, d_layers_2, batch) {
             pb += 100;
           }
           const o = r * 100 + j;
-          d_layers_2[o] = c00;
-          d_layers_2[o + 1] = c01;
-          d_layers_2[o + 2] = c02;
-          d_layers_2[o + 3] = c03;
+          layers_2_W_grad[o] = c00;
+          layers_2_W_grad[o + 1] = c01;
+          layers_2_W_grad[o + 2] = c02;
+          layers_2_W_grad[o + 3] = c03;
         }
       }
     }
@@ -1792,9 +1792,9 @@ function layers_2_backward_2(layers_1, d_layers_2_mul, d_layers_2, batch) {
 }
 
 // ∂ of multi_layer_net.nn:11:10  return activation(x @ W + b)
-function layers_0_backward(d_layers_1_mul, layers_1_W, d_layers_1, layers_0_add, d_layers_0, batch) {
+function layers_0_b_backward(d_layers_1_mul, layers_1_W, d_layers_1, layers_0_add, layers_0_b_grad, batch) {
   // d_layers_1_mul · layers_1_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
-  d_layers_0.fill(0, 0, 100);
+  layers_0_b_grad.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -1890,14 +1890,14 @@ function layers_0_backward(d_layers_1_mul, layers_1_W, d_layers_1, layers_0_add,
         const step54 = v_layers_0_add > 0 ? 1 : 0;
         const mul55 = v_d_layers_1 * step54;
         layers_0_add[o] = mul55;
-        d_layers_0[i1] = d_layers_0[i1] + mul55;
+        layers_0_b_grad[i1] = layers_0_b_grad[i1] + mul55;
       }
     }
   }
 }
 
 // ∂ of multi_layer_net.nn:11:21  return activation(x @ W + b)
-function layers_1_backward_2(layers_0, d_layers_1_mul, d_layers_1, batch) {
+function layers_1_W_backward(layers_0, d_layers_1_mul, layers_1_W_grad, batch) {
   // layers_0ᵀ · d_layers_1_mul: [100 × batch] · [batch × 100] in 3×4 register tiles
 
   for (let i = 0; i < 100; i += 3) {
@@ -1942,18 +1942,18 @@ function layers_1_backward_2(layers_0, d_layers_1_mul, d_layers_1, batch) {
           pb += 100;
         }
         const o = i * 100 + j;
-        d_layers_1[o] = c00;
-        d_layers_1[o + 1] = c01;
-        d_layers_1[o + 2] = c02;
-        d_layers_1[o + 3] = c03;
-        d_layers_1[o + 100] = c10;
-        d_layers_1[o + 101] = c11;
-        d_layers_1[o + 102] = c12;
-        d_layers_1[o + 103] = c13;
-        d_layers_1[o + 200] = c20;
-        d_layers_1[o + 201] = c21;
-        d_layers_1[o + 202] = c22;
-        d_layers_1[o + 203] = c23;
+        layers_1_W_grad[o] = c00;
+        layers_1_W_grad[o + 1] = c01;
+        layers_1_W_grad[o + 2] = c02;
+        layers_1_W_grad[o + 3] = c03;
+        layers_1_W_grad[o + 100] = c10;
+        layers_1_W_grad[o + 101] = c11;
+        layers_1_W_grad[o + 102] = c12;
+        layers_1_W_grad[o + 103] = c13;
+        layers_1_W_grad[o + 200] = c20;
+        layers_1_W_grad[o + 201] = c21;
+        layers_1_W_grad[o + 202] = c22;
+        layers_1_W_grad[o + 203] = c23;
       }
     } else {
       for (let r = i; r < 100; r++) {
@@ -1979,10 +1979,10 @@ function layers_1_backward_2(layers_0, d_layers_1_mul, d_layers_1, batch) {
             pb += 100;
           }
           const o = r * 100 + j;
-          d_layers_1[o] = c00;
-          d_layers_1[o + 1] = c01;
-          d_layers_1[o + 2] = c02;
-          d_layers_1[o + 3] = c03;
+          layers_1_W_grad[o] = c00;
+          layers_1_W_grad[o + 1] = c01;
+          layers_1_W_grad[o + 2] = c02;
+          layers_1_W_grad[o + 3] = c03;
         }
       }
     }
@@ -1990,7 +1990,7 @@ function layers_1_backward_2(layers_0, d_layers_1_mul, d_layers_1, batch) {
 }
 
 // ∂ of multi_layer_net.nn:11:21  return activation(x @ W + b)
-function layers_0_backward_2(x, d_layers_0_mul, d_layers_0, batch) {
+function layers_0_W_backward(x, d_layers_0_mul, layers_0_W_grad, batch) {
   // xᵀ · d_layers_0_mul: [784 × batch] · [batch × 100] in 3×4 register tiles
 
   for (let i = 0; i < 784; i += 3) {
@@ -2035,18 +2035,18 @@ function layers_0_backward_2(x, d_layers_0_mul, d_layers_0, batch) {
           pb += 100;
         }
         const o = i * 100 + j;
-        d_layers_0[o] = c00;
-        d_layers_0[o + 1] = c01;
-        d_layers_0[o + 2] = c02;
-        d_layers_0[o + 3] = c03;
-        d_layers_0[o + 100] = c10;
-        d_layers_0[o + 101] = c11;
-        d_layers_0[o + 102] = c12;
-        d_layers_0[o + 103] = c13;
-        d_layers_0[o + 200] = c20;
-        d_layers_0[o + 201] = c21;
-        d_layers_0[o + 202] = c22;
-        d_layers_0[o + 203] = c23;
+        layers_0_W_grad[o] = c00;
+        layers_0_W_grad[o + 1] = c01;
+        layers_0_W_grad[o + 2] = c02;
+        layers_0_W_grad[o + 3] = c03;
+        layers_0_W_grad[o + 100] = c10;
+        layers_0_W_grad[o + 101] = c11;
+        layers_0_W_grad[o + 102] = c12;
+        layers_0_W_grad[o + 103] = c13;
+        layers_0_W_grad[o + 200] = c20;
+        layers_0_W_grad[o + 201] = c21;
+        layers_0_W_grad[o + 202] = c22;
+        layers_0_W_grad[o + 203] = c23;
       }
     } else {
       for (let r = i; r < 784; r++) {
@@ -2072,10 +2072,10 @@ function layers_0_backward_2(x, d_layers_0_mul, d_layers_0, batch) {
             pb += 100;
           }
           const o = r * 100 + j;
-          d_layers_0[o] = c00;
-          d_layers_0[o + 1] = c01;
-          d_layers_0[o + 2] = c02;
-          d_layers_0[o + 3] = c03;
+          layers_0_W_grad[o] = c00;
+          layers_0_W_grad[o + 1] = c01;
+          layers_0_W_grad[o + 2] = c02;
+          layers_0_W_grad[o + 3] = c03;
         }
       }
     }
@@ -2083,42 +2083,42 @@ function layers_0_backward_2(x, d_layers_0_mul, d_layers_0, batch) {
 }
 
 // ∂ of multi_layer_net.nn:11:21  return activation(x @ W + b)
-function layers_3_backward_3(
-  d_layers_0,
-  d_layers_1,
-  d_layers_2,
-  d_layers_3,
-  d_layers_0_2,
-  d_layers_1_2,
-  d_layers_2_2,
-  d_layers_3_2,
+function layers_3_b_backward_copy(
+  layers_0_b_grad,
+  layers_1_b_grad,
+  layers_2_b_grad,
+  layers_3_b_grad,
+  layers_0_b_grad_2,
+  layers_1_b_grad_2,
+  layers_2_b_grad_2,
+  layers_3_b_grad_2,
 ) {
   for (let i = 0; i < 100; i++) {
-    const v_d_layers_0 = d_layers_0[i];
-    const v_d_layers_1 = d_layers_1[i];
-    const v_d_layers_2 = d_layers_2[i];
-    const v_d_layers_3 = d_layers_3[i];
-    d_layers_0_2[i] = v_d_layers_0;
-    d_layers_1_2[i] = v_d_layers_1;
-    d_layers_2_2[i] = v_d_layers_2;
-    d_layers_3_2[i] = v_d_layers_3;
+    const v_layers_0_b_grad = layers_0_b_grad[i];
+    const v_layers_1_b_grad = layers_1_b_grad[i];
+    const v_layers_2_b_grad = layers_2_b_grad[i];
+    const v_layers_3_b_grad = layers_3_b_grad[i];
+    layers_0_b_grad_2[i] = v_layers_0_b_grad;
+    layers_1_b_grad_2[i] = v_layers_1_b_grad;
+    layers_2_b_grad_2[i] = v_layers_2_b_grad;
+    layers_3_b_grad_2[i] = v_layers_3_b_grad;
   }
 }
 
 // ∂ of multi_layer_net.nn:22:12  scores = layers @ W + b
-function scores_backward_3(d_scores, d_scores_2) {
+function b_backward_copy(b_grad, b_grad_2) {
   for (let i = 0; i < 10; i++) {
-    const v_d_scores = d_scores[i];
-    d_scores_2[i] = v_d_scores;
+    const v_b_grad = b_grad[i];
+    b_grad_2[i] = v_b_grad;
   }
 }
 
 const PREDICT_FEEDS = [["x", 784, true, "[batch, 784]"]];
 const predictBuffersCache = new Map();
-// s0: layers.0_matmul, layers.0, layers.2_matmul, layers.2, scores_matmul, scores, y_exp
-// s1: layers.1_matmul, layers.1, layers.3_matmul, layers.3, y_sum
-// s2: y_max
-// s3: y (returned)
+// layers_0_matmul: layers.0_matmul, layers.0, layers.2_matmul, layers.2, scores_matmul, scores, y_exp
+// layers_1_matmul: layers.1_matmul, layers.1, layers.3_matmul, layers.3, y_sum
+// y_max: y_max
+// y: y (returned)
 function predictBuffers(batch) {
   let b = predictBuffersCache.get(batch);
   if (b === undefined) {
@@ -2144,8 +2144,19 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [s0, s1, s2, s3, x_f64, layers_0_W_f64, layers_1_W_f64, layers_2_W_f64, layers_3_W_f64, W_f64] =
-    predictBuffers(batch);
+  const buffers = predictBuffers(batch);
+  const [
+    layers_0_matmul,
+    layers_1_matmul,
+    y_max,
+    y,
+    x_f64,
+    layers_0_W_f64,
+    layers_1_W_f64,
+    layers_2_W_f64,
+    layers_3_W_f64,
+    W_f64,
+  ] = buffers;
   const x = stage(x_f64, feed(inputs, "x"));
   const layers_0_W = stage(layers_0_W_f64, params["layers.0.W"]);
   const layers_0_b = params["layers.0.b"];
@@ -2157,14 +2168,14 @@ export function predict(params, inputs) {
   const layers_3_b = params["layers.3.b"];
   const W = stage(W_f64, params["W"]);
   const b = params["b"];
-  layers_0_forward(x, layers_0_W, s0, layers_0_b, batch);
-  layers_1_forward(s0, layers_1_W, s1, layers_1_b, batch);
-  layers_2_forward(s1, layers_2_W, s0, layers_2_b, batch);
-  layers_3_forward(s0, layers_3_W, s1, layers_3_b, batch);
-  y_max_forward(s1, W, s0, b, s2, batch);
-  y_sum_forward(s0, s2, s1, batch);
-  y_forward(s0, s1, s3, batch);
-  return { ["y"]: s3 };
+  layers_0_forward(x, layers_0_W, layers_0_matmul, layers_0_b, batch);
+  layers_1_forward(layers_0_matmul, layers_1_W, layers_1_matmul, layers_1_b, batch);
+  layers_2_forward(layers_1_matmul, layers_2_W, layers_0_matmul, layers_2_b, batch);
+  layers_3_forward(layers_0_matmul, layers_3_W, layers_1_matmul, layers_3_b, batch);
+  y_max_forward(layers_1_matmul, W, layers_0_matmul, b, y_max, batch);
+  y_sum_forward(layers_0_matmul, y_max, layers_1_matmul, batch);
+  y_forward(layers_0_matmul, layers_1_matmul, y, batch);
+  return { ["y"]: y };
 }
 
 const LOSSANDGRADS_FEEDS = [
@@ -2172,34 +2183,34 @@ const LOSSANDGRADS_FEEDS = [
   ["t", 10, true, "[batch, 10]"],
 ];
 const lossAndGradsBuffersCache = new Map();
-// s0: layers.0_matmul, layers.0_add, ∂layers.0_mul
-// s1: layers.0
-// s2: layers.1_matmul, layers.1_add, ∂layers.1_mul
-// s3: layers.1
-// s4: layers.2_matmul, layers.2_add, ∂layers.2_mul
-// s5: layers.2
-// s6: layers.3_matmul, layers.3_add, ∂layers.3_mul
-// s7: layers.3, ∂layers.2
-// s8: scores_matmul, scores, ∂scores, ∂layers.3, ∂layers.1
-// s9: y_max
-// s10: y_exp, ∂loss
-// s11: y_sum
-// s12: loss (returned)
-// s13: ∂scores
-// s14: ∂layers.3
-// s15: ∂scores (returned)
-// s16: ∂layers.2
-// s17: ∂layers.3 (returned)
-// s18: ∂layers.1
-// s19: ∂layers.2 (returned)
-// s20: ∂layers.0
-// s21: ∂layers.1 (returned)
-// s22: ∂layers.0 (returned)
-// s23:  (returned)
-// s24:  (returned)
-// s25:  (returned)
-// s26:  (returned)
-// s27:  (returned)
+// layers_0_matmul: layers.0_matmul, layers.0_add, ∂layers.0_mul
+// layers_0: layers.0
+// layers_1_matmul: layers.1_matmul, layers.1_add, ∂layers.1_mul
+// layers_1: layers.1
+// layers_2_matmul: layers.2_matmul, layers.2_add, ∂layers.2_mul
+// layers_2: layers.2
+// layers_3_matmul: layers.3_matmul, layers.3_add, ∂layers.3_mul
+// layers_3: layers.3, ∂layers.2
+// scores_matmul: scores_matmul, scores, ∂scores, ∂layers.3, ∂layers.1
+// y_max: y_max
+// y_exp: y_exp, ∂loss
+// y_sum: y_sum
+// loss: loss (returned)
+// b_grad_2: b_grad
+// layers_3_b_grad_2: layers.3.b_grad
+// W_grad: W_grad (returned)
+// layers_2_b_grad_2: layers.2.b_grad
+// layers_3_W_grad: layers.3.W_grad (returned)
+// layers_1_b_grad_2: layers.1.b_grad
+// layers_2_W_grad: layers.2.W_grad (returned)
+// layers_0_b_grad_2: layers.0.b_grad
+// layers_1_W_grad: layers.1.W_grad (returned)
+// layers_0_W_grad: layers.0.W_grad (returned)
+// layers_0_b_grad:  (returned)
+// layers_1_b_grad:  (returned)
+// layers_2_b_grad:  (returned)
+// layers_3_b_grad:  (returned)
+// b_grad:  (returned)
 function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
@@ -2249,42 +2260,43 @@ export function lossAndGrads(params, data, options = {}) {
   checkParams(params, PARAMS, "lossAndGrads");
   const batch = batchOf(data, LOSSANDGRADS_FEEDS, 0, "lossAndGrads");
   const seed = options.seed ?? 0;
+  const buffers = lossAndGradsBuffers(batch);
   const [
-    s0,
-    s1,
-    s2,
-    s3,
-    s4,
-    s5,
-    s6,
-    s7,
-    s8,
-    s9,
-    s10,
-    s11,
-    s12,
-    s13,
-    s14,
-    s15,
-    s16,
-    s17,
-    s18,
-    s19,
-    s20,
-    s21,
-    s22,
-    s23,
-    s24,
-    s25,
-    s26,
-    s27,
+    layers_0_matmul,
+    layers_0,
+    layers_1_matmul,
+    layers_1,
+    layers_2_matmul,
+    layers_2,
+    layers_3_matmul,
+    layers_3,
+    scores_matmul,
+    y_max,
+    y_exp,
+    y_sum,
+    loss,
+    b_grad_2,
+    layers_3_b_grad_2,
+    W_grad,
+    layers_2_b_grad_2,
+    layers_3_W_grad,
+    layers_1_b_grad_2,
+    layers_2_W_grad,
+    layers_0_b_grad_2,
+    layers_1_W_grad,
+    layers_0_W_grad,
+    layers_0_b_grad,
+    layers_1_b_grad,
+    layers_2_b_grad,
+    layers_3_b_grad,
+    b_grad,
     x_f64,
     layers_0_W_f64,
     layers_1_W_f64,
     layers_2_W_f64,
     layers_3_W_f64,
     W_f64,
-  ] = lossAndGradsBuffers(batch);
+  ] = buffers;
   const x = stage(x_f64, feed(data, "x"));
   const t = feed(data, "t");
   const layers_0_W = stage(layers_0_W_f64, params["layers.0.W"]);
@@ -2297,39 +2309,48 @@ export function lossAndGrads(params, data, options = {}) {
   const layers_3_b = params["layers.3.b"];
   const W = stage(W_f64, params["W"]);
   const b = params["b"];
-  layers_0_forward_2(x, layers_0_W, s0, layers_0_b, s1, batch);
-  layers_1_forward_2(s1, layers_1_W, s2, layers_1_b, s3, batch);
-  layers_2_forward_2(s3, layers_2_W, s4, layers_2_b, s5, batch);
-  layers_3_forward_2(s5, layers_3_W, s6, layers_3_b, s7, batch);
-  y_max_forward(s7, W, s8, b, s9, batch);
-  y_sum_forward_2(s8, s9, s10, s11, batch);
-  loss_forward(s8, t, s12, batch);
-  scores_backward(s10, s11, t, s13, batch);
-  layers_3_backward(s10, W, s8, s6, s14, batch);
-  scores_backward_2(s7, s10, s15, batch);
-  layers_2_backward(s6, layers_3_W, s8, s4, s16, batch);
-  layers_3_backward_2(s5, s6, s17, batch);
-  layers_1_backward(s4, layers_2_W, s7, s2, s18, batch);
-  layers_2_backward_2(s3, s4, s19, batch);
-  layers_0_backward(s2, layers_1_W, s8, s0, s20, batch);
-  layers_1_backward_2(s1, s2, s21, batch);
-  layers_0_backward_2(x, s0, s22, batch);
-  layers_3_backward_3(s20, s18, s16, s14, s23, s24, s25, s26);
-  scores_backward_3(s13, s27);
+  layers_0_forward_2(x, layers_0_W, layers_0_matmul, layers_0_b, layers_0, batch);
+  layers_1_forward_2(layers_0, layers_1_W, layers_1_matmul, layers_1_b, layers_1, batch);
+  layers_2_forward_2(layers_1, layers_2_W, layers_2_matmul, layers_2_b, layers_2, batch);
+  layers_3_forward_2(layers_2, layers_3_W, layers_3_matmul, layers_3_b, layers_3, batch);
+  y_max_forward(layers_3, W, scores_matmul, b, y_max, batch);
+  y_sum_forward_2(scores_matmul, y_max, y_exp, y_sum, batch);
+  loss_forward(scores_matmul, t, loss, batch);
+  b_backward(y_exp, y_sum, t, b_grad_2, batch);
+  layers_3_b_backward(y_exp, W, scores_matmul, layers_3_matmul, layers_3_b_grad_2, batch);
+  W_backward(layers_3, y_exp, W_grad, batch);
+  layers_2_b_backward(layers_3_matmul, layers_3_W, scores_matmul, layers_2_matmul, layers_2_b_grad_2, batch);
+  layers_3_W_backward(layers_2, layers_3_matmul, layers_3_W_grad, batch);
+  layers_1_b_backward(layers_2_matmul, layers_2_W, layers_3, layers_1_matmul, layers_1_b_grad_2, batch);
+  layers_2_W_backward(layers_1, layers_2_matmul, layers_2_W_grad, batch);
+  layers_0_b_backward(layers_1_matmul, layers_1_W, scores_matmul, layers_0_matmul, layers_0_b_grad_2, batch);
+  layers_1_W_backward(layers_0, layers_1_matmul, layers_1_W_grad, batch);
+  layers_0_W_backward(x, layers_0_matmul, layers_0_W_grad, batch);
+  layers_3_b_backward_copy(
+    layers_0_b_grad_2,
+    layers_1_b_grad_2,
+    layers_2_b_grad_2,
+    layers_3_b_grad_2,
+    layers_0_b_grad,
+    layers_1_b_grad,
+    layers_2_b_grad,
+    layers_3_b_grad,
+  );
+  b_backward_copy(b_grad_2, b_grad);
 
   return {
-    loss: s12[0],
+    loss: loss[0],
     grads: {
-      ["layers.0.W"]: s22,
-      ["layers.0.b"]: s23,
-      ["layers.1.W"]: s21,
-      ["layers.1.b"]: s24,
-      ["layers.2.W"]: s19,
-      ["layers.2.b"]: s25,
-      ["layers.3.W"]: s17,
-      ["layers.3.b"]: s26,
-      ["W"]: s15,
-      ["b"]: s27,
+      ["layers.0.W"]: layers_0_W_grad,
+      ["layers.0.b"]: layers_0_b_grad,
+      ["layers.1.W"]: layers_1_W_grad,
+      ["layers.1.b"]: layers_1_b_grad,
+      ["layers.2.W"]: layers_2_W_grad,
+      ["layers.2.b"]: layers_2_b_grad,
+      ["layers.3.W"]: layers_3_W_grad,
+      ["layers.3.b"]: layers_3_b_grad,
+      ["W"]: W_grad,
+      ["b"]: b_grad,
     },
   };
 }
@@ -2340,14 +2361,14 @@ export function batchBuffers(batch) {
 }
 
 /**
- * The params moved into the module's own memory: a record of views there, which predict and
- * lossAndGrads read without copying and an optimizer updates in place. This module's kernels are plain
- * JavaScript: the params are returned as they are.
+ * The params moved into the module's own memory: this module's kernels are plain JavaScript,
+ * so the params are returned as they are.
  */
 export function adopt(params) {
   checkParams(params, PARAMS, "adopt");
   return params;
 }
+
 /** The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread. */
 export function threads() {
   return 1;

@@ -2326,8 +2326,8 @@ function loss_forward(scores, t, loss, batch) {
 // ∂ of multi_layer_net_extend.nn:31:12  scores = layers @ W + b
 // multi_layer_net_extend.nn:33:14  output y = softmax(scores)
 // ∂ of multi_layer_net_extend.nn:34:8  loss softmax_cross_entropy(scores, t)
-function scores_backward(y_exp, y_sum, t, d_scores, batch) {
-  d_scores.fill(0, 0, 10);
+function b_backward(y_exp, y_sum, t, b_grad, batch) {
+  b_grad.fill(0, 0, 10);
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 10; i1++) {
       const o = i0 * 10 + i1;
@@ -2338,7 +2338,7 @@ function scores_backward(y_exp, y_sum, t, d_scores, batch) {
       const sub135 = div133 - v_t;
       const div137 = sub135 / batch;
       y_exp[o] = div137;
-      d_scores[i1] = d_scores[i1] + div137;
+      b_grad[i1] = b_grad[i1] + div137;
     }
   }
 }
@@ -2346,7 +2346,7 @@ function scores_backward(y_exp, y_sum, t, d_scores, batch) {
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
 // ∂ of multi_layer_net_extend.nn:12:18  return dropout(activation(bn), dropout_ratio)
 // ∂ of multi_layer_net_extend.nn:31:12  scores = layers @ W + b
-function layers_4_bn_backward(
+function layers_4_bn_beta_backward(
   d_loss,
   W,
   d_scores,
@@ -2356,15 +2356,15 @@ function layers_4_bn_backward(
   d_layers_4_bn_mul,
   d_layers_4_bn_sum,
   d_layers_4_bn_sum_2,
-  d_layers_4_bn,
-  d_layers_4_bn_2,
+  layers_4_bn_gamma_grad,
+  layers_4_bn_beta_grad,
   batch,
 ) {
   // d_loss · Wᵀ: [batch × 10] · [10 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_4_bn_sum.fill(0, 0, 100);
   d_layers_4_bn_sum_2.fill(0, 0, 100);
-  d_layers_4_bn.fill(0, 0, 100);
-  d_layers_4_bn_2.fill(0, 0, 100);
+  layers_4_bn_gamma_grad.fill(0, 0, 100);
+  layers_4_bn_beta_grad.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -2467,15 +2467,15 @@ function layers_4_bn_backward(
         const mul152 = mul147 * v_d_layers_4_bn_div;
         d_layers_4_bn_sum_2[i1] = d_layers_4_bn_sum_2[i1] + mul152;
         const mul159 = mul142 * v_d_layers_4_bn_div;
-        d_layers_4_bn[i1] = d_layers_4_bn[i1] + mul159;
-        d_layers_4_bn_2[i1] = d_layers_4_bn_2[i1] + mul142;
+        layers_4_bn_gamma_grad[i1] = layers_4_bn_gamma_grad[i1] + mul159;
+        layers_4_bn_beta_grad[i1] = layers_4_bn_beta_grad[i1] + mul142;
       }
     }
   }
 }
 
 // ∂ of multi_layer_net_extend.nn:31:12  scores = layers @ W + b
-function scores_backward_2(layers_4, d_loss, d_scores, batch) {
+function W_backward(layers_4, d_loss, W_grad, batch) {
   // layers_4ᵀ · d_loss: [100 × batch] · [batch × 10] in 3×4 register tiles
 
   for (let i = 0; i < 100; i += 3) {
@@ -2520,18 +2520,18 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
           pb += 10;
         }
         const o = i * 10 + j;
-        d_scores[o] = c00;
-        d_scores[o + 1] = c01;
-        d_scores[o + 2] = c02;
-        d_scores[o + 3] = c03;
-        d_scores[o + 10] = c10;
-        d_scores[o + 11] = c11;
-        d_scores[o + 12] = c12;
-        d_scores[o + 13] = c13;
-        d_scores[o + 20] = c20;
-        d_scores[o + 21] = c21;
-        d_scores[o + 22] = c22;
-        d_scores[o + 23] = c23;
+        W_grad[o] = c00;
+        W_grad[o + 1] = c01;
+        W_grad[o + 2] = c02;
+        W_grad[o + 3] = c03;
+        W_grad[o + 10] = c10;
+        W_grad[o + 11] = c11;
+        W_grad[o + 12] = c12;
+        W_grad[o + 13] = c13;
+        W_grad[o + 20] = c20;
+        W_grad[o + 21] = c21;
+        W_grad[o + 22] = c22;
+        W_grad[o + 23] = c23;
       }
       for (; j < 10; j++) {
         let c00 = 0,
@@ -2551,9 +2551,9 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
           pb += 10;
         }
         const o = i * 10 + j;
-        d_scores[o] = c00;
-        d_scores[o + 10] = c10;
-        d_scores[o + 20] = c20;
+        W_grad[o] = c00;
+        W_grad[o + 10] = c10;
+        W_grad[o + 20] = c20;
       }
     } else {
       for (let r = i; r < 100; r++) {
@@ -2579,10 +2579,10 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
             pb += 10;
           }
           const o = r * 10 + j;
-          d_scores[o] = c00;
-          d_scores[o + 1] = c01;
-          d_scores[o + 2] = c02;
-          d_scores[o + 3] = c03;
+          W_grad[o] = c00;
+          W_grad[o + 1] = c01;
+          W_grad[o + 2] = c02;
+          W_grad[o + 3] = c03;
         }
         for (; j < 10; j++) {
           let c00 = 0;
@@ -2596,7 +2596,7 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
             pb += 10;
           }
           const o = r * 10 + j;
-          d_scores[o] = c00;
+          W_grad[o] = c00;
         }
       }
     }
@@ -2604,41 +2604,41 @@ function scores_backward_2(layers_4, d_loss, d_scores, batch) {
 }
 
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
-function layers_4_bn_backward_2(
+function layers_4_bn_beta_backward_2(
   d_layers_4_bn_sum,
   d_layers_4_bn_sum_2,
-  d_layers_4_bn,
-  d_layers_4_bn_2,
-  d_layers_4_bn_3,
-  d_layers_4_bn_4,
+  layers_4_bn_gamma_grad,
+  layers_4_bn_beta_grad,
+  layers_4_bn_gamma_grad_2,
+  layers_4_bn_beta_grad_2,
   batch,
 ) {
   for (let i = 0; i < 100; i++) {
     const v_d_layers_4_bn_sum = d_layers_4_bn_sum[i];
     const v_d_layers_4_bn_sum_2 = d_layers_4_bn_sum_2[i];
-    const v_d_layers_4_bn = d_layers_4_bn[i];
-    const v_d_layers_4_bn_2 = d_layers_4_bn_2[i];
+    const v_layers_4_bn_gamma_grad = layers_4_bn_gamma_grad[i];
+    const v_layers_4_bn_beta_grad = layers_4_bn_beta_grad[i];
     const div150 = v_d_layers_4_bn_sum / batch;
     d_layers_4_bn_sum[i] = div150;
     const div155 = v_d_layers_4_bn_sum_2 / batch;
     d_layers_4_bn_sum_2[i] = div155;
-    d_layers_4_bn_3[i] = v_d_layers_4_bn;
-    d_layers_4_bn_4[i] = v_d_layers_4_bn_2;
+    layers_4_bn_gamma_grad_2[i] = v_layers_4_bn_gamma_grad;
+    layers_4_bn_beta_grad_2[i] = v_layers_4_bn_beta_grad;
   }
 }
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
-function layers_4_a_backward(
+function layers_4_b_backward(
   d_layers_4_bn_mul,
   d_layers_4_bn_div,
   d_layers_4_bn_div_2,
   d_layers_4_bn_div_3,
   d_layers_4_bn_sqrt,
-  d_layers_4_a,
+  layers_4_b_grad,
   batch,
 ) {
-  d_layers_4_a.fill(0, 0, 100);
+  layers_4_b_grad.fill(0, 0, 100);
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 100; i1++) {
       const o = i0 * 100 + i1;
@@ -2652,7 +2652,7 @@ function layers_4_a_backward(
       const sub157 = sub151 - mul156;
       const div158 = sub157 / v_d_layers_4_bn_sqrt;
       d_layers_4_bn_mul[o] = div158;
-      d_layers_4_a[i1] = d_layers_4_a[i1] + div158;
+      layers_4_b_grad[i1] = layers_4_b_grad[i1] + div158;
     }
   }
 }
@@ -2660,7 +2660,7 @@ function layers_4_a_backward(
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
 // ∂ of multi_layer_net_extend.nn:12:18  return dropout(activation(bn), dropout_ratio)
-function layers_3_bn_backward(
+function layers_3_bn_beta_backward(
   d_layers_4_bn,
   layers_4_W,
   d_layers_4_a,
@@ -2670,15 +2670,15 @@ function layers_3_bn_backward(
   d_layers_3_bn_mul,
   d_layers_3_bn_sum,
   d_layers_3_bn_sum_2,
-  d_layers_3_bn,
-  d_layers_3_bn_2,
+  layers_3_bn_gamma_grad,
+  layers_3_bn_beta_grad,
   batch,
 ) {
   // d_layers_4_bn · layers_4_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_3_bn_sum.fill(0, 0, 100);
   d_layers_3_bn_sum_2.fill(0, 0, 100);
-  d_layers_3_bn.fill(0, 0, 100);
-  d_layers_3_bn_2.fill(0, 0, 100);
+  layers_3_bn_gamma_grad.fill(0, 0, 100);
+  layers_3_bn_beta_grad.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -2781,15 +2781,15 @@ function layers_3_bn_backward(
         const mul175 = mul170 * v_d_layers_3_bn_div;
         d_layers_3_bn_sum_2[i1] = d_layers_3_bn_sum_2[i1] + mul175;
         const mul182 = mul166 * v_d_layers_3_bn_div;
-        d_layers_3_bn[i1] = d_layers_3_bn[i1] + mul182;
-        d_layers_3_bn_2[i1] = d_layers_3_bn_2[i1] + mul166;
+        layers_3_bn_gamma_grad[i1] = layers_3_bn_gamma_grad[i1] + mul182;
+        layers_3_bn_beta_grad[i1] = layers_3_bn_beta_grad[i1] + mul166;
       }
     }
   }
 }
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
-function layers_4_a_backward_2(layers_3, d_layers_4_bn, d_layers_4_a, batch) {
+function layers_4_W_backward(layers_3, d_layers_4_bn, layers_4_W_grad, batch) {
   // layers_3ᵀ · d_layers_4_bn: [100 × batch] · [batch × 100] in 3×4 register tiles
 
   for (let i = 0; i < 100; i += 3) {
@@ -2834,18 +2834,18 @@ function layers_4_a_backward_2(layers_3, d_layers_4_bn, d_layers_4_a, batch) {
           pb += 100;
         }
         const o = i * 100 + j;
-        d_layers_4_a[o] = c00;
-        d_layers_4_a[o + 1] = c01;
-        d_layers_4_a[o + 2] = c02;
-        d_layers_4_a[o + 3] = c03;
-        d_layers_4_a[o + 100] = c10;
-        d_layers_4_a[o + 101] = c11;
-        d_layers_4_a[o + 102] = c12;
-        d_layers_4_a[o + 103] = c13;
-        d_layers_4_a[o + 200] = c20;
-        d_layers_4_a[o + 201] = c21;
-        d_layers_4_a[o + 202] = c22;
-        d_layers_4_a[o + 203] = c23;
+        layers_4_W_grad[o] = c00;
+        layers_4_W_grad[o + 1] = c01;
+        layers_4_W_grad[o + 2] = c02;
+        layers_4_W_grad[o + 3] = c03;
+        layers_4_W_grad[o + 100] = c10;
+        layers_4_W_grad[o + 101] = c11;
+        layers_4_W_grad[o + 102] = c12;
+        layers_4_W_grad[o + 103] = c13;
+        layers_4_W_grad[o + 200] = c20;
+        layers_4_W_grad[o + 201] = c21;
+        layers_4_W_grad[o + 202] = c22;
+        layers_4_W_grad[o + 203] = c23;
       }
     } else {
       for (let r = i; r < 100; r++) {
@@ -2871,10 +2871,10 @@ function layers_4_a_backward_2(layers_3, d_layers_4_bn, d_layers_4_a, batch) {
             pb += 100;
           }
           const o = r * 100 + j;
-          d_layers_4_a[o] = c00;
-          d_layers_4_a[o + 1] = c01;
-          d_layers_4_a[o + 2] = c02;
-          d_layers_4_a[o + 3] = c03;
+          layers_4_W_grad[o] = c00;
+          layers_4_W_grad[o + 1] = c01;
+          layers_4_W_grad[o + 2] = c02;
+          layers_4_W_grad[o + 3] = c03;
         }
       }
     }
@@ -2883,45 +2883,45 @@ function layers_4_a_backward_2(layers_3, d_layers_4_bn, d_layers_4_a, batch) {
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
-function layers_4_a_backward_3(
+function layers_4_b_backward_2(
   d_layers_3_bn_sum,
   d_layers_3_bn_sum_2,
-  d_layers_3_bn,
-  d_layers_3_bn_2,
-  d_layers_4_a,
-  d_layers_3_bn_3,
-  d_layers_3_bn_4,
-  d_layers_4_a_2,
+  layers_3_bn_gamma_grad,
+  layers_3_bn_beta_grad,
+  layers_4_b_grad,
+  layers_3_bn_gamma_grad_2,
+  layers_3_bn_beta_grad_2,
+  layers_4_b_grad_2,
   batch,
 ) {
   for (let i = 0; i < 100; i++) {
     const v_d_layers_3_bn_sum = d_layers_3_bn_sum[i];
     const v_d_layers_3_bn_sum_2 = d_layers_3_bn_sum_2[i];
-    const v_d_layers_3_bn = d_layers_3_bn[i];
-    const v_d_layers_3_bn_2 = d_layers_3_bn_2[i];
-    const v_d_layers_4_a = d_layers_4_a[i];
+    const v_layers_3_bn_gamma_grad = layers_3_bn_gamma_grad[i];
+    const v_layers_3_bn_beta_grad = layers_3_bn_beta_grad[i];
+    const v_layers_4_b_grad = layers_4_b_grad[i];
     const div173 = v_d_layers_3_bn_sum / batch;
     d_layers_3_bn_sum[i] = div173;
     const div178 = v_d_layers_3_bn_sum_2 / batch;
     d_layers_3_bn_sum_2[i] = div178;
-    d_layers_3_bn_3[i] = v_d_layers_3_bn;
-    d_layers_3_bn_4[i] = v_d_layers_3_bn_2;
-    d_layers_4_a_2[i] = v_d_layers_4_a;
+    layers_3_bn_gamma_grad_2[i] = v_layers_3_bn_gamma_grad;
+    layers_3_bn_beta_grad_2[i] = v_layers_3_bn_beta_grad;
+    layers_4_b_grad_2[i] = v_layers_4_b_grad;
   }
 }
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
-function layers_3_a_backward(
+function layers_3_b_backward(
   d_layers_3_bn_mul,
   d_layers_3_bn_div,
   d_layers_3_bn_div_2,
   d_layers_3_bn_div_3,
   d_layers_3_bn_sqrt,
-  d_layers_3_a,
+  layers_3_b_grad,
   batch,
 ) {
-  d_layers_3_a.fill(0, 0, 100);
+  layers_3_b_grad.fill(0, 0, 100);
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 100; i1++) {
       const o = i0 * 100 + i1;
@@ -2935,7 +2935,7 @@ function layers_3_a_backward(
       const sub180 = sub174 - mul179;
       const div181 = sub180 / v_d_layers_3_bn_sqrt;
       d_layers_3_bn_mul[o] = div181;
-      d_layers_3_a[i1] = d_layers_3_a[i1] + div181;
+      layers_3_b_grad[i1] = layers_3_b_grad[i1] + div181;
     }
   }
 }
@@ -2943,7 +2943,7 @@ function layers_3_a_backward(
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
 // ∂ of multi_layer_net_extend.nn:12:18  return dropout(activation(bn), dropout_ratio)
-function layers_2_bn_backward(
+function layers_2_bn_beta_backward(
   d_layers_3_bn,
   layers_3_W,
   d_layers_3_a,
@@ -2953,15 +2953,15 @@ function layers_2_bn_backward(
   d_layers_2_bn_mul,
   d_layers_2_bn_sum,
   d_layers_2_bn_sum_2,
-  d_layers_2_bn,
-  d_layers_2_bn_2,
+  layers_2_bn_gamma_grad,
+  layers_2_bn_beta_grad,
   batch,
 ) {
   // d_layers_3_bn · layers_3_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_2_bn_sum.fill(0, 0, 100);
   d_layers_2_bn_sum_2.fill(0, 0, 100);
-  d_layers_2_bn.fill(0, 0, 100);
-  d_layers_2_bn_2.fill(0, 0, 100);
+  layers_2_bn_gamma_grad.fill(0, 0, 100);
+  layers_2_bn_beta_grad.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -3064,15 +3064,15 @@ function layers_2_bn_backward(
         const mul198 = mul193 * v_d_layers_2_bn_div;
         d_layers_2_bn_sum_2[i1] = d_layers_2_bn_sum_2[i1] + mul198;
         const mul205 = mul189 * v_d_layers_2_bn_div;
-        d_layers_2_bn[i1] = d_layers_2_bn[i1] + mul205;
-        d_layers_2_bn_2[i1] = d_layers_2_bn_2[i1] + mul189;
+        layers_2_bn_gamma_grad[i1] = layers_2_bn_gamma_grad[i1] + mul205;
+        layers_2_bn_beta_grad[i1] = layers_2_bn_beta_grad[i1] + mul189;
       }
     }
   }
 }
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
-function layers_3_a_backward_2(layers_2, d_layers_3_bn, d_layers_3_a, batch) {
+function layers_3_W_backward(layers_2, d_layers_3_bn, layers_3_W_grad, batch) {
   // layers_2ᵀ · d_layers_3_bn: [100 × batch] · [batch × 100] in 3×4 register tiles
 
   for (let i = 0; i < 100; i += 3) {
@@ -3117,18 +3117,18 @@ function layers_3_a_backward_2(layers_2, d_layers_3_bn, d_layers_3_a, batch) {
           pb += 100;
         }
         const o = i * 100 + j;
-        d_layers_3_a[o] = c00;
-        d_layers_3_a[o + 1] = c01;
-        d_layers_3_a[o + 2] = c02;
-        d_layers_3_a[o + 3] = c03;
-        d_layers_3_a[o + 100] = c10;
-        d_layers_3_a[o + 101] = c11;
-        d_layers_3_a[o + 102] = c12;
-        d_layers_3_a[o + 103] = c13;
-        d_layers_3_a[o + 200] = c20;
-        d_layers_3_a[o + 201] = c21;
-        d_layers_3_a[o + 202] = c22;
-        d_layers_3_a[o + 203] = c23;
+        layers_3_W_grad[o] = c00;
+        layers_3_W_grad[o + 1] = c01;
+        layers_3_W_grad[o + 2] = c02;
+        layers_3_W_grad[o + 3] = c03;
+        layers_3_W_grad[o + 100] = c10;
+        layers_3_W_grad[o + 101] = c11;
+        layers_3_W_grad[o + 102] = c12;
+        layers_3_W_grad[o + 103] = c13;
+        layers_3_W_grad[o + 200] = c20;
+        layers_3_W_grad[o + 201] = c21;
+        layers_3_W_grad[o + 202] = c22;
+        layers_3_W_grad[o + 203] = c23;
       }
     } else {
       for (let r = i; r < 100; r++) {
@@ -3154,10 +3154,10 @@ function layers_3_a_backward_2(layers_2, d_layers_3_bn, d_layers_3_a, batch) {
             pb += 100;
           }
           const o = r * 100 + j;
-          d_layers_3_a[o] = c00;
-          d_layers_3_a[o + 1] = c01;
-          d_layers_3_a[o + 2] = c02;
-          d_layers_3_a[o + 3] = c03;
+          layers_3_W_grad[o] = c00;
+          layers_3_W_grad[o + 1] = c01;
+          layers_3_W_grad[o + 2] = c02;
+          layers_3_W_grad[o + 3] = c03;
         }
       }
     }
@@ -3166,45 +3166,45 @@ function layers_3_a_backward_2(layers_2, d_layers_3_bn, d_layers_3_a, batch) {
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
-function layers_3_a_backward_3(
+function layers_3_b_backward_2(
   d_layers_2_bn_sum,
   d_layers_2_bn_sum_2,
-  d_layers_2_bn,
-  d_layers_2_bn_2,
-  d_layers_3_a,
-  d_layers_2_bn_3,
-  d_layers_2_bn_4,
-  d_layers_3_a_2,
+  layers_2_bn_gamma_grad,
+  layers_2_bn_beta_grad,
+  layers_3_b_grad,
+  layers_2_bn_gamma_grad_2,
+  layers_2_bn_beta_grad_2,
+  layers_3_b_grad_2,
   batch,
 ) {
   for (let i = 0; i < 100; i++) {
     const v_d_layers_2_bn_sum = d_layers_2_bn_sum[i];
     const v_d_layers_2_bn_sum_2 = d_layers_2_bn_sum_2[i];
-    const v_d_layers_2_bn = d_layers_2_bn[i];
-    const v_d_layers_2_bn_2 = d_layers_2_bn_2[i];
-    const v_d_layers_3_a = d_layers_3_a[i];
+    const v_layers_2_bn_gamma_grad = layers_2_bn_gamma_grad[i];
+    const v_layers_2_bn_beta_grad = layers_2_bn_beta_grad[i];
+    const v_layers_3_b_grad = layers_3_b_grad[i];
     const div196 = v_d_layers_2_bn_sum / batch;
     d_layers_2_bn_sum[i] = div196;
     const div201 = v_d_layers_2_bn_sum_2 / batch;
     d_layers_2_bn_sum_2[i] = div201;
-    d_layers_2_bn_3[i] = v_d_layers_2_bn;
-    d_layers_2_bn_4[i] = v_d_layers_2_bn_2;
-    d_layers_3_a_2[i] = v_d_layers_3_a;
+    layers_2_bn_gamma_grad_2[i] = v_layers_2_bn_gamma_grad;
+    layers_2_bn_beta_grad_2[i] = v_layers_2_bn_beta_grad;
+    layers_3_b_grad_2[i] = v_layers_3_b_grad;
   }
 }
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
-function layers_2_a_backward(
+function layers_2_b_backward(
   d_layers_2_bn_mul,
   d_layers_2_bn_div,
   d_layers_2_bn_div_2,
   d_layers_2_bn_div_3,
   d_layers_2_bn_sqrt,
-  d_layers_2_a,
+  layers_2_b_grad,
   batch,
 ) {
-  d_layers_2_a.fill(0, 0, 100);
+  layers_2_b_grad.fill(0, 0, 100);
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 100; i1++) {
       const o = i0 * 100 + i1;
@@ -3218,7 +3218,7 @@ function layers_2_a_backward(
       const sub203 = sub197 - mul202;
       const div204 = sub203 / v_d_layers_2_bn_sqrt;
       d_layers_2_bn_mul[o] = div204;
-      d_layers_2_a[i1] = d_layers_2_a[i1] + div204;
+      layers_2_b_grad[i1] = layers_2_b_grad[i1] + div204;
     }
   }
 }
@@ -3226,7 +3226,7 @@ function layers_2_a_backward(
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
 // ∂ of multi_layer_net_extend.nn:12:18  return dropout(activation(bn), dropout_ratio)
-function layers_1_bn_backward(
+function layers_1_bn_beta_backward(
   d_layers_2_bn,
   layers_2_W,
   d_layers_2_a,
@@ -3236,15 +3236,15 @@ function layers_1_bn_backward(
   d_layers_1_bn_mul,
   d_layers_1_bn_sum,
   d_layers_1_bn_sum_2,
-  d_layers_1_bn,
-  d_layers_1_bn_2,
+  layers_1_bn_gamma_grad,
+  layers_1_bn_beta_grad,
   batch,
 ) {
   // d_layers_2_bn · layers_2_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_1_bn_sum.fill(0, 0, 100);
   d_layers_1_bn_sum_2.fill(0, 0, 100);
-  d_layers_1_bn.fill(0, 0, 100);
-  d_layers_1_bn_2.fill(0, 0, 100);
+  layers_1_bn_gamma_grad.fill(0, 0, 100);
+  layers_1_bn_beta_grad.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -3347,15 +3347,15 @@ function layers_1_bn_backward(
         const mul221 = mul216 * v_d_layers_1_bn_div;
         d_layers_1_bn_sum_2[i1] = d_layers_1_bn_sum_2[i1] + mul221;
         const mul228 = mul212 * v_d_layers_1_bn_div;
-        d_layers_1_bn[i1] = d_layers_1_bn[i1] + mul228;
-        d_layers_1_bn_2[i1] = d_layers_1_bn_2[i1] + mul212;
+        layers_1_bn_gamma_grad[i1] = layers_1_bn_gamma_grad[i1] + mul228;
+        layers_1_bn_beta_grad[i1] = layers_1_bn_beta_grad[i1] + mul212;
       }
     }
   }
 }
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
-function layers_2_a_backward_2(layers_1, d_layers_2_bn, d_layers_2_a, batch) {
+function layers_2_W_backward(layers_1, d_layers_2_bn, layers_2_W_grad, batch) {
   // layers_1ᵀ · d_layers_2_bn: [100 × batch] · [batch × 100] in 3×4 register tiles
 
   for (let i = 0; i < 100; i += 3) {
@@ -3400,18 +3400,18 @@ function layers_2_a_backward_2(layers_1, d_layers_2_bn, d_layers_2_a, batch) {
           pb += 100;
         }
         const o = i * 100 + j;
-        d_layers_2_a[o] = c00;
-        d_layers_2_a[o + 1] = c01;
-        d_layers_2_a[o + 2] = c02;
-        d_layers_2_a[o + 3] = c03;
-        d_layers_2_a[o + 100] = c10;
-        d_layers_2_a[o + 101] = c11;
-        d_layers_2_a[o + 102] = c12;
-        d_layers_2_a[o + 103] = c13;
-        d_layers_2_a[o + 200] = c20;
-        d_layers_2_a[o + 201] = c21;
-        d_layers_2_a[o + 202] = c22;
-        d_layers_2_a[o + 203] = c23;
+        layers_2_W_grad[o] = c00;
+        layers_2_W_grad[o + 1] = c01;
+        layers_2_W_grad[o + 2] = c02;
+        layers_2_W_grad[o + 3] = c03;
+        layers_2_W_grad[o + 100] = c10;
+        layers_2_W_grad[o + 101] = c11;
+        layers_2_W_grad[o + 102] = c12;
+        layers_2_W_grad[o + 103] = c13;
+        layers_2_W_grad[o + 200] = c20;
+        layers_2_W_grad[o + 201] = c21;
+        layers_2_W_grad[o + 202] = c22;
+        layers_2_W_grad[o + 203] = c23;
       }
     } else {
       for (let r = i; r < 100; r++) {
@@ -3437,10 +3437,10 @@ function layers_2_a_backward_2(layers_1, d_layers_2_bn, d_layers_2_a, batch) {
             pb += 100;
           }
           const o = r * 100 + j;
-          d_layers_2_a[o] = c00;
-          d_layers_2_a[o + 1] = c01;
-          d_layers_2_a[o + 2] = c02;
-          d_layers_2_a[o + 3] = c03;
+          layers_2_W_grad[o] = c00;
+          layers_2_W_grad[o + 1] = c01;
+          layers_2_W_grad[o + 2] = c02;
+          layers_2_W_grad[o + 3] = c03;
         }
       }
     }
@@ -3449,45 +3449,45 @@ function layers_2_a_backward_2(layers_1, d_layers_2_bn, d_layers_2_a, batch) {
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
-function layers_2_a_backward_3(
+function layers_2_b_backward_2(
   d_layers_1_bn_sum,
   d_layers_1_bn_sum_2,
-  d_layers_1_bn,
-  d_layers_1_bn_2,
-  d_layers_2_a,
-  d_layers_1_bn_3,
-  d_layers_1_bn_4,
-  d_layers_2_a_2,
+  layers_1_bn_gamma_grad,
+  layers_1_bn_beta_grad,
+  layers_2_b_grad,
+  layers_1_bn_gamma_grad_2,
+  layers_1_bn_beta_grad_2,
+  layers_2_b_grad_2,
   batch,
 ) {
   for (let i = 0; i < 100; i++) {
     const v_d_layers_1_bn_sum = d_layers_1_bn_sum[i];
     const v_d_layers_1_bn_sum_2 = d_layers_1_bn_sum_2[i];
-    const v_d_layers_1_bn = d_layers_1_bn[i];
-    const v_d_layers_1_bn_2 = d_layers_1_bn_2[i];
-    const v_d_layers_2_a = d_layers_2_a[i];
+    const v_layers_1_bn_gamma_grad = layers_1_bn_gamma_grad[i];
+    const v_layers_1_bn_beta_grad = layers_1_bn_beta_grad[i];
+    const v_layers_2_b_grad = layers_2_b_grad[i];
     const div219 = v_d_layers_1_bn_sum / batch;
     d_layers_1_bn_sum[i] = div219;
     const div224 = v_d_layers_1_bn_sum_2 / batch;
     d_layers_1_bn_sum_2[i] = div224;
-    d_layers_1_bn_3[i] = v_d_layers_1_bn;
-    d_layers_1_bn_4[i] = v_d_layers_1_bn_2;
-    d_layers_2_a_2[i] = v_d_layers_2_a;
+    layers_1_bn_gamma_grad_2[i] = v_layers_1_bn_gamma_grad;
+    layers_1_bn_beta_grad_2[i] = v_layers_1_bn_beta_grad;
+    layers_2_b_grad_2[i] = v_layers_2_b_grad;
   }
 }
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
-function layers_1_a_backward(
+function layers_1_b_backward(
   d_layers_1_bn_mul,
   d_layers_1_bn_div,
   d_layers_1_bn_div_2,
   d_layers_1_bn_div_3,
   d_layers_1_bn_sqrt,
-  d_layers_1_a,
+  layers_1_b_grad,
   batch,
 ) {
-  d_layers_1_a.fill(0, 0, 100);
+  layers_1_b_grad.fill(0, 0, 100);
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 100; i1++) {
       const o = i0 * 100 + i1;
@@ -3501,7 +3501,7 @@ function layers_1_a_backward(
       const sub226 = sub220 - mul225;
       const div227 = sub226 / v_d_layers_1_bn_sqrt;
       d_layers_1_bn_mul[o] = div227;
-      d_layers_1_a[i1] = d_layers_1_a[i1] + div227;
+      layers_1_b_grad[i1] = layers_1_b_grad[i1] + div227;
     }
   }
 }
@@ -3509,7 +3509,7 @@ function layers_1_a_backward(
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
 // ∂ of multi_layer_net_extend.nn:12:18  return dropout(activation(bn), dropout_ratio)
-function layers_0_bn_backward(
+function layers_0_bn_beta_backward(
   d_layers_1_bn,
   layers_1_W,
   d_layers_1_a,
@@ -3519,15 +3519,15 @@ function layers_0_bn_backward(
   d_layers_0_bn_mul,
   d_layers_0_bn_sum,
   d_layers_0_bn_sum_2,
-  d_layers_0_bn,
-  d_layers_0_bn_2,
+  layers_0_bn_gamma_grad,
+  layers_0_bn_beta_grad,
   batch,
 ) {
   // d_layers_1_bn · layers_1_Wᵀ: [batch × 100] · [100 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   d_layers_0_bn_sum.fill(0, 0, 100);
   d_layers_0_bn_sum_2.fill(0, 0, 100);
-  d_layers_0_bn.fill(0, 0, 100);
-  d_layers_0_bn_2.fill(0, 0, 100);
+  layers_0_bn_gamma_grad.fill(0, 0, 100);
+  layers_0_bn_beta_grad.fill(0, 0, 100);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -3630,15 +3630,15 @@ function layers_0_bn_backward(
         const mul244 = mul239 * v_d_layers_0_bn_div;
         d_layers_0_bn_sum_2[i1] = d_layers_0_bn_sum_2[i1] + mul244;
         const mul251 = mul235 * v_d_layers_0_bn_div;
-        d_layers_0_bn[i1] = d_layers_0_bn[i1] + mul251;
-        d_layers_0_bn_2[i1] = d_layers_0_bn_2[i1] + mul235;
+        layers_0_bn_gamma_grad[i1] = layers_0_bn_gamma_grad[i1] + mul251;
+        layers_0_bn_beta_grad[i1] = layers_0_bn_beta_grad[i1] + mul235;
       }
     }
   }
 }
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
-function layers_1_a_backward_2(layers_0, d_layers_1_bn, d_layers_1_a, batch) {
+function layers_1_W_backward(layers_0, d_layers_1_bn, layers_1_W_grad, batch) {
   // layers_0ᵀ · d_layers_1_bn: [100 × batch] · [batch × 100] in 3×4 register tiles
 
   for (let i = 0; i < 100; i += 3) {
@@ -3683,18 +3683,18 @@ function layers_1_a_backward_2(layers_0, d_layers_1_bn, d_layers_1_a, batch) {
           pb += 100;
         }
         const o = i * 100 + j;
-        d_layers_1_a[o] = c00;
-        d_layers_1_a[o + 1] = c01;
-        d_layers_1_a[o + 2] = c02;
-        d_layers_1_a[o + 3] = c03;
-        d_layers_1_a[o + 100] = c10;
-        d_layers_1_a[o + 101] = c11;
-        d_layers_1_a[o + 102] = c12;
-        d_layers_1_a[o + 103] = c13;
-        d_layers_1_a[o + 200] = c20;
-        d_layers_1_a[o + 201] = c21;
-        d_layers_1_a[o + 202] = c22;
-        d_layers_1_a[o + 203] = c23;
+        layers_1_W_grad[o] = c00;
+        layers_1_W_grad[o + 1] = c01;
+        layers_1_W_grad[o + 2] = c02;
+        layers_1_W_grad[o + 3] = c03;
+        layers_1_W_grad[o + 100] = c10;
+        layers_1_W_grad[o + 101] = c11;
+        layers_1_W_grad[o + 102] = c12;
+        layers_1_W_grad[o + 103] = c13;
+        layers_1_W_grad[o + 200] = c20;
+        layers_1_W_grad[o + 201] = c21;
+        layers_1_W_grad[o + 202] = c22;
+        layers_1_W_grad[o + 203] = c23;
       }
     } else {
       for (let r = i; r < 100; r++) {
@@ -3720,10 +3720,10 @@ function layers_1_a_backward_2(layers_0, d_layers_1_bn, d_layers_1_a, batch) {
             pb += 100;
           }
           const o = r * 100 + j;
-          d_layers_1_a[o] = c00;
-          d_layers_1_a[o + 1] = c01;
-          d_layers_1_a[o + 2] = c02;
-          d_layers_1_a[o + 3] = c03;
+          layers_1_W_grad[o] = c00;
+          layers_1_W_grad[o + 1] = c01;
+          layers_1_W_grad[o + 2] = c02;
+          layers_1_W_grad[o + 3] = c03;
         }
       }
     }
@@ -3732,45 +3732,45 @@ function layers_1_a_backward_2(layers_0, d_layers_1_bn, d_layers_1_a, batch) {
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
-function layers_1_a_backward_3(
+function layers_1_b_backward_2(
   d_layers_0_bn_sum,
   d_layers_0_bn_sum_2,
-  d_layers_0_bn,
-  d_layers_0_bn_2,
-  d_layers_1_a,
-  d_layers_0_bn_3,
-  d_layers_0_bn_4,
-  d_layers_1_a_2,
+  layers_0_bn_gamma_grad,
+  layers_0_bn_beta_grad,
+  layers_1_b_grad,
+  layers_0_bn_gamma_grad_2,
+  layers_0_bn_beta_grad_2,
+  layers_1_b_grad_2,
   batch,
 ) {
   for (let i = 0; i < 100; i++) {
     const v_d_layers_0_bn_sum = d_layers_0_bn_sum[i];
     const v_d_layers_0_bn_sum_2 = d_layers_0_bn_sum_2[i];
-    const v_d_layers_0_bn = d_layers_0_bn[i];
-    const v_d_layers_0_bn_2 = d_layers_0_bn_2[i];
-    const v_d_layers_1_a = d_layers_1_a[i];
+    const v_layers_0_bn_gamma_grad = layers_0_bn_gamma_grad[i];
+    const v_layers_0_bn_beta_grad = layers_0_bn_beta_grad[i];
+    const v_layers_1_b_grad = layers_1_b_grad[i];
     const div242 = v_d_layers_0_bn_sum / batch;
     d_layers_0_bn_sum[i] = div242;
     const div247 = v_d_layers_0_bn_sum_2 / batch;
     d_layers_0_bn_sum_2[i] = div247;
-    d_layers_0_bn_3[i] = v_d_layers_0_bn;
-    d_layers_0_bn_4[i] = v_d_layers_0_bn_2;
-    d_layers_1_a_2[i] = v_d_layers_1_a;
+    layers_0_bn_gamma_grad_2[i] = v_layers_0_bn_gamma_grad;
+    layers_0_bn_beta_grad_2[i] = v_layers_0_bn_beta_grad;
+    layers_1_b_grad_2[i] = v_layers_1_b_grad;
   }
 }
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
 // ∂ of multi_layer_net_extend.nn:11:30  bn = if use_batchnorm then batchnorm(a) else a
-function layers_0_a_backward(
+function layers_0_b_backward(
   d_layers_0_bn_mul,
   d_layers_0_bn_div,
   d_layers_0_bn_div_2,
   d_layers_0_bn_div_3,
   d_layers_0_bn_sqrt,
-  d_layers_0_a,
+  layers_0_b_grad,
   batch,
 ) {
-  d_layers_0_a.fill(0, 0, 100);
+  layers_0_b_grad.fill(0, 0, 100);
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 100; i1++) {
       const o = i0 * 100 + i1;
@@ -3784,13 +3784,13 @@ function layers_0_a_backward(
       const sub249 = sub243 - mul248;
       const div250 = sub249 / v_d_layers_0_bn_sqrt;
       d_layers_0_bn_mul[o] = div250;
-      d_layers_0_a[i1] = d_layers_0_a[i1] + div250;
+      layers_0_b_grad[i1] = layers_0_b_grad[i1] + div250;
     }
   }
 }
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
-function layers_0_a_backward_2(x, d_layers_0_bn, d_layers_0_a, batch) {
+function layers_0_W_backward(x, d_layers_0_bn, layers_0_W_grad, batch) {
   // xᵀ · d_layers_0_bn: [784 × batch] · [batch × 100] in 3×4 register tiles
 
   for (let i = 0; i < 784; i += 3) {
@@ -3835,18 +3835,18 @@ function layers_0_a_backward_2(x, d_layers_0_bn, d_layers_0_a, batch) {
           pb += 100;
         }
         const o = i * 100 + j;
-        d_layers_0_a[o] = c00;
-        d_layers_0_a[o + 1] = c01;
-        d_layers_0_a[o + 2] = c02;
-        d_layers_0_a[o + 3] = c03;
-        d_layers_0_a[o + 100] = c10;
-        d_layers_0_a[o + 101] = c11;
-        d_layers_0_a[o + 102] = c12;
-        d_layers_0_a[o + 103] = c13;
-        d_layers_0_a[o + 200] = c20;
-        d_layers_0_a[o + 201] = c21;
-        d_layers_0_a[o + 202] = c22;
-        d_layers_0_a[o + 203] = c23;
+        layers_0_W_grad[o] = c00;
+        layers_0_W_grad[o + 1] = c01;
+        layers_0_W_grad[o + 2] = c02;
+        layers_0_W_grad[o + 3] = c03;
+        layers_0_W_grad[o + 100] = c10;
+        layers_0_W_grad[o + 101] = c11;
+        layers_0_W_grad[o + 102] = c12;
+        layers_0_W_grad[o + 103] = c13;
+        layers_0_W_grad[o + 200] = c20;
+        layers_0_W_grad[o + 201] = c21;
+        layers_0_W_grad[o + 202] = c22;
+        layers_0_W_grad[o + 203] = c23;
       }
     } else {
       for (let r = i; r < 784; r++) {
@@ -3872,10 +3872,10 @@ function layers_0_a_backward_2(x, d_layers_0_bn, d_layers_0_a, batch) {
             pb += 100;
           }
           const o = r * 100 + j;
-          d_layers_0_a[o] = c00;
-          d_layers_0_a[o + 1] = c01;
-          d_layers_0_a[o + 2] = c02;
-          d_layers_0_a[o + 3] = c03;
+          layers_0_W_grad[o] = c00;
+          layers_0_W_grad[o + 1] = c01;
+          layers_0_W_grad[o + 2] = c02;
+          layers_0_W_grad[o + 3] = c03;
         }
       }
     }
@@ -3883,29 +3883,29 @@ function layers_0_a_backward_2(x, d_layers_0_bn, d_layers_0_a, batch) {
 }
 
 // ∂ of multi_layer_net_extend.nn:10:7  a = x @ W + b
-function layers_0_a_backward_3(d_layers_0_a, d_layers_0_a_2) {
+function layers_0_b_backward_copy(layers_0_b_grad, layers_0_b_grad_2) {
   for (let i = 0; i < 100; i++) {
-    const v_d_layers_0_a = d_layers_0_a[i];
-    d_layers_0_a_2[i] = v_d_layers_0_a;
+    const v_layers_0_b_grad = layers_0_b_grad[i];
+    layers_0_b_grad_2[i] = v_layers_0_b_grad;
   }
 }
 
 // ∂ of multi_layer_net_extend.nn:31:12  scores = layers @ W + b
-function scores_backward_3(d_scores, d_scores_2) {
+function b_backward_copy(b_grad, b_grad_2) {
   for (let i = 0; i < 10; i++) {
-    const v_d_scores = d_scores[i];
-    d_scores_2[i] = v_d_scores;
+    const v_b_grad = b_grad[i];
+    b_grad_2[i] = v_b_grad;
   }
 }
 
 const PREDICT_FEEDS = [["x", 784, true, "[batch, 784]"]];
 const predictBuffersCache = new Map();
-// s0: layers.0.a_matmul, layers.0.a, layers.1.a_matmul, layers.1.a, layers.2.a_matmul, layers.2.a, layers.3.a_matmul, layers.3.a, layers.4.a_matmul, layers.4.a, scores_matmul, scores, y_exp
-// s1: layers.0.bn, layers.0, layers.1.bn, layers.1, layers.2.bn, layers.2, layers.3.bn, layers.3, layers.4.bn, layers.4, y_sum
+// layers_0_a_matmul: layers.0.a_matmul, layers.0.a, layers.1.a_matmul, layers.1.a, layers.2.a_matmul, layers.2.a, layers.3.a_matmul, layers.3.a, layers.4.a_matmul, layers.4.a, scores_matmul, scores, y_exp
+// layers_0_bn: layers.0.bn, layers.0, layers.1.bn, layers.1, layers.2.bn, layers.2, layers.3.bn, layers.3, layers.4.bn, layers.4, y_sum
 // s2:
 // s3:
-// s4: y_max
-// s5: y (returned)
+// y_max: y_max
+// y: y (returned)
 function predictBuffers(batch) {
   let b = predictBuffersCache.get(batch);
   if (b === undefined) {
@@ -3934,13 +3934,14 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
+  const buffers = predictBuffers(batch);
   const [
-    s0,
-    s1,
+    layers_0_a_matmul,
+    layers_0_bn,
     s2,
     s3,
-    s4,
-    s5,
+    y_max,
+    y,
     x_f64,
     layers_0_W_f64,
     layers_1_W_f64,
@@ -3948,7 +3949,7 @@ export function predict(params, inputs) {
     layers_3_W_f64,
     layers_4_W_f64,
     W_f64,
-  ] = predictBuffers(batch);
+  ] = buffers;
   const x = stage(x_f64, feed(inputs, "x"));
   const layers_0_W = stage(layers_0_W_f64, params["layers.0.W"]);
   const layers_0_b = params["layers.0.b"];
@@ -3982,75 +3983,75 @@ export function predict(params, inputs) {
   const layers_3_bn_running_var = params["layers.3.bn.running_var"];
   const layers_4_bn_running_mean = params["layers.4.bn.running_mean"];
   const layers_4_bn_running_var = params["layers.4.bn.running_var"];
-  layers_0_a_forward(x, layers_0_W, s0, layers_0_b, batch);
+  layers_0_a_forward(x, layers_0_W, layers_0_a_matmul, layers_0_b, batch);
   layers_0_bn_forward(
-    s0,
+    layers_0_a_matmul,
     layers_0_bn_gamma,
     layers_0_bn_beta,
     layers_0_bn_running_mean,
     layers_0_bn_running_var,
-    s1,
+    layers_0_bn,
     s2,
     s3,
     batch,
   );
-  layers_0_forward(s1, batch);
-  layers_1_a_forward(s1, layers_1_W, s0, layers_1_b, batch);
+  layers_0_forward(layers_0_bn, batch);
+  layers_1_a_forward(layers_0_bn, layers_1_W, layers_0_a_matmul, layers_1_b, batch);
   layers_1_bn_forward(
-    s0,
+    layers_0_a_matmul,
     layers_1_bn_gamma,
     layers_1_bn_beta,
     layers_1_bn_running_mean,
     layers_1_bn_running_var,
-    s1,
+    layers_0_bn,
     s2,
     s3,
     batch,
   );
-  layers_1_forward(s1, batch);
-  layers_2_a_forward(s1, layers_2_W, s0, layers_2_b, batch);
+  layers_1_forward(layers_0_bn, batch);
+  layers_2_a_forward(layers_0_bn, layers_2_W, layers_0_a_matmul, layers_2_b, batch);
   layers_2_bn_forward(
-    s0,
+    layers_0_a_matmul,
     layers_2_bn_gamma,
     layers_2_bn_beta,
     layers_2_bn_running_mean,
     layers_2_bn_running_var,
-    s1,
+    layers_0_bn,
     s2,
     s3,
     batch,
   );
-  layers_2_forward(s1, batch);
-  layers_3_a_forward(s1, layers_3_W, s0, layers_3_b, batch);
+  layers_2_forward(layers_0_bn, batch);
+  layers_3_a_forward(layers_0_bn, layers_3_W, layers_0_a_matmul, layers_3_b, batch);
   layers_3_bn_forward(
-    s0,
+    layers_0_a_matmul,
     layers_3_bn_gamma,
     layers_3_bn_beta,
     layers_3_bn_running_mean,
     layers_3_bn_running_var,
-    s1,
+    layers_0_bn,
     s2,
     s3,
     batch,
   );
-  layers_3_forward(s1, batch);
-  layers_4_a_forward(s1, layers_4_W, s0, layers_4_b, batch);
+  layers_3_forward(layers_0_bn, batch);
+  layers_4_a_forward(layers_0_bn, layers_4_W, layers_0_a_matmul, layers_4_b, batch);
   layers_4_bn_forward(
-    s0,
+    layers_0_a_matmul,
     layers_4_bn_gamma,
     layers_4_bn_beta,
     layers_4_bn_running_mean,
     layers_4_bn_running_var,
-    s1,
+    layers_0_bn,
     s2,
     s3,
     batch,
   );
-  layers_4_forward(s1, batch);
-  y_max_forward(s1, W, s0, b, s4, batch);
-  y_sum_forward(s0, s4, s1, batch);
-  y_forward(s0, s1, s5, batch);
-  return { ["y"]: s5 };
+  layers_4_forward(layers_0_bn, batch);
+  y_max_forward(layers_0_bn, W, layers_0_a_matmul, b, y_max, batch);
+  y_sum_forward(layers_0_a_matmul, y_max, layers_0_bn, batch);
+  y_forward(layers_0_a_matmul, layers_0_bn, y, batch);
+  return { ["y"]: y };
 }
 
 const LOSSANDGRADS_FEEDS = [
@@ -4058,68 +4059,68 @@ const LOSSANDGRADS_FEEDS = [
   ["t", 10, true, "[batch, 10]"],
 ];
 const lossAndGradsBuffersCache = new Map();
-// s0: layers.0.a_matmul, layers.0.a, layers.0
-// s1: layers.0.bn.running_mean_next_sum, layers.0.bn.running_mean_next_div, ∂layers.0.bn_sqrt
-// s2: layers.0.bn.running_mean_next (returned)
-// s3: layers.0.bn.running_mean_next_sub, ∂layers.0.bn_div
-// s4: layers.0.bn.running_mean_next_sum, layers.1.bn.running_mean_next_sum, layers.1.bn.running_mean_next_div, ∂layers.1.bn_sqrt, ∂layers.0.a
-// s5: layers.0.bn.running_var_next (returned)
-// s6: layers.0.bn
-// s7: layers.1.bn.running_mean_next_sum, layers.2.bn.running_mean_next_sum, layers.2.bn.running_mean_next_div, ∂layers.2.bn_sqrt, ∂layers.1.bn, ∂layers.0.bn
-// s8: layers.1.a_matmul, layers.1.a, layers.1
-// s9: layers.1.bn.running_mean_next (returned)
-// s10: layers.1.bn.running_mean_next_sub, ∂layers.1.bn_div
-// s11: layers.1.bn.running_var_next (returned)
-// s12: layers.1.bn
-// s13: layers.2.bn.running_mean_next_sum, layers.3.bn.running_mean_next_sum, layers.3.bn.running_mean_next_div, ∂layers.3.bn_sqrt, ∂layers.2.bn, ∂layers.1.bn_sum, ∂layers.1.bn_div
-// s14: layers.2.a_matmul, layers.2.a, layers.2
-// s15: layers.2.bn.running_mean_next (returned)
-// s16: layers.2.bn.running_mean_next_sub, ∂layers.2.bn_div
-// s17: layers.2.bn.running_var_next (returned)
-// s18: layers.2.bn
-// s19: layers.3.bn.running_mean_next_sum, layers.4.bn.running_mean_next_sum, layers.4.bn.running_mean_next_div, ∂layers.4.bn_sqrt, ∂layers.3.bn_sum, ∂layers.3.bn_div, ∂layers.2.a, ∂layers.0.bn_sum, ∂layers.0.bn_div
-// s20: layers.3.a_matmul, layers.3.a, layers.3, ∂layers.1.a
-// s21: layers.3.bn.running_mean_next (returned)
-// s22: layers.3.bn.running_mean_next_sub, ∂layers.3.bn_div
-// s23: layers.3.bn.running_var_next (returned)
-// s24: layers.3.bn, ∂layers.2.a
-// s25: layers.4.bn.running_mean_next_sum, ∂scores
-// s26: layers.4.a_matmul, layers.4.a, layers.4, ∂layers.3.a
-// s27: layers.4.bn.running_mean_next (returned)
-// s28: layers.4.bn.running_mean_next_sub, ∂layers.4.bn_div, ∂layers.2.bn_mul, ∂layers.2.bn
-// s29: layers.4.bn.running_var_next (returned)
-// s30: layers.4.bn, ∂layers.4.a, ∂layers.1.bn_mul, ∂layers.1.bn
-// s31: ∂layers.4.bn_sum, ∂layers.4.bn_div, ∂layers.3.bn, ∂layers.2.bn_sum, ∂layers.2.bn_div, ∂layers.1.a
-// s32: scores_matmul, scores, ∂scores, ∂layers.3.bn_mul, ∂layers.3.bn
-// s33: y_max, ∂layers.4.bn_mul, ∂layers.4.bn, ∂layers.0.bn_mul, ∂layers.0.bn
-// s34: y_exp, ∂loss
-// s35: y_sum
-// s36: loss (returned)
-// s37: ∂layers.4.bn_sum, ∂layers.4.bn_div, ∂layers.3.bn, ∂layers.2.bn_sum, ∂layers.2.bn_div, ∂layers.0.bn_sum, ∂layers.0.bn_div
-// s38: ∂layers.4.bn, ∂layers.4.a, ∂layers.3.a, ∂layers.1.bn_sum, ∂layers.1.bn_div
-// s39: ∂layers.4.bn, ∂layers.3.bn_sum, ∂layers.3.bn_div, ∂layers.2.bn, ∂layers.1.bn, ∂layers.0.bn
-// s40: ∂scores (returned)
-// s41:  (returned)
-// s42:  (returned)
-// s43: ∂layers.4.a (returned)
-// s44:  (returned)
-// s45:  (returned)
-// s46:  (returned)
-// s47: ∂layers.3.a (returned)
-// s48:  (returned)
-// s49:  (returned)
-// s50:  (returned)
-// s51: ∂layers.2.a (returned)
-// s52:  (returned)
-// s53:  (returned)
-// s54:  (returned)
-// s55: ∂layers.1.a (returned)
-// s56:  (returned)
-// s57:  (returned)
-// s58:  (returned)
-// s59: ∂layers.0.a (returned)
-// s60:  (returned)
-// s61:  (returned)
+// layers_0_a_matmul: layers.0.a_matmul, layers.0.a, layers.0
+// layers_0_bn_running_mean_next_sum: layers.0.bn.running_mean_next_sum, layers.0.bn.running_mean_next_div, ∂layers.0.bn_sqrt
+// layers_0_bn_running_mean_next: layers.0.bn.running_mean_next (returned)
+// layers_0_bn_running_mean_next_sub: layers.0.bn.running_mean_next_sub, ∂layers.0.bn_div
+// layers_0_bn_running_mean_next_sum_2: layers.0.bn.running_mean_next_sum, layers.1.bn.running_mean_next_sum, layers.1.bn.running_mean_next_div, ∂layers.1.bn_sqrt, layers.0.b_grad
+// layers_0_bn_running_var_next: layers.0.bn.running_var_next (returned)
+// layers_0_bn: layers.0.bn
+// layers_1_bn_running_mean_next_sum: layers.1.bn.running_mean_next_sum, layers.2.bn.running_mean_next_sum, layers.2.bn.running_mean_next_div, ∂layers.2.bn_sqrt, layers.1.bn.beta_grad, layers.0.bn.beta_grad
+// layers_1_a_matmul: layers.1.a_matmul, layers.1.a, layers.1
+// layers_1_bn_running_mean_next: layers.1.bn.running_mean_next (returned)
+// layers_1_bn_running_mean_next_sub: layers.1.bn.running_mean_next_sub, ∂layers.1.bn_div
+// layers_1_bn_running_var_next: layers.1.bn.running_var_next (returned)
+// layers_1_bn: layers.1.bn
+// layers_2_bn_running_mean_next_sum: layers.2.bn.running_mean_next_sum, layers.3.bn.running_mean_next_sum, layers.3.bn.running_mean_next_div, ∂layers.3.bn_sqrt, layers.2.bn.gamma_grad, ∂layers.1.bn_sum, ∂layers.1.bn_div
+// layers_2_a_matmul: layers.2.a_matmul, layers.2.a, layers.2
+// layers_2_bn_running_mean_next: layers.2.bn.running_mean_next (returned)
+// layers_2_bn_running_mean_next_sub: layers.2.bn.running_mean_next_sub, ∂layers.2.bn_div
+// layers_2_bn_running_var_next: layers.2.bn.running_var_next (returned)
+// layers_2_bn: layers.2.bn
+// layers_3_bn_running_mean_next_sum: layers.3.bn.running_mean_next_sum, layers.4.bn.running_mean_next_sum, layers.4.bn.running_mean_next_div, ∂layers.4.bn_sqrt, ∂layers.3.bn_sum, ∂layers.3.bn_div, layers.2.b_grad, ∂layers.0.bn_sum, ∂layers.0.bn_div
+// layers_3_a_matmul: layers.3.a_matmul, layers.3.a, layers.3, ∂layers.1.a
+// layers_3_bn_running_mean_next: layers.3.bn.running_mean_next (returned)
+// layers_3_bn_running_mean_next_sub: layers.3.bn.running_mean_next_sub, ∂layers.3.bn_div
+// layers_3_bn_running_var_next: layers.3.bn.running_var_next (returned)
+// layers_3_bn: layers.3.bn, ∂layers.2.a
+// layers_4_bn_running_mean_next_sum: layers.4.bn.running_mean_next_sum, b_grad
+// layers_4_a_matmul: layers.4.a_matmul, layers.4.a, layers.4, ∂layers.3.a
+// layers_4_bn_running_mean_next: layers.4.bn.running_mean_next (returned)
+// layers_4_bn_running_mean_next_sub: layers.4.bn.running_mean_next_sub, ∂layers.4.bn_div, ∂layers.2.bn_mul, ∂layers.2.bn
+// layers_4_bn_running_var_next: layers.4.bn.running_var_next (returned)
+// layers_4_bn: layers.4.bn, ∂layers.4.a, ∂layers.1.bn_mul, ∂layers.1.bn
+// d_layers_4_bn_sum: ∂layers.4.bn_sum, ∂layers.4.bn_div, layers.3.bn.gamma_grad, ∂layers.2.bn_sum, ∂layers.2.bn_div, layers.1.b_grad
+// scores_matmul: scores_matmul, scores, ∂scores, ∂layers.3.bn_mul, ∂layers.3.bn
+// y_max: y_max, ∂layers.4.bn_mul, ∂layers.4.bn, ∂layers.0.bn_mul, ∂layers.0.bn
+// y_exp: y_exp, ∂loss
+// y_sum: y_sum
+// loss: loss (returned)
+// d_layers_4_bn_sum_2: ∂layers.4.bn_sum, ∂layers.4.bn_div, layers.3.bn.beta_grad, ∂layers.2.bn_sum, ∂layers.2.bn_div, ∂layers.0.bn_sum, ∂layers.0.bn_div
+// layers_4_bn_gamma_grad_2: layers.4.bn.gamma_grad, layers.4.b_grad, layers.3.b_grad, ∂layers.1.bn_sum, ∂layers.1.bn_div
+// layers_4_bn_beta_grad_2: layers.4.bn.beta_grad, ∂layers.3.bn_sum, ∂layers.3.bn_div, layers.2.bn.beta_grad, layers.1.bn.gamma_grad, layers.0.bn.gamma_grad
+// W_grad: W_grad (returned)
+// layers_4_bn_gamma_grad:  (returned)
+// layers_4_bn_beta_grad:  (returned)
+// layers_4_W_grad: layers.4.W_grad (returned)
+// layers_3_bn_gamma_grad:  (returned)
+// layers_3_bn_beta_grad:  (returned)
+// layers_4_b_grad:  (returned)
+// layers_3_W_grad: layers.3.W_grad (returned)
+// layers_2_bn_gamma_grad:  (returned)
+// layers_2_bn_beta_grad:  (returned)
+// layers_3_b_grad:  (returned)
+// layers_2_W_grad: layers.2.W_grad (returned)
+// layers_1_bn_gamma_grad:  (returned)
+// layers_1_bn_beta_grad:  (returned)
+// layers_2_b_grad:  (returned)
+// layers_1_W_grad: layers.1.W_grad (returned)
+// layers_0_bn_gamma_grad:  (returned)
+// layers_0_bn_beta_grad:  (returned)
+// layers_1_b_grad:  (returned)
+// layers_0_W_grad: layers.0.W_grad (returned)
+// layers_0_b_grad:  (returned)
+// b_grad:  (returned)
 function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
@@ -4204,69 +4205,70 @@ export function lossAndGrads(params, data, options = {}) {
   checkParams(params, PARAMS, "lossAndGrads");
   const batch = batchOf(data, LOSSANDGRADS_FEEDS, 0, "lossAndGrads");
   const seed = options.seed ?? 0;
+  const buffers = lossAndGradsBuffers(batch);
   const [
-    s0,
-    s1,
-    s2,
-    s3,
-    s4,
-    s5,
-    s6,
-    s7,
-    s8,
-    s9,
-    s10,
-    s11,
-    s12,
-    s13,
-    s14,
-    s15,
-    s16,
-    s17,
-    s18,
-    s19,
-    s20,
-    s21,
-    s22,
-    s23,
-    s24,
-    s25,
-    s26,
-    s27,
-    s28,
-    s29,
-    s30,
-    s31,
-    s32,
-    s33,
-    s34,
-    s35,
-    s36,
-    s37,
-    s38,
-    s39,
-    s40,
-    s41,
-    s42,
-    s43,
-    s44,
-    s45,
-    s46,
-    s47,
-    s48,
-    s49,
-    s50,
-    s51,
-    s52,
-    s53,
-    s54,
-    s55,
-    s56,
-    s57,
-    s58,
-    s59,
-    s60,
-    s61,
+    layers_0_a_matmul,
+    layers_0_bn_running_mean_next_sum,
+    layers_0_bn_running_mean_next,
+    layers_0_bn_running_mean_next_sub,
+    layers_0_bn_running_mean_next_sum_2,
+    layers_0_bn_running_var_next,
+    layers_0_bn,
+    layers_1_bn_running_mean_next_sum,
+    layers_1_a_matmul,
+    layers_1_bn_running_mean_next,
+    layers_1_bn_running_mean_next_sub,
+    layers_1_bn_running_var_next,
+    layers_1_bn,
+    layers_2_bn_running_mean_next_sum,
+    layers_2_a_matmul,
+    layers_2_bn_running_mean_next,
+    layers_2_bn_running_mean_next_sub,
+    layers_2_bn_running_var_next,
+    layers_2_bn,
+    layers_3_bn_running_mean_next_sum,
+    layers_3_a_matmul,
+    layers_3_bn_running_mean_next,
+    layers_3_bn_running_mean_next_sub,
+    layers_3_bn_running_var_next,
+    layers_3_bn,
+    layers_4_bn_running_mean_next_sum,
+    layers_4_a_matmul,
+    layers_4_bn_running_mean_next,
+    layers_4_bn_running_mean_next_sub,
+    layers_4_bn_running_var_next,
+    layers_4_bn,
+    d_layers_4_bn_sum,
+    scores_matmul,
+    y_max,
+    y_exp,
+    y_sum,
+    loss,
+    d_layers_4_bn_sum_2,
+    layers_4_bn_gamma_grad_2,
+    layers_4_bn_beta_grad_2,
+    W_grad,
+    layers_4_bn_gamma_grad,
+    layers_4_bn_beta_grad,
+    layers_4_W_grad,
+    layers_3_bn_gamma_grad,
+    layers_3_bn_beta_grad,
+    layers_4_b_grad,
+    layers_3_W_grad,
+    layers_2_bn_gamma_grad,
+    layers_2_bn_beta_grad,
+    layers_3_b_grad,
+    layers_2_W_grad,
+    layers_1_bn_gamma_grad,
+    layers_1_bn_beta_grad,
+    layers_2_b_grad,
+    layers_1_W_grad,
+    layers_0_bn_gamma_grad,
+    layers_0_bn_beta_grad,
+    layers_1_b_grad,
+    layers_0_W_grad,
+    layers_0_b_grad,
+    b_grad,
     x_f64,
     layers_0_W_f64,
     layers_1_W_f64,
@@ -4274,7 +4276,7 @@ export function lossAndGrads(params, data, options = {}) {
     layers_3_W_f64,
     layers_4_W_f64,
     W_f64,
-  ] = lossAndGradsBuffers(batch);
+  ] = buffers;
   const x = stage(x_f64, feed(data, "x"));
   const t = feed(data, "t");
   const layers_0_W = stage(layers_0_W_f64, params["layers.0.W"]);
@@ -4309,148 +4311,451 @@ export function lossAndGrads(params, data, options = {}) {
   const layers_3_bn_running_var = params["layers.3.bn.running_var"];
   const layers_4_bn_running_mean = params["layers.4.bn.running_mean"];
   const layers_4_bn_running_var = params["layers.4.bn.running_var"];
-  layers_0_bn_running_mean_next_sum_forward(x, layers_0_W, s0, layers_0_b, s1, batch);
-  layers_0_bn_running_mean_next_forward(s1, layers_0_bn_running_mean, s2, batch);
-  layers_0_bn_running_mean_next_sum_forward_2(s0, s1, s3, s4, batch);
-  layers_0_bn_sqrt_backward(s4, layers_0_bn_running_var, s5, s1, batch);
+  layers_0_bn_running_mean_next_sum_forward(
+    x,
+    layers_0_W,
+    layers_0_a_matmul,
+    layers_0_b,
+    layers_0_bn_running_mean_next_sum,
+    batch,
+  );
+  layers_0_bn_running_mean_next_forward(
+    layers_0_bn_running_mean_next_sum,
+    layers_0_bn_running_mean,
+    layers_0_bn_running_mean_next,
+    batch,
+  );
+  layers_0_bn_running_mean_next_sum_forward_2(
+    layers_0_a_matmul,
+    layers_0_bn_running_mean_next_sum,
+    layers_0_bn_running_mean_next_sub,
+    layers_0_bn_running_mean_next_sum_2,
+    batch,
+  );
+  layers_0_bn_sqrt_backward(
+    layers_0_bn_running_mean_next_sum_2,
+    layers_0_bn_running_var,
+    layers_0_bn_running_var_next,
+    layers_0_bn_running_mean_next_sum,
+    batch,
+  );
   layers_0_bn_forward_2(
-    s0,
+    layers_0_a_matmul,
     layers_0_bn_gamma,
     layers_0_bn_beta,
     layers_0_bn_running_mean,
     layers_0_bn_running_var,
-    s6,
-    s4,
-    s7,
+    layers_0_bn,
+    layers_0_bn_running_mean_next_sum_2,
+    layers_1_bn_running_mean_next_sum,
     batch,
   );
-  layers_0_bn_div_backward(s6, s3, s1, s0, batch);
-  layers_1_bn_running_mean_next_sum_forward(s0, layers_1_W, s8, layers_1_b, s4, batch);
-  layers_1_bn_running_mean_next_forward(s4, layers_1_bn_running_mean, s9, batch);
-  layers_1_bn_running_mean_next_sum_forward_2(s8, s4, s10, s7, batch);
-  layers_1_bn_sqrt_backward(s7, layers_1_bn_running_var, s11, s4, batch);
+  layers_0_bn_div_backward(
+    layers_0_bn,
+    layers_0_bn_running_mean_next_sub,
+    layers_0_bn_running_mean_next_sum,
+    layers_0_a_matmul,
+    batch,
+  );
+  layers_1_bn_running_mean_next_sum_forward(
+    layers_0_a_matmul,
+    layers_1_W,
+    layers_1_a_matmul,
+    layers_1_b,
+    layers_0_bn_running_mean_next_sum_2,
+    batch,
+  );
+  layers_1_bn_running_mean_next_forward(
+    layers_0_bn_running_mean_next_sum_2,
+    layers_1_bn_running_mean,
+    layers_1_bn_running_mean_next,
+    batch,
+  );
+  layers_1_bn_running_mean_next_sum_forward_2(
+    layers_1_a_matmul,
+    layers_0_bn_running_mean_next_sum_2,
+    layers_1_bn_running_mean_next_sub,
+    layers_1_bn_running_mean_next_sum,
+    batch,
+  );
+  layers_1_bn_sqrt_backward(
+    layers_1_bn_running_mean_next_sum,
+    layers_1_bn_running_var,
+    layers_1_bn_running_var_next,
+    layers_0_bn_running_mean_next_sum_2,
+    batch,
+  );
   layers_1_bn_forward_2(
-    s8,
+    layers_1_a_matmul,
     layers_1_bn_gamma,
     layers_1_bn_beta,
     layers_1_bn_running_mean,
     layers_1_bn_running_var,
-    s12,
-    s7,
-    s13,
+    layers_1_bn,
+    layers_1_bn_running_mean_next_sum,
+    layers_2_bn_running_mean_next_sum,
     batch,
   );
-  layers_1_bn_div_backward(s12, s10, s4, s8, batch);
-  layers_2_bn_running_mean_next_sum_forward(s8, layers_2_W, s14, layers_2_b, s7, batch);
-  layers_2_bn_running_mean_next_forward(s7, layers_2_bn_running_mean, s15, batch);
-  layers_2_bn_running_mean_next_sum_forward_2(s14, s7, s16, s13, batch);
-  layers_2_bn_sqrt_backward(s13, layers_2_bn_running_var, s17, s7, batch);
+  layers_1_bn_div_backward(
+    layers_1_bn,
+    layers_1_bn_running_mean_next_sub,
+    layers_0_bn_running_mean_next_sum_2,
+    layers_1_a_matmul,
+    batch,
+  );
+  layers_2_bn_running_mean_next_sum_forward(
+    layers_1_a_matmul,
+    layers_2_W,
+    layers_2_a_matmul,
+    layers_2_b,
+    layers_1_bn_running_mean_next_sum,
+    batch,
+  );
+  layers_2_bn_running_mean_next_forward(
+    layers_1_bn_running_mean_next_sum,
+    layers_2_bn_running_mean,
+    layers_2_bn_running_mean_next,
+    batch,
+  );
+  layers_2_bn_running_mean_next_sum_forward_2(
+    layers_2_a_matmul,
+    layers_1_bn_running_mean_next_sum,
+    layers_2_bn_running_mean_next_sub,
+    layers_2_bn_running_mean_next_sum,
+    batch,
+  );
+  layers_2_bn_sqrt_backward(
+    layers_2_bn_running_mean_next_sum,
+    layers_2_bn_running_var,
+    layers_2_bn_running_var_next,
+    layers_1_bn_running_mean_next_sum,
+    batch,
+  );
   layers_2_bn_forward_2(
-    s14,
+    layers_2_a_matmul,
     layers_2_bn_gamma,
     layers_2_bn_beta,
     layers_2_bn_running_mean,
     layers_2_bn_running_var,
-    s18,
-    s13,
-    s19,
+    layers_2_bn,
+    layers_2_bn_running_mean_next_sum,
+    layers_3_bn_running_mean_next_sum,
     batch,
   );
-  layers_2_bn_div_backward(s18, s16, s7, s14, batch);
-  layers_3_bn_running_mean_next_sum_forward(s14, layers_3_W, s20, layers_3_b, s13, batch);
-  layers_3_bn_running_mean_next_forward(s13, layers_3_bn_running_mean, s21, batch);
-  layers_3_bn_running_mean_next_sum_forward_2(s20, s13, s22, s19, batch);
-  layers_3_bn_sqrt_backward(s19, layers_3_bn_running_var, s23, s13, batch);
+  layers_2_bn_div_backward(
+    layers_2_bn,
+    layers_2_bn_running_mean_next_sub,
+    layers_1_bn_running_mean_next_sum,
+    layers_2_a_matmul,
+    batch,
+  );
+  layers_3_bn_running_mean_next_sum_forward(
+    layers_2_a_matmul,
+    layers_3_W,
+    layers_3_a_matmul,
+    layers_3_b,
+    layers_2_bn_running_mean_next_sum,
+    batch,
+  );
+  layers_3_bn_running_mean_next_forward(
+    layers_2_bn_running_mean_next_sum,
+    layers_3_bn_running_mean,
+    layers_3_bn_running_mean_next,
+    batch,
+  );
+  layers_3_bn_running_mean_next_sum_forward_2(
+    layers_3_a_matmul,
+    layers_2_bn_running_mean_next_sum,
+    layers_3_bn_running_mean_next_sub,
+    layers_3_bn_running_mean_next_sum,
+    batch,
+  );
+  layers_3_bn_sqrt_backward(
+    layers_3_bn_running_mean_next_sum,
+    layers_3_bn_running_var,
+    layers_3_bn_running_var_next,
+    layers_2_bn_running_mean_next_sum,
+    batch,
+  );
   layers_3_bn_forward_2(
-    s20,
+    layers_3_a_matmul,
     layers_3_bn_gamma,
     layers_3_bn_beta,
     layers_3_bn_running_mean,
     layers_3_bn_running_var,
-    s24,
-    s19,
-    s25,
+    layers_3_bn,
+    layers_3_bn_running_mean_next_sum,
+    layers_4_bn_running_mean_next_sum,
     batch,
   );
-  layers_3_bn_div_backward(s24, s22, s13, s20, batch);
-  layers_4_bn_running_mean_next_sum_forward(s20, layers_4_W, s26, layers_4_b, s19, batch);
-  layers_4_bn_running_mean_next_forward(s19, layers_4_bn_running_mean, s27, batch);
-  layers_4_bn_running_mean_next_sum_forward_2(s26, s19, s28, s25, batch);
-  layers_4_bn_sqrt_backward(s25, layers_4_bn_running_var, s29, s19, batch);
+  layers_3_bn_div_backward(
+    layers_3_bn,
+    layers_3_bn_running_mean_next_sub,
+    layers_2_bn_running_mean_next_sum,
+    layers_3_a_matmul,
+    batch,
+  );
+  layers_4_bn_running_mean_next_sum_forward(
+    layers_3_a_matmul,
+    layers_4_W,
+    layers_4_a_matmul,
+    layers_4_b,
+    layers_3_bn_running_mean_next_sum,
+    batch,
+  );
+  layers_4_bn_running_mean_next_forward(
+    layers_3_bn_running_mean_next_sum,
+    layers_4_bn_running_mean,
+    layers_4_bn_running_mean_next,
+    batch,
+  );
+  layers_4_bn_running_mean_next_sum_forward_2(
+    layers_4_a_matmul,
+    layers_3_bn_running_mean_next_sum,
+    layers_4_bn_running_mean_next_sub,
+    layers_4_bn_running_mean_next_sum,
+    batch,
+  );
+  layers_4_bn_sqrt_backward(
+    layers_4_bn_running_mean_next_sum,
+    layers_4_bn_running_var,
+    layers_4_bn_running_var_next,
+    layers_3_bn_running_mean_next_sum,
+    batch,
+  );
   layers_4_bn_forward_2(
-    s26,
+    layers_4_a_matmul,
     layers_4_bn_gamma,
     layers_4_bn_beta,
     layers_4_bn_running_mean,
     layers_4_bn_running_var,
-    s30,
-    s25,
-    s31,
+    layers_4_bn,
+    layers_4_bn_running_mean_next_sum,
+    d_layers_4_bn_sum,
     batch,
   );
-  layers_4_bn_div_backward(s30, s28, s19, s26, batch);
-  y_max_forward(s26, W, s32, b, s33, batch);
-  y_sum_forward_2(s32, s33, s34, s35, batch);
-  loss_forward(s32, t, s36, batch);
-  scores_backward(s34, s35, t, s25, batch);
-  layers_4_bn_backward(s34, W, s32, s30, layers_4_bn_gamma, s28, s33, s31, s37, s38, s39, batch);
-  scores_backward_2(s26, s34, s40, batch);
-  layers_4_bn_backward_2(s31, s37, s38, s39, s41, s42, batch);
-  layers_4_a_backward(s33, s31, s28, s37, s19, s38, batch);
-  layers_3_bn_backward(s33, layers_4_W, s30, s24, layers_3_bn_gamma, s22, s32, s39, s19, s31, s37, batch);
-  layers_4_a_backward_2(s20, s33, s43, batch);
-  layers_4_a_backward_3(s39, s19, s31, s37, s38, s44, s45, s46, batch);
-  layers_3_a_backward(s32, s39, s22, s19, s13, s38, batch);
-  layers_2_bn_backward(s32, layers_3_W, s26, s18, layers_2_bn_gamma, s16, s28, s31, s37, s13, s39, batch);
-  layers_3_a_backward_2(s14, s32, s47, batch);
-  layers_3_a_backward_3(s31, s37, s13, s39, s38, s48, s49, s50, batch);
-  layers_2_a_backward(s28, s31, s16, s37, s7, s19, batch);
-  layers_1_bn_backward(s28, layers_2_W, s24, s12, layers_1_bn_gamma, s10, s30, s38, s13, s39, s7, batch);
-  layers_2_a_backward_2(s8, s28, s51, batch);
-  layers_2_a_backward_3(s38, s13, s39, s7, s19, s52, s53, s54, batch);
-  layers_1_a_backward(s30, s38, s10, s13, s4, s31, batch);
-  layers_0_bn_backward(s30, layers_1_W, s20, s6, layers_0_bn_gamma, s3, s33, s37, s19, s39, s7, batch);
-  layers_1_a_backward_2(s0, s30, s55, batch);
-  layers_1_a_backward_3(s37, s19, s39, s7, s31, s56, s57, s58, batch);
-  layers_0_a_backward(s33, s37, s3, s19, s1, s4, batch);
-  layers_0_a_backward_2(x, s33, s59, batch);
-  layers_0_a_backward_3(s4, s60);
-  scores_backward_3(s25, s61);
-  params["layers.0.bn.running_mean"].set(s2);
-  params["layers.0.bn.running_var"].set(s5);
-  params["layers.1.bn.running_mean"].set(s9);
-  params["layers.1.bn.running_var"].set(s11);
-  params["layers.2.bn.running_mean"].set(s15);
-  params["layers.2.bn.running_var"].set(s17);
-  params["layers.3.bn.running_mean"].set(s21);
-  params["layers.3.bn.running_var"].set(s23);
-  params["layers.4.bn.running_mean"].set(s27);
-  params["layers.4.bn.running_var"].set(s29);
+  layers_4_bn_div_backward(
+    layers_4_bn,
+    layers_4_bn_running_mean_next_sub,
+    layers_3_bn_running_mean_next_sum,
+    layers_4_a_matmul,
+    batch,
+  );
+  y_max_forward(layers_4_a_matmul, W, scores_matmul, b, y_max, batch);
+  y_sum_forward_2(scores_matmul, y_max, y_exp, y_sum, batch);
+  loss_forward(scores_matmul, t, loss, batch);
+  b_backward(y_exp, y_sum, t, layers_4_bn_running_mean_next_sum, batch);
+  layers_4_bn_beta_backward(
+    y_exp,
+    W,
+    scores_matmul,
+    layers_4_bn,
+    layers_4_bn_gamma,
+    layers_4_bn_running_mean_next_sub,
+    y_max,
+    d_layers_4_bn_sum,
+    d_layers_4_bn_sum_2,
+    layers_4_bn_gamma_grad_2,
+    layers_4_bn_beta_grad_2,
+    batch,
+  );
+  W_backward(layers_4_a_matmul, y_exp, W_grad, batch);
+  layers_4_bn_beta_backward_2(
+    d_layers_4_bn_sum,
+    d_layers_4_bn_sum_2,
+    layers_4_bn_gamma_grad_2,
+    layers_4_bn_beta_grad_2,
+    layers_4_bn_gamma_grad,
+    layers_4_bn_beta_grad,
+    batch,
+  );
+  layers_4_b_backward(
+    y_max,
+    d_layers_4_bn_sum,
+    layers_4_bn_running_mean_next_sub,
+    d_layers_4_bn_sum_2,
+    layers_3_bn_running_mean_next_sum,
+    layers_4_bn_gamma_grad_2,
+    batch,
+  );
+  layers_3_bn_beta_backward(
+    y_max,
+    layers_4_W,
+    layers_4_bn,
+    layers_3_bn,
+    layers_3_bn_gamma,
+    layers_3_bn_running_mean_next_sub,
+    scores_matmul,
+    layers_4_bn_beta_grad_2,
+    layers_3_bn_running_mean_next_sum,
+    d_layers_4_bn_sum,
+    d_layers_4_bn_sum_2,
+    batch,
+  );
+  layers_4_W_backward(layers_3_a_matmul, y_max, layers_4_W_grad, batch);
+  layers_4_b_backward_2(
+    layers_4_bn_beta_grad_2,
+    layers_3_bn_running_mean_next_sum,
+    d_layers_4_bn_sum,
+    d_layers_4_bn_sum_2,
+    layers_4_bn_gamma_grad_2,
+    layers_3_bn_gamma_grad,
+    layers_3_bn_beta_grad,
+    layers_4_b_grad,
+    batch,
+  );
+  layers_3_b_backward(
+    scores_matmul,
+    layers_4_bn_beta_grad_2,
+    layers_3_bn_running_mean_next_sub,
+    layers_3_bn_running_mean_next_sum,
+    layers_2_bn_running_mean_next_sum,
+    layers_4_bn_gamma_grad_2,
+    batch,
+  );
+  layers_2_bn_beta_backward(
+    scores_matmul,
+    layers_3_W,
+    layers_4_a_matmul,
+    layers_2_bn,
+    layers_2_bn_gamma,
+    layers_2_bn_running_mean_next_sub,
+    layers_4_bn_running_mean_next_sub,
+    d_layers_4_bn_sum,
+    d_layers_4_bn_sum_2,
+    layers_2_bn_running_mean_next_sum,
+    layers_4_bn_beta_grad_2,
+    batch,
+  );
+  layers_3_W_backward(layers_2_a_matmul, scores_matmul, layers_3_W_grad, batch);
+  layers_3_b_backward_2(
+    d_layers_4_bn_sum,
+    d_layers_4_bn_sum_2,
+    layers_2_bn_running_mean_next_sum,
+    layers_4_bn_beta_grad_2,
+    layers_4_bn_gamma_grad_2,
+    layers_2_bn_gamma_grad,
+    layers_2_bn_beta_grad,
+    layers_3_b_grad,
+    batch,
+  );
+  layers_2_b_backward(
+    layers_4_bn_running_mean_next_sub,
+    d_layers_4_bn_sum,
+    layers_2_bn_running_mean_next_sub,
+    d_layers_4_bn_sum_2,
+    layers_1_bn_running_mean_next_sum,
+    layers_3_bn_running_mean_next_sum,
+    batch,
+  );
+  layers_1_bn_beta_backward(
+    layers_4_bn_running_mean_next_sub,
+    layers_2_W,
+    layers_3_bn,
+    layers_1_bn,
+    layers_1_bn_gamma,
+    layers_1_bn_running_mean_next_sub,
+    layers_4_bn,
+    layers_4_bn_gamma_grad_2,
+    layers_2_bn_running_mean_next_sum,
+    layers_4_bn_beta_grad_2,
+    layers_1_bn_running_mean_next_sum,
+    batch,
+  );
+  layers_2_W_backward(layers_1_a_matmul, layers_4_bn_running_mean_next_sub, layers_2_W_grad, batch);
+  layers_2_b_backward_2(
+    layers_4_bn_gamma_grad_2,
+    layers_2_bn_running_mean_next_sum,
+    layers_4_bn_beta_grad_2,
+    layers_1_bn_running_mean_next_sum,
+    layers_3_bn_running_mean_next_sum,
+    layers_1_bn_gamma_grad,
+    layers_1_bn_beta_grad,
+    layers_2_b_grad,
+    batch,
+  );
+  layers_1_b_backward(
+    layers_4_bn,
+    layers_4_bn_gamma_grad_2,
+    layers_1_bn_running_mean_next_sub,
+    layers_2_bn_running_mean_next_sum,
+    layers_0_bn_running_mean_next_sum_2,
+    d_layers_4_bn_sum,
+    batch,
+  );
+  layers_0_bn_beta_backward(
+    layers_4_bn,
+    layers_1_W,
+    layers_3_a_matmul,
+    layers_0_bn,
+    layers_0_bn_gamma,
+    layers_0_bn_running_mean_next_sub,
+    y_max,
+    d_layers_4_bn_sum_2,
+    layers_3_bn_running_mean_next_sum,
+    layers_4_bn_beta_grad_2,
+    layers_1_bn_running_mean_next_sum,
+    batch,
+  );
+  layers_1_W_backward(layers_0_a_matmul, layers_4_bn, layers_1_W_grad, batch);
+  layers_1_b_backward_2(
+    d_layers_4_bn_sum_2,
+    layers_3_bn_running_mean_next_sum,
+    layers_4_bn_beta_grad_2,
+    layers_1_bn_running_mean_next_sum,
+    d_layers_4_bn_sum,
+    layers_0_bn_gamma_grad,
+    layers_0_bn_beta_grad,
+    layers_1_b_grad,
+    batch,
+  );
+  layers_0_b_backward(
+    y_max,
+    d_layers_4_bn_sum_2,
+    layers_0_bn_running_mean_next_sub,
+    layers_3_bn_running_mean_next_sum,
+    layers_0_bn_running_mean_next_sum,
+    layers_0_bn_running_mean_next_sum_2,
+    batch,
+  );
+  layers_0_W_backward(x, y_max, layers_0_W_grad, batch);
+  layers_0_b_backward_copy(layers_0_bn_running_mean_next_sum_2, layers_0_b_grad);
+  b_backward_copy(layers_4_bn_running_mean_next_sum, b_grad);
+  params["layers.0.bn.running_mean"].set(layers_0_bn_running_mean_next);
+  params["layers.0.bn.running_var"].set(layers_0_bn_running_var_next);
+  params["layers.1.bn.running_mean"].set(layers_1_bn_running_mean_next);
+  params["layers.1.bn.running_var"].set(layers_1_bn_running_var_next);
+  params["layers.2.bn.running_mean"].set(layers_2_bn_running_mean_next);
+  params["layers.2.bn.running_var"].set(layers_2_bn_running_var_next);
+  params["layers.3.bn.running_mean"].set(layers_3_bn_running_mean_next);
+  params["layers.3.bn.running_var"].set(layers_3_bn_running_var_next);
+  params["layers.4.bn.running_mean"].set(layers_4_bn_running_mean_next);
+  params["layers.4.bn.running_var"].set(layers_4_bn_running_var_next);
   return {
-    loss: s36[0],
+    loss: loss[0],
     grads: {
-      ["layers.0.W"]: s59,
-      ["layers.0.b"]: s60,
-      ["layers.0.bn.gamma"]: s56,
-      ["layers.0.bn.beta"]: s57,
-      ["layers.1.W"]: s55,
-      ["layers.1.b"]: s58,
-      ["layers.1.bn.gamma"]: s52,
-      ["layers.1.bn.beta"]: s53,
-      ["layers.2.W"]: s51,
-      ["layers.2.b"]: s54,
-      ["layers.2.bn.gamma"]: s48,
-      ["layers.2.bn.beta"]: s49,
-      ["layers.3.W"]: s47,
-      ["layers.3.b"]: s50,
-      ["layers.3.bn.gamma"]: s44,
-      ["layers.3.bn.beta"]: s45,
-      ["layers.4.W"]: s43,
-      ["layers.4.b"]: s46,
-      ["layers.4.bn.gamma"]: s41,
-      ["layers.4.bn.beta"]: s42,
-      ["W"]: s40,
-      ["b"]: s61,
+      ["layers.0.W"]: layers_0_W_grad,
+      ["layers.0.b"]: layers_0_b_grad,
+      ["layers.0.bn.gamma"]: layers_0_bn_gamma_grad,
+      ["layers.0.bn.beta"]: layers_0_bn_beta_grad,
+      ["layers.1.W"]: layers_1_W_grad,
+      ["layers.1.b"]: layers_1_b_grad,
+      ["layers.1.bn.gamma"]: layers_1_bn_gamma_grad,
+      ["layers.1.bn.beta"]: layers_1_bn_beta_grad,
+      ["layers.2.W"]: layers_2_W_grad,
+      ["layers.2.b"]: layers_2_b_grad,
+      ["layers.2.bn.gamma"]: layers_2_bn_gamma_grad,
+      ["layers.2.bn.beta"]: layers_2_bn_beta_grad,
+      ["layers.3.W"]: layers_3_W_grad,
+      ["layers.3.b"]: layers_3_b_grad,
+      ["layers.3.bn.gamma"]: layers_3_bn_gamma_grad,
+      ["layers.3.bn.beta"]: layers_3_bn_beta_grad,
+      ["layers.4.W"]: layers_4_W_grad,
+      ["layers.4.b"]: layers_4_b_grad,
+      ["layers.4.bn.gamma"]: layers_4_bn_gamma_grad,
+      ["layers.4.bn.beta"]: layers_4_bn_beta_grad,
+      ["W"]: W_grad,
+      ["b"]: b_grad,
     },
   };
 }
@@ -4461,14 +4766,14 @@ export function batchBuffers(batch) {
 }
 
 /**
- * The params moved into the module's own memory: a record of views there, which predict and
- * lossAndGrads read without copying and an optimizer updates in place. This module's kernels are plain
- * JavaScript: the params are returned as they are.
+ * The params moved into the module's own memory: this module's kernels are plain JavaScript,
+ * so the params are returned as they are.
  */
 export function adopt(params) {
   checkParams(params, PARAMS, "adopt");
   return params;
 }
+
 /** The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread. */
 export function threads() {
   return 1;

@@ -191,7 +191,7 @@ function loss_backward(y_exp, y_sum, t, batch) {
 }
 
 // ∂ of simple_net.nn:9:15  y = softmax(x @ W)
-function y_backward(x, d_loss, d_y, batch) {
+function W_backward(x, d_loss, W_grad, batch) {
   // xᵀ · d_loss: [2 × batch] · [batch × 3] in 2×3 register tiles
 
   for (let i = 0; i < 2; i += 2) {
@@ -221,22 +221,22 @@ function y_backward(x, d_loss, d_y, batch) {
         pb += 3;
       }
       const o = i * 3 + j;
-      d_y[o] = c00;
-      d_y[o + 1] = c01;
-      d_y[o + 2] = c02;
-      d_y[o + 3] = c10;
-      d_y[o + 4] = c11;
-      d_y[o + 5] = c12;
+      W_grad[o] = c00;
+      W_grad[o + 1] = c01;
+      W_grad[o + 2] = c02;
+      W_grad[o + 3] = c10;
+      W_grad[o + 4] = c11;
+      W_grad[o + 5] = c12;
     }
   }
 }
 
 const PREDICT_FEEDS = [["x", 2, true, "[batch, 2]"]];
 const predictBuffersCache = new Map();
-// s0: y_matmul, y_exp
-// s1: y_max
-// s2: y_sum
-// s3: y (returned)
+// y_matmul: y_matmul, y_exp
+// y_max: y_max
+// y_sum: y_sum
+// y: y (returned)
 function predictBuffers(batch) {
   let b = predictBuffersCache.get(batch);
   if (b === undefined) {
@@ -258,13 +258,14 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [s0, s1, s2, s3, x_f64, W_f64] = predictBuffers(batch);
+  const buffers = predictBuffers(batch);
+  const [y_matmul, y_max, y_sum, y, x_f64, W_f64] = buffers;
   const x = stage(x_f64, feed(inputs, "x"));
   const W = stage(W_f64, params["W"]);
-  y_max_forward(x, W, s0, s1, batch);
-  y_sum_forward(s0, s1, s2, batch);
-  y_forward(s0, s2, s3, batch);
-  return { ["y"]: s3 };
+  y_max_forward(x, W, y_matmul, y_max, batch);
+  y_sum_forward(y_matmul, y_max, y_sum, batch);
+  y_forward(y_matmul, y_sum, y, batch);
+  return { ["y"]: y };
 }
 
 const LOSSANDGRADS_FEEDS = [
@@ -272,12 +273,12 @@ const LOSSANDGRADS_FEEDS = [
   ["t", 3, true, "[batch, 3]"],
 ];
 const lossAndGradsBuffersCache = new Map();
-// s0: y_matmul
-// s1: y_max
-// s2: y_exp, ∂loss
-// s3: y_sum
-// s4: loss (returned)
-// s5: ∂y (returned)
+// y_matmul: y_matmul
+// y_max: y_max
+// y_exp: y_exp, ∂loss
+// y_sum: y_sum
+// loss: loss (returned)
+// W_grad: W_grad (returned)
 function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
@@ -301,17 +302,18 @@ export function lossAndGrads(params, data, options = {}) {
   checkParams(params, PARAMS, "lossAndGrads");
   const batch = batchOf(data, LOSSANDGRADS_FEEDS, 0, "lossAndGrads");
   const seed = options.seed ?? 0;
-  const [s0, s1, s2, s3, s4, s5, x_f64, W_f64] = lossAndGradsBuffers(batch);
+  const buffers = lossAndGradsBuffers(batch);
+  const [y_matmul, y_max, y_exp, y_sum, loss, W_grad, x_f64, W_f64] = buffers;
   const x = stage(x_f64, feed(data, "x"));
   const t = feed(data, "t");
   const W = stage(W_f64, params["W"]);
-  y_max_forward(x, W, s0, s1, batch);
-  y_sum_forward_2(s0, s1, s2, s3, batch);
-  loss_forward(s0, t, s4, batch);
-  loss_backward(s2, s3, t, batch);
-  y_backward(x, s2, s5, batch);
+  y_max_forward(x, W, y_matmul, y_max, batch);
+  y_sum_forward_2(y_matmul, y_max, y_exp, y_sum, batch);
+  loss_forward(y_matmul, t, loss, batch);
+  loss_backward(y_exp, y_sum, t, batch);
+  W_backward(x, y_exp, W_grad, batch);
 
-  return { loss: s4[0], grads: { ["W"]: s5 } };
+  return { loss: loss[0], grads: { ["W"]: W_grad } };
 }
 
 /** Arrays for lossAndGrads' inputs and targets at this batch size. */
@@ -320,14 +322,14 @@ export function batchBuffers(batch) {
 }
 
 /**
- * The params moved into the module's own memory: a record of views there, which predict and
- * lossAndGrads read without copying and an optimizer updates in place. This module's kernels are plain
- * JavaScript: the params are returned as they are.
+ * The params moved into the module's own memory: this module's kernels are plain JavaScript,
+ * so the params are returned as they are.
  */
 export function adopt(params) {
   checkParams(params, PARAMS, "adopt");
   return params;
 }
+
 /** The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread. */
 export function threads() {
   return 1;

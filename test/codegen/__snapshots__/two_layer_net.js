@@ -385,8 +385,8 @@ function loss_forward(y_add, t, loss, batch) {
 // two_layer_net.nn:13:7  y = softmax(h @ W2 + b2)
 // ∂ of two_layer_net.nn:13:15  y = softmax(h @ W2 + b2)
 // ∂ of two_layer_net.nn:16:8  loss cross_entropy(y, t)
-function y_backward(y_exp, y_sum, t, d_y, batch) {
-  d_y.fill(0, 0, 10);
+function b2_backward(y_exp, y_sum, t, b2_grad, batch) {
+  b2_grad.fill(0, 0, 10);
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 10; i1++) {
       const o = i0 * 10 + i1;
@@ -397,16 +397,16 @@ function y_backward(y_exp, y_sum, t, d_y, batch) {
       const sub19 = div16 - v_t;
       const div21 = sub19 / batch;
       y_exp[o] = div21;
-      d_y[i1] = d_y[i1] + div21;
+      b2_grad[i1] = b2_grad[i1] + div21;
     }
   }
 }
 
 // ∂ of two_layer_net.nn:12:7  h = sigmoid(x @ W1 + b1)
 // ∂ of two_layer_net.nn:13:15  y = softmax(h @ W2 + b2)
-function h_backward(d_loss, W2, d_h_mul, h, d_h, batch) {
+function b1_backward(d_loss, W2, d_h_mul, h, b1_grad, batch) {
   // d_loss · W2ᵀ: [batch × 10] · [10 × 50] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
-  d_h.fill(0, 0, 50);
+  b1_grad.fill(0, 0, 50);
   for (let i = 0; i < batch; i += 3) {
     if (i + 3 <= batch) {
       let j = 0;
@@ -539,14 +539,14 @@ function h_backward(d_loss, W2, d_h_mul, h, d_h, batch) {
         const mul26 = v_h * sub25;
         const mul27 = v_d_h_mul * mul26;
         d_h_mul[o] = mul27;
-        d_h[i1] = d_h[i1] + mul27;
+        b1_grad[i1] = b1_grad[i1] + mul27;
       }
     }
   }
 }
 
 // ∂ of two_layer_net.nn:13:15  y = softmax(h @ W2 + b2)
-function y_backward_2(h, d_loss, d_y, batch) {
+function W2_backward(h, d_loss, W2_grad, batch) {
   // hᵀ · d_loss: [50 × batch] · [batch × 10] in 3×4 register tiles
 
   for (let i = 0; i < 50; i += 3) {
@@ -591,18 +591,18 @@ function y_backward_2(h, d_loss, d_y, batch) {
           pb += 10;
         }
         const o = i * 10 + j;
-        d_y[o] = c00;
-        d_y[o + 1] = c01;
-        d_y[o + 2] = c02;
-        d_y[o + 3] = c03;
-        d_y[o + 10] = c10;
-        d_y[o + 11] = c11;
-        d_y[o + 12] = c12;
-        d_y[o + 13] = c13;
-        d_y[o + 20] = c20;
-        d_y[o + 21] = c21;
-        d_y[o + 22] = c22;
-        d_y[o + 23] = c23;
+        W2_grad[o] = c00;
+        W2_grad[o + 1] = c01;
+        W2_grad[o + 2] = c02;
+        W2_grad[o + 3] = c03;
+        W2_grad[o + 10] = c10;
+        W2_grad[o + 11] = c11;
+        W2_grad[o + 12] = c12;
+        W2_grad[o + 13] = c13;
+        W2_grad[o + 20] = c20;
+        W2_grad[o + 21] = c21;
+        W2_grad[o + 22] = c22;
+        W2_grad[o + 23] = c23;
       }
       for (; j < 10; j++) {
         let c00 = 0,
@@ -622,9 +622,9 @@ function y_backward_2(h, d_loss, d_y, batch) {
           pb += 10;
         }
         const o = i * 10 + j;
-        d_y[o] = c00;
-        d_y[o + 10] = c10;
-        d_y[o + 20] = c20;
+        W2_grad[o] = c00;
+        W2_grad[o + 10] = c10;
+        W2_grad[o + 20] = c20;
       }
     } else {
       for (let r = i; r < 50; r++) {
@@ -650,10 +650,10 @@ function y_backward_2(h, d_loss, d_y, batch) {
             pb += 10;
           }
           const o = r * 10 + j;
-          d_y[o] = c00;
-          d_y[o + 1] = c01;
-          d_y[o + 2] = c02;
-          d_y[o + 3] = c03;
+          W2_grad[o] = c00;
+          W2_grad[o + 1] = c01;
+          W2_grad[o + 2] = c02;
+          W2_grad[o + 3] = c03;
         }
         for (; j < 10; j++) {
           let c00 = 0;
@@ -667,7 +667,7 @@ function y_backward_2(h, d_loss, d_y, batch) {
             pb += 10;
           }
           const o = r * 10 + j;
-          d_y[o] = c00;
+          W2_grad[o] = c00;
         }
       }
     }
@@ -675,7 +675,7 @@ function y_backward_2(h, d_loss, d_y, batch) {
 }
 
 // ∂ of two_layer_net.nn:12:15  h = sigmoid(x @ W1 + b1)
-function h_backward_2(x, d_h_mul, d_h, batch) {
+function W1_backward(x, d_h_mul, W1_grad, batch) {
   // xᵀ · d_h_mul: [784 × batch] · [batch × 50] in 3×4 register tiles
 
   for (let i = 0; i < 784; i += 3) {
@@ -720,18 +720,18 @@ function h_backward_2(x, d_h_mul, d_h, batch) {
           pb += 50;
         }
         const o = i * 50 + j;
-        d_h[o] = c00;
-        d_h[o + 1] = c01;
-        d_h[o + 2] = c02;
-        d_h[o + 3] = c03;
-        d_h[o + 50] = c10;
-        d_h[o + 51] = c11;
-        d_h[o + 52] = c12;
-        d_h[o + 53] = c13;
-        d_h[o + 100] = c20;
-        d_h[o + 101] = c21;
-        d_h[o + 102] = c22;
-        d_h[o + 103] = c23;
+        W1_grad[o] = c00;
+        W1_grad[o + 1] = c01;
+        W1_grad[o + 2] = c02;
+        W1_grad[o + 3] = c03;
+        W1_grad[o + 50] = c10;
+        W1_grad[o + 51] = c11;
+        W1_grad[o + 52] = c12;
+        W1_grad[o + 53] = c13;
+        W1_grad[o + 100] = c20;
+        W1_grad[o + 101] = c21;
+        W1_grad[o + 102] = c22;
+        W1_grad[o + 103] = c23;
       }
       for (; j < 50; j++) {
         let c00 = 0,
@@ -751,9 +751,9 @@ function h_backward_2(x, d_h_mul, d_h, batch) {
           pb += 50;
         }
         const o = i * 50 + j;
-        d_h[o] = c00;
-        d_h[o + 50] = c10;
-        d_h[o + 100] = c20;
+        W1_grad[o] = c00;
+        W1_grad[o + 50] = c10;
+        W1_grad[o + 100] = c20;
       }
     } else {
       for (let r = i; r < 784; r++) {
@@ -779,10 +779,10 @@ function h_backward_2(x, d_h_mul, d_h, batch) {
             pb += 50;
           }
           const o = r * 50 + j;
-          d_h[o] = c00;
-          d_h[o + 1] = c01;
-          d_h[o + 2] = c02;
-          d_h[o + 3] = c03;
+          W1_grad[o] = c00;
+          W1_grad[o + 1] = c01;
+          W1_grad[o + 2] = c02;
+          W1_grad[o + 3] = c03;
         }
         for (; j < 50; j++) {
           let c00 = 0;
@@ -796,7 +796,7 @@ function h_backward_2(x, d_h_mul, d_h, batch) {
             pb += 50;
           }
           const o = r * 50 + j;
-          d_h[o] = c00;
+          W1_grad[o] = c00;
         }
       }
     }
@@ -804,27 +804,27 @@ function h_backward_2(x, d_h_mul, d_h, batch) {
 }
 
 // ∂ of two_layer_net.nn:12:15  h = sigmoid(x @ W1 + b1)
-function h_backward_3(d_h, d_h_2) {
+function b1_backward_copy(b1_grad, b1_grad_2) {
   for (let i = 0; i < 50; i++) {
-    const v_d_h = d_h[i];
-    d_h_2[i] = v_d_h;
+    const v_b1_grad = b1_grad[i];
+    b1_grad_2[i] = v_b1_grad;
   }
 }
 
 // ∂ of two_layer_net.nn:13:15  y = softmax(h @ W2 + b2)
-function y_backward_3(d_y, d_y_2) {
+function b2_backward_copy(b2_grad, b2_grad_2) {
   for (let i = 0; i < 10; i++) {
-    const v_d_y = d_y[i];
-    d_y_2[i] = v_d_y;
+    const v_b2_grad = b2_grad[i];
+    b2_grad_2[i] = v_b2_grad;
   }
 }
 
 const PREDICT_FEEDS = [["x", 784, true, "[batch, 784]"]];
 const predictBuffersCache = new Map();
-// s0: h_matmul, h, y_sum
-// s1: y_matmul, y_add, y_exp
-// s2: y_max
-// s3: y (returned)
+// h_matmul: h_matmul, h, y_sum
+// y_matmul: y_matmul, y_add, y_exp
+// y_max: y_max
+// y: y (returned)
 function predictBuffers(batch) {
   let b = predictBuffersCache.get(batch);
   if (b === undefined) {
@@ -847,17 +847,18 @@ export function predict(params, inputs) {
   checkParams(params, PARAMS, "predict");
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
-  const [s0, s1, s2, s3, x_f64, W1_f64, W2_f64] = predictBuffers(batch);
+  const buffers = predictBuffers(batch);
+  const [h_matmul, y_matmul, y_max, y, x_f64, W1_f64, W2_f64] = buffers;
   const x = stage(x_f64, feed(inputs, "x"));
   const W1 = stage(W1_f64, params["W1"]);
   const b1 = params["b1"];
   const W2 = stage(W2_f64, params["W2"]);
   const b2 = params["b2"];
-  h_forward(x, W1, s0, b1, batch);
-  y_max_forward(s0, W2, s1, b2, s2, batch);
-  y_sum_forward(s1, s2, s0, batch);
-  y_forward(s1, s0, s3, batch);
-  return { ["y"]: s3 };
+  h_forward(x, W1, h_matmul, b1, batch);
+  y_max_forward(h_matmul, W2, y_matmul, b2, y_max, batch);
+  y_sum_forward(y_matmul, y_max, h_matmul, batch);
+  y_forward(y_matmul, h_matmul, y, batch);
+  return { ["y"]: y };
 }
 
 const LOSSANDGRADS_FEEDS = [
@@ -865,18 +866,18 @@ const LOSSANDGRADS_FEEDS = [
   ["t", 10, true, "[batch, 10]"],
 ];
 const lossAndGradsBuffersCache = new Map();
-// s0: h_matmul, h
-// s1: y_matmul, y_add, ∂y, ∂h_mul
-// s2: y_max
-// s3: y_exp, ∂loss
-// s4: y_sum
-// s5: loss (returned)
-// s6: ∂y
-// s7: ∂h
-// s8: ∂y (returned)
-// s9: ∂h (returned)
-// s10:  (returned)
-// s11:  (returned)
+// h_matmul: h_matmul, h
+// y_matmul: y_matmul, y_add, ∂y, ∂h_mul
+// y_max: y_max
+// y_exp: y_exp, ∂loss
+// y_sum: y_sum
+// loss: loss (returned)
+// b2_grad_2: b2_grad
+// b1_grad_2: b1_grad
+// W2_grad: W2_grad (returned)
+// W1_grad: W1_grad (returned)
+// b1_grad:  (returned)
+// b2_grad:  (returned)
 function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined) {
@@ -907,26 +908,42 @@ export function lossAndGrads(params, data, options = {}) {
   checkParams(params, PARAMS, "lossAndGrads");
   const batch = batchOf(data, LOSSANDGRADS_FEEDS, 0, "lossAndGrads");
   const seed = options.seed ?? 0;
-  const [s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, x_f64, W1_f64, W2_f64] =
-    lossAndGradsBuffers(batch);
+  const buffers = lossAndGradsBuffers(batch);
+  const [
+    h_matmul,
+    y_matmul,
+    y_max,
+    y_exp,
+    y_sum,
+    loss,
+    b2_grad_2,
+    b1_grad_2,
+    W2_grad,
+    W1_grad,
+    b1_grad,
+    b2_grad,
+    x_f64,
+    W1_f64,
+    W2_f64,
+  ] = buffers;
   const x = stage(x_f64, feed(data, "x"));
   const t = feed(data, "t");
   const W1 = stage(W1_f64, params["W1"]);
   const b1 = params["b1"];
   const W2 = stage(W2_f64, params["W2"]);
   const b2 = params["b2"];
-  h_forward(x, W1, s0, b1, batch);
-  y_max_forward(s0, W2, s1, b2, s2, batch);
-  y_sum_forward_2(s1, s2, s3, s4, batch);
-  loss_forward(s1, t, s5, batch);
-  y_backward(s3, s4, t, s6, batch);
-  h_backward(s3, W2, s1, s0, s7, batch);
-  y_backward_2(s0, s3, s8, batch);
-  h_backward_2(x, s1, s9, batch);
-  h_backward_3(s7, s10);
-  y_backward_3(s6, s11);
+  h_forward(x, W1, h_matmul, b1, batch);
+  y_max_forward(h_matmul, W2, y_matmul, b2, y_max, batch);
+  y_sum_forward_2(y_matmul, y_max, y_exp, y_sum, batch);
+  loss_forward(y_matmul, t, loss, batch);
+  b2_backward(y_exp, y_sum, t, b2_grad_2, batch);
+  b1_backward(y_exp, W2, y_matmul, h_matmul, b1_grad_2, batch);
+  W2_backward(h_matmul, y_exp, W2_grad, batch);
+  W1_backward(x, y_matmul, W1_grad, batch);
+  b1_backward_copy(b1_grad_2, b1_grad);
+  b2_backward_copy(b2_grad_2, b2_grad);
 
-  return { loss: s5[0], grads: { ["W1"]: s9, ["b1"]: s10, ["W2"]: s8, ["b2"]: s11 } };
+  return { loss: loss[0], grads: { ["W1"]: W1_grad, ["b1"]: b1_grad, ["W2"]: W2_grad, ["b2"]: b2_grad } };
 }
 
 /** Arrays for lossAndGrads' inputs and targets at this batch size. */
@@ -935,14 +952,14 @@ export function batchBuffers(batch) {
 }
 
 /**
- * The params moved into the module's own memory: a record of views there, which predict and
- * lossAndGrads read without copying and an optimizer updates in place. This module's kernels are plain
- * JavaScript: the params are returned as they are.
+ * The params moved into the module's own memory: this module's kernels are plain JavaScript,
+ * so the params are returned as they are.
  */
 export function adopt(params) {
   checkParams(params, PARAMS, "adopt");
   return params;
 }
+
 /** The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread. */
 export function threads() {
   return 1;

@@ -4,30 +4,31 @@
 // place through strides (no transpose is materialized); the sums run over p in order, as the
 // reference does. Remainders get narrower tiles. A fused epilogue runs on each block of rows
 // right after it is computed, while it is still in cache.
-import { Code, comment, js, lines, type Name } from "./code.js";
-import type { MatmulKernel, Size } from "./plan.js";
-import type { KernelEnv } from "./render.js";
-import { resolve } from "./schedule.js";
-import { mul } from "./size.js";
+import { Code, comment, js, lines, type Name } from "../../code.js";
+import type { KernelEnv } from "../../env.js";
+import type { Size } from "../../plan.js";
+import { resolve } from "../../schedule.js";
+import { mul } from "../../size.js";
+import type { EpilogueRows, HeavyKernel } from "../types.js";
 
-type Epilogue = (rows: { start: Code; end: Code }) => { init: Code; loop: Code };
+type MatmulKernel = HeavyKernel<"matmul">;
 
 /** The arrays a matmul reads and writes, named after the .nn values they hold (JS and wasm backends). */
 export function matmulArrays(k: MatmulKernel, env: KernelEnv): { A: Name; B: Name; C: Name } {
   const g = env.g;
   const node = g.nodes[k.node]!;
   const [aNode, bNode] = node.inputs.map((i) => g.nodes[i]!);
-  const A = env.array(k.a.from, env.hint(resolve(g, aNode!.id)));
-  const B = env.array(k.b.from, env.hint(resolve(g, bNode!.id)));
+  const A = env.array(k.inputs[0]!, env.hint(resolve(g, aNode!.id)));
+  const B = env.array(k.inputs[1]!, env.hint(resolve(g, bNode!.id)));
   // C is named after what it holds at the end: the epilogue's result when written in place.
   const inPlace = k.epilogue?.steps.find((s) => s.kind === "store" && s.slot === k.out);
   const C = env.array({ kind: "slot", slot: k.out }, env.hint(inPlace?.node ?? node.id));
   return { A, B, C };
 }
 
-export function renderMatmul(k: MatmulKernel, env: KernelEnv, epilogue?: Epilogue): Code {
-  const { A, B, C } = matmulArrays(k, env);
-  const node = env.g.nodes[k.node]!;
+export function renderMatmul(mk: MatmulKernel, env: KernelEnv, epilogue?: EpilogueRows): Code {
+  const { A, B, C } = matmulArrays(mk, env);
+  const k = mk.data;
   const [i, end] = [env.local("i"), env.local("end")];
   // The epilogue first, so its arrays get their names before the tile's locals take theirs.
   const { rows: R, cols: NC } = k.tile;
@@ -88,7 +89,7 @@ export function renderMatmul(k: MatmulKernel, env: KernelEnv, epilogue?: Epilogu
   const last = blocks ? js`Math.min(${i} + ${R}, ${size(k.m)})` : js`${i} + ${R}`;
   const after = ep ? js`const ${end} = ${last};\n${ep.loop}` : js``;
   const dim = (x: Size) => (x.p === 0 ? String(x.c) : x.c === 1 && x.p === 1 ? "batch" : `${x.c}·batch${x.p > 1 ? `^${x.p}` : ""}`);
-  const { transA, transB } = node.attrs as { transA: boolean; transB: boolean };
+  const { transA, transB } = k.trans;
   const what = `${A.text}${transA ? "ᵀ" : ""} · ${B.text}${transB ? "ᵀ" : ""}: [${dim(k.m)} × ${dim(k.k)}] · [${dim(k.k)} × ${dim(k.n)}] in ${R}×${NC} register tiles`;
   return js`${comment(`${what}${ep ? "; each block of rows then goes through the fused elementwise ops" : ""}`)}${ep?.init ?? js``}
     for (let ${i} = 0; ${i} < ${size(k.m)}; ${i} += ${R}) {

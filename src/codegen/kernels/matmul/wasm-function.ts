@@ -8,8 +8,9 @@
 // the whole inner dimension: per step, V vector loads of B and R scalar loads of A feed R·V
 // multiply-adds (no FMA: relaxed SIMD is not in Node 20). Sums run over p in order, like the
 // reference, in float32.
-import type { Size } from "../plan.js";
-import { FunctionBody, I32, V128 } from "./encode.js";
+import type { Size } from "../../plan.js";
+import { FunctionBody, I32, V128 } from "../../wasm/encode.js";
+import { sizeLocal } from "../../wasm/sizes.js";
 
 export interface MatmulSpec {
   readonly m: Size;
@@ -155,15 +156,6 @@ export function matmulFunction(spec: MatmulSpec): FunctionBody {
   down(spec.rows);
   if (spec.rows > 1) down(1);
   return f;
-}
-
-/** A new i32 local holding c · batch^p · scale, computed from the \`batch\` parameter on entry (matmuls and epilogues). */
-export function sizeLocal(f: FunctionBody, s: Size, batch: number, scale = 1): number {
-  const l = f.local(I32);
-  f.i32(s.c * scale);
-  for (let q = 0; q < s.p; q++) f.get(batch).mul();
-  f.set(l);
-  return l;
 }
 
 function scaled(f: FunctionBody, v: Value, by: number): Value {

@@ -1,0 +1,59 @@
+// The WebAssembly functions a module needs, collected while its kernels are rendered: row kernels
+// (exports kernel0, kernel1, …: (a, b, c, batch, row0, row1), any heavy kernel's, run over rows
+// by the thread protocol), fused epilogues (epilogue0, …) and the optimizers' updates. Identical
+// functions are made once. Each row kernel comes in two builds: with relaxed SIMD's fused
+// multiply-add and without; the module picks the one its platform validates.
+import { encodeModuleImportingMemory, type FunctionBody, type WasmFunction } from "./encode.js";
+import type { WasmEpilogue } from "./epilogue.js";
+import { adamFunction, sgdFunction } from "./optimizers.js";
+import { MAX_PAGES } from "./runtime.js";
+
+export class WasmFunctions {
+  private readonly kernels: { readonly name: string; readonly build: (fma: boolean) => FunctionBody }[] = [];
+  private readonly kernelKeys = new Map<string, number>();
+  private readonly epilogues: WasmFunction[] = [];
+  private readonly epilogueKeys = new Map<string, number>();
+
+  /** The index of the row kernel `build` makes (`key` identifies it), made on first use. */
+  rowKernel(key: string, build: (fma: boolean) => FunctionBody): number {
+    let index = this.kernelKeys.get(key);
+    if (index === undefined) {
+      index = this.kernels.length;
+      this.kernels.push({ name: `kernel${index}`, build });
+      this.kernelKeys.set(key, index);
+    }
+    return index;
+  }
+  get kernelCount(): number {
+    return this.kernels.length;
+  }
+
+  /** The index of the export that runs this epilogue; identical ones share one. */
+  epilogue(ep: WasmEpilogue): number {
+    const key = ep.body.encode().join(",");
+    let index = this.epilogueKeys.get(key);
+    if (index === undefined) {
+      index = this.epilogues.length;
+      this.epilogues.push({ name: `epilogue${index}`, body: ep.body });
+      this.epilogueKeys.set(key, index);
+    }
+    return index;
+  }
+  get epilogueCount(): number {
+    return this.epilogues.length;
+  }
+
+  /**
+   * The module, importing its memory (shared or not: see encodeModuleImportingMemory): row
+   * kernels, epilogues, then the optimizers' updates; and the same with fused multiply-adds.
+   */
+  encode(): { bytes: Uint8Array; flagsAt: number; fma: Uint8Array } {
+    const updates = [
+      { name: "sgd", body: sgdFunction() },
+      { name: "adam", body: adamFunction() },
+    ];
+    const build = (fma: boolean) => [...this.kernels.map((k) => ({ name: k.name, body: k.build(fma) })), ...this.epilogues, ...updates];
+    const plain = encodeModuleImportingMemory(build(false), 1, MAX_PAGES);
+    return { ...plain, fma: encodeModuleImportingMemory(build(true), 1, MAX_PAGES).bytes };
+  }
+}
