@@ -1,43 +1,55 @@
-// Block instantiation, between expression evaluation and model elaboration: a block call gets
-// a fresh scope named after its instance (`layers.3.`), its arguments bound (shape patterns
-// binding sizes: `x: [batch, n]`), and its body run; the stack of instances gives every error
+// Block instantiation: a block call gets a fresh scope named after its instance (`layers.3.`), its
+// arguments bound (shape patterns binding sizes: `x: [batch, n]`), and its body run statement by
+// statement by whoever elaborates statements. The stack of instances under way gives every error
 // raised inside the chain of instantiations as notes.
 import { showExpr, type CallExpr, type Decl, type Expr, type Stmt } from "../parser/ast.js";
 import { spanToString, type Note, type Span } from "../diagnostics.js";
-import { Evaluator, type BoundArg } from "./evaluate.js";
+import type { Builder } from "./builder.js";
+import type { BoundArg } from "./evaluate.js";
 import { BATCH, showShape } from "./ir.js";
 import { Scope } from "./scope.js";
 import { describeKind, showValue, type Value } from "./values.js";
 
 const MAX_INSTANCE_DEPTH = 64;
+
 interface Frame {
   readonly block: Decl;
   readonly call: Span;
 }
 
-export abstract class BlockInstantiator extends Evaluator {
-  protected readonly stack: Frame[] = [];
-  /** Every scope made, for the unused-binding warnings at the end. */
-  protected readonly scopes: Scope[] = [];
+/** What instantiating a block needs: evaluation, shapes, and a way to run its statements. */
+export interface InstanceHost {
+  readonly b: Builder;
+  evalExpr(e: Expr, scope: Scope): Value;
+  fail(message: string, span: Span): never;
+  /** Elaborates one statement of a block's body; returns a `return`'s value. */
+  statement(stmt: Stmt, scope: Scope): Value | undefined;
+}
 
-  /** Elaborates one statement of a block's body (or a model's); returns a `return`'s value. */
-  protected abstract statement(stmt: Stmt, scope: Scope): Value | undefined;
+export class BlockInstantiator {
+  private readonly stack: Frame[] = [];
+  /** Every block scope made, for the unused-binding warnings at the end. */
+  readonly scopes: Scope[] = [];
 
-  protected notes(): Note[] {
+  constructor(private readonly host: InstanceHost) {}
+
+  /** The instantiations under way, innermost first. */
+  notes(): Note[] {
     return [...this.stack].reverse().map((f) => ({
       message: `in block ${f.block.name} at ${spanToString(f.block.nameSpan)}, used at ${spanToString(f.call)}`,
     }));
   }
 
-  protected instantiate(decl: Decl, args: (BoundArg | undefined)[], call: CallExpr, path: string): Value {
+  instantiate(decl: Decl, args: readonly (BoundArg | undefined)[], call: CallExpr, path: string): Value {
+    const host: InstanceHost = this.host;
     if (this.stack.some((f) => f.block === decl)) {
-      this.fail(
+      host.fail(
         `block ${decl.name} uses itself; blocks cannot be recursive (to stack copies, write repeat(n) ${decl.name}(...))`,
         call.span,
       );
     }
     if (this.stack.length >= MAX_INSTANCE_DEPTH) {
-      this.fail(`blocks nested more than ${MAX_INSTANCE_DEPTH} deep; is block '${decl.name}' recursive?`, call.span);
+      host.fail(`blocks nested more than ${MAX_INSTANCE_DEPTH} deep; is block '${decl.name}' recursive?`, call.span);
     }
     this.stack.push({ block: decl, call: call.span });
     try {
@@ -57,19 +69,19 @@ export abstract class BlockInstantiator extends Evaluator {
         const arg = args[i];
         let value: Value;
         if (arg) value = arg.value;
-        else if (f.default) define(f, (value = this.evalExpr(f.default, scope)));
-        else return void this.fail(`block ${decl.name} needs argument '${f.name}'`, call.span);
+        else if (f.default) define(f, (value = host.evalExpr(f.default, scope)));
+        else return void host.fail(`block ${decl.name} needs argument '${f.name}'`, call.span);
         if (f.shape) this.matchShapePattern(f.shape, value, arg?.span ?? call.span, scope, `argument '${f.name}' of ${decl.name}`);
       });
       let result: Value | undefined;
       for (const stmt of decl.body) {
-        const v = this.statement(stmt, scope);
+        const v = host.statement(stmt, scope);
         if (stmt.kind === "return") {
-          if (result) this.fail(`block ${decl.name} returns twice`, stmt.span);
+          if (result) host.fail(`block ${decl.name} returns twice`, stmt.span);
           result = v;
         }
       }
-      if (!result) this.fail(`block ${decl.name} has no 'return'`, decl.nameSpan);
+      if (!result) host.fail(`block ${decl.name} has no 'return'`, decl.nameSpan);
       return result;
     } finally {
       this.stack.pop();
@@ -78,11 +90,12 @@ export abstract class BlockInstantiator extends Evaluator {
 
   /** `x: [batch, n]` binds n to x's second dimension, or checks it if n is already known. */
   private matchShapePattern(pattern: readonly Expr[], value: Value, span: Span, scope: Scope, what: string): void {
+    const host: InstanceHost = this.host;
     if (value.kind === "error") return;
-    if (value.kind !== "tensor") this.fail(`${what} must be a tensor, got ${describeKind(value.kind)}`, span);
-    const actual = this.b.shape(value.id);
+    if (value.kind !== "tensor") host.fail(`${what} must be a tensor, got ${describeKind(value.kind)}`, span);
+    const actual = host.b.shape(value.id);
     const expected = `[${pattern.map(showExpr).join(", ")}]`;
-    if (actual.length !== pattern.length) this.fail(`${what} must have shape ${expected}, got ${showShape(actual)}`, span);
+    if (actual.length !== pattern.length) host.fail(`${what} must have shape ${expected}, got ${showShape(actual)}`, span);
     pattern.forEach((p, i) => {
       const dim = actual[i]!;
       if (p.kind === "name" && p.name !== BATCH && !scope.peek(p.name)) {
@@ -91,10 +104,10 @@ export abstract class BlockInstantiator extends Evaluator {
         scope.lookup(p.name);
         return;
       }
-      const want = this.evalExpr(p, scope);
+      const want = host.evalExpr(p, scope);
       const ok = (want.kind === "num" && want.value === dim) || (want.kind === "dim" && want.name === dim);
       if (!ok)
-        this.fail(`${what} must have shape ${expected}, got ${showShape(actual)} (dimension ${i} should be ${showValue(want)})`, span);
+        host.fail(`${what} must have shape ${expected}, got ${showShape(actual)} (dimension ${i} should be ${showValue(want)})`, span);
     });
   }
 }

@@ -1,5 +1,6 @@
 // The values the elaborator computes with. Everything but `tensor` is known at compile time:
 // hyperparameters, sizes, flags, functions passed as arguments (`act = relu`), initializers.
+import { DiagnosticError } from "../diagnostics.js";
 import type { NodeId } from "./ir.js";
 
 export type InitValue =
@@ -34,6 +35,9 @@ export type ValueKind = Value["kind"];
 export const num = (value: number): Value => ({ kind: "num", value });
 export const tensorValue = (id: NodeId): Value => ({ kind: "tensor", id });
 export const ERROR: Value = { kind: "error" };
+
+/** Thrown where a value that already failed (and was reported) makes going on pointless. */
+export const silentFailure = (): DiagnosticError => new DiagnosticError([]);
 
 /** How a kind reads in an error message. */
 export function describeKind(k: ValueKind): string {
