@@ -1,4 +1,5 @@
-// The .nn grammar: a pure chevrotain CstParser (rules as class fields, no actions). The AST is
+// The .nn grammar: a pure chevrotain CstParser (no actions). Its rules are defined in two groups,
+// functions over the parser's DSL: rules/declarations.ts and rules/expressions.ts. The AST is
 // built from its CST by `to-ast.ts`. EBNF, loosest binding first for expressions:
 //
 //   file       := (model | block)*
@@ -27,288 +28,45 @@
 //   args       := arg (',' arg)* ','?
 //   arg        := (Ident '=')? expr
 import { CstParser, type CstNode, type IToken } from "chevrotain";
+import { declarationRules } from "./rules/declarations.js";
+import type { GrammarDsl, Rule } from "./rules/dsl.js";
+import { expressionRules } from "./rules/expressions.js";
 import * as T from "./tokens.js";
 
 export class NnParser extends CstParser {
+  /** The entry points: a whole file, or one expression (a `--set` value). */
+  readonly file: Rule;
+  readonly expr: Rule;
+
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: "full" });
+    const $ = this.dsl();
+    const expressions = expressionRules($);
+    this.file = declarationRules($, expressions).file;
+    this.expr = expressions.expr;
     this.performSelfAnalysis();
   }
 
-  file = this.RULE("file", () => {
-    this.MANY(() => {
-      this.OR([{ ALT: () => this.SUBRULE(this.model) }, { ALT: () => this.SUBRULE(this.block) }]);
-    });
-  });
-
-  model = this.RULE("model", () => {
-    this.CONSUME(T.Model);
-    this.CONSUME(T.Identifier);
-    this.OPTION(() => {
-      this.CONSUME(T.LParen);
-      this.OPTION2(() => this.SUBRULE(this.formals));
-      this.CONSUME(T.RParen);
-    });
-    this.SUBRULE(this.body);
-  });
-
-  block = this.RULE("block", () => {
-    this.CONSUME(T.Block);
-    this.CONSUME(T.Identifier);
-    this.CONSUME(T.LParen);
-    this.OPTION(() => this.SUBRULE(this.formals));
-    this.CONSUME(T.RParen);
-    this.SUBRULE(this.body);
-  });
-
-  body = this.RULE("body", () => {
-    this.CONSUME(T.LCurly);
-    this.MANY(() => this.SUBRULE(this.stmt));
-    this.CONSUME(T.RCurly);
-  });
-
-  formals = this.RULE("formals", () => {
-    this.SUBRULE(this.formal);
-    this.MANY({
-      GATE: () => this.LA(2).tokenType === T.Identifier,
-      DEF: () => {
-        this.CONSUME(T.Comma);
-        this.SUBRULE2(this.formal);
+  private dsl(): GrammarDsl {
+    return {
+      RULE: (name, impl) => {
+        const rule = this.RULE(name, impl);
+        // chevrotain finds each rule as the parser's property named after it.
+        Reflect.set(this, name, rule);
+        return rule;
       },
-    });
-    this.OPTION(() => this.CONSUME2(T.Comma));
-  });
-
-  formal = this.RULE("formal", () => {
-    this.CONSUME(T.Identifier);
-    this.OPTION(() => {
-      this.CONSUME(T.Colon);
-      this.SUBRULE(this.shape);
-    });
-    this.OPTION2(() => {
-      this.CONSUME(T.Equals);
-      this.SUBRULE(this.expr);
-    });
-  });
-
-  stmt = this.RULE("stmt", () => {
-    this.OR([
-      { ALT: () => this.SUBRULE(this.inputStmt) },
-      { ALT: () => this.SUBRULE(this.targetStmt) },
-      { ALT: () => this.SUBRULE(this.paramStmt) },
-      { ALT: () => this.SUBRULE(this.outputStmt) },
-      { ALT: () => this.SUBRULE(this.lossStmt) },
-      { ALT: () => this.SUBRULE(this.returnStmt) },
-      { ALT: () => this.SUBRULE(this.trainStmt) },
-      { ALT: () => this.SUBRULE(this.letStmt) },
-    ]);
-  });
-
-  inputStmt = this.RULE("inputStmt", () => {
-    this.CONSUME(T.Input);
-    this.CONSUME(T.Identifier);
-    this.CONSUME(T.Colon);
-    this.SUBRULE(this.shape);
-  });
-
-  targetStmt = this.RULE("targetStmt", () => {
-    this.CONSUME(T.Target);
-    this.CONSUME(T.Identifier, { LABEL: "name" });
-    this.CONSUME(T.Colon);
-    this.OPTION(() => this.CONSUME2(T.Identifier, { LABEL: "encoding" }));
-    this.SUBRULE(this.shape);
-  });
-
-  paramStmt = this.RULE("paramStmt", () => {
-    this.CONSUME(T.Param);
-    this.CONSUME(T.Identifier);
-    this.CONSUME(T.Colon);
-    this.SUBRULE(this.shape);
-    this.CONSUME(T.Equals);
-    this.SUBRULE(this.expr);
-  });
-
-  outputStmt = this.RULE("outputStmt", () => {
-    this.CONSUME(T.Output);
-    this.CONSUME(T.Identifier);
-    this.OPTION(() => {
-      this.CONSUME(T.Equals);
-      this.SUBRULE(this.expr);
-    });
-  });
-
-  lossStmt = this.RULE("lossStmt", () => {
-    this.CONSUME(T.Loss);
-    this.SUBRULE(this.expr);
-  });
-
-  returnStmt = this.RULE("returnStmt", () => {
-    this.CONSUME(T.Return);
-    this.SUBRULE(this.expr);
-  });
-
-  trainStmt = this.RULE("trainStmt", () => {
-    this.CONSUME(T.Train);
-    this.CONSUME(T.LCurly);
-    this.MANY(() => this.SUBRULE(this.setting));
-    this.CONSUME(T.RCurly);
-  });
-
-  setting = this.RULE("setting", () => {
-    this.CONSUME(T.Identifier);
-    this.CONSUME(T.Equals);
-    this.SUBRULE(this.expr);
-  });
-
-  letStmt = this.RULE("letStmt", () => {
-    this.CONSUME(T.Identifier);
-    this.CONSUME(T.Equals);
-    this.SUBRULE(this.expr);
-  });
-
-  shape = this.RULE("shape", () => {
-    this.CONSUME(T.LBracket);
-    this.SUBRULE(this.exprList);
-    this.CONSUME(T.RBracket);
-  });
-
-  exprList = this.RULE("exprList", () => {
-    this.OPTION(() => {
-      this.SUBRULE(this.expr);
-      this.MANY({
-        GATE: () => this.LA(2).tokenType !== T.RBracket,
-        DEF: () => {
-          this.CONSUME(T.Comma);
-          this.SUBRULE2(this.expr);
-        },
-      });
-      this.OPTION2(() => this.CONSUME2(T.Comma));
-    });
-  });
-
-  expr = this.RULE("expr", () => {
-    this.OR([{ ALT: () => this.SUBRULE(this.ifExpr) }, { ALT: () => this.SUBRULE(this.comparison) }]);
-  });
-
-  ifExpr = this.RULE("ifExpr", () => {
-    this.CONSUME(T.If);
-    this.SUBRULE(this.expr, { LABEL: "cond" });
-    this.CONSUME(T.Then);
-    this.SUBRULE2(this.expr, { LABEL: "then" });
-    this.CONSUME(T.Else);
-    this.SUBRULE3(this.expr, { LABEL: "else" });
-  });
-
-  comparison = this.RULE("comparison", () => {
-    this.SUBRULE(this.additive, { LABEL: "lhs" });
-    this.OPTION(() => {
-      this.CONSUME(T.CompareOp);
-      this.SUBRULE2(this.additive, { LABEL: "rhs" });
-    });
-  });
-
-  additive = this.RULE("additive", () => {
-    this.SUBRULE(this.multiplicative, { LABEL: "operands" });
-    this.MANY(() => {
-      this.CONSUME(T.AdditiveOp);
-      this.SUBRULE2(this.multiplicative, { LABEL: "operands" });
-    });
-  });
-
-  multiplicative = this.RULE("multiplicative", () => {
-    this.SUBRULE(this.unary, { LABEL: "operands" });
-    this.MANY(() => {
-      this.CONSUME(T.MultiplicativeOp);
-      this.SUBRULE2(this.unary, { LABEL: "operands" });
-    });
-  });
-
-  unary = this.RULE("unary", () => {
-    this.OR([
-      {
-        ALT: () => {
-          this.CONSUME(T.Minus);
-          this.SUBRULE(this.unary);
-        },
-      },
-      { ALT: () => this.SUBRULE(this.power) },
-    ]);
-  });
-
-  power = this.RULE("power", () => {
-    this.SUBRULE(this.primary);
-    this.OPTION(() => {
-      this.CONSUME(T.StarStar);
-      this.SUBRULE(this.unary);
-    });
-  });
-
-  primary = this.RULE("primary", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.NumberLiteral) },
-      { ALT: () => this.CONSUME(T.True) },
-      { ALT: () => this.CONSUME(T.False) },
-      { ALT: () => this.SUBRULE(this.parenExpr) },
-      { ALT: () => this.SUBRULE(this.listExpr) },
-      { ALT: () => this.SUBRULE(this.repeatExpr) },
-      { ALT: () => this.SUBRULE(this.nameOrCall) },
-    ]);
-  });
-
-  parenExpr = this.RULE("parenExpr", () => {
-    this.CONSUME(T.LParen);
-    this.SUBRULE(this.expr);
-    this.CONSUME(T.RParen);
-  });
-
-  listExpr = this.RULE("listExpr", () => {
-    this.CONSUME(T.LBracket);
-    this.SUBRULE(this.exprList);
-    this.CONSUME(T.RBracket);
-  });
-
-  repeatExpr = this.RULE("repeatExpr", () => {
-    this.CONSUME(T.Repeat);
-    this.CONSUME(T.LParen);
-    this.SUBRULE(this.expr);
-    this.CONSUME(T.RParen);
-    this.CONSUME(T.Identifier);
-    this.CONSUME2(T.LParen);
-    this.OPTION(() => this.SUBRULE(this.args));
-    this.CONSUME2(T.RParen);
-  });
-
-  nameOrCall = this.RULE("nameOrCall", () => {
-    this.CONSUME(T.Identifier);
-    this.OPTION(() => {
-      this.CONSUME(T.LParen);
-      this.OPTION2(() => this.SUBRULE(this.args));
-      this.CONSUME(T.RParen);
-    });
-  });
-
-  args = this.RULE("args", () => {
-    this.SUBRULE(this.arg);
-    this.MANY({
-      GATE: () => this.LA(2).tokenType !== T.RParen,
-      DEF: () => {
-        this.CONSUME(T.Comma);
-        this.SUBRULE2(this.arg);
-      },
-    });
-    this.OPTION(() => this.CONSUME2(T.Comma));
-  });
-
-  arg = this.RULE("arg", () => {
-    this.OPTION({
-      GATE: () => this.LA(2).tokenType === T.Equals,
-      DEF: () => {
-        this.CONSUME(T.Identifier, { LABEL: "name" });
-        this.CONSUME(T.Equals);
-      },
-    });
-    this.SUBRULE(this.expr);
-  });
+      CONSUME: (token, options) => this.CONSUME(token, options),
+      CONSUME2: (token, options) => this.CONSUME2(token, options),
+      SUBRULE: (rule, options) => this.SUBRULE(rule, options),
+      SUBRULE2: (rule, options) => this.SUBRULE2(rule, options),
+      SUBRULE3: (rule, options) => this.SUBRULE3(rule, options),
+      OPTION: (action) => this.OPTION(action),
+      OPTION2: (action) => this.OPTION2(action),
+      MANY: (action) => this.MANY(action),
+      OR: (alternatives) => this.OR(alternatives),
+      LA: (howMuch) => this.LA(howMuch),
+    };
+  }
 }
 
 /** One parser instance serves every parse (chevrotain parsers are reusable via `input`). */
