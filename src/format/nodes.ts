@@ -27,15 +27,27 @@ export type Classified =
   | { readonly type: "expr"; readonly node: Expr }
   | { readonly type: "comment"; readonly node: NnComment };
 
-const STMT_KINDS: ReadonlySet<string> = new Set(["input", "target", "param", "let", "output", "loss", "return", "train"]);
-
 /** The AST's types without a `kind` (formals, settings, arguments) are told apart by their fields. */
 export function classify(node: NnNode): Classified {
   if ("kind" in node) {
-    if (node.kind === "file") return { type: "file", node };
-    if (node.kind === "model" || node.kind === "block") return { type: "decl", node };
-    if (STMT_KINDS.has(node.kind)) return { type: "stmt", node: node as Stmt };
-    return { type: "expr", node: node as Expr };
+    switch (node.kind) {
+      case "file":
+        return { type: "file", node };
+      case "model":
+      case "block":
+        return { type: "decl", node };
+      case "input":
+      case "target":
+      case "param":
+      case "let":
+      case "output":
+      case "loss":
+      case "return":
+      case "train":
+        return { type: "stmt", node };
+      default:
+        return { type: "expr", node };
+    }
   }
   if ("text" in node) return { type: "comment", node };
   if (!("span" in node)) return { type: "arg", node };

@@ -32,17 +32,17 @@ export function print(path: AstPath<NnNode>, options: Options, print: Print, arg
     case "decl": {
       const n = c.node;
       const formals = n.kind === "block" || n.formals.length > 0 ? bracketed("(", ")", path.map(print, "formals")) : "";
-      return [n.kind, " ", n.name, formals, " ", braces(path, print, text, "body")];
+      return [n.kind, " ", n.name, formals, " ", braces(path, print, text, "body", n.body)];
     }
     case "formal": {
       const n = c.node;
       const shape = n.shape ? [": ", bracketed("[", "]", path.map(print, "shape"), () => printDangling(path, text))] : "";
-      return [n.name, shape, n.default ? [" = ", value(path, print, "default")] : ""];
+      return [n.name, shape, n.default ? [" = ", value(print, "default", n.default)] : ""];
     }
     case "setting":
-      return [c.node.name, " = ", value(path, print, "value")];
+      return [c.node.name, " = ", value(print, "value", c.node.value)];
     case "arg":
-      return c.node.name === undefined ? print("value") : [c.node.name, " = ", value(path, print, "value")];
+      return c.node.name === undefined ? print("value") : [c.node.name, " = ", value(print, "value", c.node.value)];
     case "stmt":
       return printStmt(c.node, path, print, text);
     case "expr":
@@ -59,17 +59,17 @@ function printStmt(s: Stmt, path: AstPath<NnNode>, print: Print, text: string): 
     case "target":
       return ["target ", s.name, ": ", s.encoding === "real" ? "" : s.encoding, shape(path, print, text)];
     case "param":
-      return ["param ", s.name, ": ", bracketed("[", "]", path.map(print, "shape")), " = ", value(path, print, "init")];
+      return ["param ", s.name, ": ", bracketed("[", "]", path.map(print, "shape")), " = ", value(print, "init", s.init)];
     case "let":
-      return [s.name, " = ", value(path, print, "value")];
+      return [s.name, " = ", value(print, "value", s.value)];
     case "output":
-      return ["output ", s.name, s.value ? [" = ", value(path, print, "value")] : ""];
+      return ["output ", s.name, s.value ? [" = ", value(print, "value", s.value)] : ""];
     case "loss":
-      return ["loss ", value(path, print, "value")];
+      return ["loss ", value(print, "value", s.value)];
     case "return":
-      return ["return ", value(path, print, "value")];
+      return ["return ", value(print, "value", s.value)];
     case "train":
-      return ["train ", braces(path, print, text, "settings")];
+      return ["train ", braces(path, print, text, "settings", s.settings)];
   }
 }
 
@@ -88,7 +88,7 @@ function printExpr(e: Expr, path: AstPath<NnNode>, print: Print, text: string, a
     case "repeat":
       return [group(["repeat(", indent([softline, print("count")]), softline, ")"]), " ", print("call")];
     case "neg":
-      return ["-", hasLeadingComment(e.operand) ? " " : "", afterToken(operand(path, print, text, "operand", 4), e.operand)];
+      return ["-", hasLeadingComment(e.operand) ? " " : "", afterToken(operand(print, text, "operand", e.operand, 4), e.operand)];
     case "paren":
       return keepsParens(e, text) ? parens(print("inner")) : print("inner", args);
     case "if":
@@ -101,16 +101,15 @@ function printExpr(e: Expr, path: AstPath<NnNode>, print: Print, text: string, a
       const level = opPrecedence(e.op);
       // `**` is right-associative and its left side is a primary; comparisons do not chain.
       const [leftMin, rightMin] = e.op === "**" ? [6, 4] : level === 1 ? [2, 2] : [level, level + 1];
-      const left = operand(path, print, text, "left", leftMin, level >= 2 && level <= 3);
-      const rest = indent([" ", e.op, line, operand(path, print, text, "right", rightMin)]);
+      const left = operand(print, text, "left", e.left, leftMin, level >= 2 && level <= 3);
+      const rest = indent([" ", e.op, line, operand(print, text, "right", e.right, rightMin)]);
       return args === CHAIN ? [left, rest] : group([left, rest]);
     }
   }
 }
 
-/** A child expression, in parentheses if it binds more loosely than its place requires. */
-function operand(path: AstPath<NnNode>, print: Print, text: string, key: string, min: number, chain = false): Doc {
-  const child = (path.node as unknown as Record<string, Expr>)[key]!;
+/** The child expression at `key`, in parentheses if it binds more loosely than its place requires. */
+function operand(print: Print, text: string, key: string, child: Expr, min: number, chain = false): Doc {
   const shown = unwrap(child, text);
   if (shown.kind !== "paren" && precedence(shown) < min) return print(key, PARENS);
   const sameChain = chain && shown.kind === "binary" && opPrecedence(shown.op) === min;
@@ -132,9 +131,9 @@ function parens(doc: Doc): Doc {
   return group(["(", indent([softline, doc]), softline, ")"]);
 }
 
-/** A value after `=`, `loss` or `return`. */
-function value(path: AstPath<NnNode>, print: Print, key: string): Doc {
-  return afterToken(print(key), (path.node as unknown as Record<string, NnNode>)[key]!);
+/** A value after `=`, `loss` or `return`: the child `node`, at `key` of the node being printed. */
+function value(print: Print, key: string, node: NnNode): Doc {
+  return afterToken(print(key), node);
 }
 
 /** A node printed after a token on the same line: a comment before it must not pull it to the left edge. */
@@ -157,8 +156,7 @@ function bracketed(open: string, close: string, items: Doc[], dangling = (): Doc
 }
 
 /** `{ ... }` around statements or settings, one per line, keeping single blank lines. */
-function braces(path: AstPath<NnNode>, print: Print, text: string, key: "body" | "settings"): Doc {
-  const items = (path.node as unknown as Record<string, NnNode[]>)[key]!;
+function braces(path: AstPath<NnNode>, print: Print, text: string, key: "body" | "settings", items: readonly NnNode[]): Doc {
   const parts: Doc[] = [];
   path.each((_, i) => {
     if (i > 0) parts.push(hardline, blankLineAfter(text, locEnd(items[i - 1]!)) ? hardline : "");
