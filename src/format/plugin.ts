@@ -25,7 +25,7 @@ export const plugin: Plugin<NnNode> = {
         measureFormals(result.ast, text);
         // prettier takes the comments from the root, and annotates them as it attaches them.
         const comments: NnComment[] = result.ast.comments.map((c) => ({ ...c, value: c.text }));
-        return { ...result.ast, comments } as NnNode;
+        return { ...result.ast, comments };
       },
     },
   },
