@@ -467,6 +467,27 @@ describe("initializers and train settings", () => {
     );
     expect(train("optimizer = adam(0.1)")).toMatch(/^f\.nn:4:28: error: settings take named arguments: adam\(lr = 0\.01\)\n/);
   });
+
+  it("reads only the train section's own calls as settings, not those in a block it uses", () => {
+    const src = lines(
+      "block Rate(x) {",
+      "  return fast(x)",
+      "}",
+      "model M {",
+      "  input x: [batch, 4]",
+      "  output y = x",
+      "  train { lr = Rate(0.1) }",
+      "}",
+    );
+    expect(diagnostics(src)).toBe(
+      lines(
+        "f.nn:2:10: error: unknown function 'fast'",
+        "    return fast(x)",
+        "           ^~~~",
+        "  note: in block Rate at f.nn:1:7, used at f.nn:7:16",
+      ),
+    );
+  });
 });
 
 describe("warnings", () => {
