@@ -1,6 +1,7 @@
 // Gradient checking: the analytic gradient of every param (the autodiff pass, evaluated by the
 // reference interpreter in float64) against the central-difference numerical gradient.
 import { differentiate } from "./graph/autodiff.js";
+import { kinkSides, opOf } from "./graph/ops/index.js";
 import type { Graph, NodeId } from "./graph/ir.js";
 import { dependencies, evalContext, evalNode, type Feeds } from "./graph/interpret.js";
 import { tensor, zip, type Tensor } from "./graph/tensor.js";
@@ -94,16 +95,11 @@ function kinkSignature(g: Graph, ids: readonly NodeId[], values: ReadonlyMap<Nod
   const parts: number[] = [];
   for (const id of ids) {
     const n = g.nodes[id]!;
-    const input = (i: number) => values.get(n.inputs[i]!)!;
-    let d: Tensor | undefined;
-    if (n.op === "relu" || n.op === "step") d = zip(input(0), tensor([], [0]), (x) => (x > 0 ? 1 : 0));
-    else if (n.op === "ge" || n.op === "maximum") d = zip(input(0), input(1), (x, y) => (x >= y ? 1 : 0));
-    else if (n.op === "max") {
-      const x = input(0);
-      const axes = (n.attrs as { axes: readonly number[] }).axes;
-      const kept = x.shape.map((s, i) => (axes.includes(i) ? 1 : s));
-      d = zip(x, { shape: kept, data: values.get(id)!.data }, (a, m) => (a >= m ? 1 : 0));
-    }
+    const d = kinkSides(
+      n,
+      n.inputs.map((i) => values.get(i)!),
+      values.get(id)!,
+    );
     if (d) parts.push(...d.data);
   }
   return parts.join("");
@@ -130,7 +126,7 @@ export function gradcheck(forward: Graph, options: GradcheckOptions = {}): Gradc
     const value = feeds[p.name]!;
     // Only the nodes downstream of this param change when it is nudged.
     const downstream = forwardIds.filter((id) => dependsOn(g, id, p.node));
-    const kinked = downstream.filter((id) => ["relu", "step", "ge", "maximum", "max"].includes(g.nodes[id]!.op));
+    const kinked = downstream.filter((id) => opOf(g.nodes[id]!).kinks !== undefined);
     const lossAt = (data: Float64Array): { loss: number; kinks: string } => {
       const values = new Map(base);
       values.set(p.node, { shape: value.shape, data });

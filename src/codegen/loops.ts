@@ -2,7 +2,7 @@
 // made as flat as the accesses allow. Loads come first in the body, so a store may overwrite an
 // input in place (buffers.ts) without a later step reading the new value.
 import type { Graph, NodeId, Shape } from "../graph/ir.js";
-import type { AttrMap } from "../graph/ops/attrs.js";
+import { permutation, reductionAxes } from "../graph/ops/index.js";
 import type { LoopKernel, Operand, Size, Step, Storage } from "./plan.js";
 import { template, type Unit } from "./schedule.js";
 import { broadcastStrides, contiguous, isConst, mul, ONE, permutedStrides, product, sameSize, shapeSizes, ZERO } from "./size.js";
@@ -48,8 +48,8 @@ export function buildLoop(ctx: LoopContext, units: readonly Unit[], shape: Shape
   };
   const readStrides = (reader: NodeId, input: NodeId): Size[] => {
     const from = shapeSizes(g.nodes[input]!.shape, batch);
-    const t = template(g.nodes[reader]!);
-    if (t.kind === "map" && t.read === "permute") return permutedStrides(from, (g.nodes[reader]!.attrs as AttrMap["transpose"]).perm);
+    const perm = permutation(g.nodes[reader]!);
+    if (perm) return permutedStrides(from, perm);
     return broadcastStrides(from, space);
   };
 
@@ -72,7 +72,7 @@ export function buildLoop(ctx: LoopContext, units: readonly Unit[], shape: Shape
       } else if (t.kind === "reduce") {
         const input = n.inputs[0]!;
         const slot = slotOf.get(m)!;
-        const axes = (n.attrs as AttrMap["sum"]).axes;
+        const axes = reductionAxes(n);
         const kept = contiguous(space.map((d, i) => (axes.includes(i) ? ONE : d)));
         const strides = kept.map((s, i) => (axes.includes(i) ? ZERO : s));
         body.push({ kind: "accumulate", node: m, value: read(input, readStrides(m, input)), slot, strides });

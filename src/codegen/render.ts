@@ -3,8 +3,9 @@
 // named after its .nn node and headed by an origin comment quoting the .nn line. Elementwise and
 // reduction ops print through their OpDef's kernel template; matmuls through matmul.ts.
 import type { Graph, Node } from "../graph/ir.js";
-import type { AttrMap } from "../graph/ops/attrs.js";
+import { mapExpr, randomSeq } from "../graph/ops/index.js";
 import { anyNum, Code, comment, join, js, lines, Name, type Namer } from "./code.js";
+import { combineToJs, exprToJs, jsNumber } from "./expr-js.js";
 import type { Kernel, LoopKernel, Operand, Size, Storage } from "./plan.js";
 import { resolve, template } from "./schedule.js";
 import { contiguous, sameStrides } from "./size.js";
@@ -150,11 +151,10 @@ export function renderLoop(k: LoopKernel, env: KernelEnv, rows?: { start: Code; 
       body.push(js`const ${name} = ${arr}[${at(s.strides)}];`);
     } else if (s.kind === "compute") {
       const n = g.nodes[s.node]!;
-      const t = template(n);
-      if (t.kind !== "map") throw new Error(`internal: ${n.op} is not elementwise`);
-      const expr = t.expr(s.args.map(value), n.attrs as never, {
-        training: env.training,
-        random: () => env.random((n.attrs as AttrMap["dropout_mask"]).seq),
+      const seq = randomSeq(n);
+      const expr = exprToJs(mapExpr(n, { training: env.training }), {
+        args: s.args.map(value),
+        ...(seq !== undefined && { random: () => env.random(seq) }),
       });
       if (/^[\w$]+$/.test(expr.text)) {
         locals[i] = expr; // identity (broadcast, transpose): no new local
@@ -170,14 +170,14 @@ export function renderLoop(k: LoopKernel, env: KernelEnv, rows?: { start: Code; 
       const t = template(n);
       if (t.kind !== "reduce") throw new Error(`internal: ${n.op} is not a reduction`);
       const target = js`${arrayFor({ kind: "slot", slot: s.slot }, s.node)}[${at(s.strides)}]`;
-      body.push(js`${target} = ${t.combine(target, value(s.value))};`);
+      body.push(js`${target} = ${combineToJs(t.combine, target, value(s.value))};`);
     }
   });
   const init = lines(
     k.reductions.map((r) => {
       const t = template(g.nodes[r.node]!);
       const arr = arrayFor({ kind: "slot", slot: r.slot }, r.node);
-      return js`${arr}.fill(${t.kind === "reduce" ? t.init : js`0`}, 0, ${env.size(r.size)});`;
+      return js`${arr}.fill(${t.kind === "reduce" ? jsNumber(t.init) : js`0`}, 0, ${env.size(r.size)});`;
     }),
   );
   let loop = o ? lines([js`const ${o} = ${indexCode(vars, own, env)};`, ...body]) : lines(body);

@@ -64,7 +64,7 @@ export function identityRead(g: Graph, consumer: NodeId, input: NodeId, shape: S
   const c = g.nodes[consumer]!;
   const t = template(c);
   if (t.kind === "reduce") return true;
-  return t.kind === "map" && t.read !== "permute" && sameShape(g.nodes[input]!.shape, shape);
+  return t.kind === "map" && t.permute === undefined && sameShape(g.nodes[input]!.shape, shape);
 }
 
 /** `copied`: results computed in a float64 buffer of their own and then copied out (f32 reductions). */

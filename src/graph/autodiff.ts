@@ -10,7 +10,7 @@
 // Backward nodes are ordinary primitives, so the result can be differentiated again.
 import { Builder, finishGraph } from "./builder.js";
 import type { Graph, NodeId, Shape } from "./ir.js";
-import { OPS } from "./ops/index.js";
+import { gradOf } from "./ops/index.js";
 
 export interface DiffOptions {
   /** What to differentiate: a scalar node. Default: the graph's loss. */
@@ -51,7 +51,7 @@ export function differentiate(g: Graph, options: DiffOptions = {}): Graph {
     const wants = node.inputs.map(needs);
     if (!wants.some(Boolean)) continue;
     // S3: the op's vector-Jacobian product, summed back to each input's shape.
-    const grads = OPS[node.op].grad(b, node as never, dOut, wants);
+    const grads = gradOf(b, node, dOut, wants);
     node.inputs.forEach((input, i) => {
       const gi = grads[i];
       if (wants[i] && gi !== null && gi !== undefined) push(input, unbroadcast(b, gi, g.nodes[input]!.shape));

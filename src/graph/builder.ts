@@ -99,7 +99,7 @@ export class Builder {
   }
   constValue(id: NodeId): number | undefined {
     const n = this.node(id);
-    return n.op === "const" ? (n.attrs as AttrMap["const"]).value : undefined;
+    return n.op === "const" ? n.attrs.value : undefined;
   }
   neg(x: NodeId): NodeId {
     return this.add("neg", [x], {});

@@ -4,6 +4,7 @@ import { fail, type Span } from "../diagnostics.js";
 import type { Builder } from "./builder.js";
 import { batchMoments, crossEntropy, logSoftmax, mse, softmax } from "./composite.js";
 import { showShape, type Dim, type NodeId } from "./ir.js";
+import { OP_KINDS, OPS, type OpKind } from "./ops/index.js";
 import { describeKind, num, tensorValue, type InitValue, type Value } from "./values.js";
 
 export type ArgKind = "tensor" | "num" | "axes" | "shape";
@@ -50,8 +51,13 @@ function n(v: Value): number {
   return v.value;
 }
 
-function unaryOp(op: "exp" | "log" | "sqrt" | "sigmoid" | "tanh" | "relu", summary: string): Builtin {
-  return { params: [X], summary, call: (c, [x]) => tensorValue(c.b.add(op, [t(x!)], {})) };
+/** The builtin an op declares beside its definition (OpDef.builtin): `op(x, p1 = d1, ...)`. */
+function opBuiltin<K extends OpKind>(op: K): [string, Builtin][] {
+  const spec = OPS[op].builtin;
+  if (!spec) return [];
+  const params = (spec.params ?? []).map(([name, d]): BuiltinParam => ({ name, kind: "num", default: num(d) }));
+  const call = (c: CallContext, [x, ...rest]: readonly Value[]) => tensorValue(c.b.add(op, [t(x!)], spec.attrs(rest.map(n))));
+  return [[op, { params: [X, ...params], summary: spec.summary, call }]];
 }
 
 /** Axes from a user: an int, a list of ints, or "all"; negative axes count from the end. */
@@ -88,12 +94,8 @@ function lossArgs(c: CallContext, y: NodeId, target: NodeId): NodeId {
 }
 
 export const BUILTINS: Readonly<Record<string, Builtin>> = {
-  exp: unaryOp("exp", "e^x, elementwise"),
-  log: unaryOp("log", "natural logarithm, elementwise"),
-  sqrt: unaryOp("sqrt", "square root, elementwise"),
-  sigmoid: unaryOp("sigmoid", "1 / (1 + e^-x), elementwise"),
-  tanh: unaryOp("tanh", "hyperbolic tangent, elementwise"),
-  relu: unaryOp("relu", "max(x, 0), elementwise"),
+  // exp, log, sqrt and the activations (sigmoid, tanh, relu, gelu, ...): from the op table.
+  ...Object.fromEntries(OP_KINDS.flatMap(opBuiltin)),
   identity: { params: [X], summary: "x itself (a no-op activation)", call: (_c, [x]) => x! },
   maximum: {
     params: [

@@ -5,7 +5,7 @@ import { createRng } from "../runtime/rng.js";
 import { concreteShape, dependencies, type Graph, type NodeId } from "./ir.js";
 
 export { dependencies };
-import { OPS } from "./ops/index.js";
+import { evalOp } from "./ops/index.js";
 import type { EvalContext } from "./ops/types.js";
 import { map, type Tensor } from "./tensor.js";
 
@@ -73,7 +73,7 @@ export function evalNode(
 ): Tensor {
   const n = g.nodes[id]!;
   const inputs = n.inputs.map((i) => values.get(i)!);
-  const v = OPS[n.op].eval(inputs as never, n.attrs as never, ctx);
+  const v = evalOp(n, inputs, ctx);
   const expected = concreteShape(n.shape, ctx.dims);
   if (v.shape.length !== expected.length || v.shape.some((d, i) => d !== expected[i])) {
     throw new Error(`internal: node ${id} (${n.op}) evaluated to shape [${v.shape}], expected [${expected}]`);

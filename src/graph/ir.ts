@@ -11,7 +11,8 @@ export type NodeId = number;
 
 export const BATCH = "batch";
 
-export interface Node<K extends OpKind = OpKind> {
+/** A node of op K. */
+export interface NodeOf<K extends OpKind> {
   readonly id: NodeId;
   readonly op: K;
   readonly inputs: readonly NodeId[];
@@ -24,6 +25,12 @@ export interface Node<K extends OpKind = OpKind> {
   /** Set on nodes that autodiff built: the forward node they differentiate. */
   readonly gradOf?: NodeId;
 }
+
+/**
+ * A node: for a known op, that op's node; by default the union over every op, correlated, so
+ * that `n.op === "input"` narrows `n.attrs` to the input's attributes.
+ */
+export type Node<K extends OpKind = OpKind> = { [P in K]: NodeOf<P> }[K];
 
 /** An initializer, resolved: `he` and `xavier` carry the fan-in they were computed from. */
 export type Init =

@@ -1,7 +1,7 @@
 // verifyGraph: every invariant of the IR, checked. Tests run it on every graph they build; a
 // failure is a bug in nnc, not in the user's model, so it throws plain Errors.
 import { sameShape, showShape, type Graph, type NodeId } from "./ir.js";
-import { OPS } from "./ops/index.js";
+import { OPS, shapeOf } from "./ops/index.js";
 
 export function verifyGraph(g: Graph): void {
   const problems: string[] = [];
@@ -23,7 +23,7 @@ export function verifyGraph(g: Graph): void {
     check(Array.isArray(n.shape), `node ${i} (${n.op}) has no shape`);
     if (n.inputs.length > 0 && n.inputs.every((x) => x < i)) {
       try {
-        const shape = def.shape(n.inputs.map((x) => g.nodes[x]!.shape) as never, n.attrs as never);
+        const shape = shapeOf(n, n.inputs.map((x) => g.nodes[x]!.shape));
         check(sameShape(shape, n.shape), `node ${i} (${n.op}) has shape ${showShape(n.shape)}, its rule gives ${showShape(shape)}`);
       } catch (e) {
         problems.push(`node ${i} (${n.op}) fails its shape rule: ${(e as Error).message}`);

@@ -8,11 +8,13 @@
 // a float32 array of the arena, every load along the last dimension either contiguous or
 // broadcast, and at most MAX_ARRAYS arrays. Anything else keeps its JS epilogue.
 import type { Graph } from "../../graph/ir.js";
+import { mapExpr } from "../../graph/ops/index.js";
 import type { LoopKernel, Size, Step, Storage } from "../plan.js";
 import { template } from "../schedule.js";
 import { FunctionBody, I32, V128 } from "./encode.js";
 import { sizeLocal } from "./sizes.js";
 import { VectorEmitter } from "./vector.js";
+import { exprToWasm, wasmCanRender } from "./expr-wasm.js";
 
 /** Arrays an epilogue may touch (the control block of threads.ts carries this many offsets). */
 export const MAX_ARRAYS = 6;
@@ -51,7 +53,8 @@ export function epilogueFunction(k: LoopKernel, g: Graph, inArena: (s: Storage) 
       indexOf(to, s.node);
     } else if (s.kind === "compute") {
       const t = template(g.nodes[s.node]!);
-      if (t.kind !== "map" || t.wasm === undefined || t.readsInputs === false) return undefined;
+      // Training mode: the strictest (a random op's draws have no vector form).
+      if (t.kind !== "map" || t.readsInputs === false || !wasmCanRender(mapExpr(g.nodes[s.node]!, { training: true }))) return undefined;
     }
   }
   if (arrays.length > MAX_ARRAYS) return undefined;
@@ -103,10 +106,9 @@ export function epilogueFunction(k: LoopKernel, g: Graph, inArena: (s: Storage) 
         f.set(locals[i]!);
       } else if (s.kind === "compute") {
         const n = g.nodes[s.node]!;
-        const t = template(n);
-        if (t.kind !== "map" || !t.wasm) throw new Error(`internal: ${n.op} has no wasm kernel`);
-        t.wasm(
+        exprToWasm(
           v,
+          mapExpr(n, { training: true }),
           s.args.map((o) => (o.kind === "local" ? locals[o.step]! : inline.get(JSON.stringify(o.value))!)),
         );
         locals[i] = f.local(V128);

@@ -1,10 +1,12 @@
 // The attributes of every op, by kind. `OpKind` is this map's keys, so the op table in
 // `ops/index.ts` must give every kind a definition (a missing one is a compile error).
 import type { Dim } from "../ir.js";
+import type { ActivationAttrs } from "./activations.js";
 
 export type NoAttrs = Readonly<Record<string, never>>;
 
-export interface AttrMap {
+/** Every op's attributes; the activations declare theirs beside their definitions. */
+export interface AttrMap extends ActivationAttrs {
   // Leaves: the graph's inputs, trainable params, non-trainable state, scalar constants.
   input: { readonly name: string; readonly role: "input" | "target" };
   param: { readonly name: string };
@@ -15,10 +17,6 @@ export interface AttrMap {
   exp: NoAttrs;
   log: NoAttrs;
   sqrt: NoAttrs;
-  sigmoid: NoAttrs;
-  tanh: NoAttrs;
-  relu: NoAttrs;
-  step: NoAttrs;
   // Elementwise, binary, with numpy broadcasting.
   add: NoAttrs;
   sub: NoAttrs;

@@ -1,6 +1,7 @@
 // Ops that move data without arithmetic: reshape, transpose, broadcast.
 import { concreteShape, showShape } from "../ir.js";
 import { broadcastTo, transpose } from "../tensor.js";
+import { arg } from "./expr.js";
 import { broadcastShape, sameSize } from "./shapes.js";
 import { ShapeError, type OpDef } from "./types.js";
 
@@ -32,11 +33,17 @@ export const layoutOps = {
       if (!ok) throw new ShapeError(`transpose of ${showShape(x!)} needs a permutation of ${x!.length} axes, got [${perm.join(", ")}]`);
       return perm.map((p) => x![p]!);
     },
-    kernel: { kind: "map", expr: ([x]) => x!, read: "permute", wasm: (v, [x]) => v.get(x!) },
+    kernel: { kind: "map", expr: () => arg(0), permute: (a) => a.perm },
     eval: ([x], { perm }) => transpose(x!, perm),
     grad: (b, n, d) => {
       const inverse = n.attrs.perm.map((_, i) => n.attrs.perm.indexOf(i));
       return [b.transpose(d, inverse)];
+    },
+    // The transpose of a matmul read nowhere else is the swapped product: (AB)ᵀ = BᵀAᵀ.
+    rewrite: (b, [x], { perm }, onlyUse) => {
+      const m = b.node(x!);
+      if (!onlyUse || perm.join() !== "1,0" || m.op !== "matmul") return undefined;
+      return b.matmul(m.inputs[1]!, m.inputs[0]!, !m.attrs.transB, !m.attrs.transA);
     },
     domain: ["any"],
     sample: (g) => {
@@ -55,7 +62,7 @@ export const layoutOps = {
       }
       return shape;
     },
-    kernel: { kind: "map", expr: ([x]) => x!, wasm: (v, [x]) => v.get(x!) },
+    kernel: { kind: "map", expr: () => arg(0) },
     eval: ([x], { shape }, ctx) => broadcastTo(x!, concreteShape(shape, ctx.dims)),
     grad: (_b, _n, d) => [d],
     domain: ["any"],

@@ -1,6 +1,6 @@
 // Matrix multiplication of 2-D tensors, op(A) @ op(B), where op transposes when its flag is set.
 // The flags let gradient rules multiply by a transpose without materializing it.
-import { showShape, type Dim, type Shape } from "../ir.js";
+import { showShape, type Dim, type NodeId, type Shape } from "../ir.js";
 import { matmul } from "../tensor.js";
 import { ShapeError, type OpDef } from "./types.js";
 
@@ -27,11 +27,22 @@ export const linalgOps = {
     kernel: { kind: "kernel" },
     eval: ([a, b], { transA, transB }) => matmul(a!, b!, transA, transB),
     grad: (b, n, d, wants) => {
-      const [A, B] = n.inputs as [number, number];
+      const [A, B] = [n.inputs[0]!, n.inputs[1]!];
       const { transA: ta, transB: tb } = n.attrs;
       const dA = !wants[0] ? null : ta ? b.matmul(B, d, tb, true) : b.matmul(d, B, false, !tb);
       const dB = !wants[1] ? null : tb ? b.matmul(d, A, true, ta) : b.matmul(A, d, !ta, false);
       return [dA, dB];
+    },
+    // A 2-D transpose feeding a matmul becomes its transA/transB flag (read in place).
+    rewrite: (b, [a, c]: readonly NodeId[], { transA, transB }) => {
+      const swapped = (id: NodeId) => {
+        const n = b.node(id);
+        return n.op === "transpose" && n.attrs.perm.join() === "1,0" ? n.inputs[0]! : undefined;
+      };
+      const ta = swapped(a!);
+      const tb = swapped(c!);
+      if (ta === undefined && tb === undefined) return undefined;
+      return b.matmul(ta ?? a!, tb ?? c!, ta !== undefined ? !transA : transA, tb !== undefined ? !transB : transB);
     },
     domain: ["any", "any"],
     sample: (g) => {

@@ -1,11 +1,11 @@
 // Neural-network ops that are not plain arithmetic: fused softmax + cross-entropy, one-hot
 // encoding, dropout masks, batch normalization and stop_gradient.
-import { js, num } from "../../codegen/code.js";
 import { batchMoments, rows, softmax } from "../composite.js";
 import { showShape } from "../ir.js";
 import { map, reduce, scalar, tensor, zip, type Tensor } from "../tensor.js";
-import type { NoAttrs } from "./attrs.js";
-import { ShapeError, type OpDef } from "./types.js";
+import { constant, gt, uniform } from "./expr.js";
+import { evalExpr, none } from "./map.js";
+import { ShapeError, type MapMode, type OpDef } from "./types.js";
 
 function logSoftmaxRows(x: Tensor): Tensor {
   const m = reduce(x, [1], true, -Infinity, Math.max);
@@ -30,6 +30,9 @@ function batchNormEval(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor,
   );
 }
 
+// Training: 1 where the unit is kept (a draw above ratio), else 0. Inference: 1 - ratio.
+const dropoutMask = ({ ratio }: { readonly ratio: number }, { training }: MapMode) => (training ? gt(uniform, ratio) : constant(1 - ratio));
+
 export const nnOps = {
   // Fused like the book's SoftmaxWithLoss: the loss -Σ t·log softmax(x) / batch is computed
   // through log-softmax (no log(0)), and its gradient is the short, exact (softmax(x) - t) / batch.
@@ -51,13 +54,13 @@ export const nnOps = {
       return scalar(-ll.data.reduce((a, v) => a + v, 0) / x!.shape[0]!);
     },
     grad: (b, n, d) => {
-      const [x, t] = n.inputs as [number, number];
+      const [x, t] = [n.inputs[0]!, n.inputs[1]!];
       return [b.mul(d, b.div(b.sub(softmax(b, x), t), rows(b, x))), null];
     },
     domain: ["any", "probabilities"],
     sample: (g) => {
       const s = [g.int(1, 4), g.int(2, 4)];
-      return { shapes: [s, s], attrs: {} as NoAttrs };
+      return { shapes: [s, s], attrs: none() };
     },
   },
   // Class indices -> one-hot rows. Indices are data, not differentiable.
@@ -87,16 +90,9 @@ export const nnOps = {
   dropout_mask: {
     arity: 1,
     shape: ([x]) => x!,
-    kernel: {
-      kind: "map",
-      readsInputs: false,
-      expr: (_x, { ratio }, ctx) => (ctx.training ? js`${ctx.random()} > ${ratio} ? 1 : 0` : num(1 - ratio)),
-    },
-    eval: ([x], { ratio, seq }, ctx) => {
-      if (!ctx.training) return map(x!, () => 1 - ratio);
-      const random = ctx.stream(seq);
-      return map(x!, () => (random() > ratio ? 1 : 0));
-    },
+    kernel: { kind: "map", readsInputs: false, expr: dropoutMask },
+    eval: evalExpr<"dropout_mask">(dropoutMask, (a) => a.seq),
+    random: (a) => a.seq,
     grad: () => [null],
     domain: ["any"],
     sample: (g) => ({ shapes: [[g.int(1, 4), g.int(1, 4)]], attrs: { ratio: g.int(1, 9) / 10, seq: 0 } }),
@@ -145,7 +141,7 @@ export const nnOps = {
       return batchNormEval(x!, mean, variance, gamma!, beta!, eps);
     },
     grad: (b, n, d, wants) => {
-      const [x, gamma] = n.inputs as [number, number];
+      const [x, gamma] = [n.inputs[0]!, n.inputs[1]!];
       const { centered, variance } = batchMoments(b, x);
       const std = b.sqrt(b.add2(variance, b.const(n.attrs.eps)));
       const xn = b.div(centered, std);
@@ -170,6 +166,6 @@ export const nnOps = {
     eval: ([x]) => x!,
     grad: () => [null],
     domain: ["any"],
-    sample: (g) => ({ shapes: [[g.int(1, 4)]], attrs: {} as NoAttrs }),
+    sample: (g) => ({ shapes: [[g.int(1, 4)]], attrs: none() }),
   },
 } satisfies { [K in "softmax_xent" | "onehot" | "dropout_mask" | "batchnorm" | "stop_gradient"]: OpDef<K> };

@@ -1,7 +1,7 @@
 // Reductions over a set of axes, and `count`, the number of elements they cover (which depends on
 // the batch size when the batch axis is reduced, so `mean` = sum / count stays exact).
-import { js } from "../../codegen/code.js";
-import { reduce, scalar, sizeOf, type Tensor } from "../tensor.js";
+import { reduce, scalar, sizeOf, zip, type Tensor } from "../tensor.js";
+import { BINARY } from "./expr.js";
 import { reducedShape, checkAxes } from "./shapes.js";
 import type { OpDef, SampleGen } from "./types.js";
 
@@ -12,7 +12,7 @@ function sampleReduce(g: SampleGen): { shapes: number[][]; attrs: { axes: number
 }
 
 /** The shape `dOut` must be reshaped to before broadcasting back: the reduced axes kept as 1. */
-function keptShape(inShape: readonly (number | string)[], axes: readonly number[]): (number | string)[] {
+function keptShape<D extends number | string>(inShape: readonly D[], axes: readonly number[]): (D | 1)[] {
   return inShape.map((d, i) => (axes.includes(i) ? 1 : d));
 }
 
@@ -21,8 +21,8 @@ export const reduceOps = {
   sum: {
     arity: 1,
     shape: ([x], { axes, keepdims }) => reducedShape(x!, axes, keepdims),
-    kernel: { kind: "reduce", init: js`0`, combine: (acc, x) => js`${acc} + ${x}` },
-    eval: ([x], { axes, keepdims }) => reduce(x!, axes, keepdims, 0, (a, v) => a + v),
+    kernel: { kind: "reduce", init: 0, combine: "add", axes: (a) => a.axes },
+    eval: ([x], { axes, keepdims }) => reduce(x!, axes, keepdims, 0, BINARY.add),
     grad: (b, n, d) => {
       const x = b.shape(n.inputs[0]!);
       return [b.broadcast(b.reshape(d, keptShape(x, n.attrs.axes)), x)];
@@ -34,8 +34,8 @@ export const reduceOps = {
   max: {
     arity: 1,
     shape: ([x], { axes, keepdims }) => reducedShape(x!, axes, keepdims),
-    kernel: { kind: "reduce", init: js`-Infinity`, combine: (acc, x) => js`Math.max(${acc}, ${x})` },
-    eval: ([x], { axes, keepdims }) => reduce(x!, axes, keepdims, -Infinity, Math.max),
+    kernel: { kind: "reduce", init: -Infinity, combine: "max", axes: (a) => a.axes },
+    eval: ([x], { axes, keepdims }) => reduce(x!, axes, keepdims, -Infinity, BINARY.max),
     grad: (b, n, d) => {
       const x = n.inputs[0]!;
       const xs = b.shape(x);
@@ -45,6 +45,8 @@ export const reduceOps = {
     },
     domain: ["awayFromKinks"],
     sample: sampleReduce,
+    // Each element is at (1) or below (0) the maximum of its group.
+    kinks: ([x], out, { axes }) => zip(x!, { shape: keptShape(x!.shape, axes), data: out.data }, (a, m) => (a >= m ? 1 : 0)),
   },
   // A size, not a function of x's values: no gradient.
   count: {

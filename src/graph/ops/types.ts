@@ -1,11 +1,11 @@
 // What one op definition holds: its arity, shape rule, reference implementation (float64),
-// gradient rule and test domain, side by side.
-import type { VectorEmitter } from "../../codegen/wasm/vector.js";
-import type { Code } from "../../codegen/code.js";
+// gradient rule and test domain, side by side; elementwise math as an Expr (./expr.ts) that
+// every backend renders, and the facts passes ask about (kinks, randomness, rewrites).
 import type { Builder } from "../builder.js";
-import type { Node, NodeId, Shape } from "../ir.js";
+import type { NodeId, NodeOf, Shape } from "../ir.js";
 import type { Tensor } from "../tensor.js";
 import type { AttrMap, OpKind } from "./attrs.js";
+import type { BinaryAlu, Expr } from "./expr.js";
 
 /**
  * Where the gradient property test draws an input from: any real, positive reals (log, sqrt),
@@ -41,17 +41,15 @@ export interface Sample<K extends OpKind> {
 /** Thrown by a shape rule; the builder turns it into a diagnostic at the node's span. */
 export class ShapeError extends Error {}
 
-/** What an elementwise kernel template may ask of the loop it is fused into. */
-export interface MapContext {
+/** What an elementwise op's math may depend on besides its attributes. */
+export interface MapMode {
   readonly training: boolean;
-  /** A uniform draw in [0, 1) from this op's seeded stream: one per element, in row-major order. */
-  readonly random: () => Code;
 }
 
 /**
  * How the code generator emits an op (src/codegen/render.ts). Elementwise ops (`map`) and
- * reductions are fused into shared loops, so their templates are expressions over the values of
- * one element; heavy kernels (matmul, whole loops) are plugins of the code generator (`kernel`).
+ * reductions are fused into shared loops, their math given as data (an Expr, a combining ALU op);
+ * heavy kernels (matmul, whole loops) are plugins of the code generator (`kernel`).
  */
 export type KernelTemplate<K extends OpKind> =
   /** Inputs, params, state: arrays the caller supplies. */
@@ -63,24 +61,23 @@ export type KernelTemplate<K extends OpKind> =
   /** The same data as the input, seen with another shape or role: no code. */
   | { readonly kind: "view" }
   /**
-   * One element of the output from the same element of each input (`args` are locals or numbers,
-   * each may be used more than once). Inputs are read broadcast (numpy) or, for `permute`,
-   * through the op's axis permutation. `readsInputs: false`: inputs only give the shape.
+   * One element of the output from the same element of each input: `expr` (arg i = input i;
+   * each may be used more than once). Inputs are read broadcast (numpy) or, with `permute`,
+   * through that axis permutation. `readsInputs: false`: inputs only give the shape.
    */
   | {
       readonly kind: "map";
-      readonly expr: (args: readonly Code[], attrs: AttrMap[K], ctx: MapContext) => Code;
-      readonly read?: "broadcast" | "permute";
+      readonly expr: (attrs: AttrMap[K], mode: MapMode) => Expr;
+      readonly permute?: (attrs: AttrMap[K]) => readonly number[];
       readonly readsInputs?: false;
-      /**
-       * The same in WebAssembly, four float32 lanes at a time (the wasm backend's fused matmul
-       * epilogues): argument locals in, the result left on the stack. Absent: the op's epilogues
-       * stay in JavaScript.
-       */
-      readonly wasm?: (v: VectorEmitter, args: readonly number[]) => void;
     }
-  /** Folds the input's elements into the reduced ones, in row-major order from `init`. */
-  | { readonly kind: "reduce"; readonly init: Code; readonly combine: (acc: Code, x: Code) => Code }
+  /** Folds the input's elements over `axes` into the reduced ones, in row-major order from `init`. */
+  | {
+      readonly kind: "reduce";
+      readonly init: number;
+      readonly combine: BinaryAlu;
+      readonly axes: (attrs: AttrMap[K]) => readonly number[];
+    }
   /**
    * A heavy kernel: a plugin under src/codegen/kernels/ (matmul, the losses' and batch norm's
    * whole loops) plans and renders it; the registry there has one for every op of this kind.
@@ -101,11 +98,32 @@ export interface OpDef<K extends OpKind> {
    * the autodiff driver sums them back to the input's shape. `wants[i]` says whether input i
    * needs a gradient at all, so a rule can skip building what nobody reads.
    */
-  readonly grad: (b: Builder, node: Node<K>, dOut: NodeId, wants: readonly boolean[]) => readonly (NodeId | null)[];
+  readonly grad: (b: Builder, node: NodeOf<K>, dOut: NodeId, wants: readonly boolean[]) => readonly (NodeId | null)[];
   /** One domain per input, for the gradient property test. */
   readonly domain: readonly Domain[];
   /** Random valid input shapes and attributes for the property test; null for leaves only. */
   readonly sample: ((g: SampleGen) => Sample<K>) | null;
+  /**
+   * For ops with kinks (relu at 0, max ties): which side of its kinks each output element is on,
+   * as 0/1 per element. Gradient checks discard a difference whose ±h changes a side.
+   */
+  readonly kinks?: (inputs: readonly Tensor[], output: Tensor, attrs: AttrMap[K]) => Tensor;
+  /** For ops that draw random numbers: the `seq` of their seeded stream (EvalContext.stream). */
+  readonly random?: (attrs: AttrMap[K]) => number;
+  /**
+   * A simpler node computing the same value (exactly or within an ulp), built from the new
+   * graph's `inputs`; undefined keeps the op. `onlyUse`: the single input is read nowhere else.
+   */
+  readonly rewrite?: (b: Builder, inputs: readonly NodeId[], attrs: AttrMap[K], onlyUse: boolean) => NodeId | undefined;
+  /**
+   * A `.nn` builtin `op(x, p1 = d1, ...)` for a unary op: named numeric parameters with their
+   * defaults, turned into the op's attributes by `attrs` (in the order of `params`).
+   */
+  readonly builtin?: {
+    readonly summary: string;
+    readonly params?: readonly (readonly [name: string, fallback: number])[];
+    readonly attrs: (args: readonly number[]) => AttrMap[K];
+  };
 }
 
 export type OpTable = { readonly [K in OpKind]: OpDef<K> };

@@ -1471,6 +1471,44 @@ function uniform(s) {
   return ((nextU32(s) >>> 5) * 67108864 + (nextU32(s) >>> 6)) / 9007199254740992;
 }
 
+// ---- Math beyond Math.*: erf for gelu (src/prelude/math.ts, written out again until the prelude generator inlines it) ----
+
+function erf(x) {
+  if (Number.isNaN(x)) return x;
+  const a = Math.abs(x);
+  if (a >= 6) return x > 0 ? 1 : -1;
+  if (a < 1e-10) return x * 1.1283791670955126;
+  const split = a * 134217729;
+  const ah = split - (split - a);
+  const al = a - ah;
+  const hi = a * a;
+  const gauss = Math.exp(-hi) * (1 - (ah * ah - hi + 2 * ah * al + al * al));
+  let r;
+  if (a < 2) {
+    let term = a;
+    let sum = a;
+    for (let n = 1; term > sum * 1e-17; n++) {
+      term *= (2 * a * a) / (2 * n + 1);
+      sum += term;
+    }
+    r = 1.1283791670955126 * gauss * sum;
+  } else {
+    let f = a;
+    let c = a;
+    let d = 0;
+    for (let k = 1; k < 200; k++) {
+      d = a + (k / 2) * d;
+      d = d === 0 ? 1e300 : 1 / d;
+      c = a + k / 2 / c;
+      if (c === 0) c = 1e-300;
+      f *= c * d;
+      if (Math.abs(c * d - 1) < 1e-17) break;
+    }
+    r = 1 - (0.5641895835477563 * gauss) / f;
+  }
+  return x < 0 ? -r : r;
+}
+
 // ---- Initializers: one stream per param, seeded by FNV-1a of its name (src/runtime/initializers.ts) ----
 
 function hashName(name, seed) {
