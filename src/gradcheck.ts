@@ -4,7 +4,7 @@ import { differentiate } from "./graph/autodiff.js";
 import { kinkSides, opOf } from "./graph/ops/index.js";
 import type { Graph, NodeId } from "./graph/ir.js";
 import { dependencies, evalContext, evalNode, type Feeds } from "./graph/interpret.js";
-import { tensor, zip, type Tensor } from "./graph/tensor.js";
+import { tensor, type Tensor } from "./graph/tensor.js";
 import { DEFAULT_H, noiseFloor, numericalPartial, relativeError } from "./numeric.js";
 import { initValues } from "./runtime/initializers.js";
 import { createRng } from "./runtime/rng.js";

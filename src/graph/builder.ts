@@ -4,7 +4,7 @@
 // is common-subexpression elimination for free.
 import { freeze } from "immer";
 import { fail, type Note, type Span } from "../diagnostics.js";
-import type { Dim, Graph, Node, NodeId, Shape } from "./ir.js";
+import { widen, type Dim, type Graph, type Node, type NodeId, type Shape } from "./ir.js";
 import type { AttrMap, OpKind } from "./ops/attrs.js";
 import { OPS } from "./ops/index.js";
 import { ShapeError } from "./ops/types.js";
@@ -66,7 +66,7 @@ export class Builder {
       ...(label !== undefined && { label }),
       ...(gradOf !== undefined && { gradOf }),
     };
-    this.nodes.push(n as unknown as Node);
+    this.nodes.push(widen(n));
     this.memo.set(k, id);
     return id;
   }
@@ -76,7 +76,7 @@ export class Builder {
     const id = this.nodes.length;
     const { span, label } = this.at;
     const n: Node<K> = { id, op, inputs: [], attrs, shape, ...(span && { span }), ...(label !== undefined && { label }) };
-    this.nodes.push(n as unknown as Node);
+    this.nodes.push(widen(n));
     return id;
   }
 

@@ -32,6 +32,14 @@ export interface NodeOf<K extends OpKind> {
  */
 export type Node<K extends OpKind = OpKind> = { [P in K]: NodeOf<P> }[K];
 
+/**
+ * A node of a generic op as the union. Sound (NodeOf<K> is one of the union's members), but
+ * TypeScript cannot relate the two for an unresolved K: the one place a node is widened.
+ */
+export function widen<K extends OpKind>(n: NodeOf<K>): Node {
+  return n as Node;
+}
+
 /** An initializer, resolved: `he` and `xavier` carry the fan-in they were computed from. */
 export type Init =
   | { readonly kind: "zeros" }

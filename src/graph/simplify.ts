@@ -67,7 +67,13 @@ function fold(b: Builder, n: Node, inputs: readonly NodeId[]): NodeId | undefine
   const values = inputs.map((i) => b.constValue(i));
   if (opOf(n).kernel.kind !== "map" || randomSeq(n) !== undefined || inputs.length === 0) return undefined;
   if (!values.every((v) => v !== undefined)) return undefined;
-  if (shapeOf(n, inputs.map((i) => b.shape(i))).length !== 0) return undefined;
+  if (
+    shapeOf(
+      n,
+      inputs.map((i) => b.shape(i)),
+    ).length !== 0
+  )
+    return undefined;
   const ctx = { training: false, stream: () => () => 0, dims: new Map<string, number>(), feed: () => scalar(0) };
   return b.const(evalOp(n, values.map(scalar), ctx).data[0]!);
 }

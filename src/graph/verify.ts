@@ -23,7 +23,10 @@ export function verifyGraph(g: Graph): void {
     check(Array.isArray(n.shape), `node ${i} (${n.op}) has no shape`);
     if (n.inputs.length > 0 && n.inputs.every((x) => x < i)) {
       try {
-        const shape = shapeOf(n, n.inputs.map((x) => g.nodes[x]!.shape));
+        const shape = shapeOf(
+          n,
+          n.inputs.map((x) => g.nodes[x]!.shape),
+        );
         check(sameShape(shape, n.shape), `node ${i} (${n.op}) has shape ${showShape(n.shape)}, its rule gives ${showShape(shape)}`);
       } catch (e) {
         problems.push(`node ${i} (${n.op}) fails its shape rule: ${(e as Error).message}`);

@@ -65,6 +65,9 @@ describe("wasm backend: compiled models = the reference interpreter (f32)", () =
     ["sub, mul", "(x @ W - c) * c"],
     ["div", "(x @ W + c) / 3"],
     ["maximum", "maximum(x @ W, c)"],
+    ["leaky_relu", "leaky_relu(x @ W + c, alpha = 0.2)"],
+    ["elu", "elu(x @ W + c)"],
+    ["silu", "silu(x @ W + c)"],
   ];
   for (const [ops, expr] of epilogues) {
     it(`epilogues in WebAssembly: ${ops}`, async () => {

@@ -11,21 +11,31 @@ import { instantiateSync, type WasmMemory } from "../../src/codegen/wasm/api.js"
 import { exprToWasm, wasmCanRender } from "../../src/codegen/wasm/expr-wasm.js";
 import { VectorEmitter } from "../../src/codegen/wasm/vector.js";
 import type { Expr } from "../../src/graph/ops/expr.js";
-import { OPS, type OpDef, type OpKind } from "../../src/graph/ops/index.js";
-import { tensor } from "../../src/graph/tensor.js";
+import { OP_KINDS, OPS, type OpDef, type OpKind } from "../../src/graph/ops/index.js";
+import { tensor, type Tensor } from "../../src/graph/tensor.js";
 
 const SPECIAL = [0, -0, 1, -1, 0.5, Infinity, -Infinity, NaN, 3e38, -3e38, 1e-38, 88.5, 89, -87, -104, 20, -20];
 const ULPS: Record<string, number> = { exp: 4, sigmoid: 4, silu: 5, elu: 5, leaky_relu: 2 };
 
-/** The smallest attributes the op's sampler makes (alpha = 0.1), or none. */
-function attrsOf<K extends OpKind>(def: OpDef<K>) {
-  return def.sample?.({ int: (min) => min, bool: () => false }).attrs;
+interface Case {
+  readonly name: string;
+  readonly arity: number;
+  readonly expr: Expr;
+  /** The float64 reference on one element. */
+  readonly reference: (inputs: Tensor[]) => number;
 }
 
-/** The op's math, when it is elementwise (training mode: the strictest). */
-function exprOf<K extends OpKind>(def: OpDef<K>): Expr | undefined {
-  const attrs = attrsOf(def);
-  return def.kernel.kind === "map" && attrs ? def.kernel.expr(attrs, { training: true }) : undefined;
+/** An elementwise op with a vector form, at the smallest attributes its sampler makes (alpha = 0.1). */
+function caseOf<K extends OpKind>(name: K): Case[] {
+  const def: OpDef<K> = OPS[name];
+  const attrs = def.sample?.({ int: (min) => min, bool: () => false }).attrs;
+  if (def.kernel.kind !== "map" || def.kernel.readsInputs === false || !attrs) return [];
+  // Layout ops (broadcast, transpose) are the identity in wasm: their loads do the work.
+  if (name === "broadcast" || name === "transpose") return [];
+  const expr = def.kernel.expr(attrs, { training: true });
+  if (!wasmCanRender(expr)) return [];
+  const ctx = { training: true, stream: () => () => 0, dims: new Map<string, number>(), feed: () => tensor([], [0]) };
+  return [{ name, arity: def.arity, expr, reference: (inputs) => def.eval(inputs, attrs, ctx).data[0]! }];
 }
 
 /** f(a[, b]) over n lanes at byte 0 (and 16 n), written to 32 n. */
@@ -53,25 +63,19 @@ function run(e: Expr, arity: number, xs: Float32Array, ys: Float32Array): Float3
 }
 
 describe("ops in WebAssembly (epilogue kernels) = the float64 reference rounded to float32", () => {
-  // Layout ops (broadcast, transpose) are the identity in wasm: their loads do the work.
-  const ops = Object.entries(OPS).flatMap(([name, d]: [string, OpDef<OpKind>]) => {
-    const e = exprOf(d);
-    return e && wasmCanRender(e) && d.kernel.kind === "map" && d.kernel.readsInputs !== false && name !== "broadcast" && name !== "transpose"
-      ? [[name, d, e] as const]
-      : [];
-  });
+  const ops = OP_KINDS.flatMap(caseOf);
   it("covers the ops a dense layer's epilogue uses", () => {
-    expect(ops.map(([name]) => name)).toEqual(
+    expect(ops.map((c) => c.name)).toEqual(
       expect.arrayContaining(["add", "sub", "mul", "div", "neg", "exp", "sigmoid", "relu", "step", "maximum", "ge", "sqrt"]),
     );
   });
-  for (const [name, def, e] of ops) {
+  for (const { name, arity, expr, reference } of ops) {
     it(name, () => {
       let s = 7;
       const rand = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32 - 0.5) * 20;
       const values = [...SPECIAL, ...Array.from({ length: 400 }, rand)];
       const pairs = values.flatMap((a) =>
-        def.arity === 1
+        arity === 1
           ? [[a, 0]]
           : [
               [a, rand()],
@@ -82,14 +86,13 @@ describe("ops in WebAssembly (epilogue kernels) = the float64 reference rounded 
       while (pairs.length % 4 !== 0) pairs.push([1, 1]);
       const xs = Float32Array.from(pairs.map((p) => p[0]!));
       const ys = Float32Array.from(pairs.map((p) => p[1]!));
-      const got = run(e, def.arity, xs, ys);
+      const got = run(expr, arity, xs, ys);
       const ulps = ULPS[name] ?? 0;
       pairs.forEach((_, i) => {
-        const inputs = def.arity === 1 ? [tensor([1], [xs[i]!])] : [tensor([1], [xs[i]!]), tensor([1], [ys[i]!])];
-        const ctx = { training: true, stream: () => () => 0, dims: new Map<string, number>(), feed: () => inputs[0]! };
-        const want = Math.fround(def.eval(inputs, attrsOf(def)!, ctx).data[0]!);
+        const inputs = arity === 1 ? [tensor([1], [xs[i]!])] : [tensor([1], [xs[i]!]), tensor([1], [ys[i]!])];
+        const want = Math.fround(reference(inputs));
         const g = got[i]!;
-        const what = `${name}(${xs[i]}${def.arity === 2 ? `, ${ys[i]}` : ""}) = ${g}, want ${want}`;
+        const what = `${name}(${xs[i]}${arity === 2 ? `, ${ys[i]}` : ""}) = ${g}, want ${want}`;
         if (Number.isNaN(want)) return void expect(g, what).toBeNaN();
         if (ulps === 0 || !Number.isFinite(want))
           return void expect(Object.is(g, want) || (g === 0 && want === 0 && name !== "neg"), what).toBe(true);

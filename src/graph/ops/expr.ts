@@ -23,9 +23,15 @@ export type Expr =
 // Constructors, so that op definitions read like math. Numbers stand for constants.
 type E = Expr | number;
 const lift = (e: E): Expr => (typeof e === "number" ? { kind: "const", value: e } : e);
-const un = (op: UnaryAlu) => (x: E): Expr => ({ kind: "unary", op, x: lift(x) });
-const bin = (op: BinaryAlu) => (a: E, b: E): Expr => ({ kind: "binary", op, a: lift(a), b: lift(b) });
-const cmp = (op: CompareAlu) => (a: E, b: E): Expr => ({ kind: "compare", op, a: lift(a), b: lift(b) });
+const un =
+  (op: UnaryAlu) =>
+  (x: E): Expr => ({ kind: "unary", op, x: lift(x) });
+const bin =
+  (op: BinaryAlu) =>
+  (a: E, b: E): Expr => ({ kind: "binary", op, a: lift(a), b: lift(b) });
+const cmp =
+  (op: CompareAlu) =>
+  (a: E, b: E): Expr => ({ kind: "compare", op, a: lift(a), b: lift(b) });
 
 export const arg = (index: number): Expr => ({ kind: "arg", index });
 export const uniform: Expr = { kind: "uniform" };
