@@ -159,7 +159,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
         onStep: (s, loss, e) => progress.step(s, loss, e),
         onEpoch: (r) => progress.epoch(r),
         shouldStop: () => interrupted,
-        onCheckpoint: (cp) => saveCheckpoint(checkpointPath, g, cp, settings as unknown as Record<string, unknown>),
+        onCheckpoint: (cp) => saveCheckpoint(checkpointPath, g, cp, { ...settings }),
       },
       resume,
     );
