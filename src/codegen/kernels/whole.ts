@@ -1,7 +1,7 @@
 // Kernels that write a whole loop of their own (softmax_xent, onehot, batchnorm): no plan data, no
 // epilogue, JavaScript only (float64 arithmetic over the module's arrays), written as a template
 // over named arrays and their extents.
-import type { Node, Shape } from "../../graph/ir.js";
+import type { Node, NodeOf, Shape } from "../../graph/ir.js";
 import type { OpKind } from "../../graph/ops/attrs.js";
 import type { AttrMap } from "../../graph/ops/attrs.js";
 import type { Code, Name } from "../code.js";
@@ -55,6 +55,6 @@ export function wholeKernel<K extends HeavyOp>(
   };
 }
 
-function isOp<K extends OpKind>(n: Node, op: K): n is Node<K> {
+function isOp<K extends OpKind>(n: Node, op: K): n is Node & NodeOf<K> {
   return n.op === op;
 }

@@ -14,7 +14,20 @@ import { initEntry, metaOf } from "./meta.js";
 import { renderProgram, type KernelCall } from "./program.js";
 
 /** Module-level names of the runtime every module carries (src/codegen/runtime.ts). */
-const HELPERS = ["F", "seedStream", "rotl", "nextU32", "uniform", "hashName", "initArray", "batchOf", "feed", "stage", "checkParams", "erf"];
+const HELPERS = [
+  "F",
+  "seedStream",
+  "rotl",
+  "nextU32",
+  "uniform",
+  "hashName",
+  "initArray",
+  "batchOf",
+  "feed",
+  "stage",
+  "checkParams",
+  "erf",
+];
 
 export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, string>, backendName: "js" | "wasm" = "js"): Code {
   const g = plan.graph;
