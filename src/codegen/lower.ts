@@ -9,7 +9,6 @@
 //      with strides for broadcasting and permutations, contiguous loops merged into one.
 // Guarantees: every extent and stride is a Size (constant but for the batch), no code text.
 import { dependencies, sameShape, type Graph, type NodeId, type Shape } from "../graph/ir.js";
-import type { AttrMap } from "../graph/ops/attrs.js";
 import { assignSlots, type Value } from "./buffers.js";
 import { CompileError } from "./errors.js";
 import { buildLoop } from "./loops.js";
@@ -137,13 +136,13 @@ function lowerProgram(
   // S4: kernels.
   const storageOf = (id: NodeId): Storage => {
     const n = g.nodes[resolve(g, id)]!;
-    if (n.op === "input") return { kind: "input", name: (n.attrs as AttrMap["input"]).name };
-    if (n.op === "param" || n.op === "state") return { kind: "param", name: (n.attrs as AttrMap["param"]).name };
-    if (n.op === "const") return { kind: "const", value: (n.attrs as AttrMap["const"]).value };
+    if (n.op === "input") return { kind: "input", name: n.attrs.name };
+    if (n.op === "param" || n.op === "state") return { kind: "param", name: n.attrs.name };
+    if (n.op === "const") return { kind: "const", value: n.attrs.value };
     if (n.op === "count")
       return {
         kind: "size",
-        size: product((n.attrs as AttrMap["count"]).axes.map((a) => dimSize(g.nodes[n.inputs[0]!]!.shape[a]!, batch))),
+        size: product(n.attrs.axes.map((a) => dimSize(g.nodes[n.inputs[0]!]!.shape[a]!, batch))),
       };
     const slot = slotOf.get(n.id);
     if (slot === undefined) throw new Error(`internal: node ${n.id} (${n.op}) has no storage`);

@@ -3,6 +3,7 @@
 // share is emitted once), one function per program (program.ts), the backend's exports and its
 // runtime (backends/). In order: header, meta and tables, kernels, programs, exports, runtime.
 import type { Graph } from "../../graph/ir.js";
+import { randomSeq } from "../../graph/ops/index.js";
 import { jsBackend } from "../backends/js.js";
 import type { Backend } from "../backends/types.js";
 import { usesWasm, wasmBackend } from "../backends/wasm.js";
@@ -34,8 +35,10 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
   const backend: Backend = backendName === "wasm" && usesWasm(plan) ? wasmBackend(plan) : jsBackend(plan);
   const names = new Namer([...HELPERS, ...Object.keys(EXPORTS), ...backend.names]);
   const streams = new Map<number, Name>();
-  for (const n of g.nodes)
-    if (n.op === "dropout_mask" && "seq" in n.attrs) streams.set(n.attrs.seq, names.fresh(`dropout${n.attrs.seq}_stream`));
+  for (const n of g.nodes) {
+    const seq = randomSeq(n);
+    if (seq !== undefined) streams.set(seq, names.fresh(`dropout${seq}_stream`));
+  }
   const hint = valueHints(g);
   const scope: ModuleScope = { names, streams, sources, hint };
   const PARAMS = names.fresh("PARAMS");
