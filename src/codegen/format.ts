@@ -19,7 +19,9 @@ export function indent(text: string, unit = "  "): string {
     }
     blank = false;
     const closesFirst = !quote && !blockComment && /^[)\]}]/.test(line) ? 1 : 0;
-    out.push(quote === "`" ? line : unit.repeat(Math.max(0, depth - closesFirst)) + line);
+    // Inside a /** … */ comment, a line's `*` sits one space in, under the first line's.
+    const star = blockComment && line.startsWith("*") ? " " : "";
+    out.push(quote === "`" ? line : unit.repeat(Math.max(0, depth - closesFirst)) + star + line);
     for (let i = 0; i < line.length; i++) {
       const c = line[i]!;
       if (blockComment) {
