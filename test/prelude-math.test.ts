@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { RUNTIME } from "../src/codegen/runtime.js";
+import { PRELUDE_PARTS } from "../src/codegen/prelude-parts/index.generated.js";
 import { erf } from "../src/prelude/math.js";
 
 // Reference values: mpmath.erf at 30 significant digits, rounded to 25, as decimal strings
@@ -57,9 +57,9 @@ describe("erf", () => {
   });
 });
 
-describe("the compiled modules' erf (src/codegen/runtime.ts, until the prelude generator inlines src/prelude)", () => {
+describe("the compiled modules' erf (src/prelude/math.ts, inlined by scripts/gen-prelude.mjs)", () => {
   it("is the prelude's erf, bit for bit", () => {
-    const moduleErf = new Function(`${RUNTIME.text}\nreturn erf;`)() as (x: number) => number;
+    const moduleErf = new Function(`${PRELUDE_PARTS.math!.code.text}\nreturn erf;`)() as (x: number) => number;
     for (let x = -7; x <= 7; x += 0.0137) expect(Object.is(moduleErf(x), erf(x)), `erf(${x})`).toBe(true);
     for (const x of [0, -0, 1e-12, 1.9999999, 2, 6, Infinity, -Infinity, NaN])
       expect(Object.is(moduleErf(x), erf(x)), `erf(${x})`).toBe(true);

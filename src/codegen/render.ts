@@ -94,7 +94,7 @@ export function renderKernel(
       if (!state) throw new Error(`internal: no stream declared for dropout ${seq}`);
       if (!seededSeqs.has(seq)) {
         seededSeqs.add(seq);
-        seeded.push(js`seedStream(${state}, (Math.imul(seed, 0x9e3779b1) ^ Math.imul(${seq + 1}, 0x85ebca6b)) >>> 0);`);
+        seeded.push(js`seedStream(${state}, mixSeed(seed, ${seq}));`);
       }
       return js`uniform(${state})`;
     },

@@ -1,7 +1,7 @@
 // The reference interpreter: evaluates any graph, forward and backward, one op at a time with
 // each op's float64 reference implementation. It is the oracle that compiled kernels are tested
 // against, so it favours being obviously right over being fast.
-import { createRng } from "../runtime/rng.js";
+import { mixSeed, seedStream, uniform } from "../prelude/random.js";
 import { concreteShape, dependencies, type Graph, type NodeId } from "./ir.js";
 
 export { dependencies };
@@ -51,8 +51,9 @@ export function evalContext(g: Graph, feeds: Feeds, options: EvalOptions = {}): 
   return {
     training: options.training ?? false,
     stream: (seq) => {
-      const rng = createRng((Math.imul(seed, 0x9e3779b1) ^ Math.imul(seq + 1, 0x85ebca6b)) >>> 0);
-      return () => rng.next();
+      const s = new Uint32Array(4);
+      seedStream(s, mixSeed(seed, seq));
+      return () => uniform(s);
     },
     dims: bindDims(g, feeds),
     feed: (name) => {

@@ -7,6 +7,7 @@ import { optimizerKernels, type Executable, type FloatArray, type Params } from 
 import { placed } from "./placement.js";
 import { createOptimizer } from "./optimizer-registry.js";
 import { createRng, rngFromState } from "./rng.js";
+import { mixSeed } from "../prelude/random.js";
 
 export interface TrainConfig {
   readonly optimizer: { readonly name: string; readonly args: Readonly<Record<string, number>> };
@@ -300,7 +301,7 @@ function decayPenalty(params: Params, decays: ReadonlySet<string>, lambda: numbe
 
 /** A different dropout seed for every step, reproducible from the run's seed. */
 export function stepSeed(seed: number, step: number): number {
-  return (Math.imul(seed + 1, 0x9e3779b1) ^ Math.imul(step, 0x85ebca6b)) >>> 0;
+  return mixSeed(seed + 1, step - 1);
 }
 
 /** Params of the caller's own: copies when they are views of the executable's memory, which the next run adopting params overwrites. */

@@ -117,3 +117,28 @@ describe("matmul kernels = a float64 triple loop", () => {
     }
   });
 });
+
+describe("listing", () => {
+  it("prints a function's signature, its first instructions by block depth, and how many more", async () => {
+    const { listing, LISTED } = await import("../../src/codegen/wasm/listing.js");
+    const f = new FunctionBody([I32, I32], [I32]);
+    const acc = f.local(I32);
+    f.block().get(0).eqz().brIf(0).loop().get(acc).get(1).add().set(acc).end().end().get(acc);
+    expect(listing({ name: "sum", body: f })).toEqual([
+      "(func $sum (param i32 ×2) (result i32) (local i32)  ;; 12 instructions",
+      "  block",
+      "    local.get 0; i32.eqz; br_if 0",
+      "    loop",
+      "      local.get 2; local.get 1; i32.add; local.set 2",
+      "    end",
+      "  end",
+      "  local.get 2",
+      ")",
+    ]);
+    const long = new FunctionBody([]);
+    for (let i = 0; i < LISTED + 1234; i++) long.i32(i).set(0);
+    const lines = listing({ name: "long", body: long });
+    expect(lines[0]).toContain(`;; ${(2 * (LISTED + 1234)).toLocaleString("en-US")} instructions`);
+    expect(lines.at(-2)).toBe(`  ;; … ${(2 * (LISTED + 1234) - LISTED).toLocaleString("en-US")} more`);
+  });
+});

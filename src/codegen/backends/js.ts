@@ -7,8 +7,7 @@ import { pluginOf } from "../kernels/index.js";
 import type { KernelPlan, Storage } from "../plan.js";
 import { sizeCode } from "../render.js";
 import { product, shapeSizes } from "../size.js";
-import { ONE_THREAD, PLAIN_UPDATES } from "../wasm/threads.js";
-import { RUNTIME } from "../runtime.js";
+import { prelude } from "../prelude.js";
 import type { Backend, ProgramInfo, ProgramStorage } from "./types.js";
 
 export function jsBackend(plan: KernelPlan): Backend {
@@ -50,12 +49,8 @@ export function jsBackend(plan: KernelPlan): Backend {
     export function adopt(params) {
       checkParams(params, ${params}, "adopt");
       return params;
-    }
-
-    ${ONE_THREAD}
-
-    ${PLAIN_UPDATES}`,
-    prelude: () => RUNTIME,
+    }`,
+    prelude: () => prelude(),
   };
 }
 

@@ -10,9 +10,8 @@ import type { KernelPlan, Program, Size, Storage } from "../plan.js";
 import { sizeCode } from "../render.js";
 import { product, shapeSizes } from "../size.js";
 import { WasmFunctions } from "../wasm/functions.js";
-import { arenaLayout, WASM_HELPERS, wasmPrelude } from "../wasm/runtime.js";
-import { ARENA_UPDATES, THREAD_HELPERS, threadsPrelude } from "../wasm/threads.js";
-import { RUNTIME } from "../runtime.js";
+import { arenaLayout } from "../wasm/runtime.js";
+import { prelude } from "../prelude.js";
 import { freshFeeds } from "./js.js";
 import type { Backend, ProgramInfo, ProgramStorage } from "./types.js";
 
@@ -30,7 +29,7 @@ export function wasmBackend(plan: KernelPlan): Backend {
     s.kind === "param" || s.kind === "input" || (s.kind === "slot" && !prog.slots[s.slot]!.f64);
   return {
     name: "wasm",
-    names: [...WASM_HELPERS, ...THREAD_HELPERS],
+    names: [],
     kernelScope: (prog) => ({ wasm: functions, inArena: inArena(prog) }),
     storage(p: ProgramInfo): ProgramStorage {
       const region = p.names.fresh(`${p.fn.toUpperCase()}_REGION`);
@@ -87,12 +86,10 @@ export function wasmBackend(plan: KernelPlan): Backend {
     export function adopt(params) {
       checkParams(params, ${params}, "adopt");
       return SHARED ? { ...paramsIn(params) } : params;
-    }
-
-    ${ARENA_UPDATES}`,
+    }`,
     prelude: (): Code => {
       const layout = arenaLayout(allParams.map((q) => ({ name: q.name, size: q.shape.reduce((x, y) => x * y, 1) })));
-      return js`${RUNTIME}${wasmPrelude(functions.encode(), layout)}${threadsPrelude(functions.kernelCount, functions.epilogueCount)}`;
+      return prelude({ ...functions.encode(), layout });
     },
   };
 }

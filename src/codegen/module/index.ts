@@ -9,31 +9,16 @@ import type { Backend } from "../backends/types.js";
 import { usesWasm, wasmBackend } from "../backends/wasm.js";
 import { comment, data, js, join, lines, literal, Namer, type Code, type Name } from "../code.js";
 import { EXPORTS } from "../contract.js";
+import { PRELUDE_NAMES } from "../prelude.js";
 import type { KernelPlan, Program } from "../plan.js";
 import { renderKernel, valueHints, type ModuleScope } from "../render.js";
 import { initEntry, metaOf } from "./meta.js";
 import { renderProgram, type KernelCall } from "./program.js";
 
-/** Module-level names of the runtime every module carries (src/codegen/runtime.ts). */
-const HELPERS = [
-  "F",
-  "seedStream",
-  "rotl",
-  "nextU32",
-  "uniform",
-  "hashName",
-  "initArray",
-  "batchOf",
-  "feed",
-  "stage",
-  "checkParams",
-  "erf",
-];
-
 export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, string>, backendName: "js" | "wasm" = "js"): Code {
   const g = plan.graph;
   const backend: Backend = backendName === "wasm" && usesWasm(plan) ? wasmBackend(plan) : jsBackend(plan);
-  const names = new Namer([...HELPERS, ...Object.keys(EXPORTS), ...backend.names]);
+  const names = new Namer([...PRELUDE_NAMES, ...Object.keys(EXPORTS), ...backend.names]);
   const streams = new Map<number, Name>();
   for (const n of g.nodes) {
     const seq = randomSeq(n);

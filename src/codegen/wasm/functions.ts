@@ -6,6 +6,7 @@
 import { encodeModuleImportingMemory, type FunctionBody, type WasmFunction } from "./encode.js";
 import type { WasmEpilogue } from "./epilogue.js";
 import { adamFunction, sgdFunction } from "./optimizers.js";
+import { listing } from "./listing.js";
 import { MAX_PAGES } from "./runtime.js";
 
 export class WasmFunctions {
@@ -47,13 +48,23 @@ export class WasmFunctions {
    * The module, importing its memory (shared or not: see encodeModuleImportingMemory): row
    * kernels, epilogues, then the optimizers' updates; and the same with fused multiply-adds.
    */
-  encode(): { bytes: Uint8Array; flagsAt: number; fma: Uint8Array } {
+  encode(): {
+    bytes: Uint8Array;
+    flagsAt: number;
+    fma: Uint8Array;
+    kernels: number;
+    epilogues: number;
+    maxPages: number;
+    listing: string[];
+  } {
     const updates = [
       { name: "sgd", body: sgdFunction() },
       { name: "adam", body: adamFunction() },
     ];
     const build = (fma: boolean) => [...this.kernels.map((k) => ({ name: k.name, body: k.build(fma) })), ...this.epilogues, ...updates];
     const plain = encodeModuleImportingMemory(build(false), 1, MAX_PAGES);
-    return { ...plain, fma: encodeModuleImportingMemory(build(true), 1, MAX_PAGES).bytes };
+    const counts = { kernels: this.kernels.length, epilogues: this.epilogues.length, maxPages: MAX_PAGES };
+    const listed = build(false).flatMap((f) => listing(f));
+    return { ...plain, fma: encodeModuleImportingMemory(build(true), 1, MAX_PAGES).bytes, ...counts, listing: listed };
   }
 }

@@ -2369,26 +2369,6 @@ export function adopt(params) {
   return params;
 }
 
-/** The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread. */
-export function threads() {
-  return 1;
-}
-
-/** n zeroed floats (an optimizer's state). */
-export function zeros(n) {
-  return new F(n);
-}
-
-/** Vector updates come with --backend wasm: false here, for the caller's own loop. */
-export function updateSgd() {
-  return false;
-}
-
-/** Vector updates come with --backend wasm: false here, for the caller's own loop. */
-export function updateAdam() {
-  return false;
-}
-
 /** Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime. */
 export function init(seed = 0) {
   return {
@@ -2404,9 +2384,14 @@ export function init(seed = 0) {
     ["b"]: initArray("b", 10, seed, "zeros", 0, 0),
   };
 }
+// ---- src/prelude/random.ts ----
+// Random numbers, the same in nnc and in every compiled module (this file is both: nnc imports it,
+// and scripts/gen-prelude.mjs inlines it into each module): xoshiro128** (period 2^128 - 1) seeded
+// through splitmix32, 53-bit uniforms, Box-Muller normals, FNV-1a name hashes, and the one formula
+// that derives a stream's seed from a run's seed. A compiled `init(seed)` and its dropout masks
+// equal nnc's runtime and interpreter draw for draw because both run this code.
 
-// ---- Random numbers: nnc's xoshiro128** seeded through splitmix32 (src/runtime/rng.ts) ----
-
+/** Four words of splitmix32 from `seed` into the xoshiro128** state `s`. */
 function seedStream(s, seed) {
   let x = seed >>> 0;
   for (let k = 0; k < 4; k++) {
@@ -2423,6 +2408,7 @@ function rotl(x, k) {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
+/** The next 32 random bits of state `s` (xoshiro128**). */
 function nextU32(s) {
   const result = Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0;
   const t = (s[1] << 9) >>> 0;
@@ -2435,57 +2421,37 @@ function nextU32(s) {
   return result;
 }
 
-/** Uniform in [0, 1) with 53 random bits. */
+/** Uniform in [0, 1) with 53 random bits, as Math.random gives. */
 function uniform(s) {
   return ((nextU32(s) >>> 5) * 67108864 + (nextU32(s) >>> 6)) / 9007199254740992;
 }
 
-// ---- Math beyond Math.*: erf for gelu (src/prelude/math.ts, written out again until the prelude generator inlines it) ----
-
-function erf(x) {
-  if (Number.isNaN(x)) return x;
-  const a = Math.abs(x);
-  if (a >= 6) return x > 0 ? 1 : -1;
-  if (a < 1e-10) return x * 1.1283791670955126;
-  const split = a * 134217729;
-  const ah = split - (split - a);
-  const al = a - ah;
-  const hi = a * a;
-  const gauss = Math.exp(-hi) * (1 - (ah * ah - hi + 2 * ah * al + al * al));
-  let r;
-  if (a < 2) {
-    let term = a;
-    let sum = a;
-    for (let n = 1; term > sum * 1e-17; n++) {
-      term *= (2 * a * a) / (2 * n + 1);
-      sum += term;
-    }
-    r = 1.1283791670955126 * gauss * sum;
-  } else {
-    let f = a;
-    let c = a;
-    let d = 0;
-    for (let k = 1; k < 200; k++) {
-      d = a + (k / 2) * d;
-      d = d === 0 ? 1e300 : 1 / d;
-      c = a + k / 2 / c;
-      if (c === 0) c = 1e-300;
-      f *= c * d;
-      if (Math.abs(c * d - 1) < 1e-17) break;
-    }
-    r = 1 - (0.5641895835477563 * gauss) / f;
-  }
-  return x < 0 ? -r : r;
+/** Two standard normals from state `s` (Box-Muller: cos, then sin); callers use the second as the next draw. */
+function normalPair(s) {
+  let u = 0;
+  while (u === 0) u = uniform(s);
+  const r = Math.sqrt(-2 * Math.log(u));
+  const theta = 2 * Math.PI * uniform(s);
+  return [r * Math.cos(theta), r * Math.sin(theta)];
 }
 
-// ---- Initializers: one stream per param, seeded by FNV-1a of its name (src/runtime/initializers.ts) ----
-
+/** A 32-bit hash of a name (FNV-1a) mixed with a seed: a param's own stream, so adding a param changes no other's values. */
 function hashName(name, seed) {
   let h = (0x811c9dc5 ^ seed) >>> 0;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
   return h;
 }
 
+/** The seed of stream `seq` of a run seeded `seed` (dropout masks; training steps): the one place this formula lives. */
+function mixSeed(seed, seq) {
+  return (Math.imul(seed, 0x9e3779b1) ^ Math.imul(seq + 1, 0x85ebca6b)) >>> 0;
+}
+
+// ---- src/prelude/init.ts ----
+// Initial values in a compiled module: one stream per param, seeded by the hash of its name, the
+// same draws as nnc's runtime (src/runtime/initializers.ts), so `init(seed)` equals `initValues`.
+
+/** `size` floats of kind "zeros", "constant" (a), "uniform" (a to b) or "normal" (standard deviation a). */
 function initArray(name, size, seed, kind, a, b) {
   const out = new F(size);
   const s = new Uint32Array(4);
@@ -2493,32 +2459,20 @@ function initArray(name, size, seed, kind, a, b) {
   if (kind === "constant") out.fill(a);
   else if (kind === "uniform") for (let i = 0; i < size; i++) out[i] = a + (b - a) * uniform(s);
   else if (kind === "normal") {
-    // Box-Muller: each pair of uniforms gives two normals, cos then sin.
-    let spare = 0;
-    let hasSpare = false;
-    for (let i = 0; i < size; i++) {
-      let v;
-      if (hasSpare) {
-        v = spare;
-        hasSpare = false;
-      } else {
-        let u = 0;
-        while (u === 0) u = uniform(s);
-        const r = Math.sqrt(-2 * Math.log(u));
-        const theta = 2 * Math.PI * uniform(s);
-        spare = r * Math.sin(theta);
-        hasSpare = true;
-        v = r * Math.cos(theta);
-      }
+    for (let i = 0; i < size; i += 2) {
+      const [v, w] = normalPair(s);
       out[i] = a * v;
+      if (i + 1 < size) out[i + 1] = a * w;
     }
   }
   return out;
 }
 
-// ---- Argument checks ----
+// ---- src/prelude/checks.ts ----
+// The checks a compiled module makes of its arguments, so that a wrong one is a clear Error
+// naming the input or param, never a stack trace from inside a kernel.
 
-/** The batch size, from the lengths of the fed arrays; each feed is [name, row size, has batch, shape]. */
+/** The batch size, from the lengths of the fed arrays. */
 function batchOf(data, feeds, fixed, what) {
   if (data === null || typeof data !== "object")
     throw new TypeError(what + ": expected an object of typed arrays by name");
@@ -2588,7 +2542,7 @@ function feed(data, name) {
   return v instanceof F ? v : F.from(v);
 }
 
-/** A float32 array copied into a float64 one (so that matmul tiles read without converting). */
+/** A float32 array copied into a float64 one (so that the JS register tiles read it without converting). */
 function stage(to, from) {
   to.set(from);
   return to;
@@ -2621,4 +2575,90 @@ function checkParams(params, table, what) {
       );
     }
   }
+}
+
+// ---- src/prelude/math.ts ----
+// Math the compiled modules need beyond `Math`: erf, for the exact GELU.
+//
+// Accuracy: relative error below 4e-16 (two ulps) over all of float64; test/prelude-math.test.ts
+// checks it against 25-digit mpmath values (the largest error there is 2.9e-16). For |x| < 2 the series
+//   erf(x) = 2/√π · e^(-x²) · Σ_n 2^n x^(2n+1) / (1·3·…·(2n+1))
+// has only positive terms (no cancellation); x² is split exactly (Dekker) so e^(-x²) loses no
+// digits to the rounding of x². For |x| >= 2, erf = 1 - erfc with erfc from its continued
+// fraction (Lentz), where erfc < 4.7e-3 scales its own error down; beyond 6, erf = ±1.
+
+/** The error function, in float64. */
+function erf(x) {
+  if (Number.isNaN(x)) return x;
+  const a = Math.abs(x);
+  if (a >= 6) return x > 0 ? 1 : -1;
+  if (a < 1e-10) return x * 1.1283791670955126; // 2/√π x: the next term is below an ulp
+  // a² = hi + lo exactly (Dekker's split of a into 26-bit halves).
+  const split = a * 134217729;
+  const ah = split - (split - a);
+  const al = a - ah;
+  const hi = a * a;
+  const lo = ah * ah - hi + 2 * ah * al + al * al;
+  const gauss = Math.exp(-hi) * (1 - lo);
+  let r;
+  if (a < 2) {
+    let term = a;
+    let sum = a;
+    const a2 = 2 * a * a;
+    for (let n = 1; term > sum * 1e-17; n++) {
+      term *= a2 / (2 * n + 1);
+      sum += term;
+    }
+    r = 1.1283791670955126 * gauss * sum;
+  } else {
+    // erfc(a) = e^(-a²)/√π · 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + …)))), evaluated by Lentz's method.
+    const tiny = 1e-300;
+    let f = a;
+    let c = a;
+    let d = 0;
+    for (let k = 1; k < 200; k++) {
+      const coef = k / 2;
+      d = a + coef * d;
+      d = d === 0 ? 1 / tiny : 1 / d;
+      c = a + coef / c;
+      if (c === 0) c = tiny;
+      const delta = c * d;
+      f *= delta;
+      if (Math.abs(delta - 1) < 1e-17) break;
+    }
+    r = 1 - (0.5641895835477563 * gauss) / f;
+  }
+  return x < 0 ? -r : r;
+}
+
+// ---- src/prelude/plain-updates.ts ----
+// The optimizers' exports and `threads` of a module whose kernels are plain JavaScript: plain arrays, the
+// caller's own loops, one thread. (A module with an arena carries arena-updates.ts and pool.ts.)
+
+/**
+ * n zeroed floats (an optimizer's state).
+ */
+export function zeros(n) {
+  return new F(n);
+}
+
+/**
+ * Vector updates come with --backend wasm: false here, for the caller's own loop.
+ */
+export function updateSgd() {
+  return false;
+}
+
+/**
+ * Vector updates come with --backend wasm: false here, for the caller's own loop.
+ */
+export function updateAdam() {
+  return false;
+}
+
+/**
+ * The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread.
+ */
+export function threads() {
+  return 1;
 }

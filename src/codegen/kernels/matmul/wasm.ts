@@ -1,6 +1,6 @@
 // The JS side of a matmul run in WebAssembly: every operand already lives in the arena, so the
 // row kernel (wasm-function.ts) is called with their byte offsets through the thread protocol's
-// `matmulRows`; only a B that is not stored as [k × n] rows (Wᵀ) is packed first, into the
+// `runRows`; only a B that is not stored as [k × n] rows (Wᵀ) is packed first, into the
 // program's scratch area. The fused epilogue runs in WebAssembly on the same rows when
 // wasm/epilogue.ts can write it, else in JS over all rows afterwards. Matmuls with the same
 // extents, strides and tile share one wasm function.
@@ -60,6 +60,6 @@ export function renderWasmMatmul(mk: MatmulKernel, env: KernelEnv, target: WasmT
   const packing = pack ? js`packB(PACK_AT, ${B}, ${size(k.k)}, ${size(k.n)}, ${size(k.b.inner)}, ${size(k.b.col)});\n` : js``;
   const b = pack ? js`PACK_AT` : js`${B}.byteOffset`;
   const batch = usesBatch ? size({ c: 1, p: 1 }) : js`0`;
-  return js`${comment(`${what}${then}`)}${packing}matmulRows(${fn}, ${A}.byteOffset, ${b}, ${C}.byteOffset, ${batch}, ${size(k.m)}, ${size(mul(k.k, k.n))}, ${epi}, ${join(arrays)});
+  return js`${comment(`${what}${then}`)}${packing}runRows(${fn}, ${A}.byteOffset, ${b}, ${C}.byteOffset, ${batch}, ${size(k.m)}, ${size(mul(k.k, k.n))}, ${epi}, ${join(arrays)});
     ${ep ?? js``}`;
 }

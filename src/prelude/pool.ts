@@ -1,0 +1,101 @@
+// Threads for a module with WebAssembly: large row jobs (a row kernel over many rows) and large
+// optimizer updates (by elements) are shared between the calling thread and worker threads that
+// share the arena (a shared WebAssembly memory) and the wasm module, by the job protocol of
+// threads.ts. Node only (worker_threads, reached through process.getBuiltinModule so that bundlers
+// and browsers see no import); elsewhere, and where the memory is not shared, everything runs on
+// the calling thread. Workers start on the first job large enough to pay for them and are unref'd
+// (they never keep a process alive).
+//
+// Against a fixed half for each of 2 threads (measured, medians of several runs): TwoLayerNet
+// 0.37-0.38 ms per step either way, the 5-layer net 1.61-1.64 ms against 1.67-1.72, the
+// 784-300-100-10 Adam net 2.57 against 2.77 (its Adam update shared too).
+import { MEMORY, SHARED, WASM, WASM_BYTES } from "./arena.js";
+import { awaitJob, CONTROL_BYTES, JOB, jobFunctions, MAX_WORKERS, NUMBERS_AT, openJob, takeParts } from "./threads.js";
+
+/**
+ * Multiply-adds below which a row job stays on one thread. Measured on 2 cores with the 100-unit
+ * 5-layer net: splitting its [128 × 100]·[100 × 100] matmuls (1.3M MACs) takes a step from 2.05 to
+ * 1.77 ms; splitting them at batch 32 (0.3M MACs) gains nothing (0.72 vs 0.70 ms): the hand-off
+ * (stores, a notify, the worker's claims) costs about what half of such a job saves.
+ */
+export const MIN_SPLIT = 1 << 19;
+/** Elements below which Adam's update stays on one thread (~2 ns per element); SGD's (a quarter of the work) needs four times as many. */
+export const MIN_SPLIT_UPDATE = 1 << 15;
+
+/** This thread's functions: the module's own wasm exports. */
+export const JOBS = jobFunctions(WASM, KERNEL_COUNT, EPILOGUE_COUNT);
+export const CONTROL = new Int32Array(
+  typeof SharedArrayBuffer === "function" ? new SharedArrayBuffer(CONTROL_BYTES) : new ArrayBuffer(CONTROL_BYTES),
+);
+export const NUMBERS = new Float64Array(CONTROL.buffer, NUMBERS_AT, 5);
+
+/** The workers, once started; [] when everything runs on this thread. */
+export let threadPool: { unref(): void }[] | undefined;
+
+export function startThreads(): void {
+  const pool: { unref(): void }[] = [];
+  threadPool = pool;
+  const node = typeof process === "object" && typeof process.getBuiltinModule === "function";
+  if (!SHARED || !node) return;
+  const asked = Number(process.env.NNC_THREADS);
+  const threads = Math.min(
+    MAX_WORKERS + 1,
+    Number.isInteger(asked) && asked >= 1 ? asked : process.getBuiltinModule("node:os").availableParallelism(),
+  );
+  const { Worker } = process.getBuiltinModule("node:worker_threads");
+  const module = new WebAssembly.Module(WASM_BYTES);
+  for (let t = 1; t < threads; t++) {
+    const workerData = { module, memory: MEMORY, control: CONTROL.buffer, index: t - 1, kernels: KERNEL_COUNT, epilogues: EPILOGUE_COUNT };
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+    worker.unref();
+    pool.push(worker);
+  }
+}
+
+/**
+ * The threads large row jobs run on (starting the workers): 1 where there are no workers.
+ * @moduleExport
+ */
+export function threads(): number {
+  if (threadPool === undefined) startThreads();
+  return threadPool!.length + 1;
+}
+
+/** Runs a job of `total` rows or elements in chunks, on this thread and the workers; returns when all are done. */
+export function shareJob(kind: number, total: number, chunk: number, fields: readonly number[], numbers: readonly number[]): void {
+  openJob(CONTROL, NUMBERS, threadPool!.length, kind, total, chunk, fields, numbers);
+  takeParts(JOBS, CONTROL, NUMBERS);
+  awaitJob(CONTROL, total);
+}
+
+/**
+ * Row kernel `fn` over m rows, then epilogue `epi` (-1: none) over the same rows with its arrays at
+ * q0 … q5; shared with the workers when it is large enough (`work`: multiply-adds per row).
+ */
+export function runRows(
+  fn: number,
+  a: number,
+  b: number,
+  c: number,
+  batch: number,
+  m: number,
+  work: number,
+  epi: number,
+  q0: number,
+  q1: number,
+  q2: number,
+  q3: number,
+  q4: number,
+  q5: number,
+): void {
+  const large = m * work >= MIN_SPLIT && m >= 8;
+  if (large && threadPool === undefined) startThreads();
+  if (!large || threadPool!.length === 0) {
+    JOBS.kernels[fn]!(a, b, c, batch, 0, m);
+    if (epi >= 0) JOBS.epilogues[epi]!(0, m, batch, q0, q1, q2, q3, q4, q5);
+    return;
+  }
+  // About 4 chunks per thread (fewer claims), at least 2^17 multiply-adds each, in whole blocks of 4 rows (the register tiles).
+  const chunk = Math.max(4, Math.ceil(m / (4 * (threadPool!.length + 1)) / 4) * 4, Math.ceil(131072 / work / 4) * 4);
+  shareJob(JOB.ROWS, m, chunk, [fn, a, b, c, 0, batch, epi, q0, q1, q2, q3, q4, q5], []);
+}
