@@ -33,6 +33,8 @@ export interface ModelModule {
     eps: number,
     decay: number,
   ): boolean;
+  loadParams(bytes: Uint8Array): Params;
+  saveParams(params: Params): Uint8Array;
 }
 
 /** An export's doc comment and its .d.ts declaration; `A` is the module's array type (Float32Array or Float64Array). */
@@ -117,5 +119,17 @@ export const EXPORTS: { readonly [K in keyof ModelModule]: ExportDecl } = {
   eps: number,
   decay: number,
 ): boolean;`,
+  },
+  loadParams: {
+    doc: [
+      "Params and batch-norm state from a safetensors file's bytes (what nnc train writes: params.safetensors,",
+      "checkpoints), e.g. `loadParams(new Uint8Array(await (await fetch(url)).arrayBuffer()))`. A missing",
+      "tensor or a wrong shape is an Error naming it; tensors the model does not hold are passed over.",
+    ].join("\n"),
+    dts: () => js`export declare function loadParams(bytes: Uint8Array): Params;`,
+  },
+  saveParams: {
+    doc: "The params and batch-norm state as safetensors bytes, which nnc eval, nnc train --init-from and the safetensors libraries read.",
+    dts: () => js`export declare function saveParams(params: Params): Uint8Array;`,
   },
 };

@@ -12,6 +12,13 @@ declare const F: {
   readonly name: string;
 };
 
+/** The module's `meta` export: its name, and its params' and state's names and shapes. */
+declare const meta: {
+  readonly model: string;
+  readonly params: readonly { readonly name: string; readonly shape: readonly number[] }[];
+  readonly state: readonly { readonly name: string; readonly shape: readonly number[] }[];
+};
+
 /** The wasm module's bytes (base64): with plain multiply-adds, and fused (relaxed SIMD). */
 declare const WASM_PLAIN: string;
 declare const WASM_FUSED: string;

@@ -31,7 +31,14 @@ describe("the prelude (src/prelude/ inlined into modules)", () => {
   it("the parts are plain JavaScript: no types, no imports, `export` only on the module's own exports", () => {
     const text = prelude().text;
     expect(text).not.toMatch(/^import /m);
-    expect([...text.matchAll(/^export function (\w+)/gm)].map((m) => m[1]).sort()).toEqual(["threads", "updateAdam", "updateSgd", "zeros"]);
+    expect([...text.matchAll(/^export function (\w+)/gm)].map((m) => m[1]).sort()).toEqual([
+      "loadParams",
+      "saveParams",
+      "threads",
+      "updateAdam",
+      "updateSgd",
+      "zeros",
+    ]);
     expect(text).toContain("function mixSeed(seed, seq) {");
     // The JS parts carry nothing of WebAssembly.
     expect(text).not.toContain("WebAssembly");

@@ -14,7 +14,6 @@ export function jsBackend(plan: KernelPlan): Backend {
   const g = plan.graph;
   return {
     name: "js",
-    names: [],
     kernelScope: () => ({}),
     storage(p: ProgramInfo): ProgramStorage {
       const staged = plan.dtype === "f32" ? stagedInputs(plan, p) : new Map<string, { name: Name; size: Code }>();

@@ -47,8 +47,6 @@ export interface ProgramStorage {
 
 export interface Backend {
   readonly name: "js" | "wasm";
-  /** Module-level names its text uses (kernel locals avoid them). */
-  readonly names: readonly string[];
   /** What heavy kernels render against: its WebAssembly functions, and which arrays live in its arena. */
   kernelScope(prog: Program): { readonly wasm?: WasmFunctions; readonly inArena?: (s: Storage) => boolean };
   storage(p: ProgramInfo): ProgramStorage;

@@ -29,7 +29,6 @@ export function wasmBackend(plan: KernelPlan): Backend {
     s.kind === "param" || s.kind === "input" || (s.kind === "slot" && !prog.slots[s.slot]!.f64);
   return {
     name: "wasm",
-    names: [],
     kernelScope: (prog) => ({ wasm: functions, inArena: inArena(prog) }),
     storage(p: ProgramInfo): ProgramStorage {
       const region = p.names.fresh(`${p.fn.toUpperCase()}_REGION`);

@@ -18,7 +18,7 @@ import { renderProgram, type KernelCall } from "./program.js";
 export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, string>, backendName: "js" | "wasm" = "js"): Code {
   const g = plan.graph;
   const backend: Backend = backendName === "wasm" && usesWasm(plan) ? wasmBackend(plan) : jsBackend(plan);
-  const names = new Namer([...PRELUDE_NAMES, ...Object.keys(EXPORTS), ...backend.names]);
+  const names = new Namer([...PRELUDE_NAMES, ...Object.keys(EXPORTS)]);
   const streams = new Map<number, Name>();
   for (const n of g.nodes) {
     const seq = randomSeq(n);

@@ -5,9 +5,11 @@ import { part as arena } from "./arena.generated.js";
 import { part as checks } from "./checks.generated.js";
 import { part as init } from "./init.generated.js";
 import { part as math } from "./math.generated.js";
+import { part as paramsIo } from "./params-io.generated.js";
 import { part as plainUpdates } from "./plain-updates.generated.js";
 import { part as pool } from "./pool.generated.js";
 import { part as random } from "./random.generated.js";
+import { part as safetensors } from "./safetensors.generated.js";
 import { part as threads } from "./threads.generated.js";
 import { part as worker } from "./worker.generated.js";
 
@@ -27,9 +29,11 @@ export const PRELUDE_PARTS: Readonly<Record<string, PreludePart>> = {
   "checks": checks,
   "init": init,
   "math": math,
+  "params-io": paramsIo,
   "plain-updates": plainUpdates,
   "pool": pool,
   "random": random,
+  "safetensors": safetensors,
   "threads": threads,
   "worker": worker,
 };

@@ -388,6 +388,170 @@ function erf(x) {
   return x < 0 ? -r : r;
 }
 
+// ---- src/prelude/params-io.ts ----
+// Trained params in and out of a compiled module, as the safetensors files `nnc train` writes
+// (params.safetensors, checkpoints): by the model's param and state names, so a module reads what
+// nnc trained, and nnc (eval, --init-from) or PyTorch, JAX and numpy read what a module saved.
+
+/** The params and state the module holds, with their shapes (from `meta`). */
+function heldTensors() {
+  return [...meta.params, ...meta.state];
+}
+
+function describeHeld() {
+  return heldTensors()
+    .map((p) => p.name + " [" + p.shape.join(", ") + "]")
+    .join(", ");
+}
+
+/**
+ * Params (and batch-norm state) from safetensors bytes, e.g. `new Uint8Array(await (await
+ * fetch("params.safetensors")).arrayBuffer())` or `readFileSync(...)`; float64 files are
+ * rounded to float32 in an f32 module. Tensors the model does not hold (optimizer state in a
+ * checkpoint) are passed over.
+ */
+export function loadParams(bytes) {
+  const file = decodeSafetensors(bytes, "loadParams");
+  const out = {};
+  for (const p of heldTensors()) {
+    const t = file.tensors[p.name];
+    if (t === undefined)
+      throw new Error(
+        "loadParams: the file has no tensor '" +
+          p.name +
+          "'; model " +
+          meta.model +
+          " holds " +
+          describeHeld(),
+      );
+    if (t.shape.join(",") !== p.shape.join(","))
+      throw new Error(
+        "loadParams: tensor '" +
+          p.name +
+          "' has shape [" +
+          t.shape.join(", ") +
+          "], model " +
+          meta.model +
+          " needs [" +
+          p.shape.join(", ") +
+          "]",
+      );
+    out[p.name] = t.data instanceof F ? t.data : F.from(t.data);
+  }
+  return out;
+}
+
+/**
+ * The params (and batch-norm state) as safetensors bytes: what nnc eval, nnc train --init-from
+ * and the safetensors libraries read.
+ */
+export function saveParams(params) {
+  if (params === null || typeof params !== "object")
+    throw new TypeError("saveParams: expected the params record (see init())");
+  const tensors = {};
+  for (const p of heldTensors()) {
+    const data = params[p.name];
+    const size = p.shape.reduce((a, b) => a * b, 1);
+    if (!(data instanceof Float32Array || data instanceof Float64Array) || data.length !== size)
+      throw new TypeError(
+        "saveParams: params['" +
+          p.name +
+          "'] must be a float array of " +
+          size +
+          " numbers (model " +
+          meta.model +
+          ")",
+      );
+    tensors[p.name] = { shape: p.shape, data };
+  }
+  return encodeSafetensors(tensors, { model: meta.model });
+}
+
+// ---- src/prelude/safetensors.ts ----
+// The safetensors format (PyTorch, JAX and numpy tools read it): an 8-byte little-endian header
+// length, a JSON header naming each tensor's dtype, shape and byte range, then the raw
+// little-endian data; string metadata in the header's `__metadata__`. Written once, here: nnc's
+// runtime reads and writes its files with it (src/runtime/safetensors.ts), and every compiled
+// module carries it for loadParams and saveParams. Float32 and float64 tensors only.
+
+/** The tensors (by name, written in name order) and metadata as safetensors bytes. */
+function encodeSafetensors(tensors, metadata = {}) {
+  const header = { __metadata__: metadata };
+  let offset = 0;
+  const names = Object.keys(tensors).sort();
+  for (const name of names) {
+    const t = tensors[name];
+    const size = t.shape.reduce((a, b) => a * b, 1);
+    if (size !== t.data.length)
+      throw new Error("tensor '" + name + "' has " + t.data.length + " values for shape [" + t.shape + "]");
+    const bytes = t.data.byteLength;
+    header[name] = {
+      dtype: t.data instanceof Float32Array ? "F32" : "F64",
+      shape: t.shape,
+      data_offsets: [offset, offset + bytes],
+    };
+    offset += bytes;
+  }
+  let head = new TextEncoder().encode(JSON.stringify(header));
+  // The data must start 8-byte aligned: pad the header with spaces.
+  const pad = (8 - ((8 + head.length) % 8)) % 8;
+  if (pad > 0) head = new TextEncoder().encode(JSON.stringify(header) + " ".repeat(pad));
+  const out = new Uint8Array(8 + head.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
+  out.set(head, 8);
+  let at = 8 + head.length;
+  for (const name of names) {
+    const d = tensors[name].data;
+    out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), at);
+    at += d.byteLength;
+  }
+  return out;
+}
+
+/** Safetensors bytes read back; a malformed file is an Error that says what is wrong, prefixed by `name`. */
+function decodeSafetensors(bytes, name = "safetensors") {
+  const fail = (why) => {
+    throw new Error(name + ": not a valid safetensors file (" + why + ")");
+  };
+  if (!(bytes instanceof Uint8Array)) fail("expected the file's bytes as a Uint8Array");
+  if (bytes.length < 8) fail("too short");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = Number(view.getBigUint64(0, true));
+  if (headerLength > bytes.length - 8)
+    fail("header of " + headerLength + " bytes in a " + bytes.length + "-byte file");
+  let header = {};
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
+  } catch {
+    fail("the header is not JSON");
+  }
+  if (header === null || typeof header !== "object") fail("the header is not a JSON object");
+  const base = 8 + headerLength;
+  const tensors = {};
+  for (const [key, entry] of Object.entries(header)) {
+    if (key === "__metadata__") continue;
+    const { dtype, shape, data_offsets } = entry ?? {};
+    const ctor = dtype === "F32" ? Float32Array : dtype === "F64" ? Float64Array : undefined;
+    if (!ctor) return fail("tensor '" + key + "' has dtype " + String(dtype) + "; nnc reads F32 and F64");
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0))
+      return fail("tensor '" + key + "' has no valid shape");
+    if (!Array.isArray(data_offsets) || data_offsets.length !== 2)
+      return fail("tensor '" + key + "' has no valid data_offsets");
+    const [from, to] = data_offsets;
+    if (!(from >= 0 && to >= from && base + to <= bytes.length))
+      fail("tensor '" + key + "' lies outside the file");
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (size * ctor.BYTES_PER_ELEMENT !== to - from)
+      fail("tensor '" + key + "' has " + (to - from) + " bytes for shape [" + shape + "]");
+    // Copy: the file's data need not be aligned for a typed-array view.
+    const data = new ctor(size);
+    new Uint8Array(data.buffer).set(bytes.subarray(base + from, base + to));
+    tensors[key] = { shape: shape, data };
+  }
+  const metadata = header.__metadata__;
+  return { tensors, metadata: metadata !== null && typeof metadata === "object" ? metadata : {} };
+}
+
 // ---- src/prelude/plain-updates.ts ----
 // The optimizers' exports and `threads` of a module whose kernels are plain JavaScript: plain arrays, the
 // caller's own loops, one thread. (A module with an arena carries arena-updates.ts and pool.ts.)
