@@ -26,11 +26,15 @@ export interface PathPanel {
 }
 
 /**
- * Draws a spec built as plain data (layers assembled from records): vega-lite's compile checks it
- * at run time, and this is the one place its static type is asserted.
+ * A spec built as plain data (layers assembled from records): vega-lite's compile checks it at
+ * run time, and this is the one place its static type is asserted.
  */
+function asSpec(spec: object): TopLevelSpec {
+  return spec as TopLevelSpec;
+}
+
 function draw(spec: object): Promise<string> {
-  return renderSvg(spec as TopLevelSpec);
+  return renderSvg(asSpec(spec));
 }
 
 const CONTOUR = "level lines of f";
@@ -227,6 +231,11 @@ export interface CurvePlot {
 
 /** One line plot of several curves, dashed ones dashed, with an optional log y axis. */
 export function curvePlot(p: CurvePlot): Promise<string> {
+  return renderSvg(curveSpec(p));
+}
+
+/** curvePlot's vega-lite spec (the playground draws it with vega-embed). */
+export function curveSpec(p: CurvePlot): TopLevelSpec {
   const values = p.curves.flatMap((c) => curveRows(c, 2000));
   const scale = { ...(p.yDomain && { domain: [...p.yDomain] }), ...(p.logY ? { type: "log" } : { zero: false }) };
   const spec = {
@@ -242,7 +251,7 @@ export function curvePlot(p: CurvePlot): Promise<string> {
       ...curveEncoding(p.curves, "right"),
     },
   };
-  return draw(spec);
+  return asSpec(spec);
 }
 
 export interface ScatterPoint {
