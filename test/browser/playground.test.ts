@@ -126,7 +126,9 @@ describe.skipIf(!chromiumPath)("the playground in Chromium", () => {
       await page.locator("#download-module").click();
       await page.locator("#download-params").click();
       await expect.poll(() => downloads.sort()).toEqual(["TwoLayerNet.d.ts", "TwoLayerNet.js", "TwoLayerNet.safetensors"]);
-      expect(readFileSync(join(dir, "TwoLayerNet.d.ts"), "utf8")).toContain("export function predict");
+      expect(readFileSync(join(dir, "TwoLayerNet.d.ts"), "utf8")).toContain(
+        "export declare function predict(params: Params, inputs: Inputs): Outputs;",
+      );
       // The model's input as the page gave it: the preview holds the image's bytes.
       const bytes = await page
         .locator("#preview")
