@@ -41,10 +41,16 @@ export interface ShapeInfo {
   readonly text: string;
 }
 
-/** The innermost forward node whose source span holds `offset`: its op (or name) and shape. */
-export function shapeAt(g: Graph, offset: number): ShapeInfo | undefined {
-  const names = new Map<number, string>();
-  for (const p of [...g.params, ...g.inputs, ...g.states]) names.set(p.node, p.name);
+/**
+ * What is at `offset`: a param's, input's or state's name shows its shape; anywhere else, the
+ * innermost forward node whose source span holds it shows its op, the binding it computes and its shape.
+ */
+export function shapeAt(g: Graph, text: string, offset: number): ShapeInfo | undefined {
+  const before = /[A-Za-z0-9_.]*$/.exec(text.slice(0, offset))![0];
+  const after = /^[A-Za-z0-9_.]*/.exec(text.slice(offset))![0];
+  const word = before + after;
+  const named = [...g.params, ...g.inputs, ...g.states].find((p) => p.name === word);
+  if (named) return { from: offset - before.length, to: offset + after.length, text: `${word}: ${showShape(g.nodes[named.node]!.shape)}` };
   let best: { from: number; to: number; id: number } | undefined;
   for (const n of g.nodes) {
     const s = n.span;
@@ -53,6 +59,5 @@ export function shapeAt(g: Graph, offset: number): ShapeInfo | undefined {
   }
   if (!best) return undefined;
   const node = g.nodes[best.id]!;
-  const name = names.get(node.id) ?? node.label ?? node.op;
-  return { from: best.from, to: best.to, text: `${name}: ${showShape(node.shape)}` };
+  return { from: best.from, to: best.to, text: `${node.op}${node.label ? ` (${node.label})` : ""}: ${showShape(node.shape)}` };
 }

@@ -18,7 +18,7 @@ export interface EditorHooks {
 const hover = hoverTooltip((view, pos) => {
   const a = analyze(view.state.doc.toString());
   for (const g of a.graphs) {
-    const info = shapeAt(g, pos);
+    const info = shapeAt(g, a.text, pos);
     if (!info) continue;
     return {
       pos: info.from,

@@ -75,8 +75,30 @@ describe.skipIf(!chromiumPath)("the playground in Chromium", () => {
     await mark.hover();
     await expect.poll(() => page.locator(".cm-tooltip-lint").textContent()).toContain("'q'");
     await shot("error");
+    // The model is in the URL: a link opens the same text, mistake and all.
+    const shared = await page.context().newPage();
+    await shared.goto(page.url());
+    await expect.poll(() => shared.locator(".cm-content").textContent()).toContain("h = sigmoid(x @ W1 + b1) * q");
+    await shared.close();
     for (let i = 0; i < 4; i++) await page.keyboard.press("Backspace");
     await expect.poll(() => page.locator(".cm-lintRange-error").count()).toBe(0);
+  });
+
+  it("shows shapes on hover", async () => {
+    const line = page.locator(".cm-line", { hasText: "h = sigmoid(x @ W1 + b1)" });
+    await line.getByText("W1", { exact: true }).hover();
+    await expect.poll(() => page.locator(".shape-tooltip").textContent()).toBe("W1: [784, 50]");
+    await line.getByText("@").hover();
+    await expect.poll(() => page.locator(".shape-tooltip").textContent()).toBe("matmul (h): [batch, 50]");
+  });
+
+  it("formats with nnc fmt on Shift-Alt-F", async () => {
+    await page.locator(".cm-line", { hasText: "y = softmax(h @ W2 + b2)" }).click();
+    await page.keyboard.press("Home");
+    await page.keyboard.type("    ");
+    await expect.poll(() => page.locator(".cm-line", { hasText: "y = softmax" }).textContent()).toBe("      y = softmax(h @ W2 + b2)");
+    await page.keyboard.press("Shift+Alt+F");
+    await expect.poll(() => page.locator(".cm-line", { hasText: "y = softmax" }).textContent()).toBe("  y = softmax(h @ W2 + b2)");
   });
 
   it("shows the backward graph", async () => {
@@ -147,6 +169,15 @@ describe.skipIf(!chromiumPath)("the playground in Chromium", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("opens the example models from the picker, with their own train { } settings", async () => {
+    await page.locator("#examples").selectOption("mnist_relu_adam.nn");
+    await expect.poll(() => page.locator("#graph svg").textContent()).toContain("hidden1.W");
+    expect(await page.locator("[name=optimizer]").inputValue()).toBe("adam");
+    expect(await page.locator("[name=unit]").inputValue()).toBe("epochs");
+    await page.locator("#examples").selectOption("two_layer_net.nn");
+    await expect.poll(() => page.locator("[name=optimizer]").inputValue()).toBe("sgd");
   });
 
   it("fits a phone's screen", async () => {
