@@ -47,6 +47,7 @@ export async function serve(root: string, options: ServeOptions = {}): Promise<{
     const path = normalize(decodeURIComponent((req.url ?? "/").replace(/[?#].*$/, ""))).replace(/^(\.\.[/\\])+/, "");
     let file = join(root, path);
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
+    if (path === "/favicon.ico") return void res.writeHead(204).end(); // browsers ask; the apps have none
     if (!file.startsWith(root) || !existsSync(file)) return void res.writeHead(404).end();
     res.writeHead(200, {
       "content-type": TYPES[extname(file)] ?? "application/octet-stream",
