@@ -110,9 +110,7 @@ describe.skipIf(!chromiumPath)("the playground in Chromium", () => {
   it("trains TwoLayerNet above 90% test accuracy, with a stop and a resume on the way", async () => {
     await page.locator("[name=length]").fill(TRAIN_ITERS);
     await page.locator("#train").click();
-    await expect
-      .poll(() => page.locator("#progress").evaluate((p: HTMLProgressElement) => p.value), { timeout: 120_000 })
-      .toBeGreaterThan(300);
+    await expect.poll(() => page.locator("#progress").getAttribute("value").then(Number), { timeout: 120_000 }).toBeGreaterThan(300);
     await page.locator("#stop").click();
     await expect.poll(() => page.locator("#status").textContent(), { timeout: 30_000 }).toMatch(/stopped at step \d+/);
     await page.locator("#resume").click();
@@ -152,11 +150,14 @@ describe.skipIf(!chromiumPath)("the playground in Chromium", () => {
         "export declare function predict(params: Params, inputs: Inputs): Outputs;",
       );
       // The model's input as the page gave it: the preview holds the image's bytes.
-      const bytes = await page
-        .locator("#preview")
-        .evaluate((c: HTMLCanvasElement) => Array.from(c.getContext("2d")!.getImageData(0, 0, 28, 28).data));
+      // (The test's TypeScript has no DOM types: the page-side code is a string.)
+      const bytes = await page.evaluate<number[]>(
+        "Array.from(document.getElementById('preview').getContext('2d').getImageData(0, 0, 28, 28).data)",
+      );
       const x = Float32Array.from({ length: 784 }, (_, i) => bytes[4 * i]! / 255);
-      const shown = await page.locator("#bars .bar").evaluateAll((bars) => bars.map((b) => Number((b as HTMLElement).dataset.probability)));
+      const shown = await Promise.all(
+        (await page.locator("#bars .bar").all()).map(async (b) => Number(await b.getAttribute("data-probability"))),
+      );
       writeFileSync(join(dir, "package.json"), '{ "type": "module" }');
       const m = await import(pathToFileURL(join(dir, "TwoLayerNet.js")).href);
       const file = decodeSafetensors(readFileSync(join(dir, "TwoLayerNet.safetensors")));
@@ -184,7 +185,7 @@ describe.skipIf(!chromiumPath)("the playground in Chromium", () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
     await page.locator("#graph svg g.node").first().waitFor();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     await shot("phone");
     expect(consoleErrors).toEqual([]);
   });
