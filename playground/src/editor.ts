@@ -66,6 +66,7 @@ export function createEditor(parent: HTMLElement, text: string, hooks: EditorHoo
           { key: "Mod-s", run: format, preventDefault: true },
         ]),
         basicSetup,
+        EditorView.lineWrapping, // no sideways scrolling, on a phone either
         nnLanguage,
         nnHighlighting,
         linter((v) => lintDiagnostics(analyze(v.state.doc.toString())), { delay: 250 }),

@@ -1,7 +1,6 @@
 // The Train panel: the `train { }` settings as a form (prefilled from the model, checked by
 // nnc's own settings resolver), live loss and accuracy charts (the vega-lite specs `nnc train`
 // renders to SVG, drawn with vega-embed), progress and steps per second.
-import embed from "vega-embed";
 import type { EpochRecord } from "../../src/runtime/train.js";
 import { accuracySpec, lossSpec, resolveSettings, type Graph, type RunSettings } from "./nnc.js";
 
@@ -97,6 +96,7 @@ export class Charts {
   }
 
   private async draw(): Promise<void> {
+    const { default: embed } = await import("vega-embed"); // with the first chart, not with the page
     const options = { actions: false, renderer: "svg" as const };
     // The CLI's specs; only their width follows the page's.
     const fit = <T extends object>(spec: T) => ({ ...spec, width: "container", autosize: { type: "fit-x", contains: "padding" } });

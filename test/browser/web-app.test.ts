@@ -1,14 +1,16 @@
 // A compiled module shipped in a web app as a web developer ships one: a vite 8 app whose page
 // and Web Worker import it (vite's `worker: { format: "es" }`: the module's top-level await
 // needs an ES worker), served with the Content-Security-Policy README's "In a web app" gives, in
-// headless Chromium. Both predict what Node predicts with the same module.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// headless Chromium. The worker loads trained params with README's reader of .safetensors files.
+// Both predict what Node predicts with the same module and params.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileToString } from "../../src/codegen/index.js";
 import { frontendFile } from "../../src/index.js";
+import { encodeSafetensors } from "../../src/runtime/safetensors.js";
 import { chromiumPath, launch, serve, skipNote, viteBuild } from "./chromium.js";
 
 if (!chromiumPath) console.log(skipNote);
@@ -23,7 +25,25 @@ const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-sr
 const INPUTS = `const x = Float32Array.from({ length: ${ROWS} * 784 }, (_, i) => Math.sin(i) * 0.5 + 0.5);`;
 const PREDICT = `${INPUTS}\nconst y = Array.from(predict(init(5), { x }).y);`;
 
+/** README's "In a web app" reader of a .safetensors file, as the app would keep it. */
+const FETCH_PARAMS = `// params.safetensors (as nnc train writes it and the playground exports it) -> the module's params
+export async function fetchParams(url) {
+  const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+  const n = Number(new DataView(bytes.buffer).getBigUint64(0, true)); // the JSON header's length
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  const params = {};
+  for (const [name, t] of Object.entries(header)) {
+    if (name === "__metadata__") continue;
+    const [from, to] = t.data_offsets;
+    const Float = t.dtype === "F64" ? Float64Array : Float32Array;
+    params[name] = new Float(bytes.slice(8 + n + from, 8 + n + to).buffer);
+  }
+  return params;
+}
+`;
+
 const FILES: Record<string, string> = {
+  "fetch-params.js": FETCH_PARAMS,
   "vite.config.js": `export default { worker: { format: "es" } };\n`,
   "index.html": `<!doctype html><meta charset="utf-8"><pre id="page">running</pre><pre id="worker">running</pre>
 <script type="module" src="./main.js"></script>\n`,
@@ -34,24 +54,37 @@ show("page", { y });
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 worker.onmessage = (e) => show("worker", e.data);
 worker.onerror = (e) => show("worker", { error: e.message || "the worker failed to load" });\n`,
-  "worker.js": `import { init, predict } from "./model.js";
-${PREDICT}
-self.postMessage({ y });\n`,
+  // The worker predicts with trained params fetched from the server, the page with init's.
+  "worker.js": `import { predict } from "./model.js";
+import { fetchParams } from "./fetch-params.js";
+const params = await fetchParams("/params.safetensors");
+${INPUTS}
+self.postMessage({ y: Array.from(predict(params, { x }).y) });\n`,
 };
 
 describe.skipIf(!chromiumPath)("a compiled module in a vite app's page and worker, in Chromium", () => {
   const dir = mkdtempSync(join(tmpdir(), "nnc-web-app-"));
-  let expected: number[];
+  let expected: Record<string, number[]>;
 
   beforeAll(async () => {
     const g = frontendFile("models/two_layer_net.nn").graphs[0]!;
     writeFileSync(join(dir, "model.js"), compileToString(g, { backend: "wasm" }));
     for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dir, name), text);
-    viteBuild(dir);
-    // Node, with the same module file.
+    // Node, with the same module file: the page's init(5) params, and trained ones (init(7) here) for the worker.
     const m = await import(pathToFileURL(join(dir, "model.js")).href);
     const x = Float32Array.from({ length: ROWS * 784 }, (_, i) => Math.sin(i) * 0.5 + 0.5);
-    expected = Array.from(m.predict(m.init(5), { x }).y as Float32Array);
+    const trained = m.init(7) as Record<string, Float32Array>;
+    const shapes = new Map(g.params.map((p) => [p.name, p.shape]));
+    mkdirSync(join(dir, "public"));
+    writeFileSync(
+      join(dir, "public/params.safetensors"),
+      encodeSafetensors(Object.fromEntries(Object.entries(trained).map(([k, data]) => [k, { shape: shapes.get(k)!, data }]))),
+    );
+    expected = {
+      page: Array.from(m.predict(m.init(5), { x }).y as Float32Array),
+      worker: Array.from(m.predict(trained, { x }).y as Float32Array),
+    };
+    viteBuild(dir);
   }, 120_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -70,7 +103,7 @@ describe.skipIf(!chromiumPath)("a compiled module in a vite app's page and worke
         const r = JSON.parse((await page.locator(`#${id}`).textContent())!) as { y?: number[]; error?: string };
         expect(r.error, id).toBeUndefined();
         expect(r.y!.length).toBe(ROWS * 10);
-        r.y!.forEach((v, i) => expect(Math.abs(v - expected[i]!), `${id} y[${i}]`).toBeLessThan(TOLERANCE));
+        r.y!.forEach((v, i) => expect(Math.abs(v - expected[id]![i]!), `${id} y[${i}]`).toBeLessThan(TOLERANCE));
       }
       expect(errors).toEqual([]);
     } finally {
