@@ -71,7 +71,9 @@ describe.skipIf(!chromiumPath)("the playground in Chromium", () => {
     await mark.first().waitFor();
     expect(await mark.count()).toBe(1);
     expect(await mark.textContent()).toBe("q");
-    expect(await mark.locator("xpath=ancestor::div[contains(@class,'cm-line')]").textContent()).toBe("  h = sigmoid(x @ W1 + b1) * q");
+    expect(await mark.locator("xpath=ancestor::div[contains(concat(' ', @class, ' '), ' cm-line ')]").textContent()).toBe(
+      "  h = sigmoid(x @ W1 + b1) * q",
+    );
     await mark.hover();
     await expect.poll(() => page.locator(".cm-tooltip-lint").textContent()).toContain("'q'");
     await shot("error");
