@@ -83,7 +83,10 @@ function refresh(text: string): void {
   if (g) {
     // The form follows the model's train { } section when that changes, not on every keystroke.
     const key = `${g.model}:${JSON.stringify(g.train)}`;
-    if (key !== formFor) [formFor] = [key, fillForm(form, g)];
+    if (key !== formFor) {
+      formFor = key;
+      fillForm(form, g);
+    }
   }
   clearTimeout(graphTimer);
   graphTimer = setTimeout(() => void drawGraph(), 200);
@@ -152,6 +155,11 @@ function updateButtons(): void {
 $("train").addEventListener("click", () => {
   const g = currentGraph();
   if (!g) return;
+  const input = g.inputs.find((i) => i.role === "input");
+  const target = g.inputs.find((i) => i.role === "target");
+  const features = input?.shape.slice(1).reduce<number>((a, d) => a * (typeof d === "number" ? d : NaN), 1);
+  if (!target || features !== 784 || (target.classes !== undefined && target.classes !== 10))
+    return status(`training here is on MNIST: the model needs an input of 784 features and a target of 10 classes`, true);
   let settings;
   try {
     settings = readForm(form, g);

@@ -86,6 +86,20 @@ describe.skipIf(!chromiumPath)("the playground in Chromium", () => {
     await expect.poll(() => page.locator(".cm-lintRange-error").count()).toBe(0);
   });
 
+  it("marks warnings too", async () => {
+    await page.locator(".cm-line", { hasText: "h = sigmoid(x @ W1 + b1)" }).click();
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type("z = h");
+    const mark = page.locator(".cm-lintRange-warning");
+    await expect.poll(() => mark.textContent()).toBe("z = h");
+    await mark.hover();
+    await expect.poll(() => page.locator(".cm-tooltip-lint").textContent()).toContain("'z' is never used");
+    for (let i = 0; i < 5 && (await page.locator(".cm-content").textContent())!.includes("z = h"); i++)
+      await page.keyboard.press("Control+z");
+    await expect.poll(() => mark.count()).toBe(0);
+  });
+
   it("shows shapes on hover", async () => {
     const line = page.locator(".cm-line", { hasText: "h = sigmoid(x @ W1 + b1)" });
     await line.getByText("W1", { exact: true }).hover();
@@ -109,14 +123,15 @@ describe.skipIf(!chromiumPath)("the playground in Chromium", () => {
     await shot("graph-backward");
   });
 
-  it("trains TwoLayerNet above 90% test accuracy, with a stop and a resume on the way", async () => {
+  // Timeouts: a minute's work on a busy 2-core machine.
+  it("trains TwoLayerNet above 90% test accuracy, with a stop and a resume on the way", { timeout: 400_000 }, async () => {
     await page.locator("[name=length]").fill(TRAIN_ITERS);
     await page.locator("#train").click();
     await expect.poll(() => page.locator("#progress").getAttribute("value").then(Number), { timeout: 120_000 }).toBeGreaterThan(300);
     await page.locator("#stop").click();
     await expect.poll(() => page.locator("#status").textContent(), { timeout: 30_000 }).toMatch(/stopped at step \d+/);
     await page.locator("#resume").click();
-    await expect.poll(() => page.locator("#status").textContent(), { timeout: 240_000 }).toBe(`trained: ${TRAIN_ITERS} steps`);
+    await expect.poll(() => page.locator("#status").textContent(), { timeout: 300_000 }).toBe(`trained: ${TRAIN_ITERS} steps`);
     const text = (await page.locator("#accuracy").textContent()) ?? "";
     const m = /epoch 6: test accuracy (\d+\.\d\d)%/.exec(text);
     expect(m, text).not.toBeNull();
