@@ -65,6 +65,7 @@ function refresh(text: string): void {
   analysis = analyze(text);
   history.replaceState(null, "", toHash(text));
   if (examples.value && EXAMPLES[examples.value] !== text) examples.value = "";
+  $("graph").classList.toggle("stale", !analysis.ok);
   if (!analysis.ok) {
     const errors = analysis.result.diagnostics.filter((d) => d.severity === "error").length;
     status(`${errors} error${errors === 1 ? "" : "s"}`, true);
