@@ -59,8 +59,14 @@ export function checkParams(params: Record<string, unknown>, table: readonly (re
           : v instanceof Object
             ? v.constructor.name + " of " + (v as { length?: number }).length + " numbers"
             : typeof v;
+      const held = [...meta.params, ...meta.state].find((p) => p.name === name);
+      const shape = held ? " [" + held.shape.join(", ") + "]" : "";
+      const hint =
+        v === undefined || !(v instanceof Object) || (v as { length?: number }).length === size
+          ? "params from init() or loadParams() have it"
+          : "were these params made for another model, or with other --set values?";
       throw new TypeError(
-        what + ": params['" + name + "'] must be a " + F.name + " of " + size + " numbers, got " + got + " (init() makes a fresh set)",
+        what + ": model " + meta.model + " needs params['" + name + "'] as a " + F.name + " of " + size + " numbers" + shape + ", got " + got + " (" + hint + ")",
       );
     }
   }

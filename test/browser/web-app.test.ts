@@ -1,9 +1,11 @@
 // A compiled module shipped in a web app as a web developer ships one: a vite 8 app whose page
 // and Web Worker import it (vite's `worker: { format: "es" }`: the module's top-level await
 // needs an ES worker), served with the Content-Security-Policy README's "In a web app" gives, in
-// headless Chromium. The worker loads trained params with README's reader of .safetensors files.
-// Both predict what Node predicts with the same module and params.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// headless Chromium. The worker loads trained params from a .safetensors file with the module's
+// loadParams. Both predict what Node predicts with the same module and params. And under the
+// strictest policy (script-src 'self', no WebAssembly), the module still loads, and its first
+// call says what the policy must allow.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -25,25 +27,7 @@ const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-sr
 const INPUTS = `const x = Float32Array.from({ length: ${ROWS} * 784 }, (_, i) => Math.sin(i) * 0.5 + 0.5);`;
 const PREDICT = `${INPUTS}\nconst y = Array.from(predict(init(5), { x }).y);`;
 
-/** README's "In a web app" reader of a .safetensors file, as the app would keep it. */
-const FETCH_PARAMS = `// params.safetensors (as nnc train writes it and the playground exports it) -> the module's params
-export async function fetchParams(url) {
-  const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
-  const n = Number(new DataView(bytes.buffer).getBigUint64(0, true)); // the JSON header's length
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
-  const params = {};
-  for (const [name, t] of Object.entries(header)) {
-    if (name === "__metadata__") continue;
-    const [from, to] = t.data_offsets;
-    const Float = t.dtype === "F64" ? Float64Array : Float32Array;
-    params[name] = new Float(bytes.slice(8 + n + from, 8 + n + to).buffer);
-  }
-  return params;
-}
-`;
-
 const FILES: Record<string, string> = {
-  "fetch-params.js": FETCH_PARAMS,
   "vite.config.js": `export default { worker: { format: "es" } };\n`,
   "index.html": `<!doctype html><meta charset="utf-8"><pre id="page">running</pre><pre id="worker">running</pre>
 <script type="module" src="./main.js"></script>\n`,
@@ -55,9 +39,8 @@ const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "modu
 worker.onmessage = (e) => show("worker", e.data);
 worker.onerror = (e) => show("worker", { error: e.message || "the worker failed to load" });\n`,
   // The worker predicts with trained params fetched from the server, the page with init's.
-  "worker.js": `import { predict } from "./model.js";
-import { fetchParams } from "./fetch-params.js";
-const params = await fetchParams("/params.safetensors");
+  "worker.js": `import { loadParams, predict } from "./model.js";
+const params = loadParams(new Uint8Array(await (await fetch("/params.safetensors")).arrayBuffer()));
 ${INPUTS}
 self.postMessage({ y: Array.from(predict(params, { x }).y) });\n`,
 };
@@ -106,6 +89,39 @@ describe.skipIf(!chromiumPath)("a compiled module in a vite app's page and worke
         r.y!.forEach((v, i) => expect(Math.abs(v - expected[id]![i]!), `${id} y[${i}]`).toBeLessThan(TOLERANCE));
       }
       expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      server.close();
+    }
+  });
+
+  it("still loads under script-src 'self', and its first call names 'wasm-unsafe-eval'", async () => {
+    const strict = join(dir, "strict");
+    mkdirSync(strict, { recursive: true });
+    writeFileSync(join(strict, "model.js"), readFileSync(join(dir, "model.js")));
+    writeFileSync(
+      join(strict, "index.html"),
+      `<!doctype html><meta charset="utf-8"><pre id="out">running</pre><script type="module" src="./main.js"></script>\n`,
+    );
+    writeFileSync(
+      join(strict, "main.js"),
+      `import { init, predict } from "./model.js";
+const out = document.getElementById("out");
+out.textContent = "loaded";
+try {
+  predict(init(5), { x: new Float32Array(784) });
+  out.textContent = "predicted";
+} catch (e) {
+  out.textContent = "error: " + e.message;
+}\n`,
+    );
+    const { url, server } = await serve(strict, { csp: "default-src 'self'; script-src 'self'" });
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await expect.poll(() => page.locator("#out").textContent(), { timeout: 30_000 }).toMatch(/^error: /);
+      expect(await page.locator("#out").textContent()).toMatch(/compiling it was refused .*'wasm-unsafe-eval'.*--backend js/);
     } finally {
       await browser.close();
       server.close();

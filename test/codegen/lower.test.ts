@@ -99,7 +99,11 @@ describe("the compiled module at run time", () => {
     expect(() => m.predict(params, { x: new Float32Array(0) })).toThrow("empty (batch size 0)");
     expect(() => m.lossAndGrads(params, { x: new Float32Array(4) })).toThrow("lossAndGrads: missing input 't'");
     expect(() => m.lossAndGrads({}, { x: new Float32Array(4), t: new Float32Array(6) })).toThrow(
-      "params['W'] must be a Float32Array of 6 numbers, got nothing",
+      "lossAndGrads: model SimpleNet needs params['W'] as a Float32Array of 6 numbers [2, 3], got nothing (params from init() or loadParams() have it)",
+    );
+    // Params of another model (or other --set values): the message says so, with the shape expected.
+    expect(() => m.predict({ W: new Float32Array(12) }, { x: new Float32Array(2) })).toThrow(
+      "predict: model SimpleNet needs params['W'] as a Float32Array of 6 numbers [2, 3], got Float32Array of 12 numbers (were these params made for another model, or with other --set values?)",
     );
     expect(() => m.lossAndGrads(params, { x: new Float32Array(4), t: new Float32Array(4) })).toThrow(
       "input 't' has 4 numbers, not a multiple of its row size 3",

@@ -18,7 +18,8 @@ export const part: PreludePart = {
 // a browser page that is cross-origin isolated): then growing it keeps every view valid. Where
 // it is not, growing detaches the views, and \`arenaGeneration\` tells the caches to remake them.
 // Browsers refuse to compile modules over 4 KB synchronously on the main thread, so the module
-// is instantiated with a top-level \`await WebAssembly.instantiate\`, which works everywhere.
+// is instantiated with a top-level \`await WebAssembly.instantiate\`, which works everywhere (and
+// where a Content-Security-Policy refuses it, the module still loads: see instantiateKernels).
 /**
  * The kernels with fused multiply-adds (relaxed SIMD: Chrome 114+, Node 22+; Node 20 with
  * --experimental-wasm-relaxed-simd) where the platform validates them, else with a multiply and an
@@ -44,7 +45,28 @@ const SHARED = (() => {
 WASM_BYTES[MEMORY_FLAGS_AT] = SHARED ? 3 : 1; // the memory import's flags: shared or not
 const MEMORY = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: SHARED });
 
-const WASM = (await WebAssembly.instantiate(WASM_BYTES, { env: { memory: MEMORY } })).instance.exports;
+const WASM = await instantiateKernels();
+
+/**
+ * The kernels, instantiated. A page whose Content-Security-Policy refuses to compile WebAssembly
+ * (script-src without 'wasm-unsafe-eval') must still be able to import the module: then every
+ * kernel throws, at its first use, an Error that says what to allow (or to compile with --backend js).
+ */
+async function instantiateKernels() {
+  try {
+    return (await WebAssembly.instantiate(WASM_BYTES, { env: { memory: MEMORY } })).instance.exports;
+  } catch (e) {
+    const why =
+      "this model's kernels are WebAssembly, and compiling it was refused (" +
+      String(e?.message ?? e) +
+      "): allow it with 'wasm-unsafe-eval' in the page's Content-Security-Policy script-src, or compile the model with --backend js";
+    const refused = () => {
+      throw new Error(why);
+    };
+    // Every export throws; but not \`then\`, which awaiting the object asks for.
+    return new Proxy({}, { get: (_, key) => (key === "then" ? undefined : refused) });
+  }
+}
 
 /** Bumped when the memory grows without being shared: every view made before is detached then. */
 let arenaGeneration = 0;
@@ -180,6 +202,6 @@ function packB(at, src, k, n, inner, col) {
     for (let j = 0; j < n; j++) mem[to + j] = src[from + j * col];
   }
 }`,
-  names: ["WASM_BYTES","SHARED","MEMORY","WASM","arenaGeneration","arenaTop","heapView","heap","reserve","ARENA_BUFFERS","arenaView","inArena","paramViews","paramGeneration","arenaParams","paramsIn","region","carve","claimTop","keep","arenaFeed","PACK_AT","packB"],
+  names: ["WASM_BYTES","SHARED","MEMORY","WASM","instantiateKernels","arenaGeneration","arenaTop","heapView","heap","reserve","ARENA_BUFFERS","arenaView","inArena","paramViews","paramGeneration","arenaParams","paramsIn","region","carve","claimTop","keep","arenaFeed","PACK_AT","packB"],
   moduleExports: [],
 };

@@ -56,8 +56,29 @@ function checkParams(params, table, what) {
     const v = params[name];
     if (!(v instanceof F) || v.length !== size) {
       const got = v === undefined ? "nothing" : v instanceof Object ? v.constructor.name + " of " + v.length + " numbers" : typeof v;
+      const held = [...meta.params, ...meta.state].find((p) => p.name === name);
+      const shape = held ? " [" + held.shape.join(", ") + "]" : "";
+      const hint =
+        v === undefined || !(v instanceof Object) || v.length === size
+          ? "params from init() or loadParams() have it"
+          : "were these params made for another model, or with other --set values?";
       throw new TypeError(
-        what + ": params['" + name + "'] must be a " + F.name + " of " + size + " numbers, got " + got + " (init() makes a fresh set)",
+        what +
+          ": model " +
+          meta.model +
+          " needs params['" +
+          name +
+          "'] as a " +
+          F.name +
+          " of " +
+          size +
+          " numbers" +
+          shape +
+          ", got " +
+          got +
+          " (" +
+          hint +
+          ")",
       );
     }
   }

@@ -4988,17 +4988,29 @@ function checkParams(params, table, what) {
           : v instanceof Object
             ? v.constructor.name + " of " + v.length + " numbers"
             : typeof v;
+      const held = [...meta.params, ...meta.state].find((p) => p.name === name);
+      const shape = held ? " [" + held.shape.join(", ") + "]" : "";
+      const hint =
+        v === undefined || !(v instanceof Object) || v.length === size
+          ? "params from init() or loadParams() have it"
+          : "were these params made for another model, or with other --set values?";
       throw new TypeError(
         what +
-          ": params['" +
+          ": model " +
+          meta.model +
+          " needs params['" +
           name +
-          "'] must be a " +
+          "'] as a " +
           F.name +
           " of " +
           size +
-          " numbers, got " +
+          " numbers" +
+          shape +
+          ", got " +
           got +
-          " (init() makes a fresh set)",
+          " (" +
+          hint +
+          ")",
       );
     }
   }
