@@ -66,7 +66,22 @@ export function checkParams(params: Record<string, unknown>, table: readonly (re
           ? "params from init() or loadParams() have it"
           : "were these params made for another model, or with other --set values?";
       throw new TypeError(
-        what + ": model " + meta.model + " needs params['" + name + "'] as a " + F.name + " of " + size + " numbers" + shape + ", got " + got + " (" + hint + ")",
+        what +
+          ": model " +
+          meta.model +
+          " needs params['" +
+          name +
+          "'] as a " +
+          F.name +
+          " of " +
+          size +
+          " numbers" +
+          shape +
+          ", got " +
+          got +
+          " (" +
+          hint +
+          ")",
       );
     }
   }

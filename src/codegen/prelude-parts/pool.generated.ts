@@ -7,10 +7,12 @@ export const part: PreludePart = {
   code: js`// Threads for a module with WebAssembly: large row jobs (a row kernel over many rows) and large
 // optimizer updates (by elements) are shared between the calling thread and worker threads that
 // share the arena (a shared WebAssembly memory) and the wasm module, by the job protocol of
-// threads.ts. Node only (worker_threads, reached through process.getBuiltinModule so that bundlers
-// and browsers see no import); elsewhere, and where the memory is not shared, everything runs on
-// the calling thread. Workers start on the first job large enough to pay for them and are unref'd
-// (they never keep a process alive).
+// threads.ts: in Node, worker_threads (reached through process.getBuiltinModule so that bundlers
+// and browsers see no import); in a browser, Web Workers started from a Blob, when the module
+// itself runs in a worker of a cross-origin isolated page (the page's own thread may not wait on
+// a job). Elsewhere, and where the memory is not shared, everything runs on the calling thread.
+// Workers start on the first job large enough to pay for them; Node's are unref'd (they never
+// keep a process alive).
 //
 // Against a fixed half for each of 2 threads (measured, medians of several runs): TwoLayerNet
 // 0.37-0.38 ms per step either way, the 5-layer net 1.61-1.64 ms against 1.67-1.72, the
@@ -42,21 +44,39 @@ let threadPool;
 function startThreads() {
   const pool = [];
   threadPool = pool;
+  if (!SHARED) return;
   const node = typeof process === "object" && typeof process.getBuiltinModule === "function";
-  if (!SHARED || !node) return;
-  const asked = Number(process.env.NNC_THREADS);
-  const threads = Math.min(
-    MAX_WORKERS + 1,
-    Number.isInteger(asked) && asked >= 1 ? asked : process.getBuiltinModule("node:os").availableParallelism(),
-  );
-  const { Worker } = process.getBuiltinModule("node:worker_threads");
+  const web = webWorkers();
+  if (!node && !web) return;
+  const asked = node ? Number(process.env.NNC_THREADS) : NaN;
+  const cores = node ? process.getBuiltinModule("node:os").availableParallelism() : web.cores;
+  const threads = Math.min(MAX_WORKERS + 1, Number.isInteger(asked) && asked >= 1 ? asked : cores);
   const module = new WebAssembly.Module(WASM_BYTES);
   for (let t = 1; t < threads; t++) {
-    const workerData = { module, memory: MEMORY, control: CONTROL.buffer, index: t - 1, kernels: KERNEL_COUNT, epilogues: EPILOGUE_COUNT };
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
-    worker.unref();
-    pool.push(worker);
+    const data = { module, memory: MEMORY, control: CONTROL.buffer, index: t - 1, kernels: KERNEL_COUNT, epilogues: EPILOGUE_COUNT };
+    if (node) {
+      const { Worker } = process.getBuiltinModule("node:worker_threads");
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: data });
+      worker.unref();
+      pool.push(worker);
+    } else pool.push(web.start(data));
   }
+}
+
+/** What a browser offers for threads, or undefined: they need a worker as the caller (the page's own thread may not Atomics.wait) and a shared memory. */
+function webWorkers() {
+  const g = globalThis;
+  if (g.WorkerGlobalScope === undefined || !g.Worker || !g.Blob || !g.URL) return undefined;
+  const { Worker, Blob, URL } = g;
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: "text/javascript" }));
+  return {
+    cores: g.navigator?.hardwareConcurrency ?? 1,
+    start(data) {
+      const worker = new Worker(url);
+      worker.postMessage(data); // the wasm module and the shared memory and control block: cloned, not copied
+      return worker;
+    },
+  };
 }
 
 /**
@@ -90,6 +110,6 @@ function runRows(fn, a, b, c, batch, m, work, epi, q0, q1, q2, q3, q4, q5) {
   const chunk = Math.max(4, Math.ceil(m / (4 * (threadPool.length + 1)) / 4) * 4, Math.ceil(131072 / work / 4) * 4);
   shareJob(JOB.ROWS, m, chunk, [fn, a, b, c, 0, batch, epi, q0, q1, q2, q3, q4, q5], []);
 }`,
-  names: ["MIN_SPLIT","MIN_SPLIT_UPDATE","JOBS","CONTROL","NUMBERS","threadPool","startThreads","threads","shareJob","runRows"],
+  names: ["MIN_SPLIT","MIN_SPLIT_UPDATE","JOBS","CONTROL","NUMBERS","threadPool","startThreads","webWorkers","threads","shareJob","runRows"],
   moduleExports: ["threads"],
 };

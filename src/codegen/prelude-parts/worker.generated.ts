@@ -6,14 +6,18 @@ import type { PreludePart } from "./index.generated.js";
 export const part: PreludePart = {
   code: js`// What each worker thread runs (eval'd as a script after the text of threads.ts): the
 // module's wasm on the same shared memory, serving parts of each job of the control block.
-// Workers start only where the module found process.getBuiltinModule (pool.ts).
 
-const { workerData } = process.getBuiltinModule("node:worker_threads");
+function serve({ module, memory, control, index, kernels, epilogues }) {
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
+  serveJobs(jobFunctions(exports, kernels, epilogues), new Int32Array(control), new Float64Array(control, NUMBERS_AT, 5), index);
+}
 
-const { module, memory, control, index, kernels, epilogues } = workerData;
-
-const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;
-serveJobs(jobFunctions(exports, kernels, epilogues), new Int32Array(control), new Float64Array(control, NUMBERS_AT, 5), index);`,
-  names: ["workerData","module","memory","control","index","kernels","epilogues","exports"],
+// In Node, what pool.ts passed as workerData; in a browser, its first message.
+if (typeof process === "object" && typeof process.getBuiltinModule === "function") {
+  serve(process.getBuiltinModule("node:worker_threads").workerData);
+} else {
+  globalThis.onmessage = (e) => serve(e.data);
+}`,
+  names: ["serve"],
   moduleExports: [],
 };
