@@ -5,6 +5,7 @@ import { loadParams } from "../runtime/checkpoint.js";
 import type { Executable, Params } from "../runtime/executable.js";
 import type { Graph } from "../graph/ir.js";
 import { pickModel } from "./graph.js";
+import { classOptions } from "./model-data.js";
 import { load, UsageError, type Io } from "./io.js";
 
 export interface EvalOptions {
@@ -78,7 +79,7 @@ export async function evalCommand(file: string, opts: EvalOptions, io: Io): Prom
   let ds: Dataset;
   try {
     params = loadParams(opts.params, g);
-    const splits = resolveData(opts.data);
+    const splits = resolveData(opts.data, classOptions(g));
     ds = (splits.test ?? splits.train)!;
   } catch (e) {
     io.err(`nnc: error: ${(e as Error).message}\n`);

@@ -13,6 +13,7 @@ import { OptimizerError } from "../runtime/optimizers.js";
 import { DivergedError, trainAsync, type Checkpoint, type TrainResult } from "../runtime/train.js";
 import { pickModel } from "./graph.js";
 import { load, UsageError, type Io } from "./io.js";
+import { classOptions } from "./model-data.js";
 import { createProgress } from "./progress.js";
 import { writePlots } from "./run-files.js";
 import { resolveSettings, resumeMismatches, type TrainFlags } from "./train-settings.js";
@@ -67,7 +68,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   try {
     const labelColumn =
       opts.labelColumn === undefined ? undefined : /^\d+$/.test(opts.labelColumn) ? Number(opts.labelColumn) : opts.labelColumn;
-    data = resolveTrainTest(opts.data, opts.testData, labelColumn === undefined ? {} : { labelColumn });
+    data = resolveTrainTest(opts.data, opts.testData, { ...classOptions(g), ...(labelColumn !== undefined && { labelColumn }) });
   } catch (e) {
     if (e instanceof DataError) {
       io.err(`nnc: error: ${e.message}\n`);

@@ -15,6 +15,8 @@ export interface CsvOptions {
   readonly normalize?: boolean | number;
   /** The number of classes; when omitted, the largest label + 1. */
   readonly classes?: number;
+  /** Where `classes` comes from, appended to an out-of-range label's message: "Net's target t has 3 classes". */
+  readonly classesNote?: string;
 }
 
 /** Reads a CSV file (gzip-compressed or not) into a Dataset. */
@@ -65,7 +67,11 @@ export function parseCsv(text: string, name: string, options: CsvOptions = {}): 
       if (c === labelAt) {
         if (!Number.isInteger(v) || v < 0)
           dataFail(name, `${where(row, c)}: ${JSON.stringify(cell)} is not a class index (a whole number >= 0)`);
-        if (classes !== undefined && v >= classes) dataFail(name, `${where(row, c)}: label ${v} is out of range [0, ${classes})`);
+        if (classes !== undefined && v >= classes)
+          dataFail(
+            name,
+            `${where(row, c)}: label ${v} is out of range [0, ${classes})${options.classesNote ? `; ${options.classesNote}` : ""}`,
+          );
         labels[r] = v;
       } else {
         x[j++] = v / divisor;

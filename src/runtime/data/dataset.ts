@@ -26,6 +26,8 @@ export interface DatasetParts {
   /** How errors refer to the inputs and the labels (default: the source), e.g. their files. */
   readonly xName?: string;
   readonly labelsName?: string;
+  /** Where `classes` comes from, for an out-of-range label's message. */
+  readonly classesNote?: string;
 }
 
 /** A checked Dataset: x and labels agree on the row count and every label is in [0, classes). */
@@ -48,12 +50,12 @@ export function makeDataset(parts: DatasetParts): Dataset {
   let max = 0;
   for (let i = 0; i < labels.length; i++) if (labels[i]! > max) max = labels[i]!;
   const classes = parts.classes ?? max + 1;
-  checkLabels(labels, classes, labelsName);
+  checkLabels(labels, classes, labelsName, parts.classesNote);
   return { x, labels, rows, features, classes, source };
 }
 
 /** Every label in [0, classes); names the first bad one and counts the rest. */
-export function checkLabels(labels: Int32Array, classes: number, name: string): void {
+export function checkLabels(labels: Int32Array, classes: number, name: string, note?: string): void {
   if (!Number.isInteger(classes) || classes < 1)
     throw new DataError(name, `the number of classes must be a whole number >= 1, got ${classes}`);
   let first = -1;
@@ -69,7 +71,7 @@ export function checkLabels(labels: Int32Array, classes: number, name: string): 
     const more = bad > 1 ? ` (and ${plural(bad - 1, "other label")} out of range)` : "";
     dataFail(
       name,
-      `label ${labels[first]} at index ${first} is out of range [0, ${classes})${more}; labels must be class indices 0..${classes - 1}`,
+      `label ${labels[first]} at index ${first} is out of range [0, ${classes})${more}; ${note ?? `labels must be class indices 0..${classes - 1}`}`,
     );
   }
 }

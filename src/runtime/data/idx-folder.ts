@@ -26,15 +26,15 @@ export interface Splits {
 }
 
 /** Loads an images file and its labels file; counts must agree and labels be in [0, classes). */
-export function loadIdxPair(pair: IdxPair, classes?: number, names: PairNames = {}): Dataset {
-  return loadIdxPairs([{ pair, names }], classes)[0]!;
+export function loadIdxPair(pair: IdxPair, classes?: number, names: PairNames = {}, classesNote?: string): Dataset {
+  return loadIdxPairs([{ pair, names }], classes, classesNote)[0]!;
 }
 
 /**
  * Loads several pairs that share one label set (train and test): when `classes` is omitted it is
  * the largest label of all of them + 1, so train and test always agree on it.
  */
-export function loadIdxPairs(pairs: readonly { pair: IdxPair; names?: PairNames }[], classes?: number): Dataset[] {
+export function loadIdxPairs(pairs: readonly { pair: IdxPair; names?: PairNames }[], classes?: number, classesNote?: string): Dataset[] {
   const loaded = pairs.map(({ pair, names = {} }) => {
     const imagesName = names.imagesName ?? pair.images;
     const labelsName = names.labelsName ?? pair.labels;
@@ -56,6 +56,7 @@ export function loadIdxPairs(pairs: readonly { pair: IdxPair; names?: PairNames 
       source: l.source,
       xName: l.imagesName,
       labelsName: l.labelsName,
+      ...(classesNote !== undefined && { classesNote }),
     }),
   );
 }
@@ -117,12 +118,13 @@ export function findIdxFiles(dir: string): { train?: IdxPair; test?: IdxPair } {
 }
 
 /** Loads the train and test pairs found in a folder (at least one of them). */
-export function loadIdxFolder(dir: string, classes?: number): Splits {
+export function loadIdxFolder(dir: string, classes?: number, classesNote?: string): Splits {
   const files = findIdxFiles(dir);
   const splits = (["train", "test"] as const).filter((s) => files[s] !== undefined);
   const datasets = loadIdxPairs(
     splits.map((s) => ({ pair: files[s]!, names: { source: join(dir, s) } })),
     classes,
+    classesNote,
   );
   const out: { train?: Dataset; test?: Dataset } = {};
   splits.forEach((s, i) => (out[s] = datasets[i]!));

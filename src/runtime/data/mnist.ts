@@ -27,13 +27,14 @@ export function mnistDir(): string {
 
 /**
  * MNIST's 60,000 training and 10,000 test images (784 pixels each, scaled to [0, 1]) and their
- * labels 0-9. `dir` loads the same four files from another folder (tests use it).
+ * labels 0-9. `dir` loads the same four files from another folder (tests use it); `classes`, a
+ * model's class count, makes a label it cannot hold (7 for a 3-class model) a DataError.
  */
-export function loadMnist(dir = mnistDir()): Required<Splits> {
+export function loadMnist(dir = mnistDir(), classes = MNIST_CLASSES, classesNote?: string): Required<Splits> {
   const pair = (prefix: string, split: "train" | "test") => ({
     pair: { images: join(dir, `${prefix}-images-idx3-ubyte`), labels: join(dir, `${prefix}-labels-idx1-ubyte`) },
     names: { source: `mnist/${split}`, imagesName: `mnist/${split}-images`, labelsName: `mnist/${split}-labels` },
   });
-  const [train, test] = loadIdxPairs([pair("train", "train"), pair("t10k", "test")], MNIST_CLASSES) as [Dataset, Dataset];
+  const [train, test] = loadIdxPairs([pair("train", "train"), pair("t10k", "test")], classes, classesNote) as [Dataset, Dataset];
   return { train, test };
 }

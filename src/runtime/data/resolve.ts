@@ -19,16 +19,17 @@ const FORMS = "mnist, a folder of IDX files, IMAGES,LABELS (two IDX files), or a
 /** Loads a data source. A folder or mnist can give both splits; a single file or pair gives `train`. */
 export function resolveData(src: string, options: ResolveOptions = {}): Splits {
   if (src.trim() === "") dataFail("data", `no data source given; use ${FORMS}`);
-  if (src.toLowerCase() === "mnist") return loadMnist();
+  const note = options.classesNote;
+  if (src.toLowerCase() === "mnist") return loadMnist(undefined, options.classes, note);
   if (!existsSync(src) && src.includes(",")) {
     const [images, labels, ...rest] = src.split(",").map((s) => s.trim());
     if (rest.length > 0 || !images || !labels) dataFail(src, "an IDX pair is two paths joined by a comma: IMAGES,LABELS");
-    return { train: loadIdxPair({ images, labels }, options.classes) };
+    return { train: loadIdxPair({ images, labels }, options.classes, {}, note) };
   }
   if (!existsSync(src)) dataFail(src, `no such file or folder; a data source is ${FORMS}`);
-  if (statSync(src).isDirectory()) return loadIdxFolder(src, options.classes);
+  if (statSync(src).isDirectory()) return loadIdxFolder(src, options.classes, note);
   if (/\.csv(\.gz)?$/i.test(src)) return { train: readCsv(src, options) };
-  return { train: loadIdxPair({ images: src, labels: siblingLabels(src) }, options.classes) };
+  return { train: loadIdxPair({ images: src, labels: siblingLabels(src) }, options.classes, {}, note) };
 }
 
 /** The labels file beside an IDX images file, or an error that says how to name it. */
