@@ -2,6 +2,7 @@
 // bindings never used, params and inputs that reach neither the loss nor an output.
 import { warning, type Diagnostic } from "../diagnostics.js";
 import { dependencies, type Graph, type NodeId } from "./ir.js";
+import { probabilityWarnings } from "./lint-probability.js";
 import type { Scope } from "./scope.js";
 
 export function checkModel(g: Graph, scopes: readonly Scope[], switchedOff: ReadonlySet<NodeId> = new Set()): Diagnostic[] {
@@ -21,5 +22,6 @@ export function checkModel(g: Graph, scopes: readonly Scope[], switchedOff: Read
     if (!live.has(i.node) && !switchedOff.has(i.node))
       out.push(warning(`${i.role} '${i.name}' is used by neither the loss nor an output`, g.nodes[i.node]!.span));
   }
+  out.push(...probabilityWarnings(g));
   return out;
 }

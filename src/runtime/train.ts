@@ -6,8 +6,11 @@ import { Batches, type Dataset } from "./data/index.js";
 import { optimizerKernels, type Executable, type FloatArray, type Params } from "./executable.js";
 import { placed } from "./placement.js";
 import { createOptimizer } from "./optimizer-registry.js";
+import { DivergedError } from "./diverged.js";
 import { createRng, rngFromState } from "./rng.js";
 import { mixSeed } from "../prelude/random.js";
+
+export { DivergedError };
 
 export interface TrainConfig {
   readonly optimizer: { readonly name: string; readonly args: Readonly<Record<string, number>> };
@@ -77,22 +80,6 @@ export interface TrainResult {
   /** False when shouldStop ended the run early. */
   readonly completed: boolean;
   readonly checkpoint: Checkpoint;
-}
-
-/** The loss became NaN or exploded: training stops, and the message says what to try. */
-export class DivergedError extends Error {
-  constructor(
-    readonly step: number,
-    readonly loss: number,
-    readonly lr: number | undefined,
-  ) {
-    const lrText = lr !== undefined ? ` (--lr ${lr})` : "";
-    const tryText = lr !== undefined ? `; try a 10x lower learning rate, --lr ${lr / 10}` : "; try a lower learning rate";
-    super(
-      `the loss ${Number.isNaN(loss) ? "became NaN" : `exploded to ${loss.toExponential(2)}`} at step ${step}: the learning rate is probably too high${lrText}${tryText}`,
-    );
-    this.name = "DivergedError";
-  }
 }
 
 /** The argmax of each row of the model's first output, compared with the labels. */
