@@ -1,6 +1,6 @@
 // The `nnc` command line: argument parsing (commander), then one function per command in
-// src/commands/. Exit codes: 0 success, 1 errors in a model, 2 usage errors. No stack trace
-// reaches a user unless NNC_DEBUG=1.
+// src/commands/. Exit codes: 0 success, 1 errors in a model or its data, 2 usage errors, 3 a bug
+// in nnc, 130 interrupted (Ctrl-C, with a checkpoint). No stack trace reaches a user unless NNC_DEBUG=1.
 import { Command, CommanderError, Option } from "commander";
 import { checkCommand } from "./commands/check.js";
 import { compileCommand } from "./commands/compile.js";
@@ -12,6 +12,7 @@ import { trainCommand } from "./commands/train.js";
 import { graphCommand } from "./commands/graph.js";
 import type { Io } from "./commands/io.js";
 import { UsageError } from "./commands/io.js";
+import { userError } from "./commands/errors.js";
 
 const processIo: Io = {
   out: (s) => void process.stdout.write(s),
@@ -188,9 +189,10 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
       return 2;
     }
-    if (e instanceof UsageError) {
-      io.err(`nnc: error: ${e.message}\n`);
-      return 2;
+    const mistake = userError(e);
+    if (mistake) {
+      io.err(`nnc: error: ${mistake.message}\n`);
+      return mistake.code;
     }
     if (process.env.NNC_DEBUG === "1") throw e;
     io.err(`nnc: internal error: ${(e as Error).message ?? String(e)}\n(this is a bug in nnc; run with NNC_DEBUG=1 for the stack trace)\n`);

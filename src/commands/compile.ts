@@ -3,6 +3,7 @@
 import { CompileError, compileModule } from "../codegen/index.js";
 import { compiledBackend } from "../runtime/backend.js";
 import { writeFileAtomic } from "../runtime/files.js";
+import { checkModelSize } from "../runtime/model-size.js";
 import { pickModel } from "./graph.js";
 import { load, UsageError, type Io } from "./io.js";
 
@@ -38,6 +39,7 @@ export async function compileCommand(file: string, opts: CompileCommandOptions, 
   const { result, code } = load(file, { set: opts.set }, io);
   if (code !== 0) return code;
   const g = pickModel(result.graphs, opts.model);
+  checkModelSize(g, { batch: batch ?? 1, dtype, backend });
   let files: { js: string; dts: string };
   try {
     files = await compileModule(g, { dtype, backend, ...(batch !== undefined && { batch }), sources: result.sources });

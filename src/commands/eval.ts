@@ -2,6 +2,7 @@
 import { resolveData, type Dataset } from "../runtime/data/index.js";
 import { executableFor } from "../runtime/backend.js";
 import { loadParams } from "../runtime/checkpoint.js";
+import { checkModelSize } from "../runtime/model-size.js";
 import type { Executable, Params } from "../runtime/executable.js";
 import type { Graph } from "../graph/ir.js";
 import { pickModel } from "./graph.js";
@@ -85,6 +86,7 @@ export async function evalCommand(file: string, opts: EvalOptions, io: Io): Prom
     io.err(`nnc: error: ${(e as Error).message}\n`);
     return 1;
   }
+  checkModelSize(g, { batch: Math.min(1000, ds.rows), dtype: "f32", backend: "wasm" });
   const { exe } = await executableFor(g, { dtype: "f32" });
   const r = evaluateModel(exe, g, params, ds);
   if (opts.json) io.out(JSON.stringify({ model: g.model, ...r }) + "\n");

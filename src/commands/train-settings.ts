@@ -83,9 +83,18 @@ export function resolveSettings(g: Graph, flags: TrainFlags, optimizerName?: str
 }
 
 /** The settings that must agree for --resume to continue the same run. */
-export function resumeMismatches(saved: Record<string, unknown>, now: RunSettings): string[] {
+export function resumeMismatches(
+  saved: Record<string, unknown>,
+  now: RunSettings & { hyper: Readonly<Record<string, unknown>> },
+): string[] {
   const out: string[] = [];
+  const savedHyper = (saved.hyper ?? {}) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(now.hyper)) {
+    if (saved.hyper !== undefined && JSON.stringify(savedHyper[name]) !== JSON.stringify(value))
+      out.push(`--set ${name}: the run was started with ${JSON.stringify(savedHyper[name])}, now ${JSON.stringify(value)}`);
+  }
   for (const [key, value] of Object.entries(now)) {
+    if (key === "hyper") continue;
     if (JSON.stringify(saved[key]) !== JSON.stringify(value))
       out.push(`${key}: the checkpoint has ${JSON.stringify(saved[key])}, now ${JSON.stringify(value)}`);
   }

@@ -4,10 +4,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { resolveTrainTest, subset, valSplit, DataError } from "../runtime/data/index.js";
-import { executableFor } from "../runtime/backend.js";
+import { compiledBackend, executableFor } from "../runtime/backend.js";
 import type { Executable } from "../runtime/executable.js";
 import { loadCheckpoint, saveCheckpoint, saveParams } from "../runtime/checkpoint.js";
 import { writeFileAtomic } from "../runtime/files.js";
+import { checkModelSize } from "../runtime/model-size.js";
 import { createOptimizer, loadOptimizerModule } from "../runtime/optimizer-registry.js";
 import { OptimizerError } from "../runtime/optimizers.js";
 import { DivergedError, trainAsync, type Checkpoint, type TrainResult } from "../runtime/train.js";
@@ -57,6 +58,10 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
     }
   }
   const settings = resolveSettings(g, opts, optimizerName);
+  if (opts.backend !== undefined && opts.backend !== "js" && opts.backend !== "wasm")
+    throw new UsageError(`--backend must be js or wasm, got '${opts.backend}'`);
+  const backendAsked = opts.backend as "js" | "wasm" | undefined;
+  checkModelSize(g, { batch: settings.batchSize, dtype: settings.dtype, backend: compiledBackend(settings.dtype, backendAsked).backend });
   try {
     createOptimizer(settings.optimizer.name, settings.optimizer.args); // checked before any data is read
   } catch (e) {
@@ -86,8 +91,6 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const split = settings.valSplit > 0 ? valSplit(train_, settings.valSplit, settings.seed) : undefined;
   const trainData = { train: split ? split.train : train_, ...(data.test && { test: data.test }), ...(split && { val: split.val }) };
 
-  if (opts.backend !== undefined && opts.backend !== "js" && opts.backend !== "wasm")
-    throw new UsageError(`--backend must be js or wasm, got '${opts.backend}'`);
   const { exe, backend, note } = await executableFor(g, {
     dtype: settings.dtype,
     ...(opts.backend !== undefined && { backend: opts.backend }),
@@ -104,8 +107,12 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   if (opts.resume) {
     if (!existsSync(checkpointPath)) throw new UsageError(`--resume: there is no checkpoint in ${out}`);
     const loaded = loadCheckpoint(checkpointPath, g);
-    const mismatches = resumeMismatches(loaded.settings, settings);
+    const mismatches = resumeMismatches(loaded.settings, { ...settings, hyper: g.hyper });
     if (mismatches.length > 0) throw new UsageError(`--resume: the settings differ from the checkpoint's:\n  ${mismatches.join("\n  ")}`);
+    if (loaded.mismatched.length > 0)
+      throw new UsageError(
+        `--resume: ${checkpointPath} does not fit ${g.model} as it is now (was the run started with other --set values?):\n  ${loaded.mismatched.join("\n  ")}`,
+      );
     resume = loaded.checkpoint;
   }
   const source = result.sources.get(file) ?? readFileSync(file, "utf8");
@@ -160,7 +167,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
         onStep: (s, loss, e) => progress.step(s, loss, e),
         onEpoch: (r) => progress.epoch(r),
         shouldStop: () => interrupted,
-        onCheckpoint: (cp) => saveCheckpoint(checkpointPath, g, cp, { ...settings }),
+        onCheckpoint: (cp) => saveCheckpoint(checkpointPath, g, cp, { ...settings, hyper: g.hyper }),
       },
       resume,
     );

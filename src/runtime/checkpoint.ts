@@ -8,6 +8,14 @@ import type { Checkpoint } from "./train.js";
 
 const FORMAT = "nnc-checkpoint-1";
 
+/** A checkpoint that does not belong to this model or run (a usage error: another --out). */
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CheckpointError";
+  }
+}
+
 function shapes(g: Graph): Map<string, readonly number[]> {
   return new Map([...g.params, ...g.states].map((p) => [p.name, p.shape]));
 }
@@ -72,17 +80,27 @@ export function saveCheckpoint(path: string, g: Graph, cp: Checkpoint, settings:
 export interface LoadedCheckpoint {
   readonly checkpoint: Checkpoint;
   readonly settings: Record<string, unknown>;
+  /** Tensors whose shape is not the model's now (it was trained with other sizes): it cannot resume. */
+  readonly mismatched: readonly string[];
 }
 
 export function loadCheckpoint(path: string, g: Graph): LoadedCheckpoint {
   const file = readSafetensors(path);
   const m = file.metadata;
-  if (m.format !== FORMAT) throw new Error(`${path}: not an nnc checkpoint`);
-  if (m.model !== g.model) throw new Error(`${path}: is a checkpoint of model '${m.model}', not '${g.model}'`);
+  if (m.format !== FORMAT) throw new CheckpointError(`${path}: not an nnc checkpoint`);
+  if (m.model !== g.model)
+    throw new CheckpointError(
+      `${path} is a checkpoint of model '${m.model}', not '${g.model}': this folder holds another model's run; give another --out`,
+    );
+  const mismatched: string[] = [];
   const params: Params = {};
   const slots: Record<string, Params> = {};
+  const declared = shapes(g);
   for (const [name, t] of Object.entries(file.tensors)) {
     const opt = /^optimizer\.([^.]+)\.(.+)$/.exec(name);
+    const shape = declared.get(opt ? opt[2]! : name);
+    if (shape !== undefined && (shape.length !== t.shape.length || shape.some((d, i) => d !== t.shape[i])))
+      mismatched.push(`'${name}' is [${t.shape.join(", ")}] in the checkpoint but [${shape.join(", ")}] in ${g.model} now`);
     if (opt) (slots[opt[1]!] ??= {})[opt[2]!] = t.data;
     else params[name] = t.data;
   }
@@ -97,5 +115,6 @@ export function loadCheckpoint(path: string, g: Graph): LoadedCheckpoint {
       seconds: Number(m.seconds ?? 0),
     },
     settings: JSON.parse(m.settings ?? "{}"),
+    mismatched,
   };
 }

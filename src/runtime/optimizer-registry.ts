@@ -89,15 +89,31 @@ export function createOptimizer(
   for (const [k, v] of Object.entries(resolved)) {
     if (typeof v !== "number" || !Number.isFinite(v)) throw new OptimizerError(`${name}: ${k} must be a finite number, got ${String(v)}`);
   }
-  const made: unknown = user.factory(resolved, context);
+  const from = user.options.origin !== undefined ? ` (from ${user.options.origin})` : "";
+  const made: unknown = userCode(name, from, "its factory", () => user.factory(resolved, context));
   const opt = made as Partial<Optimizer<unknown>> | null | undefined;
   if (typeof opt?.init !== "function" || typeof opt.update !== "function") {
-    const from = user.options.origin !== undefined ? ` (from ${user.options.origin})` : "";
     throw new OptimizerError(
       `optimizer "${name}"${from}: its factory must return an object with init(params) and update(params, grads, state, step) methods`,
     );
   }
-  return made as Optimizer<unknown>;
+  const { init, update } = opt as Optimizer<unknown>;
+  // The user's code runs inside nnc's loop: what it throws is their optimizer's error, not nnc's.
+  return {
+    init: (params) => userCode(name, from, "init", () => init.call(opt, params)),
+    update: (params, grads, state, step) =>
+      userCode(name, from, `update at step ${step}`, () => update.call(opt, params, grads, state, step)),
+  };
+}
+
+function userCode<T>(name: string, from: string, where: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof OptimizerError) throw e;
+    const why = e instanceof Error ? e.message : String(e);
+    throw new OptimizerError(`optimizer "${name}"${from} threw in ${where}: ${why}`);
+  }
 }
 
 function unknownArg(optimizer: string, specs: Readonly<Record<string, unknown>>): (name: string) => never {
