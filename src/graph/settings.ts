@@ -1,6 +1,7 @@
 // The `train { ... }` section: the model's training defaults, which command-line flags override.
 import { didYouMean, type Span } from "../diagnostics.js";
 import type { TrainSettings } from "./ir.js";
+import { checkTrainSpec, LOOP_SETTINGS } from "./train-check.js";
 import { describeKind, type Value } from "./values.js";
 
 type Check = (v: number) => boolean;
@@ -16,6 +17,7 @@ export const TRAIN_SETTINGS: Readonly<Record<string, { kind: "spec" | "num"; che
   seed: { kind: "num", check: (v) => Number.isInteger(v) && v >= 0, rule: "a non-negative integer" },
   val_split: { kind: "num", check: (v) => v >= 0 && v < 1, rule: "a fraction in [0, 1)" },
   train_subset: { kind: "num", check: (v) => Number.isInteger(v) && v > 0, rule: "a positive integer" },
+  ...LOOP_SETTINGS,
 };
 
 export function trainSettings(values: readonly [string, Value, Span][], fail: (message: string, span: Span) => never): TrainSettings {
@@ -32,8 +34,9 @@ export function trainSettings(values: readonly [string, Value, Span][], fail: (m
     if (name in out) fail(`training setting '${name}' is given twice`, span);
     if (v.kind === "error") continue;
     if (rule.kind === "spec") {
-      if (v.kind !== "spec") fail(`'${name}' must name an optimizer, e.g. sgd(lr = 0.1) or adam, got ${describeKind(v.kind)}`, span);
-      out[name] = v.spec;
+      if (v.kind !== "spec")
+        fail(`'${name}' must be ${rule.rule ?? "an optimizer, e.g. sgd(lr = 0.1) or adam"}, got ${describeKind(v.kind)}`, span);
+      out[name] = checkTrainSpec(name, v.spec, span, fail);
     } else {
       if (v.kind !== "num") fail(`'${name}' must be ${rule.rule}, got ${describeKind(v.kind)}`, span);
       if (rule.check && !rule.check(v.value)) fail(`'${name}' must be ${rule.rule}, got ${v.value}`, span);
