@@ -121,6 +121,11 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--weight-decay <x>", "λ of the ½λ‖W‖² penalty on weights")
     .option("--val-split <f>", "hold out this fraction of the training data for validation")
     .option("--train-subset <n>", "train on the first n rows only")
+    .option("--lr-schedule <spec>", "step(every = E, gamma = G), exponential(gamma = G), cosine(min_lr = X) or constant")
+    .option("--warmup <steps>", "raise the learning rate linearly from 0 over the first steps")
+    .option("--patience <epochs>", "early stopping: stop when the validation accuracy has not improved for this many epochs")
+    .option("--clip-norm <x>", "scale the gradients down to this global L2 norm when larger")
+    .option("--sampling <mode>", "shuffle (each row once per epoch, the default) or with_replacement (the book's np.random.choice)")
     .option("--dtype <t>", "f32 (default) or f64")
     .addOption(
       new Option("--backend <backend>", "where matmuls run: WebAssembly SIMD (default for f32) or JS (always for f64)").choices([

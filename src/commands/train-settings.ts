@@ -3,8 +3,9 @@
 // to do.
 import type { Graph } from "../graph/ir.js";
 import { UsageError } from "./io.js";
+import { resolveLoopSettings, type LoopFlags, type LoopSettings } from "./loop-settings.js";
 
-export interface TrainFlags {
+export interface TrainFlags extends LoopFlags {
   readonly optimizer?: string;
   readonly lr?: string;
   readonly batchSize?: string;
@@ -17,7 +18,7 @@ export interface TrainFlags {
   readonly dtype?: string;
 }
 
-export interface RunSettings {
+export interface RunSettings extends LoopSettings {
   readonly optimizer: { readonly name: string; readonly args: Readonly<Record<string, number>> };
   readonly batchSize: number;
   readonly iters?: number;
@@ -79,6 +80,7 @@ export function resolveSettings(g: Graph, flags: TrainFlags, optimizerName?: str
       (typeof t.val_split === "number" ? t.val_split : 0),
     ...(trainSubset !== undefined && { trainSubset }),
     dtype,
+    ...resolveLoopSettings(t, flags),
   };
 }
 

@@ -16,7 +16,7 @@ import { pickModel } from "./graph.js";
 import { load, UsageError, type Io } from "./io.js";
 import { classOptions } from "./model-data.js";
 import { createProgress } from "./progress.js";
-import { writePlots } from "./run-files.js";
+import { finishRun } from "./train-finish.js";
 import { resolveSettings, resumeMismatches, type TrainFlags } from "./train-settings.js";
 
 export interface TrainOptions extends TrainFlags {
@@ -88,6 +88,10 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   }
   let train_ = data.train;
   if (settings.trainSubset !== undefined) train_ = subset(train_, settings.trainSubset);
+  if (settings.patience !== undefined && settings.valSplit === 0)
+    throw new UsageError(
+      `early stopping (patience ${settings.patience}) watches the validation accuracy: give a validation split, e.g. --val-split 0.1`,
+    );
   const split = settings.valSplit > 0 ? valSplit(train_, settings.valSplit, settings.seed) : undefined;
   const trainData = { train: split ? split.train : train_, ...(data.test && { test: data.test }), ...(split && { val: split.val }) };
 
@@ -162,11 +166,17 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
         weightDecay: settings.weightDecay,
         dtype: settings.dtype,
         evaluate: opts.eval !== false,
+        ...(settings.lrSchedule && { lrSchedule: settings.lrSchedule }),
+        ...(settings.warmup !== undefined && { warmup: settings.warmup }),
+        ...(settings.clipNorm !== undefined && { clipNorm: settings.clipNorm }),
+        ...(settings.patience !== undefined && { patience: settings.patience }),
+        ...(settings.sampling !== undefined && { sampling: settings.sampling }),
       },
       {
         onStep: (s, loss, e) => progress.step(s, loss, e),
         onEpoch: (r) => progress.epoch(r),
         shouldStop: () => interrupted,
+        onBest: (params) => saveParams(join(out, "best.safetensors"), g, params, { settings: JSON.stringify(settings) }),
         onCheckpoint: (cp) => saveCheckpoint(checkpointPath, g, cp, { ...settings, hyper: g.hyper }),
       },
       resume,
@@ -190,35 +200,10 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
     );
     return 130;
   }
-  const last = run.history.epochs.at(-1)!;
-  const stepsRun = iters - (resume?.step ?? 0);
-  const metrics = {
-    model: g.model,
-    trainAccuracy: last.trainAccuracy ?? null,
-    testAccuracy: last.testAccuracy ?? null,
-    valAccuracy: last.valAccuracy ?? null,
-    loss: last.loss ?? null,
-    seconds: run.checkpoint.seconds,
-    stepsPerSecond: stepsRun / seconds,
-    steps: iters,
-    stepsPerEpoch,
-    epochs: run.history.epochs,
-    losses: run.history.losses,
-    out,
-  };
-  saveParams(join(out, "params.safetensors"), g, run.params, { settings: JSON.stringify(settings) });
-  writeFileAtomic(join(out, "metrics.json"), JSON.stringify(metrics) + "\n");
-  await writePlots(out, g.model, run.history, stepsPerEpoch);
-  if (opts.json) {
-    const { losses: _l, ...final } = metrics;
-    io.out(JSON.stringify({ type: "result", ...final }) + "\n");
-  } else {
-    const pct = (v: number | null) => (v === null ? "-" : `${(100 * v).toFixed(2)}%`);
-    io.out(
-      `done in ${metrics.seconds.toFixed(1)} s (${metrics.stepsPerSecond.toFixed(0)} steps/s)${metrics.testAccuracy === null && metrics.trainAccuracy === null ? `, loss ${metrics.loss?.toFixed(4) ?? "-"}` : `: test accuracy ${pct(metrics.testAccuracy)}, train accuracy ${pct(metrics.trainAccuracy)}`}\n` +
-        `wrote ${out}/: params.safetensors, metrics.json, loss.svg, accuracy.svg, model.nn, settings.json\n`,
-    );
-  }
+  await finishRun(
+    { g, settings, run, out, iters, stepsPerEpoch, stepsRun: iters - (resume?.step ?? 0), seconds, json: Boolean(opts.json) },
+    io,
+  );
   return 0;
 }
 

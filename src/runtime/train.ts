@@ -5,111 +5,15 @@ import type { Graph } from "../graph/ir.js";
 import { Batches, type Dataset } from "./data/index.js";
 import { optimizerKernels, type Executable, type FloatArray, type Params } from "./executable.js";
 import { placed } from "./placement.js";
-import { createOptimizer } from "./optimizer-registry.js";
+import { accuracy } from "./accuracy.js";
 import { DivergedError } from "./diverged.js";
 import { createRng, rngFromState } from "./rng.js";
 import { mixSeed } from "../prelude/random.js";
+import { clipByNorm, earlyStopping, scheduledOptimizer } from "./train-loop.js";
+import type { Checkpoint, EpochRecord, History, TrainConfig, TrainData, TrainHooks, TrainResult } from "./train-types.js";
 
-export { DivergedError };
-
-export interface TrainConfig {
-  readonly optimizer: { readonly name: string; readonly args: Readonly<Record<string, number>> };
-  readonly batchSize: number;
-  /** Total optimizer steps. */
-  readonly iters: number;
-  readonly seed: number;
-  /** λ of the ½λ‖W‖² penalty on weights (params of rank >= 2), as the book applies it. */
-  readonly weightDecay: number;
-  /** The element type of batches fed to the model. Default f32. */
-  readonly dtype?: "f32" | "f64";
-  /** Rows per predict call when evaluating accuracy. Default 1000. */
-  readonly evalBatch?: number;
-  /** False skips the per-epoch accuracies (the records keep the loss), for runs that only plot it. Default true. */
-  readonly evaluate?: boolean;
-}
-
-export interface TrainData {
-  readonly train: Dataset;
-  readonly test?: Dataset;
-  readonly val?: Dataset;
-}
-
-export interface EpochRecord {
-  /** 0 is before any step (the book plots it); then one record per epoch. */
-  readonly epoch: number;
-  readonly step: number;
-  /** Mean training-batch loss over the epoch (none at epoch 0). */
-  readonly loss?: number;
-  readonly trainAccuracy?: number;
-  readonly testAccuracy?: number;
-  readonly valAccuracy?: number;
-  /** Wall time since training started. */
-  readonly seconds: number;
-}
-
-export interface History {
-  /** The loss of every step's batch. */
-  readonly losses: number[];
-  readonly epochs: EpochRecord[];
-}
-
-/** Everything needed to go on exactly where a run stopped. */
-export interface Checkpoint {
-  readonly step: number;
-  readonly params: Params;
-  readonly optimizerState: unknown;
-  /** The batch rng's state at the start of the current epoch, and the batches done in it. */
-  readonly epochRng: readonly number[];
-  readonly position: number;
-  readonly history: History;
-  readonly seconds: number;
-}
-
-export interface TrainHooks {
-  onStep?(step: number, loss: number, epoch: number): void;
-  onEpoch?(record: EpochRecord): void;
-  /** Asked after each step: true stops training early (e.g. on Ctrl-C) with a checkpoint. */
-  shouldStop?(): boolean;
-  onCheckpoint?(checkpoint: Checkpoint): void;
-}
-
-export interface TrainResult {
-  readonly params: Params;
-  readonly history: History;
-  readonly stepsPerEpoch: number;
-  /** False when shouldStop ended the run early. */
-  readonly completed: boolean;
-  readonly checkpoint: Checkpoint;
-}
-
-/** The argmax of each row of the model's first output, compared with the labels. */
-export function accuracy(
-  exe: Executable,
-  g: Graph,
-  params: Params,
-  ds: Dataset,
-  evalBatch = 1000,
-  dtype: "f32" | "f64" = "f32",
-): number | undefined {
-  const out = g.outputs[0];
-  const input = g.inputs.find((i) => i.role === "input");
-  if (!out || !input) return undefined;
-  let correct = 0;
-  for (let start = 0; start < ds.rows; start += evalBatch) {
-    const rows = Math.min(evalBatch, ds.rows - start);
-    // f32: a view of the rows, which predict reads (or copies into its arena) as they are.
-    const rowsX = ds.x.subarray(start * ds.features, (start + rows) * ds.features);
-    const x = dtype === "f32" ? rowsX : new Float64Array(rowsX);
-    const y = exe.predict(params, { [input.name]: x })[out.name]!;
-    const width = y.length / rows;
-    for (let r = 0; r < rows; r++) {
-      let best = 0;
-      for (let c = 1; c < width; c++) if (y[r * width + c]! > y[r * width + best]!) best = c;
-      if (best === ds.labels[start + r]) correct++;
-    }
-  }
-  return correct / ds.rows;
-}
+export { accuracy, DivergedError };
+export type * from "./train-types.js";
 
 /** Trains to the end (or until hooks.shouldStop), without yielding to the event loop. */
 export function train(
@@ -167,12 +71,6 @@ export function* trainSteps(
   const decays = new Set(g.params.filter((p) => p.decay).map((p) => p.name));
   const trainable = new Set(g.params.map((p) => p.name));
   const kernels = optimizerKernels(exe);
-  // The built-in optimizers keep their state in the executable's memory and update there when they can.
-  const optimizer = createOptimizer(config.optimizer.name, config.optimizer.args, {
-    decays: (n) => decays.has(n),
-    ...(kernels && { kernels }),
-  });
-  const lr = config.optimizer.args.lr;
   const ctor = (config.dtype ?? "f32") === "f32" ? Float32Array : Float64Array;
   const batchSize = Math.min(config.batchSize, data.train.rows);
 
@@ -181,7 +79,6 @@ export function* trainSteps(
   const params: Params = exe.adopt ? exe.adopt(initial) : initial;
   // The trainable params' arrays, picked once: they are updated in place, never replaced.
   const trainableParams = pick(params, trainable);
-  let optimizerState = resume ? resume.optimizerState : optimizer.init(trainableParams);
   const history: History = resume ? { losses: [...resume.history.losses], epochs: [...resume.history.epochs] } : { losses: [], epochs: [] };
   const started = performance.now() - (resume?.seconds ?? 0) * 1000;
   const seconds = () => (performance.now() - started) / 1000;
@@ -194,11 +91,15 @@ export function* trainSteps(
     target: encoding,
     rng,
     dropLast: true,
+    replacement: config.sampling === "with_replacement",
     // Filled where the step reads them when the executable offers its own buffers (no copy per step).
     x: bufs?.[input.name] ?? new ctor(batchSize * data.train.features),
     t: bufs?.[target.name] ?? new ctor(batchSize * (encoding === "onehot" ? data.train.classes : 1)),
   });
   const stepsPerEpoch = batches.perEpoch;
+  // The built-in optimizers keep their state in the executable's memory and update there when they can.
+  const optimizers = scheduledOptimizer(config, { decays: (n) => decays.has(n), ...(kernels && { kernels }) }, stepsPerEpoch);
+  let optimizerState = resume ? resume.optimizerState : optimizers.at(0).init(trainableParams);
   const feed = { [input.name]: batches.x as FloatArray, [target.name]: batches.t as FloatArray };
   let position = 0;
   let step = resume?.step ?? 0;
@@ -239,7 +140,8 @@ export function* trainSteps(
     const loss = rawLoss + decayPenalty(params, decays, config.weightDecay);
     // NaN, or a thousand times the first loss (and at least 1e3): that is divergence, not noise.
     firstLoss ??= loss;
-    if (!Number.isFinite(loss) || loss > 1e3 * Math.max(1, Math.abs(firstLoss))) throw new DivergedError(step + 1, loss, lr);
+    if (!Number.isFinite(loss) || loss > 1e3 * Math.max(1, Math.abs(firstLoss)))
+      throw new DivergedError(step + 1, loss, optimizers.lr(step));
     if (config.weightDecay > 0) {
       for (const name of decays) {
         const p = params[name]!;
@@ -247,6 +149,8 @@ export function* trainSteps(
         for (let i = 0; i < p.length; i++) gr[i]! += config.weightDecay * p[i]!;
       }
     }
+    if (config.clipNorm !== undefined) clipByNorm(grads, trainable, config.clipNorm);
+    const optimizer = optimizers.at(step);
     step++;
     optimizerState = optimizer.update(trainableParams, grads, optimizerState, step);
     history.losses.push(loss);
@@ -254,8 +158,12 @@ export function* trainSteps(
     epochSteps++;
     hooks.onStep?.(step, loss, history.epochs.length);
     const endOfEpoch = position === stepsPerEpoch;
+    let stop = false;
     if (endOfEpoch || step === config.iters) {
-      evaluate(history.epochs.length, epochLoss / epochSteps);
+      const record = evaluate(history.epochs.length, epochLoss / epochSteps);
+      const watch = earlyStopping(history.epochs, config.patience);
+      if (watch.best) hooks.onBest?.(params, record);
+      stop = watch.stop;
       epochLoss = 0;
       epochSteps = 0;
       if (endOfEpoch) {
@@ -265,6 +173,11 @@ export function* trainSteps(
         position = 0;
       }
       hooks.onCheckpoint?.(checkpoint());
+    }
+    if (stop) {
+      const mine = own(params);
+      const stoppedEarly = history.epochs.length - 1;
+      return { params: mine, history, stepsPerEpoch, completed: true, stoppedEarly, checkpoint: { ...checkpoint(), params: mine } };
     }
     if (hooks.shouldStop?.()) {
       const cp = checkpoint();

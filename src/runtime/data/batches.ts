@@ -58,6 +58,8 @@ export interface BatchOptions {
   readonly rng?: Rng;
   /** Skip a last batch smaller than batchSize (default false). */
   readonly dropLast?: boolean;
+  /** Draw each epoch's rows with replacement (the book's np.random.choice) instead of a shuffle; needs an rng. */
+  readonly replacement?: boolean;
   /** Buffers to fill (batchSize x features, batchSize x target width); allocated once if omitted. */
   readonly x?: FloatBuffer;
   readonly t?: TargetBuffer;
@@ -113,8 +115,13 @@ export class Batches {
     this.position = 0;
     this.ended = false;
     // From the identity each time, so an epoch's order depends on the rng's state alone.
+    const rng = this.options.rng;
+    if (this.options.replacement && rng) {
+      for (let i = 0; i < this.order.length; i++) this.order[i] = rng.int(this.order.length);
+      return;
+    }
     for (let i = 0; i < this.order.length; i++) this.order[i] = i;
-    if (this.options.rng) shuffleInPlace(this.order, this.options.rng);
+    if (rng) shuffleInPlace(this.order, rng);
   }
 
   /** Fills the next batch into x and t and returns its row count; 0 when the epoch is over. */
