@@ -182,7 +182,7 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
     },
   },
   batchnorm: {
-    params: [X, { name: "momentum", kind: "num", default: num(0.9) }, { name: "eps", kind: "num", default: num(1e-7) }],
+    params: [X, { name: "momentum", kind: "num", default: num(0.9) }, { name: "eps", kind: "num", default: num(1e-6) }],
     ownsParams: true,
     summary: "batch normalization over the batch axis, with learned gamma, beta and running statistics",
     call: (c, [xv, momentum, eps]) => {

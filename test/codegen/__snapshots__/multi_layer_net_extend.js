@@ -419,7 +419,7 @@ function layers_0_bn_forward(
 ) {
   for (let j = 0; j < 100; j++) {
     tmp[j] = layers_0_bn_running_mean[j];
-    tmp_2[j] = Math.sqrt(layers_0_bn_running_var[j] + 1e-7);
+    tmp_2[j] = Math.sqrt(layers_0_bn_running_var[j] + 0.000001);
   }
   for (let i = 0, o = 0; i < batch; i++)
     for (let j = 0; j < 100; j++, o++) {
@@ -553,7 +553,7 @@ function layers_1_bn_forward(
 ) {
   for (let j = 0; j < 100; j++) {
     tmp[j] = layers_1_bn_running_mean[j];
-    tmp_2[j] = Math.sqrt(layers_1_bn_running_var[j] + 1e-7);
+    tmp_2[j] = Math.sqrt(layers_1_bn_running_var[j] + 0.000001);
   }
   for (let i = 0, o = 0; i < batch; i++)
     for (let j = 0; j < 100; j++, o++) {
@@ -687,7 +687,7 @@ function layers_2_bn_forward(
 ) {
   for (let j = 0; j < 100; j++) {
     tmp[j] = layers_2_bn_running_mean[j];
-    tmp_2[j] = Math.sqrt(layers_2_bn_running_var[j] + 1e-7);
+    tmp_2[j] = Math.sqrt(layers_2_bn_running_var[j] + 0.000001);
   }
   for (let i = 0, o = 0; i < batch; i++)
     for (let j = 0; j < 100; j++, o++) {
@@ -821,7 +821,7 @@ function layers_3_bn_forward(
 ) {
   for (let j = 0; j < 100; j++) {
     tmp[j] = layers_3_bn_running_mean[j];
-    tmp_2[j] = Math.sqrt(layers_3_bn_running_var[j] + 1e-7);
+    tmp_2[j] = Math.sqrt(layers_3_bn_running_var[j] + 0.000001);
   }
   for (let i = 0, o = 0; i < batch; i++)
     for (let j = 0; j < 100; j++, o++) {
@@ -955,7 +955,7 @@ function layers_4_bn_forward(
 ) {
   for (let j = 0; j < 100; j++) {
     tmp[j] = layers_4_bn_running_mean[j];
-    tmp_2[j] = Math.sqrt(layers_4_bn_running_var[j] + 1e-7);
+    tmp_2[j] = Math.sqrt(layers_4_bn_running_var[j] + 0.000001);
   }
   for (let i = 0, o = 0; i < batch; i++)
     for (let j = 0; j < 100; j++, o++) {
@@ -1312,7 +1312,7 @@ function layers_0_bn_sqrt_backward(
     const mul24 = 0.09999999999999998 * div16;
     const add25 = mul23 + mul24;
     layers_0_bn_running_var_next[i] = add25;
-    const add236 = div16 + 1e-7;
+    const add236 = div16 + 0.000001;
     const sqrt237 = Math.sqrt(add236);
     d_layers_0_bn_sqrt[i] = sqrt237;
   }
@@ -1342,7 +1342,7 @@ function layers_0_bn_forward_2(
       const c = layers_0_a[o] - tmp[j];
       tmp_2[j] += c * c;
     }
-  for (let j = 0; j < 100; j++) tmp_2[j] = Math.sqrt(tmp_2[j] / batch + 1e-7);
+  for (let j = 0; j < 100; j++) tmp_2[j] = Math.sqrt(tmp_2[j] / batch + 0.000001);
   for (let i = 0, o = 0; i < batch; i++)
     for (let j = 0; j < 100; j++, o++) {
       layers_0_bn[o] = ((layers_0_a[o] - tmp[j]) / tmp_2[j]) * layers_0_bn_gamma[j] + layers_0_bn_beta[j];
@@ -1542,7 +1542,7 @@ function layers_1_bn_sqrt_backward(
     const mul48 = 0.09999999999999998 * div42;
     const add49 = mul47 + mul48;
     layers_1_bn_running_var_next[i] = add49;
-    const add213 = div42 + 1e-7;
+    const add213 = div42 + 0.000001;
     const sqrt214 = Math.sqrt(add213);
     d_layers_1_bn_sqrt[i] = sqrt214;
   }
@@ -1572,7 +1572,7 @@ function layers_1_bn_forward_2(
       const c = layers_1_a[o] - tmp[j];
       tmp_2[j] += c * c;
     }
-  for (let j = 0; j < 100; j++) tmp_2[j] = Math.sqrt(tmp_2[j] / batch + 1e-7);
+  for (let j = 0; j < 100; j++) tmp_2[j] = Math.sqrt(tmp_2[j] / batch + 0.000001);
   for (let i = 0, o = 0; i < batch; i++)
     for (let j = 0; j < 100; j++, o++) {
       layers_1_bn[o] = ((layers_1_a[o] - tmp[j]) / tmp_2[j]) * layers_1_bn_gamma[j] + layers_1_bn_beta[j];
@@ -1772,7 +1772,7 @@ function layers_2_bn_sqrt_backward(
     const mul72 = 0.09999999999999998 * div66;
     const add73 = mul71 + mul72;
     layers_2_bn_running_var_next[i] = add73;
-    const add190 = div66 + 1e-7;
+    const add190 = div66 + 0.000001;
     const sqrt191 = Math.sqrt(add190);
     d_layers_2_bn_sqrt[i] = sqrt191;
   }
@@ -1802,7 +1802,7 @@ function layers_2_bn_forward_2(
       const c = layers_2_a[o] - tmp[j];
       tmp_2[j] += c * c;
     }
-  for (let j = 0; j < 100; j++) tmp_2[j] = Math.sqrt(tmp_2[j] / batch + 1e-7);
+  for (let j = 0; j < 100; j++) tmp_2[j] = Math.sqrt(tmp_2[j] / batch + 0.000001);
   for (let i = 0, o = 0; i < batch; i++)
     for (let j = 0; j < 100; j++, o++) {
       layers_2_bn[o] = ((layers_2_a[o] - tmp[j]) / tmp_2[j]) * layers_2_bn_gamma[j] + layers_2_bn_beta[j];
@@ -2002,7 +2002,7 @@ function layers_3_bn_sqrt_backward(
     const mul96 = 0.09999999999999998 * div90;
     const add97 = mul95 + mul96;
     layers_3_bn_running_var_next[i] = add97;
-    const add167 = div90 + 1e-7;
+    const add167 = div90 + 0.000001;
     const sqrt168 = Math.sqrt(add167);
     d_layers_3_bn_sqrt[i] = sqrt168;
   }
@@ -2032,7 +2032,7 @@ function layers_3_bn_forward_2(
       const c = layers_3_a[o] - tmp[j];
       tmp_2[j] += c * c;
     }
-  for (let j = 0; j < 100; j++) tmp_2[j] = Math.sqrt(tmp_2[j] / batch + 1e-7);
+  for (let j = 0; j < 100; j++) tmp_2[j] = Math.sqrt(tmp_2[j] / batch + 0.000001);
   for (let i = 0, o = 0; i < batch; i++)
     for (let j = 0; j < 100; j++, o++) {
       layers_3_bn[o] = ((layers_3_a[o] - tmp[j]) / tmp_2[j]) * layers_3_bn_gamma[j] + layers_3_bn_beta[j];
@@ -2232,7 +2232,7 @@ function layers_4_bn_sqrt_backward(
     const mul120 = 0.09999999999999998 * div114;
     const add121 = mul119 + mul120;
     layers_4_bn_running_var_next[i] = add121;
-    const add144 = div114 + 1e-7;
+    const add144 = div114 + 0.000001;
     const sqrt145 = Math.sqrt(add144);
     d_layers_4_bn_sqrt[i] = sqrt145;
   }
@@ -2262,7 +2262,7 @@ function layers_4_bn_forward_2(
       const c = layers_4_a[o] - tmp[j];
       tmp_2[j] += c * c;
     }
-  for (let j = 0; j < 100; j++) tmp_2[j] = Math.sqrt(tmp_2[j] / batch + 1e-7);
+  for (let j = 0; j < 100; j++) tmp_2[j] = Math.sqrt(tmp_2[j] / batch + 0.000001);
   for (let i = 0, o = 0; i < batch; i++)
     for (let j = 0; j < 100; j++, o++) {
       layers_4_bn[o] = ((layers_4_a[o] - tmp[j]) / tmp_2[j]) * layers_4_bn_gamma[j] + layers_4_bn_beta[j];
