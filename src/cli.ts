@@ -135,7 +135,8 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     )
     .addOption(setOption())
     .option("--out <dir>", "where the run's files go (default runs/<model>-<time>)")
-    .option("--resume", "continue the run in --out from its checkpoint")
+    .option("--resume", "continue the run in --out from its checkpoint (with a larger --epochs or --iters: extend a finished run)")
+    .option("--init-from <params>", "start from trained params (a params.safetensors) instead of the initializers: fine-tuning")
     .option("--model <name>", "which model, when the file has several")
     .option(
       "--no-eval",
@@ -149,13 +150,14 @@ export function buildProgram(io: Io, result: { code: number }): Command {
   program
     .command("eval")
     .description("accuracy, loss and confusion matrix of trained params")
-    .argument("<file>", ".nn file")
-    .option("--params <path>", "params.safetensors of a trained run")
+    .argument("[file]", ".nn file (not with --run)")
+    .option("--run <dir>", "a run folder of nnc train: its model, --set values and params, as trained")
+    .option("--params <path>", "params.safetensors of a trained run (with --run: e.g. DIR/best.safetensors)")
     .option("--data <src>", "data: mnist (its test set), a folder of IDX files, IMAGES,LABELS or a .csv file")
     .addOption(setOption())
     .option("--model <name>", "which model, when the file has several")
     .option("--json", "print one JSON object")
-    .action(async (file: string, opts) => {
+    .action(async (file: string | undefined, opts) => {
       result.code = await evalCommand(file, opts, io);
     });
 

@@ -7,6 +7,7 @@ import type { Executable, Params } from "../runtime/executable.js";
 import type { Graph } from "../graph/ir.js";
 import { pickModel } from "./graph.js";
 import { classOptions } from "./model-data.js";
+import { readRunFolder } from "./run-folder.js";
 import { load, UsageError, type Io } from "./io.js";
 
 export interface EvalOptions {
@@ -15,6 +16,8 @@ export interface EvalOptions {
   readonly data?: string;
   readonly json?: boolean;
   readonly model?: string;
+  /** A run folder of `nnc train`: its model, --set values and params. */
+  readonly run?: string;
 }
 
 export interface Evaluation {
@@ -68,8 +71,18 @@ export function formatConfusion(m: number[][]): string {
   return [head, ...m.map((row, r) => String(r).padEnd(11) + row.map((v) => String(v).padStart(w)).join(""))].join("\n");
 }
 
-export async function evalCommand(file: string, opts: EvalOptions, io: Io): Promise<number> {
-  if (!opts.params) throw new UsageError(`--params is required: the params.safetensors of a trained run`);
+export async function evalCommand(fileArg: string | undefined, given: EvalOptions, io: Io): Promise<number> {
+  let file = fileArg;
+  let opts = given;
+  if (given.run !== undefined) {
+    if (fileArg !== undefined || Object.keys(given.set).length > 0 || given.model !== undefined)
+      throw new UsageError(`--run DIR evaluates the run as it was trained: give no FILE, --set or --model with it`);
+    const run = readRunFolder(given.run);
+    file = run.file;
+    opts = { ...given, set: run.set, model: run.model, params: given.params ?? run.params };
+  }
+  if (file === undefined) throw new UsageError(`give the model file, or --run DIR for a run folder of nnc train`);
+  if (!opts.params) throw new UsageError(`--params is required: the params.safetensors of a trained run (or give --run DIR)`);
   if (!opts.data) throw new UsageError(`--data is required: mnist, a folder of IDX files, IMAGES,LABELS or a .csv file`);
   const { result, code } = load(file, { set: opts.set }, io);
   if (code !== 0) return code;

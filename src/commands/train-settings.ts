@@ -84,7 +84,7 @@ export function resolveSettings(g: Graph, flags: TrainFlags, optimizerName?: str
   };
 }
 
-/** The settings that must agree for --resume to continue the same run. */
+/** The settings that must agree for --resume to continue the same run: all but its length (a larger one extends it). */
 export function resumeMismatches(
   saved: Record<string, unknown>,
   now: RunSettings & { hyper: Readonly<Record<string, unknown>> },
@@ -96,7 +96,7 @@ export function resumeMismatches(
       out.push(`--set ${name}: the run was started with ${JSON.stringify(savedHyper[name])}, now ${JSON.stringify(value)}`);
   }
   for (const [key, value] of Object.entries(now)) {
-    if (key === "hyper") continue;
+    if (key === "hyper" || key === "epochs" || key === "iters") continue;
     if (JSON.stringify(saved[key]) !== JSON.stringify(value))
       out.push(`${key}: the checkpoint has ${JSON.stringify(saved[key])}, now ${JSON.stringify(value)}`);
   }

@@ -5,8 +5,9 @@ import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { resolveTrainTest, subset, valSplit, DataError } from "../runtime/data/index.js";
 import { compiledBackend, executableFor } from "../runtime/backend.js";
-import type { Executable } from "../runtime/executable.js";
-import { loadCheckpoint, saveCheckpoint, saveParams } from "../runtime/checkpoint.js";
+import type { Executable, Params } from "../runtime/executable.js";
+import { userError } from "./errors.js";
+import { loadCheckpoint, loadParams, saveCheckpoint, saveParams } from "../runtime/checkpoint.js";
 import { writeFileAtomic } from "../runtime/files.js";
 import { checkModelSize } from "../runtime/model-size.js";
 import { createOptimizer, loadOptimizerModule } from "../runtime/optimizer-registry.js";
@@ -26,6 +27,8 @@ export interface TrainOptions extends TrainFlags {
   readonly labelColumn?: string;
   readonly out?: string;
   readonly resume?: boolean;
+  /** Trained params to start from (fine-tuning), instead of the initializers. */
+  readonly initFrom?: string;
   readonly json?: boolean;
   readonly model?: string;
   /** Where matmuls run: js or wasm (default: wasm for f32, js for f64). */
@@ -42,6 +45,8 @@ function defaultOut(model: string): string {
 export async function trainCommand(file: string, opts: TrainOptions, io: Io): Promise<number> {
   if (!opts.data) throw new UsageError(`--data is required: mnist, a folder of IDX files, IMAGES,LABELS or a .csv file`);
   if (opts.resume && !opts.out) throw new UsageError(`--resume needs --out DIR, the folder of the run to continue`);
+  if (opts.resume && opts.initFrom)
+    throw new UsageError(`--resume continues a run from its checkpoint; --init-from starts a new one: give one of them`);
   const { result, code } = load(file, { set: opts.set }, io);
   if (code !== 0) return code;
   const g = pickModel(result.graphs, opts.model);
@@ -117,7 +122,20 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
       throw new UsageError(
         `--resume: ${checkpointPath} does not fit ${g.model} as it is now (was the run started with other --set values?):\n  ${loaded.mismatched.join("\n  ")}`,
       );
+    if (loaded.checkpoint.step > iters)
+      throw new UsageError(
+        `--resume: the run in ${out} has made ${loaded.checkpoint.step} steps already, more than the ${iters} asked for; give a larger --epochs or --iters to extend it`,
+      );
     resume = loaded.checkpoint;
+  }
+  let initial: Params | undefined;
+  if (opts.initFrom !== undefined) {
+    try {
+      initial = loadParams(opts.initFrom, g);
+    } catch (e) {
+      const mistake = userError(e);
+      throw new UsageError(`--init-from: ${mistake?.message ?? (e as Error).message}`);
+    }
   }
   const source = result.sources.get(file) ?? readFileSync(file, "utf8");
   writeFileAtomic(join(out, "model.nn"), source);
@@ -125,6 +143,8 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
     model: g.model,
     file: basename(file),
     hyper: g.hyper,
+    set: opts.set,
+    ...(opts.initFrom !== undefined && { initFrom: opts.initFrom }),
     settings,
     data: {
       source: opts.data,
@@ -166,6 +186,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
         weightDecay: settings.weightDecay,
         dtype: settings.dtype,
         evaluate: opts.eval !== false,
+        ...(initial && { initialParams: initial }),
         ...(settings.lrSchedule && { lrSchedule: settings.lrSchedule }),
         ...(settings.warmup !== undefined && { warmup: settings.warmup }),
         ...(settings.clipNorm !== undefined && { clipNorm: settings.clipNorm }),

@@ -27,6 +27,8 @@ export interface TrainConfig {
   readonly patience?: number;
   /** How mini-batches are drawn: a shuffle per epoch (default) or, as the book does, rows drawn with replacement. */
   readonly sampling?: SamplingMode;
+  /** Params to start from (fine-tuning) instead of the initializers; copied, never changed. */
+  readonly initialParams?: Params;
 }
 
 export interface TrainData {

@@ -74,7 +74,7 @@ export function* trainSteps(
   const ctor = (config.dtype ?? "f32") === "f32" ? Float32Array : Float64Array;
   const batchSize = Math.min(config.batchSize, data.train.rows);
 
-  const initial: Params = resume ? resume.params : exe.init(config.seed);
+  const initial: Params = resume ? resume.params : config.initialParams ? converted(config.initialParams, ctor) : exe.init(config.seed);
   // In the executable's memory when it has one (wasm): no copy of the params per step.
   const params: Params = exe.adopt ? exe.adopt(initial) : initial;
   // The trainable params' arrays, picked once: they are updated in place, never replaced.
@@ -207,6 +207,11 @@ export function stepSeed(seed: number, step: number): number {
 /** Params of the caller's own: copies when they are views of the executable's memory, which the next run adopting params overwrites. */
 function own(params: Params): Params {
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v.slice()]));
+}
+
+/** Fresh copies in the run's element type (params saved by an f32 run can start an f64 one). */
+function converted(params: Params, ctor: Float32ArrayConstructor | Float64ArrayConstructor): Params {
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, ctor.from(v)]));
 }
 
 function pick(params: Params, names: ReadonlySet<string>): Params {

@@ -101,7 +101,7 @@ describe("nnc train", () => {
     const r = await nnc("train", model, "--data", csv, "--out", out, "--epochs", "2", "--optimizer", "sgd", "--lr", "0.5");
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/sgd\(lr=0.5\), batch 20, 20 steps \(2 epochs of 10\)/);
-    const again = await nnc("train", model, "--data", csv, "--out", out, "--epochs", "3", "--optimizer", "sgd", "--lr", "0.5", "--resume");
+    const again = await nnc("train", model, "--data", csv, "--out", out, "--epochs", "2", "--optimizer", "sgd", "--lr", "0.3", "--resume");
     expect(again.code).toBe(2);
     expect(again.err).toMatch(/--resume: the settings differ from the checkpoint's/);
   });
