@@ -9,6 +9,7 @@ import { evalCommand } from "./commands/eval.js";
 import { experimentCommand } from "./commands/experiment.js";
 import { gradcheckCommand } from "./commands/gradcheck.js";
 import { trainCommand } from "./commands/train.js";
+import { summaryCommand } from "./commands/summary.js";
 import { graphCommand } from "./commands/graph.js";
 import type { Io } from "./commands/io.js";
 import { UsageError } from "./commands/io.js";
@@ -45,6 +46,18 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--json", "print a JSON report")
     .action(async (files: string[], opts) => {
       result.code = await checkCommand(files, opts, io);
+    });
+
+  program
+    .command("summary")
+    .description("a per-layer table (as Keras's model.summary()): shapes, parameter counts, FLOPs of one training step")
+    .argument("<file>", ".nn file")
+    .addOption(setOption())
+    .option("--model <name>", "which model, when the file has several")
+    .option("--batch <n>", "the batch size the FLOPs are counted at (default: the model's batch_size, else 100)")
+    .option("--json", "print one JSON object")
+    .action(async (file: string, opts) => {
+      result.code = await summaryCommand(file, opts, io);
     });
 
   program
