@@ -101,12 +101,21 @@ function hole(h: unknown): string {
   throw new TypeError(`js\`\`: a hole must be Code, a Name or a number, got ${typeof h}`);
 }
 
+/**
+ * A template's own text, with control characters that are never whitespace (NUL from a `\0` in a
+ * template, ...) written as `\xNN`: they can stand only inside a string, regex or template literal
+ * of the generated code, where the escape means the same, and a raw NUL makes tools call the file binary.
+ */
+function text(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 /** The tagged template: js`for (let ${i} = 0; ${i} < ${n}; ${i}++) ${body}`. */
 export function js(strings: TemplateStringsArray, ...holes: readonly Hole[]): Code {
   // A real template's strings array is frozen and has `raw`; a hand-made array is not code we wrote.
   if (!Object.isFrozen(strings) || !Array.isArray(strings.raw)) throw new TypeError("js must be used as a tagged template");
-  let out = strings[0]!;
-  holes.forEach((h, i) => (out += hole(h) + strings[i + 1]!));
+  let out = text(strings[0]!);
+  holes.forEach((h, i) => (out += hole(h) + text(strings[i + 1]!)));
   return trusted(out);
 }
 
