@@ -35,7 +35,10 @@ export function trainSettings(values: readonly [string, Value, Span][], fail: (m
     if (v.kind === "error") continue;
     if (rule.kind === "spec") {
       if (v.kind !== "spec")
-        fail(`'${name}' must be ${rule.rule ?? "an optimizer, e.g. sgd(lr = 0.1) or adam"}, got ${describeKind(v.kind)}`, span);
+        fail(
+          `'${name}' must ${rule.rule ? `be ${rule.rule}` : "name an optimizer, e.g. sgd(lr = 0.1) or adam"}, got ${describeKind(v.kind)}`,
+          span,
+        );
       out[name] = checkTrainSpec(name, v.spec, span, fail);
     } else {
       if (v.kind !== "num") fail(`'${name}' must be ${rule.rule}, got ${describeKind(v.kind)}`, span);
