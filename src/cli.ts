@@ -195,6 +195,8 @@ export function buildProgram(io: Io, result: { code: number }): Command {
 }
 
 export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  // `nnc summary ... | head`: the reader closed the pipe, so nothing more is wanted; stop quietly.
+  if (io === processIo) process.stdout.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? process.exit(0) : undefined));
   const result = { code: 0 };
   const program = buildProgram(io, result);
   if (argv.length === 0) {

@@ -1,5 +1,6 @@
 // Issue 13.3: every mistake a user can make is a usage error (exit 2) or an error in their model
 // or data (exit 1), with a message about their input; "internal error" (exit 3) is for bugs only.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -64,6 +65,16 @@ describe("user mistakes are reported as theirs", () => {
       expectUserError(r, 1, "Three is too large to allocate: ");
       expect(r.err).toContain("; check the hyperparameters (hidden = 1000000000)");
     }
+  });
+
+  it("output piped into a reader that has gone (| head, | true) ends quietly, without a stack trace", () => {
+    // `true` exits before nnc has started, so nnc's first write meets a closed pipe (EPIPE).
+    const r = spawnSync("sh", ["-c", "node bin/nnc.js summary models/multi_layer_net_extend.nn | true; echo exit $?"], {
+      cwd: join(import.meta.dirname, "../.."),
+      encoding: "utf8",
+    });
+    expect(r.stdout).toBe("exit 0\n");
+    expect(r.stderr).toBe("");
   });
 
   it("README lists every exit code", () => {
