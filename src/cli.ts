@@ -11,6 +11,7 @@ import { gradcheckCommand } from "./commands/gradcheck.js";
 import { trainCommand } from "./commands/train.js";
 import { summaryCommand } from "./commands/summary.js";
 import { graphCommand } from "./commands/graph.js";
+import { lspCommand } from "./commands/lsp.js";
 import type { Io } from "./commands/io.js";
 import { UsageError } from "./commands/io.js";
 import { userError } from "./commands/errors.js";
@@ -188,6 +189,14 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--json", "one JSON line per experiment")
     .action(async (name: string | undefined, opts) => {
       result.code = await experimentCommand(name, opts, io);
+    });
+
+  program
+    .command("lsp")
+    .description("run the language server on stdin/stdout (for editors: diagnostics, hover, completion, ...)")
+    .option("--stdio", "talk over stdin/stdout (the default and only transport; accepted for clients that pass it)")
+    .action(async () => {
+      result.code = await lspCommand();
     });
 
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });

@@ -1,0 +1,115 @@
+// Shapes for the editor, read from the elaborated graphs: each node carries the span of the .nn
+// text it came from and the label of the binding that made it, so an expression's shape is the
+// shape of the last node made at its span, once per block instance (`hidden1`, `layers.3`).
+import type { Expr } from "../parser/ast.js";
+import type { Graph, Node, ParamSpec, Shape } from "../graph/ir.js";
+import type { NameIndex, NnSymbol } from "./names.js";
+import { symbolAt } from "./names.js";
+
+/** One shape an expression has, in one instance of its block (`where`) or in its model. */
+export interface ShapeAt {
+  readonly where?: string;
+  readonly shape: Shape;
+  readonly node: Node;
+  readonly graph: Graph;
+}
+
+export interface ShapeIndex {
+  /** Values made at the span `offset:endOffset`: the last node per label. */
+  readonly bySpan: ReadonlyMap<string, readonly ShapeAt[]>;
+  /** The value of each top-level binding, by label: what a block call bound to `h` returns. */
+  readonly byLabel: ReadonlyMap<string, ShapeAt>;
+  readonly params: ReadonlyMap<Node, ParamSpec>;
+}
+
+const LEAVES: ReadonlySet<string> = new Set(["param", "state", "input", "const"]);
+
+export function indexShapes(graphs: readonly Graph[]): ShapeIndex {
+  const bySpan = new Map<string, Map<string | undefined, ShapeAt>>();
+  const byLabel = new Map<string, ShapeAt>();
+  const params = new Map<Node, ParamSpec>();
+  for (const graph of graphs) {
+    for (const p of graph.params) params.set(graph.nodes[p.node]!, p);
+    for (const node of graph.nodes) {
+      const at: ShapeAt = { shape: node.shape, node, graph, ...(node.label !== undefined && { where: node.label }) };
+      if (node.span) {
+        const key = spanKey(node.span.offset, node.span.endOffset);
+        let perLabel = bySpan.get(key);
+        if (!perLabel) bySpan.set(key, (perLabel = new Map()));
+        // Nodes are in topological order: the last one made at a span is the expression's value.
+        perLabel.set(node.label, at);
+      }
+      if (node.label !== undefined && !LEAVES.has(node.op)) byLabel.set(node.label, at);
+    }
+  }
+  const flat = new Map<string, readonly ShapeAt[]>();
+  for (const [key, perLabel] of bySpan) flat.set(key, [...perLabel.values()]);
+  return { bySpan: flat, byLabel, params };
+}
+
+export function spanKey(offset: number, end: number): string {
+  return `${offset}:${end}`;
+}
+
+/** The shapes of an expression: its nodes, or, for a name, what the name is bound to. */
+export function shapesOfExpr(e: Expr, shapes: ShapeIndex, names: NameIndex, depth = 0): readonly ShapeAt[] {
+  const direct = shapes.bySpan.get(spanKey(e.span.offset, e.span.endOffset));
+  if (direct) return direct;
+  if (depth > 50) return [];
+  switch (e.kind) {
+    case "paren":
+      return shapesOfExpr(e.inner, shapes, names, depth + 1);
+    case "if": {
+      const then = shapesOfExpr(e.then, shapes, names, depth + 1);
+      return then.length > 0 ? then : shapesOfExpr(e.else, shapes, names, depth + 1);
+    }
+    case "name": {
+      const ref = symbolAt(names, e.span.offset);
+      return ref ? shapesOfSymbol(ref.symbol, shapes, names, depth + 1) : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** The shapes a symbol's value has: inputs, params and bindings (once per block instance). */
+export function shapesOfSymbol(s: NnSymbol, shapes: ShapeIndex, names: NameIndex, depth = 0): readonly ShapeAt[] {
+  const stmt = s.stmt;
+  if (!stmt) return [];
+  if (stmt.kind === "input" || stmt.kind === "target" || stmt.kind === "param") {
+    return shapes.bySpan.get(spanKey(stmt.span.offset, stmt.span.endOffset)) ?? [];
+  }
+  if ((stmt.kind === "let" || stmt.kind === "output") && stmt.value) {
+    const found = shapesOfExpr(stmt.value, shapes, names, depth);
+    if (found.length > 0) return found;
+    // A block call bound in a model: its nodes sit in the block, labelled with the binding.
+    const labelled = s.decl.kind === "model" ? shapes.byLabel.get(s.name) : undefined;
+    if (labelled) return [labelled];
+    // repeat(n) Block(...): the last copy's value is the binding's.
+    if (s.decl.kind === "model" && stmt.value.kind === "repeat") {
+      let last: ShapeAt | undefined;
+      for (const [label, at] of shapes.byLabel) if (label.startsWith(`${s.name}.`) && (!last || at.node.id > last.node.id)) last = at;
+      if (last) return [last];
+    }
+  }
+  return [];
+}
+
+/** `[batch, 50]`, or each instance's shape when they differ: `[batch, 300] (hidden1) | ...`. */
+export function showShapes(list: readonly ShapeAt[], max = 3): string | undefined {
+  const distinct = new Map<string, string[]>();
+  for (const at of list) {
+    const text = `[${at.shape.join(", ")}]`;
+    const wheres = distinct.get(text) ?? [];
+    if (at.where !== undefined) wheres.push(at.where);
+    distinct.set(text, wheres);
+  }
+  if (distinct.size === 0) return undefined;
+  if (distinct.size === 1) return [...distinct.keys()][0];
+  const parts = [...distinct].slice(0, max).map(([shape, wheres]) => (wheres.length > 0 ? `${shape} (${wheres[0]})` : shape));
+  return parts.join(" | ") + (distinct.size > max ? " | …" : "");
+}
+
+export function paramCount(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
