@@ -100,8 +100,8 @@ export function cursorContext(text: string, offset: number): CursorContext {
     } else if (t.kind === "ident" && top?.kind === "[" && stack[stack.length - 2]?.formals && t.text !== "batch") {
       if (!decl.names.some((n) => n.name === t.text)) decl.names.push({ name: t.text, kind: "dim", offset: t.offset });
     }
+    if (top?.kind === "{" && (startsLine || prev?.text === "{")) statement = t;
     const inBody = stack.length === 1 && top?.kind === "{" && !top.train;
-    if (inBody && (startsLine || prev?.text === "{")) statement = t;
     if (!inBody) continue;
     if (prev && BINDERS.has(prev.text) && t.kind === "ident" && prev === statement) {
       decl.names.push({ name: t.text, kind: prev.text === "output" ? "binding" : (prev.text as NameKind), offset: t.offset });

@@ -5,7 +5,7 @@ import { showExpr } from "../parser/ast.js";
 import type { Init } from "../graph/ir.js";
 import type { Analysis } from "./analysis.js";
 import type { NnSymbol } from "./names.js";
-import { paramCount, shapesOfSymbol, type ShapeAt } from "./shapes.js";
+import { paramCount, shapesOfExpr, shapesOfSymbol, type ShapeAt } from "./shapes.js";
 
 const MAX_INSTANCES = 8;
 
@@ -120,7 +120,7 @@ function describeDecl(d: Decl, a: Analysis): string {
     }
   } else {
     const ret = d.body.find((s) => s.kind === "return");
-    const list = ret && ret.kind === "return" ? (a.shapes.bySpan.get(`${ret.value.span.offset}:${ret.value.span.endOffset}`) ?? []) : [];
+    const list = ret && ret.kind === "return" ? shapesOfExpr(ret.value, a.shapes, a.names!) : [];
     if (list.length > 0)
       lines.push(
         `${list.length} instance${list.length === 1 ? "" : "s"}: ${list

@@ -8,8 +8,9 @@ import {
   type Diagnostic as LspDiagnostic,
   type DiagnosticRelatedInformation,
 } from "vscode-languageserver";
-import type { Diagnostic } from "../diagnostics.js";
+import type { Diagnostic, Note } from "../diagnostics.js";
 import type { Analysis } from "./analysis.js";
+import { wordAt } from "./scan.js";
 
 export const SOURCE = "nnc";
 
@@ -33,7 +34,8 @@ function toLsp(d: Diagnostic, analysis: Analysis, uri: string): LspDiagnostic {
   const related: DiagnosticRelatedInformation[] = [];
   const unplaced: string[] = [];
   for (const note of d.notes ?? []) {
-    if (note.span) related.push({ location: { uri, range: analysis.range(note.span.offset, note.span.endOffset) }, message: note.message });
+    const at = noteLocation(note, analysis);
+    if (at) related.push({ location: { uri, range: analysis.range(at[0], at[1]) }, message: note.message });
     else unplaced.push(`note: ${note.message}`);
   }
   const fix = didYouMeanFix(d.message, analysis.text, start, end);
@@ -45,6 +47,19 @@ function toLsp(d: Diagnostic, analysis: Analysis, uri: string): LspDiagnostic {
     ...(related.length > 0 && { relatedInformation: related }),
     ...(fix && { data: fix }),
   };
+}
+
+/**
+ * Where a note points: its span, or the call site its text names ("in block Dense at a.nn:1:7,
+ * used at a.nn:9:7": the elaborator writes the instantiation chain's places into the message).
+ */
+function noteLocation(note: Note, analysis: Analysis): [number, number] | undefined {
+  if (note.span) return [note.span.offset, note.span.endOffset];
+  const m = /used at (.+):(\d+):(\d+)$/.exec(note.message);
+  if (!m || !analysis.result.sources.has(m[1]!)) return undefined;
+  const offset = analysis.doc.offsetAt({ line: Number(m[2]) - 1, character: Number(m[3]) - 1 });
+  const word = wordAt(analysis.text, offset);
+  return word ? [word.start, word.start + word.word.length] : [offset, offset];
 }
 
 /**

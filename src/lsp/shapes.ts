@@ -2,7 +2,7 @@
 // text it came from and the label of the binding that made it, so an expression's shape is the
 // shape of the last node made at its span, once per block instance (`hidden1`, `layers.3`).
 import type { Expr } from "../parser/ast.js";
-import type { Graph, Node, ParamSpec, Shape } from "../graph/ir.js";
+import { dependencies, type Graph, type Node, type ParamSpec, type Shape } from "../graph/ir.js";
 import type { NameIndex, NnSymbol } from "./names.js";
 import { symbolAt } from "./names.js";
 
@@ -15,8 +15,10 @@ export interface ShapeAt {
 }
 
 export interface ShapeIndex {
-  /** Values made at the span `offset:endOffset`: the last node per label. */
+  /** Values computed at the span `offset:endOffset`: the last node per label. */
   readonly bySpan: ReadonlyMap<string, readonly ShapeAt[]>;
+  /** Inputs, targets and params, by the span of the statement that declares them. */
+  readonly leaves: ReadonlyMap<string, readonly ShapeAt[]>;
   /** The value of each top-level binding, by label: what a block call bound to `h` returns. */
   readonly byLabel: ReadonlyMap<string, ShapeAt>;
   readonly params: ReadonlyMap<Node, ParamSpec>;
@@ -25,51 +27,93 @@ export interface ShapeIndex {
 const LEAVES: ReadonlySet<string> = new Set(["param", "state", "input", "const"]);
 
 export function indexShapes(graphs: readonly Graph[]): ShapeIndex {
-  const bySpan = new Map<string, Map<string | undefined, ShapeAt>>();
+  const values = new Map<string, Map<string | undefined, ShapeAt>>();
+  const leaves = new Map<string, Map<string | undefined, ShapeAt>>();
   const byLabel = new Map<string, ShapeAt>();
   const params = new Map<Node, ParamSpec>();
   for (const graph of graphs) {
     for (const p of graph.params) params.set(graph.nodes[p.node]!, p);
+    const updatesOnly = stateUpdatesOnly(graph);
     for (const node of graph.nodes) {
+      if (updatesOnly.has(node.id)) continue;
       const at: ShapeAt = { shape: node.shape, node, graph, ...(node.label !== undefined && { where: node.label }) };
+      const leaf = LEAVES.has(node.op);
       if (node.span) {
+        const table = leaf ? leaves : values;
         const key = spanKey(node.span.offset, node.span.endOffset);
-        let perLabel = bySpan.get(key);
-        if (!perLabel) bySpan.set(key, (perLabel = new Map()));
+        let perLabel = table.get(key);
+        if (!perLabel) table.set(key, (perLabel = new Map()));
         // Nodes are in topological order: the last one made at a span is the expression's value.
         perLabel.set(node.label, at);
       }
-      if (node.label !== undefined && !LEAVES.has(node.op)) byLabel.set(node.label, at);
+      if (node.label !== undefined && !leaf) byLabel.set(node.label, at);
     }
   }
-  const flat = new Map<string, readonly ShapeAt[]>();
-  for (const [key, perLabel] of bySpan) flat.set(key, [...perLabel.values()]);
-  return { bySpan: flat, byLabel, params };
+  const flat = (table: Map<string, Map<string | undefined, ShapeAt>>) => new Map([...table].map(([k, v]) => [k, [...v.values()]]));
+  return { bySpan: flat(values), leaves: flat(leaves), byLabel, params };
+}
+
+/**
+ * Nodes that only compute next values of state (batch norm's running statistics): they share
+ * the call's span and label prefix but are not what the expression evaluates to.
+ */
+function stateUpdatesOnly(g: Graph): Set<number> {
+  if (g.states.length === 0) return new Set();
+  const roots = [...g.outputs.map((o) => o.node), ...(g.loss !== undefined ? [g.loss] : [])];
+  const forward = new Set(dependencies(g, roots));
+  return new Set(
+    dependencies(
+      g,
+      g.states.map((st) => st.update),
+    ).filter((id) => !forward.has(id)),
+  );
 }
 
 export function spanKey(offset: number, end: number): string {
   return `${offset}:${end}`;
 }
 
-/** The shapes of an expression: its nodes, or, for a name, what the name is bound to. */
+/**
+ * The shapes of an expression: its nodes, one per block instance. An instance with no node at
+ * the expression's span computed nothing there (`activation(v)` with `identity`, `dropout(v, 0)`,
+ * so its value is the argument's: those instances take the argument's shape.
+ */
 export function shapesOfExpr(e: Expr, shapes: ShapeIndex, names: NameIndex, depth = 0): readonly ShapeAt[] {
-  const direct = shapes.bySpan.get(spanKey(e.span.offset, e.span.endOffset));
-  if (direct) return direct;
-  if (depth > 50) return [];
+  const direct = shapes.bySpan.get(spanKey(e.span.offset, e.span.endOffset)) ?? [];
+  if (depth > 50) return direct;
+  const inner: Expr[] = [];
   switch (e.kind) {
     case "paren":
-      return shapesOfExpr(e.inner, shapes, names, depth + 1);
+      inner.push(e.inner);
+      break;
     case "if": {
+      // Chosen at compile time: the branch that computed something (one branch per model).
       const then = shapesOfExpr(e.then, shapes, names, depth + 1);
       return then.length > 0 ? then : shapesOfExpr(e.else, shapes, names, depth + 1);
     }
+    case "call": {
+      const callee = symbolAt(names, e.calleeSpan.offset)?.symbol;
+      if (callee?.kind !== "block" && e.args[0]) inner.push(e.args[0].value);
+      break;
+    }
     case "name": {
-      const ref = symbolAt(names, e.span.offset);
-      return ref ? shapesOfSymbol(ref.symbol, shapes, names, depth + 1) : [];
+      const ref = direct.length === 0 ? symbolAt(names, e.span.offset) : undefined;
+      return ref ? shapesOfSymbol(ref.symbol, shapes, names, depth + 1) : direct;
     }
     default:
-      return [];
+      break;
   }
+  if (inner.length === 0) return direct;
+  const covered = new Set(direct.map((s) => s.where));
+  const out = [...direct];
+  for (const sub of inner) {
+    for (const at of shapesOfExpr(sub, shapes, names, depth + 1)) {
+      if (covered.has(at.where)) continue;
+      covered.add(at.where);
+      out.push(at);
+    }
+  }
+  return out;
 }
 
 /** The shapes a symbol's value has: inputs, params and bindings (once per block instance). */
@@ -77,7 +121,7 @@ export function shapesOfSymbol(s: NnSymbol, shapes: ShapeIndex, names: NameIndex
   const stmt = s.stmt;
   if (!stmt) return [];
   if (stmt.kind === "input" || stmt.kind === "target" || stmt.kind === "param") {
-    return shapes.bySpan.get(spanKey(stmt.span.offset, stmt.span.endOffset)) ?? [];
+    return shapes.leaves.get(spanKey(stmt.span.offset, stmt.span.endOffset)) ?? [];
   }
   if ((stmt.kind === "let" || stmt.kind === "output") && stmt.value) {
     const found = shapesOfExpr(stmt.value, shapes, names, depth);

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { TextDocument } from "vscode-languageserver-textdocument";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from "vscode-jsonrpc/node";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -114,4 +115,9 @@ export function positionOf(text: string, needle: string, n = 0, delta = 0): Posi
   const before = text.slice(0, offset);
   const line = before.split("\n").length - 1;
   return { line, character: offset - (before.lastIndexOf("\n") + 1) };
+}
+
+/** The text after a client applies `edits` (LSP TextEdits against `text`). */
+export function applyEdits(text: string, edits: readonly { range: { start: Position; end: Position }; newText: string }[]): string {
+  return TextDocument.applyEdits(TextDocument.create("nn:edit", "nn", 0, text), [...edits]);
 }
