@@ -7,7 +7,7 @@ import type { Range } from "vscode-languageserver";
 import { error } from "../diagnostics.js";
 import { frontend, type FrontendResult } from "../index.js";
 import { indexNames, type NameIndex } from "./names.js";
-import { indexShapes, type ShapeIndex } from "./shapes.js";
+import { indexShapes, truncateShapes, type ShapeIndex } from "./shapes.js";
 
 export class Analysis {
   private namesCache?: NameIndex;
@@ -45,10 +45,20 @@ export class Analysis {
     return { start: this.doc.positionAt(start), end: this.doc.positionAt(end) };
   }
 
+  /**
+   * Shapes from the graphs. A model with an error has no graph; then the shapes of the last
+   * version that elaborated answer for the text before the first character changed since.
+   */
   get shapes(): ShapeIndex {
-    this.shapesCache ??= indexShapes(this.result.graphs);
+    if (!this.shapesCache) {
+      const fallback = this.result.graphs.length === 0 ? this.fallback : undefined;
+      this.shapesCache = fallback ? truncateShapes(fallback.analysis.shapes, fallback.validUpTo) : indexShapes(this.result.graphs);
+    }
     return this.shapesCache;
   }
+
+  /** Set by the workspace before first use: the last analysis that had graphs. */
+  fallback?: { readonly analysis: Analysis; readonly validUpTo: number };
 }
 
 /** What answers position requests: the current analysis, or the last that parsed, up to `validUpTo`. */
@@ -63,6 +73,7 @@ interface Entry {
   version: number;
   current?: Analysis;
   lastParsed?: Analysis;
+  lastElaborated?: Analysis;
 }
 
 export class Workspace {
@@ -98,8 +109,12 @@ export class Workspace {
     const entry = this.docs.get(uri);
     if (!entry) return undefined;
     if (!entry.current) {
-      entry.current = Analysis.of(entry.text, this.fileOf(uri));
-      if (entry.current.result.ast) entry.lastParsed = entry.current;
+      const current = Analysis.of(entry.text, this.fileOf(uri));
+      const last = entry.lastElaborated;
+      if (current.result.graphs.length > 0) entry.lastElaborated = current;
+      else if (last) current.fallback = { analysis: last, validUpTo: commonPrefix(last.text, current.text) };
+      if (current.result.ast) entry.lastParsed = current;
+      entry.current = current;
     }
     return entry.current;
   }

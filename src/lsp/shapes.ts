@@ -53,6 +53,15 @@ export function indexShapes(graphs: readonly Graph[]): ShapeIndex {
   return { bySpan: flat(values), leaves: flat(leaves), byLabel, params };
 }
 
+/** The entries made from text that ends before `end`: those still mean the same after an edit there. */
+export function truncateShapes(index: ShapeIndex, end: number): ShapeIndex {
+  const before = (at: ShapeAt) => at.node.span !== undefined && at.node.span.endOffset <= end;
+  const keep = (table: ReadonlyMap<string, readonly ShapeAt[]>) =>
+    new Map([...table].map(([k, list]) => [k, list.filter(before)] as const).filter(([, list]) => list.length > 0));
+  const byLabel = new Map([...index.byLabel].filter(([, at]) => before(at)));
+  return { bySpan: keep(index.bySpan), leaves: keep(index.leaves), byLabel, params: index.params };
+}
+
 /**
  * Nodes that only compute next values of state (batch norm's running statistics): they share
  * the call's span and label prefix but are not what the expression evaluates to.
