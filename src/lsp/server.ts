@@ -28,7 +28,7 @@ export interface ServerOptions {
   readonly debounceMs?: number;
 }
 
-export const DEFAULT_DEBOUNCE_MS = 50;
+export const DEFAULT_DEBOUNCE_MS = 30;
 
 export function startServer(connection: Connection, options: ServerOptions = {}): void {
   const debounce = options.debounceMs ?? DEFAULT_DEBOUNCE_MS;
