@@ -4,6 +4,7 @@ import type { Decl, Expr, Formal } from "../parser/ast.js";
 import { showExpr } from "../parser/ast.js";
 import type { Init } from "../graph/ir.js";
 import type { Analysis } from "./analysis.js";
+import { argumentValues } from "./arguments.js";
 import type { NnSymbol } from "./names.js";
 import { paramCount, shapesOfExpr, shapesOfSymbol, type ShapeAt } from "./shapes.js";
 
@@ -74,10 +75,15 @@ export function describeSymbol(s: NnSymbol, a: Analysis): string {
     }
     case "arg": {
       const f = s.decl.formals[s.formal ?? -1];
-      return `${code([f ? formalText(f) : s.name])}\nargument of block \`${s.decl.name}\`; its sizes bind the names in the pattern`;
+      const passed = argumentValues(a, s);
+      const lines = [f ? formalText(f) : s.name, ...passed.slice(0, MAX_INSTANCES).map((p) => `# passed ${p}`)];
+      return `${code(lines)}\nargument of block \`${s.decl.name}\`; its sizes bind the names in the pattern`;
     }
-    case "dim":
-      return `${code([`${s.name}: size`])}\na size bound by the shape pattern of an argument of \`${s.decl.name}\``;
+    case "dim": {
+      const values = argumentValues(a, s);
+      const head = values.length > 0 ? `${s.name} = ${values.slice(0, MAX_INSTANCES).join(" | ")}` : `${s.name}: size`;
+      return `${code([head])}\na size bound by the shape pattern of an argument of \`${s.decl.name}\``;
+    }
     case "input":
     case "target": {
       const list = shapesOfSymbol(s, shapes, names);

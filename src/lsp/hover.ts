@@ -1,11 +1,11 @@
 // Hover: the shape of the name or operator under the cursor, a param's initializer and size, a
 // block's signature, a builtin's signature and doc.
 import type { Hover } from "vscode-languageserver";
-import { subexpressions, type Decl, type Expr } from "../parser/ast.js";
+import type { Decl } from "../parser/ast.js";
 import type { Analysis, Usable } from "./analysis.js";
 import { BATCH_DOC, BUILTIN_ENTRIES, INITIALIZER_ENTRIES, OPTIMIZER_ENTRIES, SETTING_ENTRIES, type Entry } from "./catalog.js";
 import { code, describeSymbol } from "./describe.js";
-import { statementExprs, symbolAt } from "./names.js";
+import { declExprs, symbolAt } from "./names.js";
 import { shapesOfExpr, showShapes } from "./shapes.js";
 
 export function hover(u: Usable, offset: number): Hover | null {
@@ -63,11 +63,6 @@ function callShape(a: Analysis, decl: Decl, calleeStart: number): string | undef
     if (e.kind === "call" && e.calleeSpan.offset === calleeStart) return showShapes(shapesOfExpr(e, a.shapes, a.names!));
   }
   return undefined;
-}
-
-export function* declExprs(decl: Decl): Generator<Expr> {
-  for (const f of decl.formals) if (f.default) yield* subexpressions(f.default);
-  for (const stmt of decl.body) for (const root of statementExprs(stmt)) yield* subexpressions(root);
 }
 
 /** The train setting whose text contains `offset`, with where its name starts. */

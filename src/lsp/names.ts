@@ -1,7 +1,7 @@
 // Name resolution over the AST, for the editor: every definition (models, blocks, hyperparameters,
 // block arguments, shape-pattern dimensions, inputs, targets, params, bindings) and every use of
 // one, by offset. Definition, references, rename, hover and document symbols read this index.
-import type { Arg, Decl, Expr, SourceFile, Stmt } from "../parser/ast.js";
+import { subexpressions, type Arg, type Decl, type Expr, type SourceFile, type Stmt } from "../parser/ast.js";
 
 export type SymbolKind = "model" | "block" | "hyper" | "arg" | "dim" | "input" | "target" | "param" | "binding";
 
@@ -134,6 +134,12 @@ function nameOffset(text: string, stmt: Stmt & { name: string }): number | undef
   re.lastIndex = from;
   const m = re.exec(text);
   return m && m.index < stmt.span.endOffset ? m.index : undefined;
+}
+
+/** Every expression of a declaration: the formals' defaults and the statements', with their subexpressions. */
+export function* declExprs(decl: Decl): Generator<Expr> {
+  for (const f of decl.formals) if (f.default) yield* subexpressions(f.default);
+  for (const stmt of decl.body) for (const root of statementExprs(stmt)) yield* subexpressions(root);
 }
 
 export function statementExprs(stmt: Stmt): readonly Expr[] {

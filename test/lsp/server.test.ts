@@ -137,6 +137,10 @@ describe("hover", () => {
     expect(await at("Dense", 1)).toBe(
       "```nn\nblock Dense(x: [batch, n], units, activation = relu)\n```\n\n3 instances: hidden1 → [batch, 300], hidden2 → [batch, 100], scores → [batch, 10]",
     );
+    expect(await at("n]")).toBe("```nn\nn = 784 | 300 | 100\n```\na size bound by the shape pattern of an argument of `Dense`");
+    expect(await at("x: [batch, n]")).toMatch(
+      /^```nn\nx: \[batch, n\]\n# passed \[batch, 784\]\n# passed \[batch, 300\]\n# passed \[batch, 100\]\n```/,
+    );
     expect(await at("W: [n")).toMatch(
       /^```nn\nparam W: \[n, units\] = he\n# hidden1\.W: \[784, 300\]\n# hidden2\.W: \[300, 100\]\n# scores\.W: \[100, 10\]\n```\n3 instances, 266,200 parameters/,
     );
