@@ -21,7 +21,7 @@ function serverCommand() {
   return bin;
 }
 
-async function activate(context) {
+async function activate() {
   const command = serverCommand();
   const args = [...workspace.getConfiguration("nn").get("server.args", []), "lsp"];
   // TransportKind.stdio: the client talks over the child's stdin/stdout (and adds --stdio).
@@ -32,7 +32,6 @@ async function activate(context) {
   } catch (e) {
     window.showErrorMessage(`nn: could not start '${command} lsp' (${e instanceof Error ? e.message : e}). Install nnc or set nn.server.path.`);
   }
-  context.subscriptions.push({ dispose: () => client?.stop() });
 }
 
 function deactivate() {
