@@ -84,7 +84,7 @@ function completeTrain(c: CursorContext): CompletionItem[] {
   return [];
 }
 
-/** The train section's statement tokens come after `{`: track them by the setting's name. */
+/** Whether the declaration already has its (one) train section. */
 function hasTrain(text: string, decl: ScannedDecl): boolean {
   return /\btrain\s*\{/.test(text.slice(decl.start, decl.end));
 }
