@@ -8,34 +8,23 @@ const declared: OpDef<"input" | "param" | "state">["shape"] = () => {
   throw new Error("internal: leaves are added with Builder.leaf, which sets their shape");
 };
 
+/** An input, param or state: fed by name when the graph runs. */
+function fed<K extends "input" | "param" | "state">(): OpDef<K> {
+  return {
+    arity: 0,
+    shape: declared,
+    kernel: { kind: "leaf" },
+    eval: (_i, a, ctx) => ctx.feed(a.name),
+    grad: () => [],
+    domain: [],
+    sample: null,
+  };
+}
+
 export const leafOps = {
-  input: {
-    arity: 0,
-    shape: declared,
-    kernel: { kind: "leaf" },
-    eval: (_i, a, ctx) => ctx.feed(a.name),
-    grad: () => [],
-    domain: [],
-    sample: null,
-  },
-  param: {
-    arity: 0,
-    shape: declared,
-    kernel: { kind: "leaf" },
-    eval: (_i, a, ctx) => ctx.feed(a.name),
-    grad: () => [],
-    domain: [],
-    sample: null,
-  },
-  state: {
-    arity: 0,
-    shape: declared,
-    kernel: { kind: "leaf" },
-    eval: (_i, a, ctx) => ctx.feed(a.name),
-    grad: () => [],
-    domain: [],
-    sample: null,
-  },
+  input: fed<"input">(),
+  param: fed<"param">(),
+  state: fed<"state">(),
   const: {
     arity: 0,
     shape: () => [],
