@@ -45,9 +45,15 @@ export class CstReader {
 
   /** The only child of a rule that is one of several alternatives. */
   only(ctx: Ctx): CstNode {
-    const [child] = Object.values(ctx).flat();
-    if (child === undefined || isToken(child)) throw new Error(`internal: expected one child node`);
-    return child;
+    // The first child of the first label that has one (no arrays made: this runs once per
+    // precedence level of every expression).
+    for (const label in ctx) {
+      const child = ctx[label]?.[0];
+      if (child === undefined) continue;
+      if (isToken(child)) break;
+      return child;
+    }
+    throw new Error(`internal: expected one child node`);
   }
 
   /** The AST of a child node; its type is the one its rule's visitor method returns. */
