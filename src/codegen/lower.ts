@@ -200,7 +200,7 @@ function dependsOnLeaf(g: Graph, roots: readonly NodeId[], leaf: NodeId): boolea
 
 /**
  * Stored values that `u`'s root may overwrite in place: read by this loop only, directly, at the
- * element being computed, with the same shape, and not operands of the matmul hosting the loop.
+ * element being computed, with the same shape, and not operands of the heavy kernel hosting the loop.
  */
 function donorsFor(g: Graph, sched: Schedule, u: Unit, loop: readonly Unit[], host: NodeId | undefined): number[] {
   if (template(g.nodes[u.root]!).kind !== "map") return [];

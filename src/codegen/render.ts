@@ -1,7 +1,7 @@
 // render: KernelPlan kernels -> JavaScript functions, through the safe builder only. Each kernel
 // is a top-level function of the arrays it touches (and `batch`, `seed` when it needs them),
 // named after its .nn node and headed by an origin comment quoting the .nn line. Elementwise and
-// reduction ops print through their OpDef's kernel template; matmuls through matmul.ts.
+// reduction ops print through their Exprs (expr-js.ts); heavy kernels through their plugins (kernels/).
 import type { Graph, Node } from "../graph/ir.js";
 import { mapExpr, randomSeq } from "../graph/ops/index.js";
 import { anyNum, Code, comment, join, js, lines, Name, type Namer } from "./code.js";
@@ -32,7 +32,7 @@ export interface ModuleScope {
   /** Origin comments: the .nn texts, by file. */
   readonly sources: ReadonlyMap<string, string>;
   readonly hint: (node: number) => string;
-  /** With the wasm backend: where matmul kernels collect their WebAssembly functions. */
+  /** With the wasm backend: where heavy kernels collect their WebAssembly functions. */
   readonly wasm?: WasmFunctions;
   /** With an arena: whether an array lives in it (float32 slots, params, inputs), for epilogues in WebAssembly. */
   readonly inArena?: (s: Storage) => boolean;

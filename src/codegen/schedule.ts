@@ -2,7 +2,7 @@
 //   1. An elementwise node with one consumer, read element for element, is inlined into that
 //      consumer: it becomes a local in the consumer's loop and never touches memory.
 //   2. What remains are units: clusters (a map or reduce root with its inlined producers),
-//      matmuls and custom ops. They are list-scheduled in dependency order, preferring a unit
+//      heavy kernels (kernels/). They are list-scheduled in dependency order, preferring a unit
 //      that can join the open loop (same iteration shape, its inputs complete or computed by the
 //      loop itself at the same element). A loop opened right after a heavy kernel that fuses
 //      epilogues (matmul) and reads its output becomes its epilogue (bias add + activation in

@@ -1,5 +1,5 @@
-// A matmul's fused epilogue (bias add, activation, an activation's derivative: the LoopKernel the
-// plan attached to it) as a WebAssembly function over a range of C's rows, so that it runs in the
+// A row kernel's fused epilogue (a matmul's bias add, activation, an activation's derivative: the
+// LoopKernel the plan attached to it) as a WebAssembly function over a range of C's rows, so that it runs in the
 // arena right after those rows are computed, on whichever thread computed them. Four lanes at a
 // time along the last dimension, then one at a time for the last 1-3 elements of a row. Each op
 // writes itself through its OpDef's `wasm` (vector.ts).
