@@ -5,7 +5,7 @@ import type { Graph, NodeId, Shape } from "../graph/ir.js";
 import { permutation, reductionAxes } from "../graph/ops/index.js";
 import type { LoopKernel, Operand, Size, Step, Storage } from "./plan.js";
 import { template, type Unit } from "./schedule.js";
-import { broadcastStrides, contiguous, isConst, mul, ONE, permutedStrides, product, sameSize, shapeSizes, ZERO } from "./size.js";
+import { broadcastStrides, contiguous, elements, isConst, mul, ONE, permutedStrides, sameSize, shapeSizes, ZERO } from "./size.js";
 
 export interface LoopContext {
   readonly g: Graph;
@@ -76,7 +76,7 @@ export function buildLoop(ctx: LoopContext, units: readonly Unit[], shape: Shape
         const kept = contiguous(space.map((d, i) => (axes.includes(i) ? ONE : d)));
         const strides = kept.map((s, i) => (axes.includes(i) ? ZERO : s));
         body.push({ kind: "accumulate", node: m, value: read(input, readStrides(m, input)), slot, strides });
-        reductions.push({ node: m, slot, size: product(shapeSizes(n.shape, batch)) });
+        reductions.push({ node: m, slot, size: elements(n.shape, batch) });
       }
     }
   }

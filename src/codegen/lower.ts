@@ -15,7 +15,7 @@ import { buildLoop } from "./loops.js";
 import type { Kernel, KernelPlan, Program, Size, Storage } from "./plan.js";
 import { dataInputs, identityRead, resolve, schedule, template, type Schedule, type Unit } from "./schedule.js";
 import { isHeavy, pluginOf } from "./kernels/index.js";
-import { dimSize, product, shapeSizes } from "./size.js";
+import { dimSize, elements, product } from "./size.js";
 
 export interface LowerOptions {
   readonly dtype?: "f32" | "f64";
@@ -75,7 +75,7 @@ function lowerProgram(
   const kernelOfNode = (id: NodeId) => kernelOf.get(unitOfMember.get(id)!.index)!;
 
   // S3: values to store, their lifetimes, then slots.
-  const sizeOf = (shape: Shape): Size => product(shapeSizes(shape, batch));
+  const sizeOf = (shape: Shape): Size => elements(shape, batch);
   const values: Value[] = [];
   const copiedAt = new Map<NodeId, number>();
   for (const u of sched.units)

@@ -28,6 +28,11 @@ export function product(sizes: readonly Size[]): Size {
   return sizes.reduce(mul, ONE);
 }
 
+/** The number of elements of a shape, as a Size. */
+export function elements(s: Shape, batch: number | undefined): Size {
+  return product(shapeSizes(s, batch));
+}
+
 export function sameSize(a: Size, b: Size): boolean {
   return a.c === b.c && (a.p === b.p || a.c === 0);
 }

@@ -6,7 +6,7 @@ import { join, js, literal, type Code, type Name } from "../code.js";
 import { pluginOf } from "../kernels/index.js";
 import type { KernelPlan, Storage } from "../plan.js";
 import { sizeCode } from "../render.js";
-import { product, shapeSizes } from "../size.js";
+import { elements } from "../size.js";
 import { prelude } from "../prelude.js";
 import type { Backend, ProgramInfo, ProgramStorage } from "./types.js";
 
@@ -55,11 +55,8 @@ export function jsBackend(plan: KernelPlan): Backend {
 
 /** New arrays for a program's feeds at `batch`. */
 export function freshFeeds(p: ProgramInfo): Code {
-  const size = (shape: InputShape) => sizeCode(product(shapeSizes(shape, p.batch)));
-  return js`{ ${join(p.feeds.map((f) => js`[${literal(f.name)}]: new F(${size(f.shape)})`))} }`;
+  return js`{ ${join(p.feeds.map((f) => js`[${literal(f.name)}]: new F(${sizeCode(elements(f.shape, p.batch))})`))} }`;
 }
-
-type InputShape = ProgramInfo["feeds"][number]["shape"];
 
 /** Heavy kernels' inputs that come from the caller and are read many times: float64 copies, by storage. */
 function stagedInputs(plan: KernelPlan, p: ProgramInfo): Map<string, { name: Name; size: Code }> {
@@ -73,7 +70,7 @@ function stagedInputs(plan: KernelPlan, p: ProgramInfo): Map<string, { name: Nam
       const shape = g.nodes[g.nodes[k.node]!.inputs[i]!]!.shape;
       staged.set(JSON.stringify(from), {
         name: p.local.fresh(`${from.name}_f64`),
-        size: sizeCode(product(shapeSizes(shape, plan.batch))),
+        size: sizeCode(elements(shape, plan.batch)),
       });
     }
   }

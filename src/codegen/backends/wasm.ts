@@ -8,7 +8,8 @@ import { join, js, literal, type Code, type Name } from "../code.js";
 import { pluginOf } from "../kernels/index.js";
 import type { KernelPlan, Program, Size, Storage } from "../plan.js";
 import { sizeCode } from "../render.js";
-import { product, shapeSizes } from "../size.js";
+import { elements } from "../size.js";
+import { sizeOf } from "../../graph/tensor.js";
 import { WasmFunctions } from "../wasm/functions.js";
 import { arenaLayout } from "../wasm/runtime.js";
 import { prelude } from "../prelude.js";
@@ -32,7 +33,7 @@ export function wasmBackend(plan: KernelPlan): Backend {
     kernelScope: (prog) => ({ wasm: functions, inArena: inArena(prog) }),
     storage(p: ProgramInfo): ProgramStorage {
       const region = p.names.fresh(`${p.fn.toUpperCase()}_REGION`);
-      const feedBufs = p.feeds.map((f) => ({ name: p.local.fresh(`${f.name}_in`), size: sizeCode(product(shapeSizes(f.shape, p.batch))) }));
+      const feedBufs = p.feeds.map((f) => ({ name: p.local.fresh(`${f.name}_in`), size: sizeCode(elements(f.shape, p.batch)) }));
       const scratch = p.local.fresh("packAt");
       const scratchSizes = p.prog.kernels.flatMap((k) => {
         if (k.kind !== "kernel") return [];
@@ -87,7 +88,7 @@ export function wasmBackend(plan: KernelPlan): Backend {
       return SHARED ? { ...paramsIn(params) } : params;
     }`,
     prelude: (): Code => {
-      const layout = arenaLayout(allParams.map((q) => ({ name: q.name, size: q.shape.reduce((x, y) => x * y, 1) })));
+      const layout = arenaLayout(allParams.map((q) => ({ name: q.name, size: sizeOf(q.shape) })));
       return prelude({ ...functions.encode(), layout });
     },
   };

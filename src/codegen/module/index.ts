@@ -4,6 +4,7 @@
 // runtime (backends/). In order: header, meta and tables, kernels, programs, exports, runtime.
 import type { Graph } from "../../graph/ir.js";
 import { randomSeq } from "../../graph/ops/index.js";
+import { sizeOf } from "../../graph/tensor.js";
 import { jsBackend } from "../backends/js.js";
 import type { Backend } from "../backends/types.js";
 import { usesWasm, wasmBackend } from "../backends/wasm.js";
@@ -59,7 +60,7 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
 
     export const meta = ${data(metaOf(g, plan))};
 
-    const ${PARAMS} = ${data(allParams.map((p) => [p.name, p.shape.reduce((x, y) => x * y, 1)]))};
+    const ${PARAMS} = ${data(allParams.map((p) => [p.name, sizeOf(p.shape)]))};
     ${lines(streamDecls)}
 
     ${join(kernels, js`\n\n`)}

@@ -6,7 +6,7 @@ import type { Graph, InputSpec, Init, ParamSpec, StateSpec } from "../../graph/i
 import { js, literal, type Code } from "../code.js";
 import { CompileError } from "../errors.js";
 import type { KernelPlan } from "../plan.js";
-import { product, shapeSizes } from "../size.js";
+import { sizeOf } from "../../graph/tensor.js";
 
 export function metaOf(g: Graph, plan: KernelPlan): unknown {
   const dtype = plan.dtype;
@@ -34,24 +34,18 @@ export function metaOf(g: Graph, plan: KernelPlan): unknown {
 }
 
 /** A FEEDS entry: [name, row size, has a batch dimension, shape as text]. */
-export function feedEntry(f: InputSpec, batch: number | undefined): [string, number, boolean, string] {
+export function feedEntry(f: InputSpec): [string, number, boolean, string] {
   const batched = f.shape.filter((d) => typeof d !== "number");
   if (batched.length > 1)
     throw new CompileError(`cannot compile ${f.role} '${f.name}': its shape [${f.shape.join(", ")}] has more than one batch dimension`);
-  const row = product(
-    shapeSizes(
-      f.shape.filter((d) => typeof d === "number"),
-      batch,
-    ),
-  ).c;
+  const row = sizeOf(f.shape.filter((d): d is number => typeof d === "number"));
   return [f.name, row, batched.length > 0, `[${f.shape.join(", ")}]`];
 }
 
 /** `init`'s entry for a param: initArray(name, size, seed, kind, a, b). */
 export function initEntry(p: ParamSpec | StateSpec): Code {
   const [kind, a, b] = initArgs(p.init);
-  const size = p.shape.reduce((x, y) => x * y, 1);
-  return js`[${literal(p.name)}]: initArray(${literal(p.name)}, ${size}, seed, ${literal(kind)}, ${a}, ${b}),`;
+  return js`[${literal(p.name)}]: initArray(${literal(p.name)}, ${sizeOf(p.shape)}, seed, ${literal(kind)}, ${a}, ${b}),`;
 }
 
 function initArgs(init: Init): [string, number, number] {

@@ -66,7 +66,7 @@ export function renderProgram(c: ProgramContext, prog: Program, calls: readonly 
   );
   const signature = prog.mode === "predict" ? js`params, ${arg}` : js`params, ${arg}, options = {}`;
   const buffers = [...slotVars, ...storage.extras];
-  const exported = js`const ${FEEDS} = ${data(feeds.map((f) => feedEntry(f, c.plan.batch)))};
+  const exported = js`const ${FEEDS} = ${data(feeds.map((f) => feedEntry(f)))};
     const ${store} = new Map();
     ${storage.decls}${join(describe, js``)}function ${cache}(batch) {
       let b = ${store}.get(batch);
