@@ -3,28 +3,34 @@
 import type { CstNodeLocation, IToken } from "chevrotain";
 import type { Span } from "../diagnostics.js";
 
-export function tokenSpan(file: string, t: IToken): Span {
+/** What tokens and CST node locations have in common: chevrotain's 1-based, inclusive positions. */
+interface Located {
+  readonly startOffset: number;
+  readonly startLine?: number;
+  readonly startColumn?: number;
+  readonly endOffset?: number;
+  readonly endLine?: number;
+  readonly endColumn?: number;
+}
+
+function spanOf(file: string, at: Located): Span {
   return {
     file,
-    line: t.startLine ?? 1,
-    col: t.startColumn ?? 1,
-    endLine: t.endLine ?? t.startLine ?? 1,
-    endCol: (t.endColumn ?? t.startColumn ?? 1) + 1,
-    offset: t.startOffset,
-    endOffset: (t.endOffset ?? t.startOffset) + 1,
+    line: at.startLine ?? 1,
+    col: at.startColumn ?? 1,
+    endLine: at.endLine ?? at.startLine ?? 1,
+    endCol: (at.endColumn ?? at.startColumn ?? 1) + 1,
+    offset: at.startOffset,
+    endOffset: (at.endOffset ?? at.startOffset) + 1,
   };
 }
 
+export function tokenSpan(file: string, t: IToken): Span {
+  return spanOf(file, t);
+}
+
 export function locationSpan(file: string, loc: CstNodeLocation): Span {
-  return {
-    file,
-    line: loc.startLine ?? 1,
-    col: loc.startColumn ?? 1,
-    endLine: loc.endLine ?? loc.startLine ?? 1,
-    endCol: (loc.endColumn ?? loc.startColumn ?? 1) + 1,
-    offset: loc.startOffset,
-    endOffset: (loc.endOffset ?? loc.startOffset) + 1,
-  };
+  return spanOf(file, loc);
 }
 
 /** The end fields of a span, to be spread over a start span. */
