@@ -62,7 +62,7 @@ export function prelude(wasm?: WasmConstants): Code {
 
 /** The constants the WebAssembly parts read: the bytes (with their listing), the arena's layout, the worker's script. */
 function wasmConstants(w: WasmConstants): Code {
-  const base64 = (b: Uint8Array) => literal(Buffer.from(b).toString("base64"));
+  const base64 = (b: Uint8Array) => literal(toBase64(b));
   const worker = WORKER_PARTS.map((k) => PRELUDE_PARTS[k]!.code.text).join("\n\n");
   return js`// ---- WebAssembly: ${w.bytes.length} bytes; its functions: ----
 ${join(w.listing.map(comment), js``)}const WASM_PLAIN = ${base64(w.bytes)};
@@ -77,4 +77,11 @@ const KERNEL_COUNT = ${w.kernels};
 const EPILOGUE_COUNT = ${w.epilogues};
 /** What each worker thread runs: src/prelude/threads.ts and worker.ts. */
 const WORKER_SOURCE = ${literal(worker)};`;
+}
+
+/** Base64 without Node's Buffer, so that the code generator runs in a browser page too. */
+function toBase64(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
 }
