@@ -87,6 +87,7 @@ class ModelElaborator {
       callBuiltin: (builtin, args, span, path) => builtin.call(this.parts.callContext(path, span), args),
       untaken: (e, scope) => this.parts.markUntaken(e, scope),
     };
+    this.b.notes = () => this.instances.notes();
     const ev = (this.ev = new ExpressionEvaluator(ctx));
     this.settingsEv = new ExpressionEvaluator(ctx, true);
     this.parts = new ModelParts(this.b, this.naming, (message, span) => ev.fail(message, span));

@@ -21,7 +21,7 @@ export interface BoundArg {
 
 /** What the evaluator needs from the elaboration it serves. */
 export interface EvalContext {
-  /** Builds the model's graph; its provenance (span, label, notes) is set around each expression. */
+  /** Builds the model's graph; its provenance (span, label) is set around each expression. */
   readonly b: Builder;
   readonly blocks: ReadonlyMap<string, Decl>;
   /** The chain of block instantiations under way, shown under every error. */
@@ -52,7 +52,7 @@ export class ExpressionEvaluator {
   }
 
   evalExpr(e: Expr, scope: Scope): Value {
-    return this.ctx.b.with({ span: e.span, notes: this.ctx.notes() }, () => this.evalInner(e, scope));
+    return this.ctx.b.with({ span: e.span }, () => this.evalInner(e, scope));
   }
 
   private evalInner(e: Expr, scope: Scope): Value {
@@ -100,7 +100,7 @@ export class ExpressionEvaluator {
     for (let i = spine.length - 1; i >= 0; i--) {
       const node = spine[i]!;
       const l = acc;
-      acc = this.ctx.b.with({ span: node.span, notes: this.ctx.notes() }, () => this.binary(node, l, this.evalExpr(node.right, scope)));
+      acc = this.ctx.b.with({ span: node.span }, () => this.binary(node, l, this.evalExpr(node.right, scope)));
     }
     return acc;
   }

@@ -35,7 +35,9 @@ export class Scope {
 
   define(binding: Omit<Binding, "used">): Binding | undefined {
     const previous = this.vars.get(binding.name);
-    this.vars.set(binding.name, { ...binding, used: false });
+    // One object shape for every binding (a spread here made `used` stores megamorphic).
+    const { name, value, span, kind } = binding;
+    this.vars.set(name, { name, value, span, kind, used: false });
     return previous;
   }
 
