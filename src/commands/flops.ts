@@ -1,7 +1,8 @@
 // Floating-point operations of one training step, counted on the graph: forward (the loss and
 // outputs), backward (the autodiff graph's nodes beyond the forward ones, after simplification,
 // as the compiled module computes them) and the optimizer's update. A matmul is 2·m·k·n, a
-// reduction one per input element, any other computing node one per output element; layout
+// convolution 2 per tap of each output, pooling 1 per tap, a reduction one per input element,
+// any other computing node one per output element; layout
 // nodes (reshape, transpose, broadcast) and leaves are free. The count is the model's, not any
 // one backend's: bench/README.md counts the same way by hand.
 import { differentiate } from "../graph/autodiff.js";
@@ -33,6 +34,12 @@ function nodeFlops(g: Graph, n: Node, batch: number): number {
     const k = a[transA ? a.length - 2 : a.length - 1]!;
     return 2 * numel(n.shape, batch) * (typeof k === "number" ? k : batch);
   }
+  // A convolution and its adjoints: 2 flops per tap of each output position of each filter.
+  if (n.op === "conv2d" || n.op === "conv2d_backward_input" || n.op === "conv2d_backward_filter") {
+    const [W, perPosition] = n.op === "conv2d" ? [input(1), n] : n.op === "conv2d_backward_input" ? [input(1), input(0)] : [n, input(1)];
+    return 2 * numel(perPosition.shape, batch) * (numel(W.shape, batch) / numel(W.shape.slice(0, 1), batch));
+  }
+  if (n.op === "max_pool" || n.op === "avg_pool") return numel(n.shape, batch) * n.attrs.size * n.attrs.size;
   if (n.op === "sum" || n.op === "max" || n.op === "softmax_xent") return numel(input(0).shape, batch) * (n.op === "softmax_xent" ? 5 : 1);
   return numel(n.shape, batch);
 }
