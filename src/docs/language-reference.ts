@@ -10,7 +10,7 @@ import { SAMPLING_MODES, SCHEDULES } from "../runtime/schedule.js";
 function param(p: BuiltinParam): string {
   const kind = p.kind === "tensor" ? "" : p.kind === "num" ? ": number" : p.kind === "axes" ? ": axis or [axes]" : ": [dims]";
   if (p.default === undefined) return `${p.name}${kind}`;
-  const value = p.default.kind === "error" ? (p.kind === "axes" ? "all" : "none") : showValue(p.default);
+  const value = p.default.kind === "error" ? (p.shownDefault ?? (p.kind === "axes" ? "all" : "none")) : showValue(p.default);
   return `${p.name}${kind} = ${value}`;
 }
 

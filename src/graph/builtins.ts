@@ -2,6 +2,7 @@
 // norm and initializers. Each desugars into IR primitives (ops/) through the Builder.
 import { fail, type Span } from "../diagnostics.js";
 import type { Builder } from "./builder.js";
+import { CONV_BUILTINS } from "./builtins-conv.js";
 import { batchMoments, crossEntropy, logSoftmax, mse, softmax } from "./composite.js";
 import { showShape, type Dim, type NodeId } from "./ir.js";
 import { OP_KINDS, OPS, type OpKind } from "./ops/index.js";
@@ -13,6 +14,8 @@ export interface BuiltinParam {
   readonly name: string;
   readonly kind: ArgKind;
   readonly default?: Value;
+  /** How an absent default reads in docs and completion when it is no value (`stride = size`). */
+  readonly shownDefault?: string;
 }
 
 /** What a builtin may ask of the elaborator while it builds. */
@@ -96,6 +99,7 @@ function lossArgs(c: CallContext, y: NodeId, target: NodeId): NodeId {
 export const BUILTINS: Readonly<Record<string, Builtin>> = {
   // exp, log, sqrt and the activations (sigmoid, tanh, relu, gelu, ...): from the op table.
   ...Object.fromEntries(OP_KINDS.flatMap(opBuiltin)),
+  ...CONV_BUILTINS,
   identity: { params: [X], summary: "x itself (a no-op activation)", call: (_c, [x]) => x! },
   maximum: {
     params: [
@@ -184,13 +188,14 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
   batchnorm: {
     params: [X, { name: "momentum", kind: "num", default: num(0.9) }, { name: "eps", kind: "num", default: num(1e-6) }],
     ownsParams: true,
-    summary: "batch normalization over the batch axis, with learned gamma, beta and running statistics",
+    summary:
+      "batch normalization per feature of [batch, n] or per channel of [batch, C, H, W], with learned gamma, beta and running statistics",
     call: (c, [xv, momentum, eps]) => {
       const x = t(xv!);
       const s = c.b.shape(x);
       const width = s[1];
-      if (s.length !== 2 || typeof width !== "number") {
-        fail(`batchnorm needs a [batch, features] input, got shape ${showShape(s)}`, c.span);
+      if ((s.length !== 2 && s.length !== 4) || typeof width !== "number") {
+        fail(`batchnorm needs a [batch, features] or [batch, channels, height, width] input, got shape ${showShape(s)}`, c.span);
       }
       const m = n(momentum!);
       if (!(m >= 0 && m < 1)) fail(`batchnorm momentum must be in [0, 1), got ${m}`, c.span);
@@ -200,7 +205,7 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
       const running = (stat: "mean" | "var", init: InitValue) =>
         c.state(`running_${stat}`, [width], init, (b, current) => {
           const { mean, variance } = batchMoments(b, x);
-          const value = stat === "mean" ? mean : variance;
+          const value = b.reshape(stat === "mean" ? mean : variance, [width]);
           return b.add2(b.mul(b.const(m), current), b.mul(b.const(1 - m), value));
         });
       const rm = running("mean", { kind: "zeros" });

@@ -49,10 +49,20 @@ export function mse(b: Builder, y: NodeId, t: NodeId): NodeId {
   );
 }
 
-/** Batch statistics of x over the batch axis: the mean and the biased variance, as in the book. */
+/**
+ * The axes batch statistics are taken over: all but the features' axis 1 (per feature of
+ * [batch, n], per channel of [batch, C, H, W]); kept as size-1 axes beyond rank 2, so that the
+ * statistics broadcast against x.
+ */
+export function statisticAxes(rank: number): { axes: number[]; keepdims: boolean } {
+  return { axes: Array.from({ length: rank }, (_, i) => i).filter((i) => i !== 1), keepdims: rank > 2 };
+}
+
+/** The mean and the biased variance of x over the batch (and spatial) axes, as in the book. */
 export function batchMoments(b: Builder, x: NodeId): { mean: NodeId; centered: NodeId; variance: NodeId } {
-  const mean = b.mean(x, [0]);
+  const { axes, keepdims } = statisticAxes(b.shape(x).length);
+  const mean = b.mean(x, axes, keepdims);
   const centered = b.sub(x, mean);
-  const variance = b.mean(b.mul(centered, centered), [0]);
+  const variance = b.mean(b.mul(centered, centered), axes, keepdims);
   return { mean, centered, variance };
 }

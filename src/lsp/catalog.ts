@@ -19,7 +19,7 @@ function builtinArg(p: BuiltinParam): { name: string; default?: string } {
   if (d.kind === "num") return { name: p.name, default: String(d.value) };
   if (d.kind === "bool") return { name: p.name, default: String(d.value) };
   // An optional argument without a value to show (`axis`: all axes).
-  return { name: p.name, default: "…" };
+  return { name: p.name, default: p.shownDefault ?? "…" };
 }
 
 const signature = (name: string, args: Entry["args"]) =>

@@ -3,8 +3,10 @@
 // every op whose OpDef says `kernel: { kind: "kernel" }` has one here.
 import type { Node } from "../../graph/ir.js";
 import { batchnorm } from "./batchnorm.js";
+import { conv2d, conv2dBackwardFilter, conv2dBackwardInput } from "./conv/index.js";
 import { matmul } from "./matmul/index.js";
 import { onehot } from "./onehot.js";
+import { avgPool, avgPoolBackward, maxPool, maxPoolBackward, maxPoolGather } from "./pool/index.js";
 import { softmaxXent } from "./softmax-xent.js";
 import type { HeavyOp, KernelPlugin, KernelRegistry } from "./types.js";
 
@@ -13,6 +15,14 @@ export const KERNELS: KernelRegistry = {
   softmax_xent: softmaxXent,
   onehot,
   batchnorm,
+  conv2d,
+  conv2d_backward_input: conv2dBackwardInput,
+  conv2d_backward_filter: conv2dBackwardFilter,
+  max_pool: maxPool,
+  max_pool_backward: maxPoolBackward,
+  max_pool_gather: maxPoolGather,
+  avg_pool: avgPool,
+  avg_pool_backward: avgPoolBackward,
 };
 
 /** Whether a heavy kernel computes the node. */

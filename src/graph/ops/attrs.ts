@@ -2,6 +2,7 @@
 // `ops/index.ts` must give every kind a definition (a missing one is a compile error).
 import type { Dim } from "../ir.js";
 import type { ActivationAttrs } from "./activations.js";
+import type { PoolAttrs } from "./pool-ref.js";
 
 export type NoAttrs = Readonly<Record<string, never>>;
 
@@ -35,6 +36,16 @@ export interface AttrMap extends ActivationAttrs {
   broadcast: { readonly shape: readonly Dim[] };
   // Linear algebra.
   matmul: { readonly transA: boolean; readonly transB: boolean };
+  // Convolution over NCHW tensors (ops/conv.ts): the op and its two adjoints.
+  conv2d: { readonly stride: number; readonly pad: number };
+  conv2d_backward_input: { readonly stride: number; readonly pad: number; readonly height: number; readonly width: number };
+  conv2d_backward_filter: { readonly stride: number; readonly pad: number; readonly kh: number; readonly kw: number };
+  // Pooling over NCHW tensors (ops/pool.ts), size × size windows.
+  max_pool: PoolAttrs;
+  max_pool_backward: PoolAttrs;
+  max_pool_gather: PoolAttrs;
+  avg_pool: PoolAttrs;
+  avg_pool_backward: PoolAttrs & { readonly height: number; readonly width: number };
   // Neural-network ops.
   softmax_xent: NoAttrs;
   onehot: { readonly classes: number };

@@ -4,12 +4,14 @@ import type { Builder } from "../builder.js";
 import type { NodeId, NodeOf, Shape } from "../ir.js";
 import type { Tensor } from "../tensor.js";
 import { activationOps } from "./activations.js";
+import { convOps } from "./conv.js";
 import type { OpKind } from "./attrs.js";
 import { elementwiseOps } from "./elementwise.js";
 import { layoutOps } from "./layout.js";
 import { leafOps } from "./leaf.js";
 import { linalgOps } from "./linalg.js";
 import { nnOps } from "./nn.js";
+import { poolOps } from "./pool.js";
 import { reduceOps } from "./reduce.js";
 import type { Expr } from "./expr.js";
 import type { EvalContext, MapMode, OpDef, OpTable } from "./types.js";
@@ -22,6 +24,8 @@ export const OPS: OpTable = {
   ...layoutOps,
   ...linalgOps,
   ...nnOps,
+  ...convOps,
+  ...poolOps,
 };
 
 export const OP_KINDS = Object.keys(OPS) as OpKind[];

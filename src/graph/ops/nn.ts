@@ -1,6 +1,6 @@
 // Neural-network ops that are not plain arithmetic: fused softmax + cross-entropy, one-hot
 // encoding, dropout masks, batch normalization and stop_gradient.
-import { batchMoments, rows, softmax } from "../composite.js";
+import { batchMoments, rows, softmax, statisticAxes } from "../composite.js";
 import { showShape } from "../ir.js";
 import { map, reduce, scalar, tensor, zip, type Tensor } from "../tensor.js";
 import { constant, gt, uniform } from "./expr.js";
@@ -28,6 +28,11 @@ function batchNormEval(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor,
     beta,
     (a, c) => a + c,
   );
+}
+
+/** How a [features] vector lines up with x: [n] for [batch, n], [C, 1, 1] for [batch, C, H, W]. */
+function featureView<D>(x: readonly D[]): (D | 1)[] {
+  return [x[1]!, ...x.slice(2).map(() => 1 as const)];
 }
 
 // Training: 1 where the unit is kept (a draw above ratio), else 0. Inference: 1 - ratio.
@@ -95,16 +100,23 @@ export const nnOps = {
     random: (a) => a.seq,
     grad: () => [null],
     domain: ["any"],
-    sample: (g) => ({ shapes: [[g.int(1, 4), g.int(1, 4)]], attrs: { ratio: g.int(1, 9) / 10, seq: 0 } }),
+    sample: (g) => {
+      const shape = g.bool() ? [g.int(1, 4), g.int(1, 4)] : [g.int(1, 2), g.int(1, 3), g.int(1, 3), g.int(1, 3)];
+      return { shapes: [shape], attrs: { ratio: g.int(1, 9) / 10, seq: 0 } };
+    },
   },
-  // Batch normalization of [batch, n] over the batch axis (Ioffe & Szegedy; the book's layer).
-  // Training uses the batch's mean and variance, inference the running ones (inputs 3 and 4).
+  // Batch normalization per feature of [batch, n], or per channel of [batch, C, H, W] over the
+  // batch and spatial axes (Ioffe & Szegedy; PyTorch's BatchNorm2d; the book normalizes per C·H·W
+  // feature instead, see DESIGN.md). Training uses the batch's mean and variance, inference the
+  // running ones (inputs 3 and 4). gamma, beta and the statistics have shape [n] or [C].
   // Hand-derived gradient, in primitives so that it can be differentiated again:
   //   dβ = Σ d,  dγ = Σ d·x̂,  dx = (d̂ - mean(d̂) - x̂·mean(d̂·x̂)) / σ  with d̂ = d·γ.
   batchnorm: {
     arity: 5,
     shape: ([x, gamma, beta, rm, rv]) => {
-      if (x!.length !== 2) throw new ShapeError(`batchnorm needs a [batch, features] input, got ${showShape(x!)}`);
+      if ((x!.length !== 2 && x!.length !== 4) || typeof x![1] !== "number") {
+        throw new ShapeError(`batchnorm needs a [batch, features] or [batch, channels, height, width] input, got ${showShape(x!)}`);
+      }
       for (const [what, s] of [
         ["gamma", gamma],
         ["beta", beta],
@@ -121,41 +133,40 @@ export const nnOps = {
     // A whole loop of its own: src/codegen/kernels/batchnorm.ts.
     kernel: { kind: "kernel" },
     eval: ([x, gamma, beta, rm, rv], { eps }, ctx) => {
-      if (!ctx.training) return batchNormEval(x!, rm!, rv!, gamma!, beta!, eps);
-      const n = x!.shape[0]!;
-      const mean = map(
-        reduce(x!, [0], false, 0, (a, v) => a + v),
-        (v) => v / n,
-      );
+      const view = (t: Tensor): Tensor => ({ shape: featureView(x!.shape), data: t.data });
+      const [g, bt] = [view(gamma!), view(beta!)];
+      if (!ctx.training) return batchNormEval(x!, view(rm!), view(rv!), g, bt, eps);
+      const { axes } = statisticAxes(x!.shape.length);
+      const n = x!.data.length / x!.shape[1]!;
+      const meanOf = (t: Tensor) =>
+        map(
+          reduce(t, axes, true, 0, (a, v) => a + v),
+          (v) => v / n,
+        );
+      const mean = meanOf(x!);
       const c = zip(x!, mean, (a, m) => a - m);
-      const variance = map(
-        reduce(
-          map(c, (v) => v * v),
-          [0],
-          false,
-          0,
-          (a, v) => a + v,
-        ),
-        (v) => v / n,
-      );
-      return batchNormEval(x!, mean, variance, gamma!, beta!, eps);
+      return batchNormEval(x!, mean, meanOf(map(c, (v) => v * v)), g, bt, eps);
     },
     grad: (b, n, d, wants) => {
       const [x, gamma] = [n.inputs[0]!, n.inputs[1]!];
+      const xs = b.shape(x);
+      const { axes, keepdims } = statisticAxes(xs.length);
       const { centered, variance } = batchMoments(b, x);
       const std = b.sqrt(b.add2(variance, b.const(n.attrs.eps)));
       const xn = b.div(centered, std);
-      const dxn = b.mul(d, gamma);
-      const dx = wants[0] ? b.div(b.sub(b.sub(dxn, b.mean(dxn, [0])), b.mul(xn, b.mean(b.mul(dxn, xn), [0]))), std) : null;
-      const dGamma = wants[1] ? b.sum(b.mul(d, xn), [0]) : null;
-      const dBeta = wants[2] ? b.sum(d, [0]) : null;
+      const dxn = b.mul(d, b.reshape(gamma, featureView(xs)));
+      const mean = (v: number) => b.mean(v, axes, keepdims);
+      const dx = wants[0] ? b.div(b.sub(b.sub(dxn, mean(dxn)), b.mul(xn, mean(b.mul(dxn, xn)))), std) : null;
+      const dGamma = wants[1] ? b.sum(b.mul(d, xn), axes) : null;
+      const dBeta = wants[2] ? b.sum(d, axes) : null;
       return [dx, dGamma, dBeta, null, null];
     },
     domain: ["any", "any", "any", "any", "positive"],
     sample: (g) => {
       const f = g.int(1, 3);
       // At least 4 rows: over 2 rows nearly equal values make the normalization arbitrarily steep.
-      return { shapes: [[g.int(4, 6), f], [f], [f], [f], [f]], attrs: { eps: 1e-7 } };
+      const x = g.bool() ? [g.int(4, 6), f] : [g.int(1, 2), f, g.int(2, 3), g.int(2, 3)];
+      return { shapes: [x, [f], [f], [f], [f]], attrs: { eps: 1e-7 } };
     },
   },
   // Identity forward, no gradient: marks a value as a constant for differentiation.
