@@ -226,6 +226,21 @@ describe("names, calls and definitions", () => {
     );
   });
 
+  it("an output whose expression failed is quiet in the loss that uses it", () => {
+    const src = lines(
+      "model M {",
+      "  input x: [batch, 4]",
+      "  target t: onehot[batch, 3]",
+      "  param W: [4, widht] = zeros",
+      "  output y = softmax(x @ W)",
+      "  loss cross_entropy(y, t)",
+      "}",
+    );
+    expect(diagnostics(src)).toBe(
+      lines("f.nn:4:16: error: unknown name 'widht'", "    param W: [4, widht] = zeros", "                 ^~~~~"),
+    );
+  });
+
   it("an 'if' condition must be a compile-time bool", () => {
     expect(diagnostics(model("  output y = if 3 then x else -x"))).toBe(
       lines(

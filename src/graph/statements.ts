@@ -73,7 +73,11 @@ export class StatementElaborator {
       }
       case "output": {
         const value = stmt.value ? this.named(stmt.name, stmt.value, scope, scope) : this.ev.resolveName(stmt.name, stmt.span, scope);
-        if (value === undefined || value.kind === "error") return undefined;
+        if (value === undefined || value.kind === "error") {
+          // Bound all the same, so a later use (the loss) does not report it as unknown too.
+          if (stmt.value) this.bind(scope, stmt.name, ERROR, stmt.span, "output");
+          return undefined;
+        }
         const id = this.ev.expectTensor(value, `output '${stmt.name}'`, stmt.span);
         this.parts.addOutput(stmt.name, id, stmt.span);
         if (stmt.value) this.bind(scope, stmt.name, value, stmt.span, "output");
