@@ -3,6 +3,7 @@
 import type { NoAttrs } from "./attrs.js";
 import * as E from "./expr.js";
 import { none, unary } from "./map.js";
+import { ONNX_FLOAT, float, int, onnxOp, type OnnxEmitter } from "./onnx.js";
 import type { OpDef, SampleGen } from "./types.js";
 
 /** The attributes of the ops below; `AttrMap` (./attrs.ts) extends this. */
@@ -23,6 +24,12 @@ const sigmoid = (x: E.Expr) => E.div(1, E.add(1, E.exp(E.neg(x))));
 const positive = (x: E.Expr) => E.gt(x, 0);
 const alpha = (g: SampleGen) => ({ alpha: g.int(1, 20) / 10 });
 
+/** 0.5·x·(1 + erf(x/√2)) as ONNX nodes. */
+function geluByErf(e: OnnxEmitter, x: string): string {
+  const cdf = e.node("Add", [e.floats([1]), e.node("Erf", [e.node("Mul", [x, e.floats([Math.SQRT1_2])])])]);
+  return e.node("Mul", [e.node("Mul", [x, e.floats([0.5])]), cdf]);
+}
+
 export const activationOps = {
   // Primitive rather than desugared, so its gradient reuses the output: d/dx σ(x) = σ(x)(1 - σ(x)).
   // One exp, no branch: 1/(1+e^-x) saturates to 0 or 1 without NaN.
@@ -32,6 +39,7 @@ export const activationOps = {
     domain: "any",
     attrs: none,
     builtin: { summary: "1 / (1 + e^-x), elementwise", attrs: none },
+    onnx: onnxOp("Sigmoid"),
   }),
   // d/dx tanh x = 1 - tanh² x
   tanh: unary({
@@ -40,6 +48,7 @@ export const activationOps = {
     domain: "any",
     attrs: none,
     builtin: { summary: "hyperbolic tangent, elementwise", attrs: none },
+    onnx: onnxOp("Tanh"),
   }),
   // d/dx relu x = step(x); at 0 we take 0, as the book's Relu layer does (mask = x <= 0).
   relu: unary({
@@ -49,9 +58,17 @@ export const activationOps = {
     attrs: none,
     side: positive,
     builtin: { summary: "max(x, 0), elementwise", attrs: none },
+    onnx: onnxOp("Relu"),
   }),
   // step(x) = 1 if x > 0 else 0: piecewise constant, so no gradient.
-  step: unary({ math: positive, grad: () => null, domain: "awayFromKinks", attrs: none, side: positive }),
+  step: unary({
+    math: positive,
+    grad: () => null,
+    domain: "awayFromKinks",
+    attrs: none,
+    side: positive,
+    onnx: { kind: "emit", emit: (e, n) => e.node("Cast", [e.node("Greater", [n.inputs[0]!, e.floats([0])])], { to: int(ONNX_FLOAT) }) },
+  }),
   // d/dx erf x = 2/√π e^(-x²)
   erf: unary({
     math: E.erf,
@@ -59,6 +76,7 @@ export const activationOps = {
     domain: "any",
     attrs: none,
     builtin: { summary: "the error function, elementwise", attrs: none },
+    onnx: onnxOp("Erf"),
   }),
   // d/dx = 1 for x > 0, alpha below.
   leaky_relu: unary({
@@ -71,6 +89,7 @@ export const activationOps = {
     attrs: alpha,
     side: positive,
     builtin: { summary: "x for x > 0, alpha·x below, elementwise", params: [["alpha", 0.01]], attrs: ([a]) => ({ alpha: a! }) },
+    onnx: onnxOp("LeakyRelu", (a) => ({ alpha: float(a.alpha) })),
   }),
   // elu x = x for x > 0, alpha·(e^x - 1) below: d/dx = 1 above 0, alpha·e^x below.
   elu: unary({
@@ -83,6 +102,7 @@ export const activationOps = {
     attrs: alpha,
     side: positive,
     builtin: { summary: "x for x > 0, alpha·(e^x - 1) below, elementwise", params: [["alpha", 1]], attrs: ([a]) => ({ alpha: a! }) },
+    onnx: onnxOp("Elu", (a) => ({ alpha: float(a.alpha) })),
   }),
   // gelu x = x·Φ(x) = 0.5·x·(1 + erf(x/√2)), exact (not the tanh approximation):
   // d/dx = Φ(x) + x·φ(x), with φ(x) = e^(-x²/2)/√(2π).
@@ -96,6 +116,8 @@ export const activationOps = {
     domain: "any",
     attrs: none,
     builtin: { summary: "x·Φ(x) = 0.5·x·(1 + erf(x/√2)), elementwise", attrs: none },
+    // Gelu is an ONNX op from opset 20; before, its exact form through Erf.
+    onnx: { kind: "emit", emit: (e, n) => (e.opset >= 20 ? e.node("Gelu", n.inputs) : geluByErf(e, n.inputs[0]!)) },
   }),
   // softplus x = log(1 + e^x), computed as max(x, 0) + log1p(e^-|x|) (no overflow): d/dx = σ(x).
   softplus: unary({
@@ -104,6 +126,7 @@ export const activationOps = {
     domain: "any",
     attrs: none,
     builtin: { summary: "log(1 + e^x), elementwise, stable for large |x|", attrs: none },
+    onnx: onnxOp("Softplus"),
   }),
   // silu x = x·σ(x): d/dx = σ(x)·(1 + x·(1 - σ(x))).
   silu: unary({
@@ -115,5 +138,6 @@ export const activationOps = {
     domain: "any",
     attrs: none,
     builtin: { summary: "x·σ(x) (swish), elementwise", attrs: none },
+    onnx: { kind: "emit", emit: (e, n) => e.node("Mul", [n.inputs[0]!, e.node("Sigmoid", n.inputs)]) },
   }),
 } satisfies { [K in keyof ActivationAttrs]: OpDef<K> };

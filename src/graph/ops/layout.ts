@@ -1,9 +1,28 @@
 // Ops that move data without arithmetic: reshape, transpose, broadcast.
-import { concreteShape, showShape } from "../ir.js";
+import { concreteShape, showShape, type Shape } from "../ir.js";
 import { broadcastTo, transpose } from "../tensor.js";
 import { arg } from "./expr.js";
 import { broadcastShape, sameSize } from "./shapes.js";
+import { OnnxUnsupported, ints, onnxOp } from "./onnx.js";
 import { ShapeError, type OpDef } from "./types.js";
+
+/** A target shape with its one symbolic dim (the batch) as -1, which Reshape infers. */
+function reshapeTarget(shape: Shape): number[] {
+  if (shape.filter((d) => typeof d !== "number").length > 1) {
+    throw new OnnxUnsupported(`a reshape to ${showShape(shape)} has more than one symbolic dimension`);
+  }
+  return shape.map((d) => (typeof d === "number" ? d : -1));
+}
+
+/** Expand's shape: a symbolic dim the input already has becomes 1 (Expand broadcasts both ways). */
+function expandTarget(input: Shape, shape: Shape): number[] {
+  const offset = shape.length - input.length;
+  return shape.map((d, i) => {
+    if (typeof d === "number") return d;
+    if (input[i - offset] === d) return 1;
+    throw new OnnxUnsupported(`a broadcast of ${showShape(input)} to ${showShape(shape)} creates the symbolic dimension '${d}'`);
+  });
+}
 
 export const layoutOps = {
   // Reshape keeps the elements in row-major order; its gradient reshapes back.
@@ -16,6 +35,7 @@ export const layoutOps = {
       return shape;
     },
     kernel: { kind: "view" },
+    onnx: { kind: "emit", emit: (e, n) => e.node("Reshape", [n.inputs[0]!, e.ints(reshapeTarget(n.attrs.shape))]) },
     eval: ([x], { shape }, ctx) => ({ shape: concreteShape(shape, ctx.dims), data: x!.data }),
     grad: (b, n, d) => [b.reshape(d, b.shape(n.inputs[0]!))],
     domain: ["any"],
@@ -34,6 +54,7 @@ export const layoutOps = {
       return perm.map((p) => x![p]!);
     },
     kernel: { kind: "map", expr: () => arg(0), permute: (a) => a.perm },
+    onnx: onnxOp("Transpose", (a) => ({ perm: ints(a.perm) })),
     eval: ([x], { perm }) => transpose(x!, perm),
     grad: (b, n, d) => {
       const inverse = n.attrs.perm.map((_, i) => n.attrs.perm.indexOf(i));
@@ -63,6 +84,7 @@ export const layoutOps = {
       return shape;
     },
     kernel: { kind: "map", expr: () => arg(0) },
+    onnx: { kind: "emit", emit: (e, n) => e.node("Expand", [n.inputs[0]!, e.ints(expandTarget(n.inputShapes[0]!, n.attrs.shape))]) },
     eval: ([x], { shape }, ctx) => broadcastTo(x!, concreteShape(shape, ctx.dims)),
     grad: (_b, _n, d) => [d],
     domain: ["any"],

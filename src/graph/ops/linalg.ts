@@ -2,6 +2,7 @@
 // The flags let gradient rules multiply by a transpose without materializing it.
 import { showShape, type Dim, type NodeId, type Shape } from "../ir.js";
 import { matmul } from "../tensor.js";
+import { int } from "./onnx.js";
 import { ShapeError, type OpDef } from "./types.js";
 
 function operand(s: Shape, trans: boolean, which: string): [Dim, Dim] {
@@ -25,6 +26,12 @@ export const linalgOps = {
     },
     // A heavy kernel: src/codegen/kernels/matmul/.
     kernel: { kind: "kernel" },
+    // MatMul, or Gemm where a flag transposes an operand (Gemm reads it in place, as we do).
+    onnx: {
+      kind: "emit",
+      emit: (e, { inputs, attrs: { transA, transB } }) =>
+        transA || transB ? e.node("Gemm", inputs, { transA: int(+transA), transB: int(+transB) }) : e.node("MatMul", inputs),
+    },
     eval: ([a, b], { transA, transB }) => matmul(a!, b!, transA, transB),
     grad: (b, n, d, wants) => {
       const [A, B] = [n.inputs[0]!, n.inputs[1]!];

@@ -7,6 +7,7 @@ import { map, zip, type Tensor } from "../tensor.js";
 import type { AttrMap, NoAttrs, OpKind } from "./attrs.js";
 import { arg, compileExpr, someNode, type Expr } from "./expr.js";
 import { broadcastShape } from "./shapes.js";
+import type { OnnxForm } from "./onnx.js";
 import type { Domain, EvalContext, MapMode, OpDef, SampleGen } from "./types.js";
 
 /** Evaluates `e` over one or two broadcast inputs (or only their shape, when `e` reads none). */
@@ -59,6 +60,7 @@ export interface UnarySpec<K extends OpKind> {
   readonly attrs: (g: SampleGen) => AttrMap[K];
   readonly side?: (x: Expr, attrs: AttrMap[K]) => Expr;
   readonly builtin?: OpDef<K>["builtin"];
+  readonly onnx: OnnxForm<K>;
 }
 
 export function unary<K extends OpKind>(s: UnarySpec<K>): OpDef<K> {
@@ -68,6 +70,7 @@ export function unary<K extends OpKind>(s: UnarySpec<K>): OpDef<K> {
     arity: 1,
     shape: ([x]) => x!,
     kernel: { kind: "map", expr },
+    onnx: s.onnx,
     eval: evalExpr(expr),
     grad: (b, node, d) => [s.grad(b, node, node.inputs[0]!, d)],
     domain: [s.domain],
@@ -84,6 +87,7 @@ export interface BinarySpec<K extends OpKind> {
   readonly attrs: (g: SampleGen) => AttrMap[K];
   readonly side?: (x: Expr, y: Expr) => Expr;
   readonly rewrite?: OpDef<K>["rewrite"];
+  readonly onnx: OnnxForm<K>;
 }
 
 /** A binary elementwise op with numpy broadcasting; gradients come back in the broadcast shape. */
@@ -94,6 +98,7 @@ export function binary<K extends OpKind>(s: BinarySpec<K>): OpDef<K> {
     arity: 2,
     shape: ([a, b]) => broadcastShape(a!, b!),
     kernel: { kind: "map", expr },
+    onnx: s.onnx,
     eval: evalExpr(expr),
     grad: (b, node, d, wants) => s.grad(b, node, node.inputs[0]!, node.inputs[1]!, d, wants),
     domain: s.domain,

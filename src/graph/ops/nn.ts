@@ -5,6 +5,7 @@ import { showShape } from "../ir.js";
 import { map, reduce, scalar, tensor, zip, type Tensor } from "../tensor.js";
 import { constant, gt, uniform } from "./expr.js";
 import { evalExpr, none } from "./map.js";
+import { alias, float } from "./onnx.js";
 import { ShapeError, type MapMode, type OpDef } from "./types.js";
 
 function logSoftmaxRows(x: Tensor): Tensor {
@@ -54,6 +55,7 @@ export const nnOps = {
     // Row by row, in the reference's order: max, log-sum-exp, then Σ t·(x - max - lse).
     // A whole loop of its own: src/codegen/kernels/softmax-xent.ts.
     kernel: { kind: "kernel" },
+    onnx: { kind: "none", why: "it is a loss; an export writes the model's outputs, not its loss" },
     eval: ([x, t]) => {
       const ll = zip(logSoftmaxRows(x!), t!, (a, b) => a * b);
       return scalar(-ll.data.reduce((a, v) => a + v, 0) / x!.shape[0]!);
@@ -77,6 +79,7 @@ export const nnOps = {
     },
     // A whole loop of its own: src/codegen/kernels/onehot.ts.
     kernel: { kind: "kernel" },
+    onnx: { kind: "none", why: "it encodes training targets, which an exported model does not read" },
     eval: ([i], { classes }) => {
       const out = tensor([i!.shape[0]!, classes]);
       i!.data.forEach((c, r) => {
@@ -96,6 +99,11 @@ export const nnOps = {
     arity: 1,
     shape: ([x]) => x!,
     kernel: { kind: "map", readsInputs: false, expr: dropoutMask },
+    // Inference mode: 1 - ratio in x's shape (src/onnx folds x·mask into one Mul, or none).
+    onnx: {
+      kind: "emit",
+      emit: (e, n) => e.node("Expand", [e.floats([1 - n.attrs.ratio]), e.node("Shape", n.inputs)]),
+    },
     eval: evalExpr<"dropout_mask">(dropoutMask, (a) => a.seq),
     random: (a) => a.seq,
     grad: () => [null],
@@ -132,6 +140,8 @@ export const nnOps = {
     // The reference's order of operations: mean, then Σ(x - mean)² / n, then σ = √(var + ε).
     // A whole loop of its own: src/codegen/kernels/batchnorm.ts.
     kernel: { kind: "kernel" },
+    // Inference mode: the running statistics, as ONNX's default (training_mode = 0).
+    onnx: { kind: "emit", emit: (e, n) => e.node("BatchNormalization", n.inputs, { epsilon: float(n.attrs.eps) }) },
     eval: ([x, gamma, beta, rm, rv], { eps }, ctx) => {
       const view = (t: Tensor): Tensor => ({ shape: featureView(x!.shape), data: t.data });
       const [g, bt] = [view(gamma!), view(beta!)];
@@ -174,6 +184,7 @@ export const nnOps = {
     arity: 1,
     shape: ([x]) => x!,
     kernel: { kind: "view" },
+    onnx: alias(),
     eval: ([x]) => x!,
     grad: () => [null],
     domain: ["any"],

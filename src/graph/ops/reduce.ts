@@ -3,7 +3,25 @@
 import { reduce, scalar, sizeOf, zip, type Tensor } from "../tensor.js";
 import { BINARY } from "./expr.js";
 import { reducedShape, checkAxes } from "./shapes.js";
+import { ONNX_FLOAT, int, ints, type OnnxForm } from "./onnx.js";
 import type { OpDef, SampleGen } from "./types.js";
+
+type Reduction = "sum" | "max";
+
+/**
+ * ReduceSum (axes an input from opset 13) or ReduceMax (from opset 18). No axes reduce nothing
+ * in nnc but everything in ONNX, so that case is the input itself.
+ */
+function onnxReduce<K extends Reduction>(op: "ReduceSum" | "ReduceMax", axesInputFrom: number): OnnxForm<K> {
+  return {
+    kind: "emit",
+    emit: (e, { inputs: [x], attrs: { axes, keepdims } }) => {
+      if (axes.length === 0) return x!;
+      const keep = { keepdims: int(+keepdims) };
+      return e.opset >= axesInputFrom ? e.node(op, [x!, e.ints(axes)], keep) : e.node(op, [x!], { ...keep, axes: ints(axes) });
+    },
+  };
+}
 
 function sampleReduce(g: SampleGen): { shapes: number[][]; attrs: { axes: number[]; keepdims: boolean } } {
   const shape = Array.from({ length: g.int(1, 3) }, () => g.int(1, 4));
@@ -22,6 +40,7 @@ export const reduceOps = {
     arity: 1,
     shape: ([x], { axes, keepdims }) => reducedShape(x!, axes, keepdims),
     kernel: { kind: "reduce", init: 0, combine: "add", axes: (a) => a.axes },
+    onnx: onnxReduce("ReduceSum", 13),
     eval: ([x], { axes, keepdims }) => reduce(x!, axes, keepdims, 0, BINARY.add),
     grad: (b, n, d) => {
       const x = b.shape(n.inputs[0]!);
@@ -35,6 +54,7 @@ export const reduceOps = {
     arity: 1,
     shape: ([x], { axes, keepdims }) => reducedShape(x!, axes, keepdims),
     kernel: { kind: "reduce", init: -Infinity, combine: "max", axes: (a) => a.axes },
+    onnx: onnxReduce("ReduceMax", 18),
     eval: ([x], { axes, keepdims }) => reduce(x!, axes, keepdims, -Infinity, BINARY.max),
     grad: (b, n, d) => {
       const x = n.inputs[0]!;
@@ -56,6 +76,16 @@ export const reduceOps = {
       return [];
     },
     kernel: { kind: "size" },
+    // A constant, or the product of the input's runtime dims (the batch) as a float.
+    onnx: {
+      kind: "emit",
+      emit: (e, { inputs: [x], inputShapes: [s], attrs: { axes } }) => {
+        const dims = axes.map((a) => s![a]!);
+        if (dims.every((d): d is number => typeof d === "number")) return e.floats([sizeOf(dims)]);
+        const picked = e.node("Gather", [e.node("Shape", [x!]), e.ints(axes)]);
+        return e.node("Cast", [e.node("ReduceProd", [picked], { keepdims: int(0) })], { to: int(ONNX_FLOAT) });
+      },
+    },
     eval: ([x], { axes }): Tensor => scalar(sizeOf(axes.map((a) => x!.shape[a]!))),
     grad: () => [null],
     domain: ["any"],

@@ -6,6 +6,7 @@ import type { NodeId, NodeOf, Shape } from "../ir.js";
 import type { Tensor } from "../tensor.js";
 import type { AttrMap, OpKind } from "./attrs.js";
 import type { BinaryAlu, Expr } from "./expr.js";
+import type { OnnxForm } from "./onnx.js";
 
 /**
  * Where the gradient property test draws an input from: any real, positive reals (log, sqrt),
@@ -90,6 +91,8 @@ export interface OpDef<K extends OpKind> {
   readonly shape: (inputs: readonly Shape[], attrs: AttrMap[K]) => Shape;
   /** How compiled code computes it (src/codegen); same semantics as `eval`. */
   readonly kernel: KernelTemplate<K>;
+  /** How the ONNX exporter writes it (src/onnx/): in inference mode, as standard ONNX ops. */
+  readonly onnx: OnnxForm<K>;
   /** The reference implementation, in float64. */
   readonly eval: (inputs: readonly Tensor[], attrs: AttrMap[K], ctx: EvalContext) => Tensor;
   /**

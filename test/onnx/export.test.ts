@@ -1,0 +1,100 @@
+// `nnc export` against onnxruntime: every model in models/ that has outputs, briefly trained on
+// MNIST where it reads MNIST (so weights and batch-norm statistics are not their initial
+// values), predicts in onnxruntime what nnc's compiled module predicts, on MNIST test images and
+// on random inputs; the fused forms (Gemm, Softmax, BatchNormalization) are what is written.
+import { basename, join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { compileToString, load } from "../../src/codegen/index.js";
+import type { Graph } from "../../src/graph/ir.js";
+import { loadMnist, subset, type Dataset } from "../../src/runtime/data/index.js";
+import { createRng } from "../../src/runtime/rng.js";
+import { train } from "../../src/runtime/train.js";
+import { exportModel } from "../../src/onnx/export.js";
+import { graphOf, graphOfFile, MODELS_DIR, modelFiles } from "../support/models.js";
+import { concrete, expectClose, runOnnx, type Feeds } from "./support.js";
+
+type Params = Record<string, Float32Array | Float64Array>;
+
+async function trained(
+  g: Graph,
+  data: Dataset | undefined,
+): Promise<{ predict: (x: Feeds) => Record<string, Float32Array>; params: Params }> {
+  const mod = await load(compileToString(g, { backend: "js" }));
+  let params: Params = mod.init(7);
+  if (data && g.loss !== undefined) {
+    const config = { optimizer: { name: "sgd", args: { lr: 0.05 } }, batchSize: 50, iters: 20, seed: 7, weightDecay: 0, evaluate: false };
+    params = train(g, mod, { train: data }, config).params;
+  }
+  const predict = (feeds: Feeds) => {
+    const out = mod.predict(params, Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, v.data])));
+    return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Float32Array.from(v)]));
+  };
+  return { predict, params };
+}
+
+function randomFeeds(g: Graph, batch: number, seed: number): Feeds {
+  const rng = createRng(seed);
+  const feeds: Record<string, Feeds[string]> = {};
+  for (const i of g.inputs.filter((s) => s.role === "input")) {
+    const shape = concrete(i.shape, batch);
+    feeds[i.name] = { shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => rng.normal()) };
+  }
+  return feeds;
+}
+
+const readsMnist = (g: Graph) => g.inputs.some((i) => i.role === "input" && i.shape.length === 2 && i.shape[1] === 784);
+
+describe("export to ONNX", () => {
+  let mnist: { train: Dataset; test: Dataset };
+  beforeAll(() => {
+    const all = loadMnist();
+    mnist = { train: subset(all.train, 1000), test: all.test };
+  });
+
+  const models = modelFiles().map((f) => ({ file: basename(f), g: graphOfFile(f) }));
+  it.each(models.filter((m) => m.g.outputs.length > 0))("$file: onnxruntime predicts what nnc predicts", async ({ g }) => {
+    const { predict, params } = await trained(g, readsMnist(g) ? mnist.train : undefined);
+    const model = exportModel(g, params);
+    const feedsList = [randomFeeds(g, 3, 1), randomFeeds(g, 1, 2)];
+    if (readsMnist(g)) feedsList.push({ x: { data: mnist.test.x.slice(0, 100 * 784), shape: [100, 784] } });
+    for (const feeds of feedsList) {
+      const expected = predict(feeds);
+      const actual = await runOnnx(model, feeds);
+      for (const o of g.outputs) expectClose(actual[o.name]!, expected[o.name]!, o.name);
+    }
+  });
+
+  it("writes a dense layer as Gemm, softmax as Softmax, batch norm as BatchNormalization, with a symbolic batch", async () => {
+    const g = graphOfFile(join(MODELS_DIR, "multi_layer_net_extend.nn"), { set: { depth: "1" } });
+    const model = exportModel(g, (await load(compileToString(g))).init(1));
+    expect(model.graph!.node.map((n) => n.opType)).toEqual(["Gemm", "BatchNormalization", "Relu", "Gemm", "Softmax"]);
+    expect(model.graph!.input.map((i) => [i.name, i.type?.tensorType?.shape?.dim?.map((d) => d.dimParam ?? d.dimValue)])).toEqual([
+      ["x", ["batch", 784]],
+    ]);
+    expect(model.graph!.output.map((o) => o.name)).toEqual(["y"]);
+    expect(model.opsetImport).toEqual([{ domain: "", version: 17 }]);
+  });
+
+  it("writes log_softmax as LogSoftmax, dropout as a scale, and each activation so that onnxruntime agrees", async () => {
+    const g = graphOf(`model Acts {
+      input x: [batch, 6]
+      param W: [6, 6] = normal(1)
+      h = dropout(x @ W, 0.25)
+      output a = log_softmax(h)
+      output b = gelu(h) + silu(h) + elu(h, 0.5) + leaky_relu(h, 0.2) + softplus(h) + tanh(h) + erf(h)
+      output c = sqrt(exp(-h)) * log(sigmoid(h)) / (1 + maximum(h, 0) ** 2) - relu(h)
+      output d = sum(reshape(h, [batch, 2, 3]), 2)
+      output e = mean(h, 1, keepdims = 1) + max(h, 0) + mean(h, 0)
+      output f = transpose(h)
+    }`);
+    const { predict, params } = await trained(g, undefined);
+    const model = exportModel(g, params);
+    expect(model.graph!.node.map((n) => n.opType)).toContain("LogSoftmax");
+    for (const opset of [17, 18, 20]) {
+      const feeds = randomFeeds(g, 4, opset);
+      const actual = await runOnnx(exportModel(g, params, { opset }), feeds);
+      const expected = predict(feeds);
+      for (const o of g.outputs) expectClose(actual[o.name]!, expected[o.name]!, `${o.name} at opset ${opset}`);
+    }
+  });
+});
