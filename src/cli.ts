@@ -4,6 +4,8 @@
 import { Command, CommanderError, Option } from "commander";
 import { checkCommand } from "./commands/check.js";
 import { compileCommand } from "./commands/compile.js";
+import { exportCommand } from "./commands/export.js";
+import { importCommand } from "./commands/import.js";
 import { fmtCommand } from "./commands/fmt.js";
 import { evalCommand } from "./commands/eval.js";
 import { experimentCommand } from "./commands/experiment.js";
@@ -107,6 +109,29 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--model <name>", "which model, when the file has several")
     .action(async (file: string, opts) => {
       result.code = await compileCommand(file, opts, io);
+    });
+
+  program
+    .command("export")
+    .description("write a model's inference graph and trained params as an ONNX file")
+    .argument("<file>", ".nn file")
+    .option("--params <file>", "the trained params (params.safetensors of a run)")
+    .option("-o, --output <file>", "the ONNX file to write, e.g. model.onnx")
+    .addOption(setOption())
+    .option("--opset <n>", "the ONNX opset to write (17 to 21)", "17")
+    .option("--model <name>", "which model, when the file has several")
+    .action(async (file: string, opts) => {
+      result.code = await exportCommand(file, opts, io);
+    });
+
+  program
+    .command("import")
+    .description("turn an ONNX model into a .nn file and its weights (OUT.safetensors beside it)")
+    .argument("<file>", "ONNX file")
+    .option("-o, --output <file>", "the .nn file to write, e.g. mlp.nn")
+    .option("--name <name>", "the model's name (default: from the output file's name)")
+    .action(async (file: string, opts) => {
+      result.code = await importCommand(file, opts, io);
     });
 
   program

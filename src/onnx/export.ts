@@ -76,6 +76,8 @@ export function exportModel(g: Graph, params: Readonly<Record<string, FloatArray
   const e = new GraphEmitter(opset, [...leaves, ...g.outputs.map((o) => o.name)]);
   const names = new Map<NodeId, string>();
   const inputs: ValueInfo[] = [];
+  // A binding's value is its last node (`h = relu(x @ W + b)`: the relu); earlier ones say their op.
+  const lastOfLabel = new Map(needed.flatMap((id) => (g.nodes[id]!.label ? [[g.nodes[id]!.label!, id] as const] : [])));
   // 2. Every needed node, inputs before their readers.
   for (const id of needed) {
     const n = g.nodes[id]!;
@@ -100,7 +102,7 @@ export function exportModel(g: Graph, params: Readonly<Record<string, FloatArray
       names.set(id, e.floats([n.attrs.value]));
       continue;
     }
-    const base = n.label ?? `${n.op}${id}`;
+    const base = n.label === undefined ? `${n.op}${id}` : lastOfLabel.get(n.label) === id ? n.label : `${n.label}/${n.op}`;
     e.prefix = base;
     const f = fused.get(id);
     const ins = (f?.inputs ?? n.inputs).map((i) => names.get(i)!);
