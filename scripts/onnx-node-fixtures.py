@@ -16,7 +16,8 @@ from onnx.backend.test.case.node import collect_testcases
 OPS = sys.argv[1:] or [
     "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Pow", "Relu", "Sigmoid", "Tanh", "Exp", "Log",
     "Sqrt", "Neg", "Erf", "Softplus", "LeakyRelu", "Elu", "Softmax", "LogSoftmax", "Flatten",
-    "Reshape", "Transpose", "Dropout", "Identity", "Constant", "BatchNormalization",
+    "Reshape", "Transpose", "Dropout", "Identity", "Constant", "BatchNormalization", "Conv",
+    "MaxPool", "AveragePool", "GlobalAveragePool",
 ]
 OUT = os.path.join("test", "fixtures", "onnx-node")
 

@@ -98,3 +98,31 @@ describe("export to ONNX", () => {
     }
   });
 });
+
+describe("export of convolutional networks", () => {
+  const CONV = `model ConvNet {
+    input x: [batch, 1, 28, 28]
+    param W1: [8, 1, 5, 5] = he
+    param b1: [8, 1, 1] = normal(0.1)
+    param W2: [392, 10] = he
+    param b2: [10] = normal(0.1)
+    h = batchnorm(relu(conv2d(x, W1, pad = 2) + b1))
+    p = avg_pool(max_pool(h, 2), 3, stride = 2, pad = 1)
+    output y = softmax(flatten(dropout(p, 0.3)) @ W2 + b2)
+  }`;
+
+  it("writes Conv, BatchNormalization, MaxPool, AveragePool and Flatten, and onnxruntime agrees", async () => {
+    const g = graphOf(CONV);
+    const { predict, params } = await trained(g, undefined);
+    // Batch-norm statistics away from their initial 0 and 1, so that the export must carry them.
+    const rng = createRng(5);
+    for (const k of ["h.running_mean", "h.running_var", "h.gamma", "h.beta"]) params[k] = params[k]!.map(() => 0.5 + rng.next());
+    const model = exportModel(g, params);
+    const ops = model.graph!.node.map((n) => n.opType);
+    expect(ops).toEqual(["Conv", "Add", "Relu", "BatchNormalization", "MaxPool", "AveragePool", "Mul", "Flatten", "Gemm", "Softmax"]);
+    for (const batch of [1, 5]) {
+      const feeds = randomFeeds(g, batch, batch);
+      expectClose((await runOnnx(model, feeds)).y!, predict(feeds).y!, `y at batch ${batch}`);
+    }
+  });
+});

@@ -8,6 +8,7 @@
 // (src/codegen/kernels/conv/).
 import { showShape } from "../ir.js";
 import { conv2dFilterRef, conv2dInputRef, conv2dRef, nchw, spatialOut } from "./window.js";
+import { windowAttrs } from "./onnx.js";
 import { ShapeError, type OpDef, type SampleGen } from "./types.js";
 
 /** Small random geometry for the property tests: the kernel always fits the padded input. */
@@ -31,6 +32,7 @@ export const convOps = {
       return [n, f, ...spatialOut("conv2d", h, w, kh, kw, a)];
     },
     kernel: { kind: "kernel" },
+    onnx: { kind: "emit", emit: (e, n) => e.node("Conv", n.inputs, windowAttrs(n.attrs)) },
     eval: ([x, W], a) => conv2dRef(x!, W!, a),
     grad: (b, n, d, wants) => {
       const [x, W] = [n.inputs[0]!, n.inputs[1]!];
@@ -70,6 +72,7 @@ export const convOps = {
       return [n, c, a.height, a.width];
     },
     kernel: { kind: "kernel" },
+    onnx: { kind: "none", why: "it is a gradient; an export writes the inference graph" },
     eval: ([dy, W], a) => conv2dInputRef(dy!, W!, a.height, a.width, a),
     grad: (b, n, g, wants) => {
       const [dy, W] = [n.inputs[0]!, n.inputs[1]!];
@@ -109,6 +112,7 @@ export const convOps = {
       return [f, c, a.kh, a.kw];
     },
     kernel: { kind: "kernel" },
+    onnx: { kind: "none", why: "it is a gradient; an export writes the inference graph" },
     eval: ([x, dy], a) => conv2dFilterRef(x!, dy!, a.kh, a.kw, a),
     grad: (b, n, g, wants) => {
       const [x, dy] = [n.inputs[0]!, n.inputs[1]!];

@@ -3,7 +3,7 @@ import { concreteShape, showShape, type Shape } from "../ir.js";
 import { broadcastTo, transpose } from "../tensor.js";
 import { arg } from "./expr.js";
 import { broadcastShape, sameSize } from "./shapes.js";
-import { OnnxUnsupported, ints, onnxOp } from "./onnx.js";
+import { OnnxUnsupported, int, ints, onnxOp } from "./onnx.js";
 import { ShapeError, type OpDef } from "./types.js";
 
 /** A target shape with its one symbolic dim (the batch) as -1, which Reshape infers. */
@@ -12,6 +12,13 @@ function reshapeTarget(shape: Shape): number[] {
     throw new OnnxUnsupported(`a reshape to ${showShape(shape)} has more than one symbolic dimension`);
   }
   return shape.map((d) => (typeof d === "number" ? d : -1));
+}
+
+/** [batch, C, H, W] -> [batch, C·H·W]: what ONNX's Flatten (axis 1) does. */
+function isFlatten(input: Shape, shape: Shape): boolean {
+  const rest = input.slice(1);
+  const size = rest.every((d) => typeof d === "number") ? rest.reduce<number>((a, d) => a * Number(d), 1) : undefined;
+  return input.length > 2 && shape.length === 2 && shape[0] === input[0] && shape[1] === size;
 }
 
 /** Expand's shape: a symbolic dim the input already has becomes 1 (Expand broadcasts both ways). */
@@ -35,7 +42,13 @@ export const layoutOps = {
       return shape;
     },
     kernel: { kind: "view" },
-    onnx: { kind: "emit", emit: (e, n) => e.node("Reshape", [n.inputs[0]!, e.ints(reshapeTarget(n.attrs.shape))]) },
+    onnx: {
+      kind: "emit",
+      emit: (e, n) =>
+        isFlatten(n.inputShapes[0]!, n.attrs.shape)
+          ? e.node("Flatten", n.inputs, { axis: int(1) })
+          : e.node("Reshape", [n.inputs[0]!, e.ints(reshapeTarget(n.attrs.shape))]),
+    },
     eval: ([x], { shape }, ctx) => ({ shape: concreteShape(shape, ctx.dims), data: x!.data }),
     grad: (b, n, d) => [b.reshape(d, b.shape(n.inputs[0]!))],
     domain: ["any"],

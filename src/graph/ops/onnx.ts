@@ -52,5 +52,10 @@ export class OnnxUnsupported extends Error {}
 /** The same value under another name: no node (stop_gradient, an empty reduction). */
 export const alias = <K extends OpKind>(): OnnxForm<K> => ({ kind: "emit", emit: (_e, n) => n.inputs[0]! });
 
+/** Conv's and the pools' strides and (symmetric) pads over the two spatial axes. */
+export function windowAttrs(w: { readonly stride: number; readonly pad: number }): Record<string, OnnxAttr> {
+  return { strides: ints([w.stride, w.stride]), pads: ints([w.pad, w.pad, w.pad, w.pad]) };
+}
+
 /** ONNX's TensorProto.DataType FLOAT, for Cast. */
 export const ONNX_FLOAT = 1;

@@ -10,6 +10,7 @@
 import { showShape, type Shape } from "../ir.js";
 import type { PoolAttrs } from "./pool-ref.js";
 import { avgPoolBackwardRef, avgPoolRef, maxPoolBackwardRef, maxPoolGatherRef, maxPoolRef, maxPoolSides } from "./pool-ref.js";
+import { int, ints, windowAttrs } from "./onnx.js";
 import { ShapeError, type OpDef, type SampleGen } from "./types.js";
 import { nchw, spatialOut } from "./window.js";
 
@@ -48,6 +49,10 @@ export const poolOps = {
     arity: 1,
     shape: ([x], a) => pooled("max_pool", x!, a),
     kernel: { kind: "kernel" },
+    onnx: {
+      kind: "emit",
+      emit: (e, n) => e.node("MaxPool", n.inputs, { kernel_shape: ints([n.attrs.size, n.attrs.size]), ...windowAttrs(n.attrs) }),
+    },
     eval: ([x], a) => maxPoolRef(x!, a),
     grad: (b, n, d) => [b.add("max_pool_backward", [n.inputs[0]!, d], n.attrs)],
     domain: ["awayFromKinks"],
@@ -65,6 +70,7 @@ export const poolOps = {
       return x!;
     },
     kernel: { kind: "kernel" },
+    onnx: { kind: "none", why: "it is a gradient; an export writes the inference graph" },
     eval: ([x, dy], a) => maxPoolBackwardRef(x!, dy!, a),
     grad: (b, n, g, wants) => [null, wants[1] ? b.add("max_pool_gather", [n.inputs[0]!, g], n.attrs) : null],
     domain: ["awayFromKinks", "any"],
@@ -82,6 +88,7 @@ export const poolOps = {
       return pooled("max_pool_gather", x!, a);
     },
     kernel: { kind: "kernel" },
+    onnx: { kind: "none", why: "it is a gradient; an export writes the inference graph" },
     eval: ([x, g], a) => maxPoolGatherRef(x!, g!, a),
     grad: (b, n, d, wants) => [null, wants[1] ? b.add("max_pool_backward", [n.inputs[0]!, d], n.attrs) : null],
     domain: ["awayFromKinks", "any"],
@@ -96,6 +103,14 @@ export const poolOps = {
     arity: 1,
     shape: ([x], a) => pooled("avg_pool", x!, a),
     kernel: { kind: "kernel" },
+    // Padding counts as zeros: ONNX's count_include_pad = 1.
+    onnx: {
+      kind: "emit",
+      emit: (e, n) => {
+        const window = { kernel_shape: ints([n.attrs.size, n.attrs.size]), ...windowAttrs(n.attrs) };
+        return e.node("AveragePool", n.inputs, { ...window, count_include_pad: int(1) });
+      },
+    },
     eval: ([x], a) => avgPoolRef(x!, a),
     grad: (b, n, d) => {
       const [, , height, width] = nchw("avg_pool", b.shape(n.inputs[0]!), "an input");
@@ -116,6 +131,7 @@ export const poolOps = {
       return [n, c, height, width];
     },
     kernel: { kind: "kernel" },
+    onnx: { kind: "none", why: "it is a gradient; an export writes the inference graph" },
     eval: ([dy], { height, width, ...a }) => avgPoolBackwardRef(dy!, height, width, a),
     grad: (b, n, g) => {
       const { size, stride, pad } = n.attrs;

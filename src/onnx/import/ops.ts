@@ -6,6 +6,7 @@ import { broadcastShape } from "../../graph/ops/shapes.js";
 import { ShapeError } from "../../graph/ops/types.js";
 import type { NodeProto } from "../proto.js";
 import { Attributes, checkRank, constantAttribute, ImportContext, literal, shapeOf, type Value } from "./context.js";
+import { CONV_IMPORTS } from "./conv.js";
 import { flattenShape, reshapeTarget, transposed } from "./reshape.js";
 
 /** `ins` holds undefined for an optional input left out (''). */
@@ -74,6 +75,7 @@ function product(cx: ImportContext, node: NodeProto, a: Attributes, A: { ref: st
 }
 
 export const IMPORTS: Readonly<Record<string, OpImport>> = {
+  ...CONV_IMPORTS,
   // A dense layer: alpha·op(A)·op(B) + beta·C. Constant operands are stored as used, so the
   // .nn reads `x @ fc1_weight + fc1_bias` for PyTorch's Linear (weight [out, in], transB = 1).
   Gemm: {
@@ -121,7 +123,9 @@ export const IMPORTS: Readonly<Record<string, OpImport>> = {
     run: (cx, node, [x], a) => {
       const shape = flattenShape(shapeOf(x!), a.int("axis", 1), a);
       if (x!.kind === "const") return void alias(cx, node, { ...x!, shape: shape.map(Number) });
-      cx.bind(out(node), `reshape(${x!.ref}, [${shape.join(", ")}])`, shape);
+      const s = x!.shape;
+      const flatten = s.length > 2 && shape[0] === s[0];
+      cx.bind(out(node), flatten ? `flatten(${x!.ref})` : `reshape(${x!.ref}, [${shape.join(", ")}])`, shape);
     },
   },
   Reshape: {
@@ -166,7 +170,7 @@ export const IMPORTS: Readonly<Record<string, OpImport>> = {
     attrs: ["epsilon", "momentum", "training_mode"],
     run: (cx, node, [x, scale, bias, mean, variance], a) => {
       if (a.int("training_mode", 0) !== 0) a.fail("training_mode = 1 is not supported (inference only)");
-      checkRank(x!, [2], "the input", a);
+      checkRank(x!, [2, 4], "the input", a);
       const stats = [scale, bias, mean, variance];
       if (!stats.every((s) => s?.kind === "const")) a.fail("scale, B, mean and var must be initializers or constants");
       const v = cx.bind(out(node), `batchnorm(${cx.operand(x!)}, eps = ${literal(a.float("epsilon", 1e-5))})`, shapeOf(x!));
