@@ -8,7 +8,7 @@ import { dataTypeName, readTensor, type Constant } from "./tensors.js";
 /** A value in the imported graph: a tensor the .nn file names, or a constant (initializer, Constant). */
 export type Value =
   | { readonly kind: "tensor"; readonly ref: string; readonly shape: Shape }
-  | ({ readonly kind: "const"; readonly onnxName: string } & Constant);
+  | ({ readonly kind: "const"; readonly onnxName: string; readonly initializer?: boolean } & Constant);
 
 /** An error in the ONNX model that stops the import: it names the node, its op and what is supported. */
 export class ImportError extends Error {
@@ -104,10 +104,13 @@ export class ImportContext {
     return name;
   }
 
-  /** A value as an operand in .nn text: a name, a number for a one-element constant, or a param. */
+  /**
+   * A value as an operand in .nn text: a name, a number for a scalar constant (or a one-element
+   * Constant node's), or a param (an initializer of shape [1] is a weight, such as a learned scale).
+   */
   operand(v: Value): string {
     if (v.kind === "tensor") return v.ref;
-    if (v.data.length === 1 && v.shape.length <= 1) return literal(v.data[0]!);
+    if (v.shape.length === 0 || (v.data.length === 1 && v.shape.length === 1 && !v.initializer)) return literal(v.data[0]!);
     return this.param(v);
   }
 }

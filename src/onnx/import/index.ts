@@ -54,7 +54,7 @@ export function importModel(m: ModelProto, options: { readonly name?: string; re
     const c = readTensor(t);
     if (!c)
       throw new ImportError(`initializer '${t.name}' has data type ${dataTypeName(t.dataType)}; nnc reads FLOAT, DOUBLE, INT32, INT64`);
-    cx.values.set(t.name ?? "", { kind: "const", onnxName: t.name ?? "", ...c });
+    cx.values.set(t.name ?? "", { kind: "const", onnxName: t.name ?? "", initializer: true, ...c });
   }
   const inputs: Record<string, string> = {};
   for (const v of g.input.filter((i) => !cx.values.has(i.name))) {
@@ -81,7 +81,7 @@ export function importModel(m: ModelProto, options: { readonly name?: string; re
   const outputLines = g.output.map((o) => {
     const v = cx.value(o.name, `output '${o.name}'`);
     const ref = cx.operand(v);
-    if (v.kind === "tensor" && identifier(o.name) === ref) {
+    if (v.kind === "tensor" && cx.names.source.get(ref) === o.name) {
       outputs[o.name] = ref;
       return `  output ${ref}`;
     }

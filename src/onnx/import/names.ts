@@ -18,13 +18,17 @@ export function identifier(onnxName: string): string {
 
 export class Names {
   private readonly taken = new Set<string>(RESERVED);
+  /** The ONNX name each identifier was made for. */
+  readonly source = new Map<string, string>();
 
-  /** A fresh identifier for an ONNX name: `name`, else `name_2`, `name_3`, ... */
+  /** A fresh identifier for an ONNX name: `name` (`input_` for a keyword), else `name_2`, `name_3`, ... */
   fresh(onnxName: string): string {
-    const base = identifier(onnxName);
+    const id = identifier(onnxName);
+    const base = RESERVED.has(id) ? `${id}_` : id;
     let name = base;
     for (let i = 2; this.taken.has(name); i++) name = `${base}_${i}`;
     this.taken.add(name);
+    this.source.set(name, onnxName);
     return name;
   }
 }
