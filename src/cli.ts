@@ -94,9 +94,10 @@ export function buildProgram(io: Io, result: { code: number }): Command {
 
   program
     .command("compile")
-    .description("compile a model to a standalone ES module (OUT.js) and its types (OUT.d.ts)")
+    .description("compile a model to a standalone ES module (OUT.js) and its types (OUT.d.ts), or a JAX module (--target jax)")
     .argument("<file>", ".nn file")
-    .option("-o, --output <file>", "the module to write, e.g. model.js")
+    .option("-o, --output <file>", "the module to write, e.g. model.js (model.py with --target jax)")
+    .addOption(new Option("--target <target>", "js (an ES module, the default) or jax (a Python module)").choices(["js", "jax"]))
     .addOption(setOption())
     .addOption(new Option("--dtype <dtype>", "element type of params and buffers").choices(["f32", "f64"]).default("f32"))
     .addOption(

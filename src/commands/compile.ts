@@ -4,6 +4,7 @@ import { CompileError, compileModule } from "../codegen/index.js";
 import { compiledBackend } from "../runtime/backend.js";
 import { writeFileAtomic } from "../runtime/files.js";
 import { checkModelSize } from "../runtime/model-size.js";
+import { renderJaxModule } from "../codegen/jax/module.js";
 import { pickModel } from "./graph.js";
 import { load, UsageError, type Io } from "./io.js";
 
@@ -15,6 +16,8 @@ export interface CompileCommandOptions {
   readonly model?: string;
   /** Where matmuls run: js or wasm (default: wasm for f32, js for f64). */
   readonly backend?: string;
+  /** js (an ES module, the default) or jax (a Python module: src/codegen/jax/). */
+  readonly target?: string;
 }
 
 /** OUT.js -> OUT.d.ts, OUT.mjs -> OUT.d.mts (what TypeScript looks for beside each). */
@@ -25,6 +28,7 @@ export function declarationPath(out: string): string {
 }
 
 export async function compileCommand(file: string, opts: CompileCommandOptions, io: Io): Promise<number> {
+  if (opts.target === "jax") return compileJax(file, opts, io);
   if (!opts.output) throw new UsageError("give the output file: nnc compile FILE -o OUT.js");
   const dtype = opts.dtype ?? "f32";
   if (dtype !== "f32" && dtype !== "f64") throw new UsageError(`--dtype must be f32 or f64, got '${dtype}'`);
@@ -55,5 +59,21 @@ export async function compileCommand(file: string, opts: CompileCommandOptions, 
   io.out(
     `${file}: ${g.model} -> ${opts.output} and ${dtsPath} (${dtype}${backend === "wasm" ? ", wasm" : ""}${batch !== undefined ? `, batch ${batch}` : ""})\n`,
   );
+  return 0;
+}
+
+/** `--target jax`: the model as a Python module (init, predict, loss) for JAX; dtype and backend are JAX's. */
+function compileJax(file: string, opts: CompileCommandOptions, io: Io): number {
+  if (!opts.output) throw new UsageError("give the output file: nnc compile FILE --target jax -o model.py");
+  for (const flag of ["backend", "batch"] as const)
+    if (opts[flag] !== undefined)
+      throw new UsageError(`--${flag} is for the js target; a JAX module takes any batch and runs where JAX runs`);
+  if (opts.dtype !== undefined && opts.dtype !== "f32")
+    throw new UsageError("--dtype is for the js target; a JAX module computes in the dtype of the params and inputs it is given");
+  const { result, code } = load(file, { set: opts.set }, io);
+  if (code !== 0) return code;
+  const g = pickModel(result.graphs, opts.model);
+  writeFileAtomic(opts.output, renderJaxModule(g, { sources: result.sources }));
+  io.out(`${file}: ${g.model} -> ${opts.output} (JAX)\n`);
   return 0;
 }
