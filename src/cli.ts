@@ -173,6 +173,12 @@ export function buildProgram(io: Io, result: { code: number }): Command {
         "wasm",
       ]),
     )
+    .addOption(
+      new Option(
+        "--engine <engine>",
+        "nnc (its own kernels, the default) or jax (the step in JAX, data-parallel over every device)",
+      ).choices(["nnc", "jax"]),
+    )
     .addOption(setOption())
     .option("--out <dir>", "where the run's files go (default runs/<model>-<time>)")
     .option("--resume", "continue the run in --out from its checkpoint (with a larger --epochs or --iters: extend a finished run)")

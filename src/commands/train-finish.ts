@@ -19,6 +19,8 @@ export interface FinishedRun {
   readonly stepsRun: number;
   readonly seconds: number;
   readonly json: boolean;
+  /** The devices the JAX engine trained on (data-parallel), when it did. */
+  readonly devices?: number;
 }
 
 export async function finishRun(f: FinishedRun, io: Io): Promise<void> {
@@ -36,6 +38,7 @@ export async function finishRun(f: FinishedRun, io: Io): Promise<void> {
     steps: run.checkpoint.step,
     stepsPerEpoch,
     stoppedEarly: run.stoppedEarly ?? null,
+    ...(f.devices !== undefined && { devices: f.devices }),
     epochs: run.history.epochs,
     losses: run.history.losses,
     out,
@@ -54,7 +57,7 @@ export async function finishRun(f: FinishedRun, io: Io): Promise<void> {
       `stopped early after epoch ${run.stoppedEarly}: the validation accuracy has not improved for ${settings.patience} epochs (best.safetensors holds the best params)\n`,
     );
   io.out(
-    `done in ${metrics.seconds.toFixed(1)} s (${metrics.stepsPerSecond.toFixed(0)} steps/s)${metrics.testAccuracy === null && metrics.trainAccuracy === null ? `, loss ${metrics.loss?.toFixed(4) ?? "-"}` : `: test accuracy ${pct(metrics.testAccuracy)}, train accuracy ${pct(metrics.trainAccuracy)}`}\n` +
+    `done in ${metrics.seconds.toFixed(1)} s (${metrics.stepsPerSecond.toFixed(0)} steps/s${f.devices !== undefined ? `, ${f.devices} device${f.devices === 1 ? "" : "s"}` : ""})${metrics.testAccuracy === null && metrics.trainAccuracy === null ? `, loss ${metrics.loss?.toFixed(4) ?? "-"}` : `: test accuracy ${pct(metrics.testAccuracy)}, train accuracy ${pct(metrics.trainAccuracy)}`}\n` +
       `wrote ${out}/: params.safetensors${best ? ", best.safetensors" : ""}, metrics.json, loss.svg, accuracy.svg, model.nn, settings.json\n`,
   );
 }

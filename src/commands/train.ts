@@ -12,7 +12,9 @@ import { writeFileAtomic } from "../runtime/files.js";
 import { checkModelSize } from "../runtime/model-size.js";
 import { createOptimizer, loadOptimizerModule } from "../runtime/optimizer-registry.js";
 import { OptimizerError } from "../runtime/optimizers.js";
-import { DivergedError, trainAsync, type Checkpoint, type TrainResult } from "../runtime/train.js";
+import { DivergedError, trainAsync, type Checkpoint, type TrainConfig, type TrainHooks, type TrainResult } from "../runtime/train.js";
+import { JaxEngineError, trainWithJax } from "../runtime/jax-engine.js";
+import { jaxEngine } from "./train-jax.js";
 import { pickModel } from "./graph.js";
 import { load, UsageError, type Io } from "./io.js";
 import { classOptions } from "./model-data.js";
@@ -33,6 +35,8 @@ export interface TrainOptions extends TrainFlags {
   readonly model?: string;
   /** Where matmuls run: js or wasm (default: wasm for f32, js for f64). */
   readonly backend?: string;
+  /** nnc (the default: nnc's compiled kernels) or jax (the step in JAX, on every device it sees: ./train-jax.ts). */
+  readonly engine?: string;
   /** false with --no-eval: no accuracy evaluations after the epochs. */
   readonly eval?: boolean;
 }
@@ -63,6 +67,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
     }
   }
   const settings = resolveSettings(g, opts, optimizerName);
+  const jax = jaxEngine(opts, settings); // the Python with jax, when --engine jax
   if (opts.backend !== undefined && opts.backend !== "js" && opts.backend !== "wasm")
     throw new UsageError(`--backend must be js or wasm, got '${opts.backend}'`);
   const backendAsked = opts.backend as "js" | "wasm" | undefined;
@@ -100,10 +105,12 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const split = settings.valSplit > 0 ? valSplit(train_, settings.valSplit, settings.seed) : undefined;
   const trainData = { train: split ? split.train : train_, ...(data.test && { test: data.test }), ...(split && { val: split.val }) };
 
-  const { exe, backend, note } = await executableFor(g, {
-    dtype: settings.dtype,
-    ...(opts.backend !== undefined && { backend: opts.backend }),
-  });
+  const { exe, backend, note } = jax
+    ? { exe: undefined, backend: "jax" as const, note: undefined }
+    : await executableFor(g, {
+        dtype: settings.dtype,
+        ...(opts.backend !== undefined && { backend: opts.backend }),
+      });
   if (note !== undefined) io.err(`nnc: note: ${note}\n`);
   const batch = Math.min(settings.batchSize, trainData.train.rows);
   const stepsPerEpoch = Math.floor(trainData.train.rows / batch);
@@ -163,7 +170,7 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
       .map(([k, v]) => `${k}=${v}`)
       .join(", ")})`;
     progress.note(
-      `training ${g.model} on ${trainData.train.rows} rows (${opts.data})${trainData.test ? `, testing on ${trainData.test.rows}` : ""}: ${desc}, batch ${batch}, ${iters} steps (${epochs} epochs of ${stepsPerEpoch}), ${settings.dtype}, ${backend} backend${threadsNote(exe)}`,
+      `training ${g.model} on ${trainData.train.rows} rows (${opts.data})${trainData.test ? `, testing on ${trainData.test.rows}` : ""}: ${desc}, batch ${batch}, ${iters} steps (${epochs} epochs of ${stepsPerEpoch}), ${settings.dtype}, ${jax ? "JAX engine" : `${backend} backend`}${exe ? threadsNote(exe) : ""}`,
     );
     if (resume) progress.note(`resuming from step ${resume.step} (${checkpointPath})`);
   }
@@ -171,39 +178,38 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const onSigint = () => void (interrupted = true);
   process.once("SIGINT", onSigint);
   progress.start(iters, resume?.step ?? 0, epochs);
-  let run: TrainResult;
+  let run: TrainResult & { devices?: number };
   const started = performance.now();
   try {
-    run = await trainAsync(
-      g,
-      exe,
-      trainData,
-      {
-        optimizer: settings.optimizer,
-        batchSize: batch,
-        iters,
-        seed: settings.seed,
-        weightDecay: settings.weightDecay,
-        dtype: settings.dtype,
-        evaluate: opts.eval !== false,
-        ...(initial && { initialParams: initial }),
-        ...(settings.lrSchedule && { lrSchedule: settings.lrSchedule }),
-        ...(settings.warmup !== undefined && { warmup: settings.warmup }),
-        ...(settings.clipNorm !== undefined && { clipNorm: settings.clipNorm }),
-        ...(settings.patience !== undefined && { patience: settings.patience }),
-        ...(settings.sampling !== undefined && { sampling: settings.sampling }),
-      },
-      {
-        onStep: (s, loss, e) => progress.step(s, loss, e),
-        onEpoch: (r) => progress.epoch(r),
-        shouldStop: () => interrupted,
-        onBest: (params) => saveParams(join(out, "best.safetensors"), g, params, { settings: JSON.stringify(settings) }),
-        onCheckpoint: (cp) => saveCheckpoint(checkpointPath, g, cp, { ...settings, hyper: g.hyper }),
-      },
-      resume,
-    );
+    const config: TrainConfig = {
+      optimizer: settings.optimizer,
+      batchSize: batch,
+      iters,
+      seed: settings.seed,
+      weightDecay: settings.weightDecay,
+      dtype: settings.dtype,
+      evaluate: opts.eval !== false,
+      ...(initial && { initialParams: initial }),
+      ...(settings.lrSchedule && { lrSchedule: settings.lrSchedule }),
+      ...(settings.warmup !== undefined && { warmup: settings.warmup }),
+      ...(settings.clipNorm !== undefined && { clipNorm: settings.clipNorm }),
+      ...(settings.patience !== undefined && { patience: settings.patience }),
+      ...(settings.sampling !== undefined && { sampling: settings.sampling }),
+    };
+    const hooks: TrainHooks = {
+      onStep: (s, loss, e) => progress.step(s, loss, e),
+      onEpoch: (r) => progress.epoch(r),
+      shouldStop: () => interrupted,
+      onBest: (params) => saveParams(join(out, "best.safetensors"), g, params, { settings: JSON.stringify(settings) }),
+      onCheckpoint: (cp) => saveCheckpoint(checkpointPath, g, cp, { ...settings, hyper: g.hyper }),
+    };
+    run = jax ? await trainWithJax(g, trainData, config, jax.python, hooks) : await trainAsync(g, exe!, trainData, config, hooks, resume);
   } catch (e) {
     progress.stop();
+    if (e instanceof JaxEngineError) {
+      io.err(`nnc: error: ${e.message}\n`);
+      return interrupted ? 130 : 1;
+    }
     if (e instanceof DivergedError) {
       io.err(`nnc: error: ${e.message}\n` + (existsSync(checkpointPath) ? `the last good checkpoint is in ${checkpointPath}\n` : ""));
       return 1;
@@ -222,7 +228,18 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
     return 130;
   }
   await finishRun(
-    { g, settings, run, out, iters, stepsPerEpoch, stepsRun: iters - (resume?.step ?? 0), seconds, json: Boolean(opts.json) },
+    {
+      g,
+      settings,
+      run,
+      out,
+      iters,
+      stepsPerEpoch,
+      stepsRun: iters - (resume?.step ?? 0),
+      seconds,
+      json: Boolean(opts.json),
+      ...(run.devices !== undefined && { devices: run.devices }),
+    },
     io,
   );
   return 0;
