@@ -47,7 +47,7 @@ for c in json.load(sys.stdin):
     arr = lambda t: np.asarray(t["data"], dtype=np.float64).reshape(t["shape"])
     params = {k: arr(v) for k, v in c["params"].items()}
     batch = {k: arr(v) for k, v in c["batch"].items()}
-    inputs = {i["name"]: batch[i["name"]] for i in m.META["inputs"] if i["role"] == "input"}
+    inputs = batch if c.get("predictAll") else {i["name"]: batch[i["name"]] for i in m.META["inputs"] if i["role"] == "input"}
     flat = lambda d: {k: np.asarray(v, dtype=np.float64).ravel().tolist() for k, v in d.items()}
     r = {"outputs": flat(m.predict(params, inputs))}
     if m.META["loss"]:

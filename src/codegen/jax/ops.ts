@@ -6,6 +6,7 @@
 import type { Dim, NodeOf, Shape } from "../../graph/ir.js";
 import { mapExpr, permutation, randomSeq, reductionAxes } from "../../graph/ops/index.js";
 import type { OpKind } from "../../graph/ops/attrs.js";
+import type { PoolAttrs } from "../../graph/ops/pool-ref.js";
 import { someNode } from "../../graph/ops/expr.js";
 import { broadcastShape } from "../../graph/ops/shapes.js";
 import { exprToJnp, REDUCTIONS } from "./expr-jnp.js";
@@ -105,15 +106,85 @@ export const JAX_OPS: { readonly [K in OpKind]: JaxRule<K> } = {
   batchnorm: (n, s) => {
     const [x, gamma, beta, mean, variance] = s.args;
     const eps = pyFloat(n.attrs.eps);
-    if (!s.training) return py`(${x!} - ${mean!}) / jnp.sqrt(${variance!} + ${eps}) * ${gamma!} + ${beta!}`;
+    if (!s.training) return py`_batchnorm_inference(${x!}, ${gamma!}, ${beta!}, ${mean!}, ${variance!}, ${eps})`;
     return py`_batchnorm(${x!}, ${gamma!}, ${beta!}, ${eps})`;
   },
+  // Convolution and pooling (NCHW): XLA's conv_general_dilated and reduce_window; the adjoints
+  // as the VJPs (and max_pool_gather as the JVP) of those, which are exact for linear maps.
+  conv2d: (n, s) => py`_conv2d(${s.args[0]!}, ${s.args[1]!}, ${pyInt(n.attrs.stride)}, ${pyInt(n.attrs.pad)})`,
+  conv2d_backward_input: (n, s) => {
+    const { stride, pad, height, width } = n.attrs;
+    return py`_conv2d_backward_input(${s.args[0]!}, ${s.args[1]!}, ${pyInt(stride)}, ${pyInt(pad)}, ${pyInt(height)}, ${pyInt(width)})`;
+  },
+  conv2d_backward_filter: (n, s) => {
+    const { stride, pad, kh, kw } = n.attrs;
+    return py`_conv2d_backward_filter(${s.args[0]!}, ${s.args[1]!}, ${pyInt(stride)}, ${pyInt(pad)}, ${pyInt(kh)}, ${pyInt(kw)})`;
+  },
+  max_pool: (n, s) => py`_max_pool(${s.args[0]!}, ${pool(n.attrs)})`,
+  max_pool_backward: (n, s) => py`_max_pool_backward(${s.args[0]!}, ${s.args[1]!}, ${pool(n.attrs)})`,
+  max_pool_gather: (n, s) => py`_max_pool_gather(${s.args[0]!}, ${s.args[1]!}, ${pool(n.attrs)})`,
+  avg_pool: (n, s) => py`_avg_pool(${s.args[0]!}, ${pool(n.attrs)})`,
+  avg_pool_backward: (n, s) => py`_avg_pool_backward(${s.args[0]!}, ${pool(n.attrs)}, ${pyInt(n.attrs.height)}, ${pyInt(n.attrs.width)})`,
   stop_gradient: (_n, s) => py`lax.stop_gradient(${s.args[0]!})`,
 };
 
+const pool = (a: PoolAttrs): Py => py`${pyInt(a.size)}, ${pyInt(a.stride)}, ${pyInt(a.pad)}`;
+
 /** Helpers the rules call, defined once at the top of every module. */
-export const JAX_HELPERS: Py = py`def _batchnorm(x, gamma, beta, eps):
-    # Training-mode batch normalization with the batch's moments, in the reference's order.
-    mean = jnp.mean(x, axis=0)
-    variance = jnp.mean(jnp.square(x - mean), axis=0)
-    return (x - mean) / jnp.sqrt(variance + eps) * gamma + beta`;
+export const JAX_HELPERS: Py = py`def _channels(v, x):
+    # A [features] vector lined up with x: [n] for [batch, n], [C, 1, 1] for [batch, C, H, W].
+    return jnp.reshape(v, v.shape + (1,) * (x.ndim - 2))
+
+
+def _batchnorm(x, gamma, beta, eps):
+    # Training-mode batch normalization with the batch's moments (over batch and space), in the reference's order.
+    axes = (0,) + tuple(range(2, x.ndim))
+    mean = jnp.mean(x, axis=axes, keepdims=True)
+    variance = jnp.mean(jnp.square(x - mean), axis=axes, keepdims=True)
+    return (x - mean) / jnp.sqrt(variance + eps) * _channels(gamma, x) + _channels(beta, x)
+
+
+def _batchnorm_inference(x, gamma, beta, mean, variance, eps):
+    return (x - _channels(mean, x)) / jnp.sqrt(_channels(variance, x) + eps) * _channels(gamma, x) + _channels(beta, x)
+
+
+def _conv2d(x, w, stride, pad):
+    # Cross-correlation over NCHW with an OIHW filter, zero padding, floor division for the output size.
+    return lax.conv_general_dilated(x, w, (stride, stride), ((pad, pad), (pad, pad)), dimension_numbers=("NCHW", "OIHW", "NCHW"))
+
+
+def _conv2d_backward_input(dy, w, stride, pad, height, width):
+    x = jnp.zeros((dy.shape[0], w.shape[1], height, width), dy.dtype)
+    return jax.vjp(lambda x: _conv2d(x, w, stride, pad), x)[1](dy)[0]
+
+
+def _conv2d_backward_filter(x, dy, stride, pad, kh, kw):
+    w = jnp.zeros((dy.shape[1], x.shape[1], kh, kw), dy.dtype)
+    return jax.vjp(lambda w: _conv2d(x, w, stride, pad), w)[1](dy)[0]
+
+
+def _window(size, stride, pad):
+    return (1, 1, size, size), (1, 1, stride, stride), ((0, 0), (0, 0), (pad, pad), (pad, pad))
+
+
+def _max_pool(x, size, stride, pad):
+    # Padding is -inf: it never wins a window.
+    return lax.reduce_window(x, -jnp.inf, lax.max, *_window(size, stride, pad))
+
+
+def _max_pool_backward(x, dy, size, stride, pad):
+    return jax.vjp(lambda x: _max_pool(x, size, stride, pad), x)[1](dy)[0]
+
+
+def _max_pool_gather(x, g, size, stride, pad):
+    return jax.jvp(lambda x: _max_pool(x, size, stride, pad), (x,), (g,))[1]
+
+
+def _avg_pool(x, size, stride, pad):
+    # Padding counts as zeros (PyTorch's count_include_pad).
+    return lax.reduce_window(x, 0.0, lax.add, *_window(size, stride, pad)) / (size * size)
+
+
+def _avg_pool_backward(dy, size, stride, pad, height, width):
+    x = jnp.zeros(dy.shape[:2] + (height, width), dy.dtype)
+    return jax.vjp(lambda x: _avg_pool(x, size, stride, pad), x)[1](dy)[0]`;
