@@ -70,7 +70,8 @@ function command(peer: PeerEntry, root: string, jobPath: string): Child {
   }
   const env = { ...process.env, ...peer.runner.env };
   for (const name of OPENBLAS_VARS) delete env[name];
-  return { command: "python3", args: [join(root, "bench", "peers", peer.runner.script), jobPath], env };
+  const python = peer.runner.nncPython ? process.env.NNC_PYTHON || "python3" : "python3";
+  return { command: python, args: [join(root, "bench", "peers", peer.runner.script), jobPath], env };
 }
 
 /** Runs one peer's runner process; its output goes to stderr, its result comes back in a file. */

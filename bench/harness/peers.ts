@@ -7,7 +7,7 @@ import type { Stepper } from "./protocol.js";
 import type { Workload } from "./workloads.js";
 
 export type Dtype = "f32" | "f64";
-export type Family = "nnc" | "typed-array" | "tfjs" | "numpy";
+export type Family = "nnc" | "typed-array" | "tfjs" | "numpy" | "jax";
 
 export interface PeerContext {
   readonly workload: Workload;
@@ -39,7 +39,13 @@ export interface PeerEntry {
   readonly dtype: Dtype;
   readonly runner:
     | { readonly kind: "node"; readonly load: () => Promise<NodePeer>; readonly env?: Readonly<Record<string, string>>; readonly nodeFlags?: readonly string[] }
-    | { readonly kind: "python"; readonly script: string; readonly env?: Readonly<Record<string, string>> };
+    | {
+        readonly kind: "python";
+        readonly script: string;
+        readonly env?: Readonly<Record<string, string>>;
+        /** Run by NNC_PYTHON (a Python with jax) instead of python3. */
+        readonly nncPython?: true;
+      };
   /** How the peer is set up, for the report. */
   readonly setup: string;
   /** Run only when asked for by --peer (slow, and not a peer to compare with). */
@@ -143,6 +149,14 @@ export const PEERS: readonly PeerEntry[] = [
     dtype: "f32",
     runner: { kind: "python", script: "numpy_runner.py", env: { OPENBLAS_NUM_THREADS: "1" } },
     setup: "numpy f32 with OPENBLAS_NUM_THREADS=1: per core, as nnc's single-threaded kernels run (and steady when the other core is busy)",
+  },
+  {
+    id: "jax-f32",
+    label: "JAX f32 (nnc --target jax)",
+    family: "jax",
+    dtype: "f32",
+    runner: { kind: "python", script: "jax_runner.py", nncPython: true },
+    setup: "the .nn model through nnc compile --target jax (what nnc train --engine jax runs), jax.value_and_grad and nnc's SGD/Adam in one jit-compiled XLA step, in NNC_PYTHON (or python3)",
   },
 ];
 
