@@ -1,11 +1,11 @@
 // `npm run bench`: the training step of the book's networks, nnc against its peers, side by side.
 //
-//   npm run bench -- [--quick] [--workload ID,...] [--peer ID,...] [--no-save] [--end-to-end]
+//   npm run bench -- [--quick] [--workload ID,...] [--peer ID,...] [--no-save] [--end-to-end] [--predict]
 //
 // For each workload (bench/harness/workloads.ts): draw the batches from MNIST and the initial
 // params once, run every peer (bench/harness/peers.ts) in a process of its own on them
 // (bench/harness/protocol.ts), check that all peers computed the same training run, then print
-// a table and write bench/results/<date>-<workload>.json and .svg. Exits 1 when a peer failed
+// a table and nnc's predict latency (bench/harness/latency.ts; with --peer, only if --predict) and write bench/results/<date>-<workload>.json and .svg. Exits 1 when a peer failed
 // its check or crashed; a peer that cannot run here (no numpy, no code generator yet) is listed
 // with the reason.
 import { spawn, spawnSync } from "node:child_process";
@@ -23,6 +23,7 @@ import { FULL_PLAN, QUICK_PLAN, median, type Plan } from "./harness/protocol.js"
 import { busyCores, chart, machine, record, summarize, table, TOLERANCE, type PeerRun } from "./harness/report.js";
 import { WORKLOADS, type Workload } from "./harness/workloads.js";
 import { endToEnd, endToEndTable, writeMnist } from "./harness/end-to-end.js";
+import { latencyTable, predictLatency } from "./harness/latency.js";
 
 /** Batches drawn per workload; every phase cycles through them. */
 const BATCHES = 50;
@@ -123,6 +124,7 @@ async function main(): Promise<number> {
       peer: { type: "string" },
       "no-save": { type: "boolean", default: false },
       "end-to-end": { type: "boolean" },
+      predict: { type: "boolean", default: false },
     },
   });
   const root = repositoryRoot();
@@ -155,10 +157,13 @@ async function main(): Promise<number> {
           `tolerance f64: loss ${TOLERANCE.f64.loss} (relative), params ${TOLERANCE.f64.params} (of the param's movement); ` +
           `f32: loss ${TOLERANCE.f32.loss}, params ${TOLERANCE.f32.params}`,
       );
+      // predict's latency: on full runs, and with --predict.
+      const latency = values.peer === undefined || values.predict ? predictLatency(w, files, plan, dir, root, fileURLToPath(new URL("./predict.js", import.meta.url))) : [];
+      if (latency.length > 0) console.log(`\n${latencyTable(w, latency)}\n`);
       if (values["no-save"] || values.quick) continue;
       mkdirSync(resultsDir, { recursive: true });
       const base = join(resultsDir, `${date}-${w.id}`);
-      writeFileSync(`${base}.json`, JSON.stringify(record(w, flops, m, plan, BATCHES, rows, { commit: commitOf(root), busyCoresAtStart: busy }), null, 2) + "\n");
+      writeFileSync(`${base}.json`, JSON.stringify(record(w, flops, m, plan, BATCHES, rows, { commit: commitOf(root), busyCoresAtStart: busy, predictLatency: latency }), null, 2) + "\n");
       writeFileSync(`${base}.svg`, await chart(w, rows));
       console.log(`wrote ${base}.json and .svg`);
     }

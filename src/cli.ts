@@ -17,6 +17,7 @@ import { lspCommand } from "./commands/lsp.js";
 import type { Io } from "./commands/io.js";
 import { UsageError } from "./commands/io.js";
 import { userError } from "./commands/errors.js";
+import { enableFma } from "./runtime/fma.js";
 
 const processIo: Io = {
   out: (s) => void process.stdout.write(s),
@@ -190,6 +191,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     )
     .option("--json", "JSON lines: one per epoch, then the result")
     .action(async (file: string, opts) => {
+      enableFma(); // before any model is compiled
       result.code = await trainCommand(file, opts, io);
     });
 
@@ -204,6 +206,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--model <name>", "which model, when the file has several")
     .option("--json", "print one JSON object")
     .action(async (file: string | undefined, opts) => {
+      enableFma(); // before any model is compiled
       result.code = await evalCommand(file, opts, io);
     });
 
@@ -220,6 +223,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     )
     .option("--json", "one JSON line per experiment")
     .action(async (name: string | undefined, opts) => {
+      enableFma(); // before any model is compiled
       result.code = await experimentCommand(name, opts, io);
     });
 

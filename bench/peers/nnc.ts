@@ -8,6 +8,7 @@ import * as api from "../../src/index.js";
 import { executableFor } from "../../src/runtime/backend.js";
 import { interpreted, optimizerKernels, type Executable, type FloatArray, type Params } from "../../src/runtime/executable.js";
 import { createOptimizer } from "../../src/runtime/optimizer-registry.js";
+import { enableFma, fmaAvailable } from "../../src/runtime/fma.js";
 import { modelGraph, FEATURES, CLASSES } from "../harness/data.js";
 import { Unavailable, type Dtype, type NodePeer, type PeerContext } from "../harness/peers.js";
 import type { Stepper } from "../harness/protocol.js";
@@ -33,7 +34,7 @@ async function codegen(): Promise<{ compileToString: CompileToString; load: Load
 }
 
 /** The compiled Executable (matmuls in JS kernels, or in WebAssembly SIMD), or why there is none yet. */
-async function compile(g: Graph, dtype: Dtype, matmuls: "js" | "wasm" = "js"): Promise<Executable> {
+export async function compile(g: Graph, dtype: Dtype, matmuls: "js" | "wasm" = "js"): Promise<Executable> {
   const gen = await codegen();
   if (gen) return await gen.load(gen.compileToString(g, { dtype, backend: matmuls }));
   const { exe, backend } = await executableFor(g, { dtype, backend: "js" });
@@ -80,12 +81,16 @@ function peer(make: (g: Graph, dtype: Dtype) => Promise<Executable>, compiles: b
           return loss;
         },
         params: () => params,
-        info: compiles ? { compileMs: compileMs.toFixed(1), ...(exe.threads && { threads: String(exe.threads()) }) } : {},
+        info: compiles ? { compileMs: compileMs.toFixed(1), ...(exe.threads && { threads: String(exe.threads()), fma: String(fmaAvailable() && process.env.NNC_FMA !== "0") }) } : {},
       };
     },
   };
 }
 
 export const compiled: NodePeer = peer(compile, true);
-export const compiledWasm: NodePeer = peer((g, dtype) => compile(g, dtype, "wasm"), true);
+/** As nnc train runs it: fused multiply-adds where they can be had (NNC_FMA=0 declines). */
+export const compiledWasm: NodePeer = peer((g, dtype) => {
+  enableFma();
+  return compile(g, dtype, "wasm");
+}, true);
 export const interpreter: NodePeer = peer(async (g) => interpreted(g), false);
