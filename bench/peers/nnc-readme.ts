@@ -31,7 +31,7 @@ export const readmeExample: NodePeer = {
         for (const name in grads) {
           const p = params[name]!;
           const g = grads[name]!;
-          for (let i = 0; i < p.length; i++) p[i] = p[i]! - lr * g[i]!;
+          for (let i = 0; i < p.length; i++) p[i]! -= lr * g[i]!;
         }
         return loss;
       },

@@ -49,7 +49,11 @@ export const EXPORTS: { readonly [K in keyof ModelModule]: ExportDecl } = {
     dts: () => js`export declare const meta: ModelMeta;`,
   },
   init: {
-    doc: "Params and state from the model's initializers; the same seed gives the same values as nnc's runtime.",
+    doc: [
+      "Params and state from the model's initializers; the same seed gives the same values as nnc's runtime.",
+      "The arrays come from zeros(): where the module has a memory of its own (the wasm backend's arena),",
+      "there, where predict and lossAndGrads read them in place; each call takes new room there, for good.",
+    ].join("\n"),
     dts: () => js`export declare function init(seed?: number): Params;`,
   },
   predict: {

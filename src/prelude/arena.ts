@@ -116,11 +116,28 @@ export function arenaParams(): Record<string, Floats> {
   return paramViews;
 }
 
-/** The params' values in the arena: copied in, unless `params` holds the arena's own views (see adopt). */
+/** Where a call reads each param: reused by every call (the kernels only take byte offsets). */
+const placed: Record<string, Floats> = {};
+
+/**
+ * The params where the kernels read them: in place when they lie in the arena already (init's
+ * arrays, adopted views, zeros), else copied into their place in the layout.
+ */
 export function paramsIn(params: Record<string, Floats>): Record<string, Floats> {
   const views = arenaParams();
+  for (const [name, , n] of PARAM_LAYOUT) {
+    const p = params[name]!;
+    if (p === views[name] || inArena(p, n)) placed[name] = p;
+    else (placed[name] = views[name]!).set(p);
+  }
+  return placed;
+}
+
+/** The params copied into their place in the layout, as views there (adopt). */
+export function adoptParams(params: Record<string, Floats>): Record<string, Floats> {
+  const views = arenaParams();
   for (const [name] of PARAM_LAYOUT) if (params[name] !== views[name]) views[name]!.set(params[name]!);
-  return views;
+  return { ...views };
 }
 
 interface Region {

@@ -1,10 +1,14 @@
 // Initial values in a compiled module: one stream per param, seeded by the hash of its name, the
 // same draws as nnc's runtime (src/runtime/initializers.ts), so `init(seed)` equals `initValues`.
+// The arrays come from the module's `zeros`: in a wasm module, new room in its memory (where the
+// kernels read them in place, so that the params of `init` are the fast path with no `adopt`);
+// else plain arrays (plain-updates.ts).
+import { zeros } from "./plain-updates.js";
 import { hashName, normalPair, seedStream, uniform } from "./random.js";
 
 /** `size` floats of kind "zeros", "constant" (a), "uniform" (a to b) or "normal" (standard deviation a). */
 export function initArray(name: string, size: number, seed: number, kind: string, a: number, b: number): Float32Array | Float64Array {
-  const out = new F(size);
+  const out = zeros(size);
   const s = new Uint32Array(4);
   seedStream(s, hashName(name, seed));
   if (kind === "constant") out.fill(a);

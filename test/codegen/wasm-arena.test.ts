@@ -56,6 +56,22 @@ describe("wasm arena", () => {
     expect(js.threads()).toBe(1);
   });
 
+  it("init's params live in the module's memory: calls read them in place, with no adopt, and each init is its own", async () => {
+    const m = await fresh();
+    const [a, b] = [m.init(3), m.init(3)];
+    expect(a.W1!.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(a.W1!.byteOffset).not.toBe(b.W1!.byteOffset);
+    const batch = batchOf(100, 1);
+    const before = copy(m.lossAndGrads(a, batch));
+    expect(copy(m.lossAndGrads(m.adopt(b), batch))).toEqual(before);
+    // README's SGD loop on them: the next call sees the step; the other set is untouched.
+    const { grads } = m.lossAndGrads(a, batch);
+    for (const k in grads) for (let i = 0; i < a[k]!.length; i++) a[k]![i]! -= 0.1 * grads[k]![i]!;
+    expect(m.lossAndGrads(a, batch).loss).toBeLessThan(before.loss);
+    expect(Array.from(b.W1!)).toEqual(Array.from(m.init(3).W1!));
+    expect(copy(m.lossAndGrads(b, batch))).toEqual(before);
+  });
+
   it("batchBuffers are the arrays lossAndGrads reads: filled in place, the same results as copies", async () => {
     const m = await fresh();
     const params = m.adopt(m.init(2));

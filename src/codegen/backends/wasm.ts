@@ -85,7 +85,7 @@ export function wasmBackend(plan: KernelPlan): Backend {
      */
     export function adopt(params) {
       checkParams(params, ${params}, "adopt");
-      return SHARED ? { ...paramsIn(params) } : params;
+      return SHARED ? adoptParams(params) : params;
     }`,
     prelude: (): Code => {
       const layout = arenaLayout(allParams.map((q) => ({ name: q.name, size: sizeOf(q.shape) })));

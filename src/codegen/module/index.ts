@@ -69,7 +69,10 @@ export function renderModule(plan: KernelPlan, sources: ReadonlyMap<string, stri
 
     ${backend.exports(PARAMS)}
 
-    /** Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime. */
+    /**
+     * Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime.
+     * The arrays come from zeros(): where the module has a memory of its own, there, read in place by every call (each init takes new room).
+     */
     export function init(seed = 0) {
       return {
         ${lines(allParams.map(initEntry))}

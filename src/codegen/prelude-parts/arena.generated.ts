@@ -125,11 +125,28 @@ function arenaParams() {
   return paramViews;
 }
 
-/** The params' values in the arena: copied in, unless \`params\` holds the arena's own views (see adopt). */
+/** Where a call reads each param: reused by every call (the kernels only take byte offsets). */
+const placed = {};
+
+/**
+ * The params where the kernels read them: in place when they lie in the arena already (init's
+ * arrays, adopted views, zeros), else copied into their place in the layout.
+ */
 function paramsIn(params) {
   const views = arenaParams();
+  for (const [name, , n] of PARAM_LAYOUT) {
+    const p = params[name];
+    if (p === views[name] || inArena(p, n)) placed[name] = p;
+    else (placed[name] = views[name]).set(p);
+  }
+  return placed;
+}
+
+/** The params copied into their place in the layout, as views there (adopt). */
+function adoptParams(params) {
+  const views = arenaParams();
   for (const [name] of PARAM_LAYOUT) if (params[name] !== views[name]) views[name].set(params[name]);
-  return views;
+  return { ...views };
 }
 
 /** A program's place in the arena: a byte offset and a length, replaced when a call needs more. */
@@ -202,6 +219,6 @@ function packB(at, src, k, n, inner, col) {
     for (let j = 0; j < n; j++) mem[to + j] = src[from + j * col];
   }
 }`,
-  names: ["WASM_BYTES","SHARED","MEMORY","WASM","instantiateKernels","arenaGeneration","arenaTop","heapView","heap","reserve","ARENA_BUFFERS","arenaView","inArena","paramViews","paramGeneration","arenaParams","paramsIn","region","carve","claimTop","keep","arenaFeed","PACK_AT","packB"],
+  names: ["WASM_BYTES","SHARED","MEMORY","WASM","instantiateKernels","arenaGeneration","arenaTop","heapView","heap","reserve","ARENA_BUFFERS","arenaView","inArena","paramViews","paramGeneration","arenaParams","placed","paramsIn","adoptParams","region","carve","claimTop","keep","arenaFeed","PACK_AT","packB"],
   moduleExports: [],
 };

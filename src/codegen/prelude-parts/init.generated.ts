@@ -6,10 +6,14 @@ import type { PreludePart } from "./index.generated.js";
 export const part: PreludePart = {
   code: js`// Initial values in a compiled module: one stream per param, seeded by the hash of its name, the
 // same draws as nnc's runtime (src/runtime/initializers.ts), so \`init(seed)\` equals \`initValues\`.
+// The arrays come from the module's \`zeros\`: in a wasm module, new room in its memory (where the
 
+// kernels read them in place, so that the params of \`init\` are the fast path with no \`adopt\`);
+
+// else plain arrays (plain-updates.ts).
 /** \`size\` floats of kind "zeros", "constant" (a), "uniform" (a to b) or "normal" (standard deviation a). */
 function initArray(name, size, seed, kind, a, b) {
-  const out = new F(size);
+  const out = zeros(size);
   const s = new Uint32Array(4);
   seedStream(s, hashName(name, seed));
   if (kind === "constant") out.fill(a);

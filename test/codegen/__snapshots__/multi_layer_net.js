@@ -2369,7 +2369,10 @@ export function adopt(params) {
   return params;
 }
 
-/** Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime. */
+/**
+ * Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime.
+ * The arrays come from zeros(): where the module has a memory of its own, there, read in place by every call (each init takes new room).
+ */
 export function init(seed = 0) {
   return {
     ["layers.0.W"]: initArray("layers.0.W", 78400, seed, "normal", 0.050507627227610534, 0),
@@ -2450,10 +2453,14 @@ function mixSeed(seed, seq) {
 // ---- src/prelude/init.ts ----
 // Initial values in a compiled module: one stream per param, seeded by the hash of its name, the
 // same draws as nnc's runtime (src/runtime/initializers.ts), so `init(seed)` equals `initValues`.
+// The arrays come from the module's `zeros`: in a wasm module, new room in its memory (where the
 
+// kernels read them in place, so that the params of `init` are the fast path with no `adopt`);
+
+// else plain arrays (plain-updates.ts).
 /** `size` floats of kind "zeros", "constant" (a), "uniform" (a to b) or "normal" (standard deviation a). */
 function initArray(name, size, seed, kind, a, b) {
-  const out = new F(size);
+  const out = zeros(size);
   const s = new Uint32Array(4);
   seedStream(s, hashName(name, seed));
   if (kind === "constant") out.fill(a);

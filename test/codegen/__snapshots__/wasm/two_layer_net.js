@@ -277,12 +277,12 @@ export function predict(params, inputs) {
   const buffers = predictBuffers(batch);
   const [h_matmul, y_matmul, y_add, y_max, y_sum, y, x_in, packAt] = buffers;
   PACK_AT = packAt;
-  const placed = paramsIn(params);
+  const placed_2 = paramsIn(params);
   const x = arenaFeed(x_in, inputs, "x");
-  const W1 = placed["W1"];
-  const b1 = placed["b1"];
-  const W2 = placed["W2"];
-  const b2 = placed["b2"];
+  const W1 = placed_2["W1"];
+  const b1 = placed_2["b1"];
+  const W2 = placed_2["W2"];
+  const b2 = placed_2["b2"];
   h_forward(x, W1, h_matmul, b1, batch);
   y_max_forward(h_matmul, W2, y_matmul, b2, y_add, y_max, batch);
   y_sum_forward(y_add, y_max, y_sum, batch);
@@ -377,13 +377,13 @@ export function lossAndGrads(params, data, options = {}) {
     packAt,
   ] = buffers;
   PACK_AT = packAt;
-  const placed = paramsIn(params);
+  const placed_2 = paramsIn(params);
   const x = arenaFeed(x_in, data, "x");
   const t = arenaFeed(t_in, data, "t");
-  const W1 = placed["W1"];
-  const b1 = placed["b1"];
-  const W2 = placed["W2"];
-  const b2 = placed["b2"];
+  const W1 = placed_2["W1"];
+  const b1 = placed_2["b1"];
+  const W2 = placed_2["W2"];
+  const b2 = placed_2["b2"];
   h_forward(x, W1, h_matmul, b1, batch);
   y_max_forward(h_matmul, W2, y_matmul, b2, y_add, y_max, batch);
   y_sum_forward_2(y_add, y_max, y_exp, y_sum, batch);
@@ -419,10 +419,13 @@ export function batchBuffers(batch) {
  */
 export function adopt(params) {
   checkParams(params, PARAMS, "adopt");
-  return SHARED ? { ...paramsIn(params) } : params;
+  return SHARED ? adoptParams(params) : params;
 }
 
-/** Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime. */
+/**
+ * Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime.
+ * The arrays come from zeros(): where the module has a memory of its own, there, read in place by every call (each init takes new room).
+ */
 export function init(seed = 0) {
   return {
     ["W1"]: initArray("W1", 39200, seed, "normal", 0.01, 0),
@@ -497,10 +500,14 @@ function mixSeed(seed, seq) {
 // ---- src/prelude/init.ts ----
 // Initial values in a compiled module: one stream per param, seeded by the hash of its name, the
 // same draws as nnc's runtime (src/runtime/initializers.ts), so `init(seed)` equals `initValues`.
+// The arrays come from the module's `zeros`: in a wasm module, new room in its memory (where the
 
+// kernels read them in place, so that the params of `init` are the fast path with no `adopt`);
+
+// else plain arrays (plain-updates.ts).
 /** `size` floats of kind "zeros", "constant" (a), "uniform" (a to b) or "normal" (standard deviation a). */
 function initArray(name, size, seed, kind, a, b) {
-  const out = new F(size);
+  const out = zeros(size);
   const s = new Uint32Array(4);
   seedStream(s, hashName(name, seed));
   if (kind === "constant") out.fill(a);
@@ -1100,11 +1107,28 @@ function arenaParams() {
   return paramViews;
 }
 
-/** The params' values in the arena: copied in, unless `params` holds the arena's own views (see adopt). */
+/** Where a call reads each param: reused by every call (the kernels only take byte offsets). */
+const placed = {};
+
+/**
+ * The params where the kernels read them: in place when they lie in the arena already (init's
+ * arrays, adopted views, zeros), else copied into their place in the layout.
+ */
 function paramsIn(params) {
   const views = arenaParams();
+  for (const [name, , n] of PARAM_LAYOUT) {
+    const p = params[name];
+    if (p === views[name] || inArena(p, n)) placed[name] = p;
+    else (placed[name] = views[name]).set(p);
+  }
+  return placed;
+}
+
+/** The params copied into their place in the layout, as views there (adopt). */
+function adoptParams(params) {
+  const views = arenaParams();
   for (const [name] of PARAM_LAYOUT) if (params[name] !== views[name]) views[name].set(params[name]);
-  return views;
+  return { ...views };
 }
 
 /** A program's place in the arena: a byte offset and a length, replaced when a call needs more. */
