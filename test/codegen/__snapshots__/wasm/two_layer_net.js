@@ -500,11 +500,10 @@ function mixSeed(seed, seq) {
 // ---- src/prelude/init.ts ----
 // Initial values in a compiled module: one stream per param, seeded by the hash of its name, the
 // same draws as nnc's runtime (src/runtime/initializers.ts), so `init(seed)` equals `initValues`.
-// The arrays come from the module's `zeros`: in a wasm module, new room in its memory (where the
+// The arrays come from the module's `zeros`: with an arena, new room in it, where the kernels
+// read them in place (the params of `init` are the fast path, no `adopt` needed), else plain
+// arrays (plain-updates.ts).
 
-// kernels read them in place, so that the params of `init` are the fast path with no `adopt`);
-
-// else plain arrays (plain-updates.ts).
 /** `size` floats of kind "zeros", "constant" (a), "uniform" (a to b) or "normal" (standard deviation a). */
 function initArray(name, size, seed, kind, a, b) {
   const out = zeros(size);
