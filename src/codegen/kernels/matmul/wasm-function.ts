@@ -6,8 +6,8 @@
 // row-major. When 4 does not divide n, the last 1-3 columns are one partial vector (lane loads
 // and stores), so nothing is padded and B and C move with plain copies. Register tiles of R rows × V vectors of 4 columns keep R·V f32x4 sums across
 // the whole inner dimension: per step, V vector loads of B and R scalar loads of A feed R·V
-// multiply-adds (no FMA: relaxed SIMD is not in Node 20). Sums run over p in order, like the
-// reference, in float32.
+// multiply-adds (a multiply and an add, or relaxed SIMD's fused multiply-add where the module's FMA
+// build runs). Sums run over p in order, like the reference, in float32.
 import type { Size } from "../../plan.js";
 import { FunctionBody, I32, V128 } from "../../wasm/encode.js";
 import { sizeLocal } from "../../wasm/sizes.js";

@@ -17,12 +17,18 @@ import { matmulFunction } from "./wasm-function.js";
 type MatmulKernel = HeavyKernel<"matmul">;
 
 /**
- * The register tile: 2 rows × 4 vectors (16 columns) when n is wide, more rows when narrow. Measured
- * on [100 × 784]·[784 × 50] and its xᵀ·dY: 2×4 37 GFLOP/s, 3×3 35, 3×4 34-37, 4×2 33, 1×4 31
- * (8 sums + 4 of B + 1 splat fit the 16 vector registers; 12 sums spill).
+ * The register tile. With a multiply and an add: 2 rows × 4 vectors (16 columns) when n is wide,
+ * more rows when narrow; measured on [100 × 784]·[784 × 50] and its xᵀ·dY: 2×4 37 GFLOP/s, 3×3 35,
+ * 3×4 34-37, 4×2 33, 1×4 31 (8 sums + 4 of B + 1 splat fit the 16 vector registers; 12 sums
+ * spill). With fused multiply-adds (no product to hold): 4 rows × 2 vectors, the best of 2×4, 4×2,
+ * 3×3, 5×2, 6×2, 4×3 and 3×4 on TwoLayerNet's and the 5-layer net's products (interleaved, best
+ * of 60 on a busy machine: 4-11% over 2×4 on TwoLayerNet's, up to 1.5× on [128 × 784]·[784 × 100];
+ * 12 sums spill here too).
  */
-function tileFor(n: Size): { rows: number; vectors: number } {
-  const vectors = n.p === 0 ? Math.max(1, Math.min(4, Math.ceil(n.c / 4))) : 4;
+function tileFor(n: Size, fma: boolean): { rows: number; vectors: number } {
+  const widest = fma ? 2 : 4;
+  const vectors = n.p === 0 ? Math.max(1, Math.min(widest, Math.ceil(n.c / 4))) : widest;
+  if (fma) return { rows: 4, vectors };
   return { rows: vectors >= 4 ? 2 : vectors === 3 ? 3 : 4, vectors };
 }
 
@@ -44,8 +50,8 @@ export function renderWasmMatmul(mk: MatmulKernel, env: KernelEnv, target: WasmT
   const arrays = (fused?.arrays ?? []).map(({ storage, node: id }) => js`${env.array(storage, env.hint(resolve(env.g, id)))}.byteOffset`);
   while (arrays.length < MAX_ARRAYS) arrays.push(js`0`);
   const ep = fused ? undefined : target.jsEpilogue?.();
-  const spec = { m: k.m, k: k.k, n: k.n, aRow: k.a.row, aInner: k.a.inner, ...tileFor(k.n) };
-  const fn = target.functions.rowKernel(JSON.stringify(["matmul", spec]), (fma) => matmulFunction({ ...spec, fma }));
+  const spec = { m: k.m, k: k.k, n: k.n, aRow: k.a.row, aInner: k.a.inner };
+  const fn = target.functions.rowKernel(JSON.stringify(["matmul", spec]), (fma) => matmulFunction({ ...spec, ...tileFor(k.n, fma), fma }));
   const size = (s: Size) => env.size(s);
   const usesBatch = fused !== undefined || [k.m, k.k, k.n, k.a.row, k.a.inner].some((s) => s.p > 0);
   const { transA, transB } = k.trans;
