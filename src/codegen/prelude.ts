@@ -7,7 +7,7 @@ import { PRELUDE_PARTS } from "./prelude-parts/index.generated.js";
 import type { ArenaLayout } from "./wasm/runtime.js";
 
 /** Parts only a module with WebAssembly carries, in order (arena before the pool, which reads its exports). */
-const WASM_PARTS = ["arena", "threads", "pool", "arena-updates"];
+const WASM_PARTS = ["arena", "threads", "pool", "arena-updates", "im2col"];
 /** Parts only a module without WebAssembly carries. */
 const JS_PARTS = ["plain-updates"];
 /** Not a part of the module: the worker's script (with the text of threads.ts). */

@@ -47,7 +47,7 @@ export function languageReference(): string {
     "## Initializers",
     "",
     "A param's initializer: `param W: [784, 50] = normal(0.01)`. `xavier` draws with std 1/√fan_in and `he`",
-    "with std √(2/fan_in), fan_in being the first dimension.",
+    "with std √(2/fan_in), fan_in being the first dimension (C·KH·KW for a [F, C, KH, KW] convolution filter).",
     "",
   );
   for (const [name, init] of Object.entries(INITIALIZERS))

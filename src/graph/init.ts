@@ -15,7 +15,8 @@ export function resolveInit(init: InitValue, shape: readonly number[], fail: (me
       return init;
     case "xavier":
     case "he":
-      return { kind: init.kind, fanIn: shape[0] ?? 1 };
+      // A [F, C, KH, KW] filter sees C·KH·KW inputs per output (PyTorch's and the book's fan-in).
+      return { kind: init.kind, fanIn: shape.length === 4 ? shape[1]! * shape[2]! * shape[3]! : (shape[0] ?? 1) };
     default:
       return init;
   }

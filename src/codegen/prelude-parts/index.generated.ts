@@ -3,6 +3,7 @@ import type { Code } from "../code.js";
 import { part as arenaUpdates } from "./arena-updates.generated.js";
 import { part as arena } from "./arena.generated.js";
 import { part as checks } from "./checks.generated.js";
+import { part as im2col } from "./im2col.generated.js";
 import { part as init } from "./init.generated.js";
 import { part as math } from "./math.generated.js";
 import { part as paramsIo } from "./params-io.generated.js";
@@ -27,6 +28,7 @@ export const PRELUDE_PARTS: Readonly<Record<string, PreludePart>> = {
   "arena-updates": arenaUpdates,
   "arena": arena,
   "checks": checks,
+  "im2col": im2col,
   "init": init,
   "math": math,
   "params-io": paramsIo,

@@ -5,12 +5,13 @@ import { js, type Code, type Name } from "../../code.js";
 import type { KernelPlugin } from "../types.js";
 import { wholeKernel } from "../whole.js";
 import { windowLoops, type TapNames } from "../window-js.js";
+import { convPlan, convScratch, renderWasmConv, type ConvData } from "./wasm.js";
 
 declare module "../types.js" {
   interface KernelData {
-    conv2d: null;
-    conv2d_backward_input: null;
-    conv2d_backward_filter: null;
+    conv2d: ConvData;
+    conv2d_backward_input: ConvData;
+    conv2d_backward_filter: ConvData;
   }
 }
 
@@ -40,13 +41,16 @@ function planes(p: Planes, out: Name, local: (hint: string) => Name, tap: (t: Ta
     }`;
 }
 
+/** With the wasm backend: im2col and the matmul row kernel, operands in the arena (./wasm.ts). */
+const WASM = { arenaOperands: true, plan: convPlan, arenaScratch: convScratch, wasm: renderWasmConv } as const;
+
 export const conv2d: KernelPlugin<"conv2d"> = {
   ...wholeKernel<"conv2d">(({ inputs: [x, W], shapes, output, outShape, attrs, local }) =>
     planes({ x: shapes[0]!, w: shapes[1]!, y: outShape, ...attrs }, output, local, (t, xo, wo, yo) => {
       return js`${output}[${yo} + ${t.o}] += ${x!}[${xo} + ${t.i}] * ${W!}[${wo} + ${t.k}];`;
     }),
   ),
-  plan: () => null,
+  ...WASM,
 };
 
 export const conv2dBackwardInput: KernelPlugin<"conv2d_backward_input"> = {
@@ -55,7 +59,7 @@ export const conv2dBackwardInput: KernelPlugin<"conv2d_backward_input"> = {
       return js`${output}[${xo} + ${t.i}] += ${dy!}[${yo} + ${t.o}] * ${W!}[${wo} + ${t.k}];`;
     }),
   ),
-  plan: () => null,
+  ...WASM,
 };
 
 export const conv2dBackwardFilter: KernelPlugin<"conv2d_backward_filter"> = {
@@ -64,5 +68,5 @@ export const conv2dBackwardFilter: KernelPlugin<"conv2d_backward_filter"> = {
       return js`${output}[${wo} + ${t.k}] += ${x!}[${xo} + ${t.i}] * ${dy!}[${yo} + ${t.o}];`;
     }),
   ),
-  plan: () => null,
+  ...WASM,
 };
