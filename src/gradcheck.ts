@@ -100,9 +100,10 @@ function kinkSignature(g: Graph, ids: readonly NodeId[], values: ReadonlyMap<Nod
       n.inputs.map((i) => values.get(i)!),
       values.get(id)!,
     );
-    if (d) parts.push(...d.data);
+    // A loop, not push(...d.data): a feature map's sides outnumber the arguments a call may take.
+    if (d) for (const v of d.data) parts.push(v);
   }
-  return parts.join("");
+  return parts.join(","); // separated: a max pool's side is the index of its window's maximum, not one digit
 }
 
 export function gradcheck(forward: Graph, options: GradcheckOptions = {}): GradcheckResult {

@@ -58,14 +58,14 @@ export function maxPoolGatherRef(x: Tensor, g: Tensor, a: PoolAttrs): Tensor {
   );
 }
 
-/** 1 at each window's maximum, per window position: what gradcheck compares across ±h. */
+/** Which tap of its window each output's maximum is (row-major in the window): what gradcheck compares across ±h. */
 export function maxPoolSides(x: Tensor, a: PoolAttrs): Tensor {
   const { at } = maxPoolArgmax(x, a);
   const g = geometry(x.shape, a);
-  const sides = tensor([at.length, a.size * a.size]);
+  const sides = tensor([at.length]);
   eachPlane(x.shape, g.oh, g.ow, (xo, yo) => {
     eachTap(g, a.size, a.size, a, (o, k, i) => {
-      if (at[yo + o] === xo + i) sides.data[(yo + o) * a.size * a.size + k] = 1;
+      if (at[yo + o] === xo + i) sides.data[yo + o] = k;
     });
   });
   return sides;
