@@ -40,7 +40,9 @@ describe("lowering TwoLayerNet", () => {
   });
 
   it("reads transposed operands in place (no transpose kernel) and keeps extents constant but the batch", () => {
-    const matmuls = plan.train!.kernels.flatMap((k) => (k.kind === "kernel" && k.op === "matmul" && k.data && "m" in k.data ? [k.data] : []));
+    const matmuls = plan.train!.kernels.flatMap((k) =>
+      k.kind === "kernel" && k.op === "matmul" && k.data && "m" in k.data ? [k.data] : [],
+    );
     expect(matmuls.map((k) => [k.m, k.k, k.n].map((s) => (s.p ? "batch" : s.c)).join("×"))).toEqual([
       "batch×784×50",
       "batch×50×10",

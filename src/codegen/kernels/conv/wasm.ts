@@ -57,7 +57,15 @@ const c = (n: number): Size => ({ c: n, p: 0 });
 /** The matmul row kernel for [m × k] · [k × n], A read through (aRow, aInner); the tile as the matmul plugin picks it. */
 function product(target: WasmTarget, m: number, k: number, n: number, aRow: number, aInner: number): number {
   const vectors = Math.max(1, Math.min(4, Math.ceil(n / 4)));
-  const spec: MatmulSpec = { m: c(m), k: c(k), n: c(n), aRow: c(aRow), aInner: c(aInner), rows: vectors >= 4 ? 2 : vectors === 3 ? 3 : 4, vectors };
+  const spec: MatmulSpec = {
+    m: c(m),
+    k: c(k),
+    n: c(n),
+    aRow: c(aRow),
+    aInner: c(aInner),
+    rows: vectors >= 4 ? 2 : vectors === 3 ? 3 : 4,
+    vectors,
+  };
   return target.functions.rowKernel(JSON.stringify(["matmul", spec]), (fma) => matmulFunction({ ...spec, fma }));
 }
 
