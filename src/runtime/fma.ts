@@ -5,6 +5,7 @@
 // The FMA kernels run a TwoLayerNet step 15-25% faster on a core with FMA; their sums round once
 // per multiply-add, so results differ from the plain kernels' by float32 rounding.
 import { setFlagsFromString } from "node:v8";
+import { WebAssemblyApi } from "../codegen/wasm/api.js";
 
 /** (module (func (result v128) (f32x4.relaxed_madd (v128.const 0) (v128.const 0) (v128.const 0)))) */
 const PROBE = (() => {
@@ -19,8 +20,7 @@ const PROBE = (() => {
   ]);
 })();
 
-const validate = (bytes: Uint8Array): boolean =>
-  (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly.validate(bytes);
+const validate = (bytes: Uint8Array): boolean => WebAssemblyApi.validate(bytes);
 
 /**
  * Lets compiled modules loaded from now on use fused multiply-adds (Node 20: sets
