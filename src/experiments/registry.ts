@@ -1,5 +1,6 @@
-// The book's experiments by name, in the book's order (chapter 4, then chapter 6).
+// The book's experiments by name, in the book's order (chapters 4, 6 and 7).
 import { batchnormExperiment } from "./batchnorm.js";
+import { convFiltersExperiment } from "./conv-filters.js";
 import { gradientDescentExperiment } from "./gradient-descent.js";
 import { hyperparameterSearchExperiment } from "./hyperparameter-search.js";
 import { initActivationsExperiment } from "./init-activations.js";
@@ -18,6 +19,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   batchnormExperiment,
   overfittingExperiment,
   hyperparameterSearchExperiment,
+  convFiltersExperiment,
 ];
 
 export function findExperiment(name: string): Experiment | undefined {

@@ -72,21 +72,43 @@ export function eachTap(p: Planes, kh: number, kw: number, { stride, pad }: Wind
   }
 }
 
+/**
+ * The loop nest of all three convolution references: for each (image, filter, channel) plane and
+ * each tap inside the image, `tap(x index, W index, y index)` (flat, into NCHW x, [F, C, KH, KW] W
+ * and NCHW y), in the order (b, f, c, oy, ox, ky, kx). Plain loops: the interpreter runs whole
+ * convolutional networks through them.
+ */
+function convTaps(
+  [n, c, h, w]: readonly number[],
+  [f, kh, kw]: readonly number[],
+  [oh, ow]: readonly number[],
+  { stride, pad }: Window,
+  tap: (xi: number, wi: number, yi: number) => void,
+): void {
+  for (let b = 0; b < n!; b++)
+    for (let fi = 0; fi < f!; fi++)
+      for (let ci = 0; ci < c!; ci++) {
+        const [xo, wo, yo] = [(b * c! + ci) * h! * w!, (fi * c! + ci) * kh! * kw!, (b * f! + fi) * oh! * ow!];
+        for (let oy = 0; oy < oh!; oy++)
+          for (let ox = 0; ox < ow!; ox++)
+            for (let ky = 0; ky < kh!; ky++) {
+              const iy = oy * stride - pad + ky;
+              if (iy < 0 || iy >= h!) continue;
+              for (let kx = 0; kx < kw!; kx++) {
+                const ix = ox * stride - pad + kx;
+                if (ix >= 0 && ix < w!) tap(xo + iy * w! + ix, wo + ky * kw! + kx, yo + oy * ow! + ox);
+              }
+            }
+      }
+}
+
 /** y[n, f] = Σ_c x[n, c] ⋆ W[f, c] (cross-correlation, zero padding). */
 export function conv2dRef(x: Tensor, W: Tensor, win: Window): Tensor {
-  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const [n, , h, w] = x.shape as [number, number, number, number];
   const [f, , kh, kw] = W.shape as [number, number, number, number];
-  const p = { h, w, oh: outExtent(h, kh, win), ow: outExtent(w, kw, win) };
-  const y = tensor([n, f, p.oh, p.ow]);
-  const [xs, ws, ys] = [h * w, kh * kw, p.oh * p.ow];
-  for (let b = 0; b < n; b++) {
-    for (let fi = 0; fi < f; fi++) {
-      for (let ci = 0; ci < c; ci++) {
-        const [xo, wo, yo] = [(b * c + ci) * xs, (fi * c + ci) * ws, (b * f + fi) * ys];
-        eachTap(p, kh, kw, win, (o, k, i) => (y.data[yo + o]! += x.data[xo + i]! * W.data[wo + k]!));
-      }
-    }
-  }
+  const y = tensor([n, f, outExtent(h, kh, win), outExtent(w, kw, win)]);
+  const [xd, wd, yd] = [x.data, W.data, y.data];
+  convTaps(x.shape, [f, kh, kw], y.shape.slice(2), win, (xi, wi, yi) => (yd[yi]! += xd[xi]! * wd[wi]!));
   return y;
 }
 
@@ -95,31 +117,17 @@ export function conv2dInputRef(dy: Tensor, W: Tensor, h: number, w: number, win:
   const [n, f, oh, ow] = dy.shape as [number, number, number, number];
   const [, c, kh, kw] = W.shape as [number, number, number, number];
   const dx = tensor([n, c, h, w]);
-  const [xs, ws, ys] = [h * w, kh * kw, oh * ow];
-  for (let b = 0; b < n; b++) {
-    for (let fi = 0; fi < f; fi++) {
-      for (let ci = 0; ci < c; ci++) {
-        const [xo, wo, yo] = [(b * c + ci) * xs, (fi * c + ci) * ws, (b * f + fi) * ys];
-        eachTap({ h, w, oh, ow }, kh, kw, win, (o, k, i) => (dx.data[xo + i]! += dy.data[yo + o]! * W.data[wo + k]!));
-      }
-    }
-  }
+  const [dxd, wd, dyd] = [dx.data, W.data, dy.data];
+  convTaps(dx.shape, [f, kh, kw], [oh, ow], win, (xi, wi, yi) => (dxd[xi]! += dyd[yi]! * wd[wi]!));
   return dx;
 }
 
 /** dW[f, c] = Σ_n x[n, c] ⋆ dy[n, f]: the adjoint of conv2d in W. */
 export function conv2dFilterRef(x: Tensor, dy: Tensor, kh: number, kw: number, win: Window): Tensor {
-  const [n, c, h, w] = x.shape as [number, number, number, number];
+  const [, c] = x.shape as [number, number];
   const [, f, oh, ow] = dy.shape as [number, number, number, number];
   const dW = tensor([f, c, kh, kw]);
-  const [xs, ws, ys] = [h * w, kh * kw, oh * ow];
-  for (let b = 0; b < n; b++) {
-    for (let fi = 0; fi < f; fi++) {
-      for (let ci = 0; ci < c; ci++) {
-        const [xo, wo, yo] = [(b * c + ci) * xs, (fi * c + ci) * ws, (b * f + fi) * ys];
-        eachTap({ h, w, oh, ow }, kh, kw, win, (o, k, i) => (dW.data[wo + k]! += x.data[xo + i]! * dy.data[yo + o]!));
-      }
-    }
-  }
+  const [xd, dwd, dyd] = [x.data, dW.data, dy.data];
+  convTaps(x.shape, [f, kh, kw], [oh, ow], win, (xi, wi, yi) => (dwd[wi]! += xd[xi]! * dyd[yi]!));
   return dW;
 }
