@@ -3,7 +3,7 @@
 // that layer makes of a few test digits (relu(conv2d(x, W1) + b1), as the book's "what the first
 // layer sees"). The book trains 20 epochs (train_convnet.py) before drawing; the full run here
 // trains one epoch of the book's settings (600 steps of 100, Adam lr 0.001), where the filters
-// already show their structure; --quick trains 100 steps on 2,000 images.
+// already show their structure; --quick trains 60 steps on 1,000 images.
 import type { Params } from "../runtime/executable.js";
 import { subset } from "../runtime/data/index.js";
 import { OPS } from "../graph/ops/index.js";
@@ -13,7 +13,7 @@ import { short, testAccuracy, trainRun } from "./training.js";
 import type { Claim, Experiment } from "./types.js";
 
 const FULL = { trainRows: 60000, iters: 600 };
-const QUICK = { trainRows: 2000, iters: 100 };
+const QUICK = { trainRows: 1000, iters: 60 };
 const [FILTERS, K, SIDE] = [30, 5, 28];
 const DIGITS = 3;
 const MAPS = 8;

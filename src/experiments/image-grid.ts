@@ -36,8 +36,8 @@ export function imageGrid(title: string, images: readonly GrayImage[], columns: 
       height: size,
       mark: { type: "rect" },
       encoding: {
-        x: { field: "col", type: "ordinal", axis: null },
-        y: { field: "row", type: "ordinal", axis: null },
+        x: { field: "col", type: "ordinal", axis: { title: "x", labels: false, ticks: false, domain: false, titleFontSize: 8 } },
+        y: { field: "row", type: "ordinal", axis: { title: "y", labels: false, ticks: false, domain: false, titleFontSize: 8 } },
         color: { field: "v", type: "quantitative", scale: { domain: [0, 1], range: ["#ffffff", "#000000"] }, legend: null },
       },
     },

@@ -25,6 +25,7 @@ describe("nnc experiment", () => {
       "batchnorm",
       "overfitting",
       "hyperparameter-search",
+      "conv-filters",
     ]);
     expect(EXPERIMENTS.map((e) => e.name)).toEqual(names);
   });
