@@ -15,7 +15,7 @@ import type { KernelEnv } from "../../env.js";
 import type { Size } from "../../plan.js";
 import { resolve } from "../../schedule.js";
 import { shapeSizes } from "../../size.js";
-import { matmulFunction, type MatmulSpec } from "../matmul/wasm-function.js";
+import { matmulRowKernel } from "../matmul/wasm.js";
 import type { HeavyKernel, PlanContext, WasmTarget } from "../types.js";
 
 /** The geometry of one image: [C, H, W, KH, KW, stride, pad, OH, OW], and the filter count F. */
@@ -56,17 +56,7 @@ const c = (n: number): Size => ({ c: n, p: 0 });
 
 /** The matmul row kernel for [m × k] · [k × n], A read through (aRow, aInner); the tile as the matmul plugin picks it. */
 function product(target: WasmTarget, m: number, k: number, n: number, aRow: number, aInner: number): number {
-  const vectors = Math.max(1, Math.min(4, Math.ceil(n / 4)));
-  const spec: MatmulSpec = {
-    m: c(m),
-    k: c(k),
-    n: c(n),
-    aRow: c(aRow),
-    aInner: c(aInner),
-    rows: vectors >= 4 ? 2 : vectors === 3 ? 3 : 4,
-    vectors,
-  };
-  return target.functions.rowKernel(JSON.stringify(["matmul", spec]), (fma) => matmulFunction({ ...spec, fma }));
+  return matmulRowKernel(target, { m: c(m), k: c(k), n: c(n), aRow: c(aRow), aInner: c(aInner) });
 }
 
 export function renderWasmConv(k: HeavyKernel<ConvOp>, env: KernelEnv, target: WasmTarget): Code {

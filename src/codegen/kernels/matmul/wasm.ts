@@ -12,7 +12,7 @@ import { mul } from "../../size.js";
 import { epilogueFunction, MAX_ARRAYS } from "../../wasm/epilogue.js";
 import type { HeavyKernel, WasmTarget } from "../types.js";
 import { matmulArrays } from "./js.js";
-import { matmulFunction } from "./wasm-function.js";
+import { matmulFunction, type MatmulSpec } from "./wasm-function.js";
 
 type MatmulKernel = HeavyKernel<"matmul">;
 
@@ -30,6 +30,14 @@ function tileFor(n: Size, fma: boolean): { rows: number; vectors: number } {
   const vectors = n.p === 0 ? Math.max(1, Math.min(widest, Math.ceil(n.c / 4))) : widest;
   if (fma) return { rows: 4, vectors };
   return { rows: vectors >= 4 ? 2 : vectors === 3 ? 3 : 4, vectors };
+}
+
+/**
+ * The index of the row kernel for [m × k]·[k × n] with A read through (aRow, aInner), made on first
+ * use; each build (plain, FMA) with its own tile. Other kernels' products (conv's im2col) use it too.
+ */
+export function matmulRowKernel(target: WasmTarget, spec: Omit<MatmulSpec, "rows" | "vectors" | "fma">): number {
+  return target.functions.rowKernel(JSON.stringify(["matmul", spec]), (fma) => matmulFunction({ ...spec, ...tileFor(spec.n, fma), fma }));
 }
 
 /** True when op(B) is not stored as [k × n] rows (Wᵀ), so the kernel reads a packed copy. */
@@ -50,8 +58,7 @@ export function renderWasmMatmul(mk: MatmulKernel, env: KernelEnv, target: WasmT
   const arrays = (fused?.arrays ?? []).map(({ storage, node: id }) => js`${env.array(storage, env.hint(resolve(env.g, id)))}.byteOffset`);
   while (arrays.length < MAX_ARRAYS) arrays.push(js`0`);
   const ep = fused ? undefined : target.jsEpilogue?.();
-  const spec = { m: k.m, k: k.k, n: k.n, aRow: k.a.row, aInner: k.a.inner };
-  const fn = target.functions.rowKernel(JSON.stringify(["matmul", spec]), (fma) => matmulFunction({ ...spec, ...tileFor(k.n, fma), fma }));
+  const fn = matmulRowKernel(target, { m: k.m, k: k.k, n: k.n, aRow: k.a.row, aInner: k.a.inner });
   const size = (s: Size) => env.size(s);
   const usesBatch = fused !== undefined || [k.m, k.k, k.n, k.a.row, k.a.inner].some((s) => s.p > 0);
   const { transA, transB } = k.trans;
