@@ -1,9 +1,10 @@
 // Subgraphs the exporter writes as one standard ONNX op: the elaborator desugars softmax and
-// log_softmax into primitives (composite.ts), a dense layer is a matmul and an add, and dropout
+// log_softmax into primitives (composite.ts), a dense layer is a matmul and an add (a conv
+// layer a conv2d and an add), and dropout
 // in inference is a multiply by 1 - ratio. Each pattern maps its root node to the nodes it reads
 // and how it is written; the nodes inside are then not exported unless read elsewhere.
 import { node, sameShape, type Graph, type Node, type NodeId } from "../graph/ir.js";
-import { int, type OnnxEmitter } from "../graph/ops/onnx.js";
+import { int, windowAttrs, type OnnxEmitter } from "../graph/ops/onnx.js";
 
 export interface Fused {
   /** The nnc nodes whose values the fused op reads, in its input order. */
@@ -75,6 +76,25 @@ function gemm(g: Graph, n: Node, uses: ReadonlyMap<NodeId, number>): Fused | und
   return undefined;
 }
 
+/** conv2d(x, W) + b with b of shape [F, 1, 1] (a bias per filter) -> Conv(x, W, B) with B as [F]. */
+function convBias(g: Graph, n: Node, uses: ReadonlyMap<NodeId, number>): Fused | undefined {
+  if (n.op !== "add") return undefined;
+  for (const [c, b] of [n.inputs, [...n.inputs].reverse()]) {
+    const conv = node(g, c!);
+    const bias = node(g, b!).shape;
+    if (conv.op !== "conv2d" || uses.get(conv.id) !== 1 || !sameShape(conv.shape, n.shape)) continue;
+    const filters = conv.shape[1];
+    if (bias.length !== 3 || bias[0] !== filters || bias[1] !== 1 || bias[2] !== 1) continue;
+    const { stride, pad } = conv.attrs;
+    return {
+      inputs: [conv.inputs[0]!, conv.inputs[1]!, b!],
+      emit: (em, [x, W, B]) =>
+        em.node("Conv", [x!, W!, em.node("Reshape", [B!, em.ints([Number(filters)])])], windowAttrs({ stride, pad })),
+    };
+  }
+  return undefined;
+}
+
 /** x · dropout_mask(x) in inference: x · (1 - ratio), or x itself when nothing is dropped. */
 function dropout(g: Graph, n: Node): Fused | undefined {
   if (n.op !== "mul") return undefined;
@@ -101,7 +121,7 @@ export function recognise(g: Graph): Map<NodeId, Fused> {
   const uses = useCounts(g);
   const fused = new Map<NodeId, Fused>();
   for (const n of g.nodes) {
-    const f = softmax(g, n) ?? logSoftmax(g, n) ?? gemm(g, n, uses) ?? dropout(g, n);
+    const f = softmax(g, n) ?? logSoftmax(g, n) ?? gemm(g, n, uses) ?? convBias(g, n, uses) ?? dropout(g, n);
     if (f) fused.set(n.id, f);
   }
   return fused;

@@ -111,7 +111,7 @@ describe("export of convolutional networks", () => {
     output y = softmax(flatten(dropout(p, 0.3)) @ W2 + b2)
   }`;
 
-  it("writes Conv, BatchNormalization, MaxPool, AveragePool and Flatten, and onnxruntime agrees", async () => {
+  it("writes Conv (with its bias), BatchNormalization, MaxPool, AveragePool and Flatten, and onnxruntime agrees", async () => {
     const g = graphOf(CONV);
     const { predict, params } = await trained(g, undefined);
     // Batch-norm statistics away from their initial 0 and 1, so that the export must carry them.
@@ -119,7 +119,7 @@ describe("export of convolutional networks", () => {
     for (const k of ["h.running_mean", "h.running_var", "h.gamma", "h.beta"]) params[k] = params[k]!.map(() => 0.5 + rng.next());
     const model = exportModel(g, params);
     const ops = model.graph!.node.map((n) => n.opType);
-    expect(ops).toEqual(["Conv", "Add", "Relu", "BatchNormalization", "MaxPool", "AveragePool", "Mul", "Flatten", "Gemm", "Softmax"]);
+    expect(ops).toEqual(["Reshape", "Conv", "Relu", "BatchNormalization", "MaxPool", "AveragePool", "Mul", "Flatten", "Gemm", "Softmax"]);
     for (const batch of [1, 5]) {
       const feeds = randomFeeds(g, batch, batch);
       expectClose((await runOnnx(model, feeds)).y!, predict(feeds).y!, `y at batch ${batch}`);
