@@ -83,8 +83,29 @@ export function torchMlp(): ModelProto {
   );
 }
 
-/** PyTorch's small CNN: Conv (bias), BatchNorm, ReLU, MaxPool, Conv, AvgPool, view(-1, n), Linear, Softmax. */
-export function torchCnn(): ModelProto {
+/** `x.view(x.size(0), -1)` as torch.onnx.export writes it with a dynamic batch. */
+function constant(name: string, t: TensorProto): NodeProto {
+  return { ...node("Constant", [], [name]), attribute: [{ name: "value", type: AttributeType.TENSOR, t }] };
+}
+
+function viewBySize(x: string, out: string): NodeProto[] {
+  return [
+    node("Shape", [x], ["/Shape_output_0"]),
+    constant("/Constant_1_output_0", { name: "", dims: [], dataType: DataType.INT64, int64Data: [0] }),
+    node("Gather", ["/Shape_output_0", "/Constant_1_output_0"], ["/Gather_output_0"], { axis: 0 }),
+    constant("/Constant_2_output_0", int64s("", [0])),
+    node("Unsqueeze", ["/Gather_output_0", "/Constant_2_output_0"], ["/Unsqueeze_output_0"]),
+    constant("/Constant_3_output_0", int64s("", [-1])),
+    node("Concat", ["/Unsqueeze_output_0", "/Constant_3_output_0"], ["/Concat_output_0"], { axis: 0 }),
+    node("Reshape", [x, "/Concat_output_0"], [out]),
+  ];
+}
+
+/**
+ * PyTorch's small CNN: Conv (bias), BatchNorm, ReLU, MaxPool, Conv, AvgPool, a view (`view(-1, 16)`,
+ * a constant shape, or `view(x.size(0), -1)`, computed from the input's), Linear, Softmax.
+ */
+export function torchCnn(view: "constant" | "size" = "constant"): ModelProto {
   const stats = (p: string, n: number, seed: number) => [
     weight(`${p}.weight`, [n], seed, 0.2),
     weight(`${p}.bias`, [n], seed + 1, 0.2),
@@ -115,13 +136,15 @@ export function torchCnn(): ModelProto {
       node("MaxPool", ["/Relu_output_0"], ["/pool/MaxPool_output_0"], { kernel_shape: [2, 2], strides: [2, 2] }),
       node("Conv", ["/pool/MaxPool_output_0", "conv2.weight", "conv2.bias"], ["/conv2/Conv_output_0"], { kernel_shape: [3, 3] }),
       node("AveragePool", ["/conv2/Conv_output_0"], ["/avg/AveragePool_output_0"], { kernel_shape: [2, 2], strides: [2, 2] }),
-      node("Constant", [], ["/Constant_output_0"], {}),
-      node("Reshape", ["/avg/AveragePool_output_0", "/Constant_output_0"], ["/Reshape_output_0"]),
+      ...(view === "size"
+        ? viewBySize("/avg/AveragePool_output_0", "/Reshape_output_0")
+        : [
+            constant("/Constant_output_0", int64s("", [-1, 16])),
+            node("Reshape", ["/avg/AveragePool_output_0", "/Constant_output_0"], ["/Reshape_output_0"]),
+          ]),
       node("Gemm", ["/Reshape_output_0", "fc.weight", "fc.bias"], ["/fc/Gemm_output_0"], { alpha: 1, beta: 1, transB: 1 }),
       node("Softmax", ["/fc/Gemm_output_0"], ["probabilities"], { axis: 1 }),
-    ].map((n) =>
-      n.opType === "Constant" ? { ...n, attribute: [{ name: "value", type: AttributeType.TENSOR, t: int64s("", [-1, 16]) }] } : n,
-    ),
+    ],
     [
       weight("conv1.weight", [4, 1, 3, 3], 10),
       weight("conv1.bias", [4], 11),

@@ -5,9 +5,14 @@ import type { AttributeProto, NodeProto } from "../proto.js";
 import { Names } from "./names.js";
 import { dataTypeName, readTensor, type Constant } from "./tensors.js";
 
-/** A value in the imported graph: a tensor the .nn file names, or a constant (initializer, Constant). */
+/**
+ * A value in the imported graph: a tensor the .nn file names, a constant (initializer, Constant),
+ * or dimensions known at import time up to the batch (PyTorch's `x.view(x.size(0), -1)` computes
+ * a Reshape's target with Shape, Gather, Unsqueeze and Concat): a 1-D int64 tensor, or a scalar.
+ */
 export type Value =
   | { readonly kind: "tensor"; readonly ref: string; readonly shape: Shape }
+  | { readonly kind: "dims"; readonly dims: readonly Dim[]; readonly scalar: boolean }
   | ({ readonly kind: "const"; readonly onnxName: string; readonly initializer?: boolean } & Constant);
 
 /** An error in the ONNX model that stops the import: it names the node, its op and what is supported. */
@@ -110,13 +115,16 @@ export class ImportContext {
    */
   operand(v: Value): string {
     if (v.kind === "tensor") return v.ref;
+    if (v.kind === "dims")
+      throw new ImportError(`a shape read from a tensor ([${v.dims}]) is used as data; nnc computes with it only as a Reshape's target`);
     if (v.shape.length === 0 || (v.data.length === 1 && v.shape.length === 1 && !v.initializer)) return literal(v.data[0]!);
     return this.param(v);
   }
 }
 
 export function shapeOf(v: Value): Shape {
-  return v.kind === "tensor" ? v.shape : v.shape;
+  if (v.kind === "dims") return v.scalar ? [] : [v.dims.length];
+  return v.shape;
 }
 
 /** A number as .nn source: the float32 value's shortest form, negatives in parentheses. */

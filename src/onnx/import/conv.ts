@@ -93,7 +93,8 @@ export const CONV_IMPORTS: Readonly<Record<string, OpImport>> = {
       const conv = `conv2d(${cx.operand(x!)}, ${cx.operand(W!)}${args(w, 1)})`;
       const shape = [s[0]!, f, extent(s[2]!, kh, w), extent(s[3]!, kw, w)];
       if (!B) return void cx.bind(node.output[0]!, conv, shape);
-      const bias = B.kind === "const" ? cx.param(B, "[F,1,1]", { shape: [f, 1, 1], data: B.data }) : `reshape(${B.ref}, [${f}, 1, 1])`;
+      const bias =
+        B.kind === "const" ? cx.param(B, "[F,1,1]", { shape: [f, 1, 1], data: B.data }) : `reshape(${cx.operand(B)}, [${f}, 1, 1])`;
       cx.bind(node.output[0]!, `${conv} + ${bias}`, shape);
     },
   },

@@ -8,6 +8,7 @@ import type { NodeProto } from "../proto.js";
 import { Attributes, checkRank, constantAttribute, ImportContext, literal, shapeOf, type Value } from "./context.js";
 import { CONV_IMPORTS } from "./conv.js";
 import { flattenShape, reshapeTarget, transposed } from "./reshape.js";
+import { SHAPE_IMPORTS } from "./shape-ops.js";
 
 /** `ins` holds undefined for an optional input left out (''). */
 type Handler = (cx: ImportContext, node: NodeProto, ins: readonly (Value | undefined)[], a: Attributes) => void;
@@ -64,8 +65,9 @@ function matrix(cx: ImportContext, v: Value, trans: boolean, scale: number, a: A
     const note = layout === "" ? undefined : `${v.onnxName}${trans ? ", transposed" : ""}${scale === 1 ? "" : `, times ${scale}`}`;
     return { ref: cx.param(v, layout, data, note), shape: data.shape };
   }
-  const ref = trans ? `transpose(${v.ref})` : v.ref;
-  const shape = trans ? [v.shape[1]!, v.shape[0]!] : v.shape;
+  const ref = trans ? `transpose(${cx.operand(v)})` : cx.operand(v);
+  const s = shapeOf(v);
+  const shape = trans ? [s[1]!, s[0]!] : s;
   return { ref: scale === 1 ? ref : `(${literal(scale)} * ${ref})`, shape };
 }
 
@@ -76,6 +78,7 @@ function product(cx: ImportContext, node: NodeProto, a: Attributes, A: { ref: st
 
 export const IMPORTS: Readonly<Record<string, OpImport>> = {
   ...CONV_IMPORTS,
+  ...SHAPE_IMPORTS,
   // A dense layer: alpha·op(A)·op(B) + beta·C. Constant operands are stored as used, so the
   // .nn reads `x @ fc1_weight + fc1_bias` for PyTorch's Linear (weight [out, in], transB = 1).
   Gemm: {
@@ -123,19 +126,21 @@ export const IMPORTS: Readonly<Record<string, OpImport>> = {
     run: (cx, node, [x], a) => {
       const shape = flattenShape(shapeOf(x!), a.int("axis", 1), a);
       if (x!.kind === "const") return void alias(cx, node, { ...x!, shape: shape.map(Number) });
-      const s = x!.shape;
+      const s = shapeOf(x!);
       const flatten = s.length > 2 && shape[0] === s[0];
-      cx.bind(out(node), flatten ? `flatten(${x!.ref})` : `reshape(${x!.ref}, [${shape.join(", ")}])`, shape);
+      const ref = cx.operand(x!);
+      cx.bind(out(node), flatten ? `flatten(${ref})` : `reshape(${ref}, [${shape.join(", ")}])`, shape);
     },
   },
   Reshape: {
     attrs: ["allowzero"],
     run: (cx, node, [x, s], a) => {
       if (a.int("allowzero", 0) !== 0) a.fail("allowzero = 1 is not supported (0 copies the input's dimension)");
-      if (s?.kind !== "const") return a.fail("the target shape is computed at run time; nnc imports a constant shape");
-      const shape = reshapeTarget(shapeOf(x!), [...s.data], a);
+      const target = s?.kind === "const" ? [...s.data] : s?.kind === "dims" ? s.dims : undefined;
+      if (!target) return a.fail("the target shape is computed from tensor values at run time; nnc imports a shape known from the input's");
+      const shape = reshapeTarget(shapeOf(x!), target, a);
       if (x!.kind === "const") return void alias(cx, node, { ...x!, shape: shape.map(Number) });
-      cx.bind(out(node), `reshape(${x!.ref}, [${shape.join(", ")}])`, shape);
+      cx.bind(out(node), `reshape(${cx.operand(x!)}, [${shape.join(", ")}])`, shape);
     },
   },
   Transpose: {
@@ -146,7 +151,8 @@ export const IMPORTS: Readonly<Record<string, OpImport>> = {
       if (perm.every((p, i) => p === i)) return void alias(cx, node, x!);
       if (rank !== 2) a.fail(`perm [${perm}] of a rank-${rank} input: nnc transposes matrices only`);
       if (x!.kind === "const") return void alias(cx, node, { ...x!, ...transposed(x!, true, 1), onnxName: `${x!.onnxName}_T` });
-      cx.bind(out(node), `transpose(${x!.ref})`, [x!.shape[1]!, x!.shape[0]!]);
+      const s = shapeOf(x!);
+      cx.bind(out(node), `transpose(${cx.operand(x!)})`, [s[1]!, s[0]!]);
     },
   },
   // Inference: Dropout passes its input through.

@@ -20,7 +20,7 @@ export function flattenShape(s: Shape, axis: number, a: Attributes): Dim[] {
 }
 
 /** Reshape's target: 0 copies the input's dimension, -1 takes what is left (the batch when that is it). */
-export function reshapeTarget(s: Shape, target: readonly number[], a: Attributes): Dim[] {
+export function reshapeTarget(s: Shape, target: readonly Dim[], a: Attributes): Dim[] {
   const dims: Dim[] = target.map((d, i) => (d === 0 ? s[i]! : d));
   const unknown = dims.indexOf(-1);
   if (unknown < 0) return dims;
