@@ -123,12 +123,17 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
   mean: reduction("sum", "mean over axis (default: all axes)", true),
   max: reduction("max", "maximum over axis (default: all axes)"),
   transpose: {
-    params: [X],
-    summary: "matrix transpose (swaps the two axes of a 2-D tensor)",
-    call: (c, [x]) => {
+    params: [X, { name: "perm", kind: "axes", default: { kind: "error" }, shownDefault: "[1, 0]" }],
+    summary: "permutes the axes: swaps the two of a matrix, or as perm says, e.g. transpose(x, [0, 2, 3, 1])",
+    call: (c, [x, perm]) => {
       const s = c.b.shape(t(x!));
-      if (s.length !== 2) fail(`transpose needs a 2-D tensor, got shape ${showShape(s)}`, c.span);
-      return tensorValue(c.b.transpose(t(x!), [1, 0]));
+      if (perm!.kind === "error" && s.length !== 2)
+        fail(`transpose needs a 2-D tensor, got shape ${showShape(s)}; give perm for more axes`, c.span);
+      const p = perm!.kind === "error" ? [1, 0] : normalizeAxes(perm, s.length, c.span);
+      if (p.length !== s.length || new Set(p).size !== p.length) {
+        fail(`transpose of ${showShape(s)} needs a permutation of its ${s.length} axes, got [${p.join(", ")}]`, c.span);
+      }
+      return tensorValue(c.b.transpose(t(x!), p));
     },
   },
   reshape: {

@@ -23,9 +23,7 @@ const UNSUPPORTED: readonly (readonly [RegExp, string])[] = [
   [/^test_dropout_default_mask/, "its mask output is not supported"],
   // The target shape is an input of these tests, fed at run time.
   [/^test_reshape_/, "input 'shape' has data type INT64"],
-  [/^test_(log)?softmax_axis_[01]$/, "runs along the last axis only"],
   [/^test_matmul_(1d|3d|4d|bcast)/, "nnc supports rank 2 here"],
-  [/^test_transpose_(all_permutations_[1-5]|default)$/, "nnc transposes matrices only"],
   [/^test_batchnorm_.*_training_mode$/, "training_mode = 1 is not supported"],
   // Their statistics are graph inputs, fed at run time; nnc's batchnorm holds them as state.
   [/^test_batchnorm_(epsilon|example)$/, "must be initializers or constants"],

@@ -10,7 +10,7 @@ import { loadMnist, subset, type Dataset } from "../../src/runtime/data/index.js
 import { createRng } from "../../src/runtime/rng.js";
 import { train } from "../../src/runtime/train.js";
 import { exportModel } from "../../src/onnx/export.js";
-import { graphOf, graphOfFile, MODELS_DIR, modelFiles } from "../support/models.js";
+import { diagnosticsOf, graphOf, graphOfFile, MODELS_DIR, modelFiles } from "../support/models.js";
 import { concrete, expectClose, runOnnx, type Feeds } from "./support.js";
 
 type Params = Record<string, Float32Array | Float64Array>;
@@ -86,6 +86,7 @@ describe("export to ONNX", () => {
       output d = sum(reshape(h, [batch, 2, 3]), 2)
       output e = mean(h, 1, keepdims = 1) + max(h, 0) + mean(h, 0)
       output f = transpose(h)
+      output g = transpose(reshape(h, [batch, 2, 3]), [2, 0, 1])
     }`);
     const { predict, params } = await trained(g, undefined);
     const model = exportModel(g, params);
@@ -96,6 +97,18 @@ describe("export to ONNX", () => {
       const expected = predict(feeds);
       for (const o of g.outputs) expectClose(actual[o.name]!, expected[o.name]!, `${o.name} at opset ${opset}`);
     }
+  });
+});
+
+describe("transpose with a permutation (what ONNX's Transpose imports as)", () => {
+  it("is an error at the call when perm is not a permutation of the axes", () => {
+    const text = "model T {\n  input x: [batch, 2, 3]\n  output y = transpose(x, [0, 0, 1])\n}";
+    expect(diagnosticsOf(text)).toContain(
+      "test.nn:3:14: error: transpose of [batch, 2, 3] needs a permutation of its 3 axes, got [0, 0, 1]",
+    );
+    expect(diagnosticsOf(text.replace(", [0, 0, 1]", ""))).toContain(
+      "transpose needs a 2-D tensor, got shape [batch, 2, 3]; give perm for more axes",
+    );
   });
 });
 

@@ -43,15 +43,21 @@ function binary(op: string): OpImport {
   };
 }
 
-/** Softmax and LogSoftmax along the last axis (the default from opset 13; axis 1 of a matrix before). */
+/**
+ * Softmax and LogSoftmax: nnc's run along the last axis; another axis is swapped with the last
+ * one around them (from opset 13; before, ONNX flattened the input to a matrix at the axis).
+ */
 function lastAxisOp(fn: string): OpImport {
   return {
     attrs: ["axis"],
     run: (cx, node, [x], a) => {
       const rank = shapeOf(x!).length;
-      const axis = a.int("axis", cx.opset >= 13 ? -1 : 1);
-      if ((axis + rank) % rank !== rank - 1) a.fail(`axis ${axis} of a rank-${rank} input: nnc's ${fn} runs along the last axis only`);
-      cx.bind(out(node), `${fn}(${cx.operand(x!)})`, shapeOf(x!));
+      const axis = (a.int("axis", cx.opset >= 13 ? -1 : 1) + rank) % rank;
+      if (axis === rank - 1) return void cx.bind(out(node), `${fn}(${cx.operand(x!)})`, shapeOf(x!));
+      if (cx.opset < 13) a.fail(`axis ${axis} of a rank-${rank} input before opset 13 (a flattening softmax) is not supported`);
+      const swap = [...Array(rank).keys()].map((i) => (i === axis ? rank - 1 : i === rank - 1 ? axis : i));
+      const perm = `[${swap.join(", ")}]`;
+      cx.bind(out(node), `transpose(${fn}(transpose(${cx.operand(x!)}, ${perm})), ${perm})`, shapeOf(x!));
     },
   };
 }
@@ -149,10 +155,15 @@ export const IMPORTS: Readonly<Record<string, OpImport>> = {
       const rank = shapeOf(x!).length;
       const perm = a.ints("perm") ?? [...Array(rank).keys()].reverse();
       if (perm.every((p, i) => p === i)) return void alias(cx, node, x!);
-      if (rank !== 2) a.fail(`perm [${perm}] of a rank-${rank} input: nnc transposes matrices only`);
-      if (x!.kind === "const") return void alias(cx, node, { ...x!, ...transposed(x!, true, 1), onnxName: `${x!.onnxName}_T` });
+      if (x!.kind === "const" && rank === 2)
+        return void alias(cx, node, { ...x!, ...transposed(x!, true, 1), onnxName: `${x!.onnxName}_T` });
       const s = shapeOf(x!);
-      cx.bind(out(node), `transpose(${cx.operand(x!)})`, [s[1]!, s[0]!]);
+      const matrix = rank === 2 && perm[0] === 1;
+      cx.bind(
+        out(node),
+        matrix ? `transpose(${cx.operand(x!)})` : `transpose(${cx.operand(x!)}, [${perm.join(", ")}])`,
+        perm.map((p) => s[p]!),
+      );
     },
   },
   // Inference: Dropout passes its input through.
