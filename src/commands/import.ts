@@ -52,10 +52,13 @@ export async function importCommand(file: string, opts: ImportCommandOptions, io
     io.err(`nnc: error: ${file}: ${e.message}\n`);
     return 1;
   }
-  // The importer writes only what it checked; a file nnc rejects here is a bug in the importer.
+  // The importer checks shapes as it goes; what nnc still rejects (an ONNX file whose own shapes
+  // disagree) is reported with the .nn text it would have written, and nothing is written.
   const check = frontend(imported.nn, opts.output);
   if (check.diagnostics.some((d) => d.severity === "error")) {
-    throw new Error(`the imported model does not check:\n${formatDiagnostics(check.diagnostics, check.sources)}`);
+    io.err(`nnc: error: ${file}: the model does not check as .nn (is the ONNX file valid?):\n`);
+    io.err(formatDiagnostics(check.diagnostics, check.sources) + "\n");
+    return 1;
   }
   const nn = await formatNn(imported.nn, opts.output);
   const weights = weightsPath(opts.output);

@@ -89,6 +89,18 @@ describe("import of PyTorch-style ONNX", () => {
   });
 });
 
+describe("import of outputs that are not computed", () => {
+  it("an initializer as an output is a param, and an input can be an output too", async () => {
+    const m = model([node("Identity", ["w"], ["weights"])], [weight("w", [2, 2], 1)], [floatInput("x", ["batch", 2])], ["weights", "x"]);
+    const imported = importModel(m);
+    expect(imported.nn).toContain("output weights = w");
+    expect(imported.nn).toContain("output x\n");
+    const { mod, params } = await compiled(imported);
+    const out = mod.predict(params, { x: Float32Array.of(1, 2) });
+    expect(Array.from(out["weights"]!)).toEqual(Array.from(imported.tensors["w"]!.data));
+  });
+});
+
 describe("import errors name the node, the op and what is supported", () => {
   const mlp = torchMlp();
   const g = mlp.graph!;

@@ -80,7 +80,8 @@ export function importModel(m: ModelProto, options: { readonly name?: string; re
   const outputs: Record<string, string> = {};
   const outputLines = g.output.map((o) => {
     const v = cx.value(o.name, `output '${o.name}'`);
-    const ref = cx.operand(v);
+    // A constant output is a param: the .nn outputs are tensors, never bare numbers.
+    const ref = v.kind === "const" ? cx.param(v) : cx.operand(v);
     if (v.kind === "tensor" && cx.names.source.get(ref) === o.name) {
       outputs[o.name] = ref;
       return `  output ${ref}`;
