@@ -106,15 +106,8 @@ export async function trainWithJax(
     };
     writeFileSync(join(work, "config.json"), JSON.stringify(cfg));
     const run = await drive(python, work, hooks, env);
-    const finalFlat = new Float64Array(readFileSync(join(work, "final.bin")).buffer.slice(0));
-    const ctor = (config.dtype ?? "f32") === "f32" ? Float32Array : Float64Array;
-    const params: Params = {};
-    let at = 0;
-    for (const p of [...g.params, ...g.states]) {
-      const n = p.shape.reduce((a, b) => a * b, 1);
-      params[p.name] = ctor.from(finalFlat.subarray(at, at + n));
-      at += n;
-    }
+    const params = readParams(g, join(work, "final.bin"), config.dtype ?? "f32");
+    if (run.best !== undefined) hooks.onBest?.(readParams(g, join(work, "best.bin"), config.dtype ?? "f32"), run.history.epochs[run.best]!);
     const checkpoint = {
       step: config.iters,
       params,
@@ -128,6 +121,21 @@ export async function trainWithJax(
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Params and state as the driver saved them: float64, in the graph's order, one after the other. */
+function readParams(g: Graph, path: string, dtype: "f32" | "f64"): Params {
+  // A copy into a fresh buffer: a small file's Buffer is a view into Node's pool, at any offset.
+  const flat = new Float64Array(new Uint8Array(readFileSync(path)).buffer);
+  const ctor = dtype === "f32" ? Float32Array : Float64Array;
+  const params: Params = {};
+  let at = 0;
+  for (const p of [...g.params, ...g.states]) {
+    const n = p.shape.reduce((a, b) => a * b, 1);
+    params[p.name] = ctor.from(flat.subarray(at, at + n));
+    at += n;
+  }
+  return params;
 }
 
 /** The row indices of every step, drawn as src/runtime/train.ts draws them (a Batches over the row numbers). */
@@ -155,8 +163,9 @@ function drive(
   work: string,
   hooks: TrainHooks,
   env: NodeJS.ProcessEnv,
-): Promise<{ history: History; seconds: number; devices: number; platform: string }> {
+): Promise<{ history: History; seconds: number; devices: number; platform: string; best?: number }> {
   const history: History = { losses: [], epochs: [] };
+  let best: number | undefined;
   let devices = 0;
   let platform = "";
   let seconds = 0;
@@ -183,6 +192,7 @@ function drive(
       } else if (line.type === "diverged")
         failure = new DivergedError(Number(line.step), line.loss === null ? NaN : Number(line.loss), Number(line.lr));
       else if (line.type === "error") failure = new JaxEngineError(String(line.message));
+      else if (line.type === "best") best = Number(line.epoch);
       else if (line.type === "done") seconds = Number(line.seconds);
       if (hooks.shouldStop?.() && !failure) {
         failure = new JaxEngineError(`interrupted at step ${history.losses.length} (the JAX engine keeps no checkpoint)`);
@@ -191,9 +201,12 @@ function drive(
     });
     child.on("error", (e) => reject(new JaxEngineError(`cannot run ${python}: ${e.message}`)));
     child.on("close", (code) => {
+      // Ctrl-C reaches Python too (one process group): say so rather than show its traceback.
+      if (!failure && code !== 0 && hooks.shouldStop?.())
+        failure = new JaxEngineError(`interrupted at step ${history.losses.length} (the JAX engine keeps no checkpoint)`);
       if (failure) reject(failure);
       else if (code !== 0) reject(new JaxEngineError(`the JAX driver failed (exit ${code}):\n${stderr.trim()}`));
-      else resolve({ history, seconds, devices, platform });
+      else resolve({ history, seconds, devices, platform, ...(best !== undefined && { best }) });
     });
   });
 }

@@ -215,8 +215,14 @@ def epoch_record(epoch, s, loss):
     return dict(epoch=epoch, step=s, loss=loss, trainAccuracy=accuracy(train), testAccuracy=accuracy(test), valAccuracy=accuracy(val))
 
 
+def save(file):
+    values = [np.asarray(v.addressable_data(0), dtype=np.float64).ravel() for v in [params[n] for n in PARAMS] + [state[n] for n in STATE]]
+    if LEAD:
+        np.concatenate(values).tofile(os.path.join(work, file))
+
+
 emit("epoch", **epoch_record(0, 0, None), seconds=seconds())
-epoch_losses, first = [], None
+epoch_losses, first, best = [], None, None
 s = 0
 while s < iters:
     # Chunks never cross the end of an epoch, where the accuracies are taken.
@@ -234,11 +240,15 @@ while s < iters:
     epoch_losses += losses
     s += n
     if s % spe == 0 or s == iters:
-        emit("epoch", **epoch_record(s // spe + (1 if s % spe else 0), s, sum(epoch_losses) / len(epoch_losses)), seconds=seconds())
+        record = epoch_record(s // spe + (1 if s % spe else 0), s, sum(epoch_losses) / len(epoch_losses))
+        emit("epoch", **record, seconds=seconds())
         epoch_losses = []
+        # The best validation accuracy so far (as nnc's early-stopping bookkeeping): its params for best.safetensors.
+        if record["valAccuracy"] is not None and (best is None or record["valAccuracy"] > best):
+            best = record["valAccuracy"]
+            save("best.bin")
+            emit("best", epoch=record["epoch"])
 
-final = [np.asarray(v.addressable_data(0), dtype=np.float64).ravel() for v in [params[n] for n in PARAMS] + [state[n] for n in STATE]]
-if LEAD:
-    np.concatenate(final).tofile(os.path.join(work, "final.bin"))
+save("final.bin")
 emit("done", seconds=seconds())
 `;
