@@ -14,6 +14,16 @@ export function modelFiles(): string[] {
     .map((f) => join(MODELS_DIR, f));
 }
 
+/**
+ * Whether a model is costly for the float64 reference interpreter: its convolutions are plain
+ * loops, 10-100 MFLOP per image for the conv nets in models/, so comparing DeepConvNet at batch
+ * 100 took minutes. Such models are compared at small batches (the kernels run the same code for
+ * any batch: the batch is a loop bound).
+ */
+export function interpreterHeavy(g: Graph): boolean {
+  return g.nodes.some((n) => n.op === "conv2d");
+}
+
 /** Elaborates .nn text that must be valid, verifies the graph, and returns its (single) model. */
 export function graphOf(text: string, options: FrontendOptions = {}, file = "test.nn"): Graph {
   const r = frontend(text, file, options);

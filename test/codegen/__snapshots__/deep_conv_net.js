@@ -2663,7 +2663,10 @@ export function adopt(params) {
   return params;
 }
 
-/** Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime. */
+/**
+ * Params and batch-norm state from the model's initializers; the same seed gives the same values as nnc's runtime.
+ * The arrays come from zeros(): where the module has a memory of its own, there, read in place by every call (each init takes new room).
+ */
 export function init(seed = 0) {
   return {
     ["block1.0.W"]: initArray("block1.0.W", 144, seed, "normal", 0.4714045207910317, 0),
@@ -2750,10 +2753,13 @@ function mixSeed(seed, seq) {
 // ---- src/prelude/init.ts ----
 // Initial values in a compiled module: one stream per param, seeded by the hash of its name, the
 // same draws as nnc's runtime (src/runtime/initializers.ts), so `init(seed)` equals `initValues`.
+// The arrays come from the module's `zeros`: with an arena, new room in it, where the kernels
+// read them in place (the params of `init` are the fast path, no `adopt` needed), else plain
+// arrays (plain-updates.ts).
 
 /** `size` floats of kind "zeros", "constant" (a), "uniform" (a to b) or "normal" (standard deviation a). */
 function initArray(name, size, seed, kind, a, b) {
-  const out = new F(size);
+  const out = zeros(size);
   const s = new Uint32Array(4);
   seedStream(s, hashName(name, seed));
   if (kind === "constant") out.fill(a);
