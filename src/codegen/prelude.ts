@@ -7,7 +7,9 @@ import { PRELUDE_PARTS } from "./prelude-parts/index.generated.js";
 import type { ArenaLayout } from "./wasm/runtime.js";
 
 /** Parts only a module with WebAssembly carries, in order (arena before the pool, which reads its exports). */
-const WASM_PARTS = ["arena", "threads", "pool", "arena-updates", "im2col"];
+const WASM_PARTS = ["arena", "threads", "pool", "arena-updates"];
+/** Parts a kernel plugin asks for (`wasmPrelude`): only a module whose plan runs that kernel carries them. */
+const KERNEL_PARTS = ["im2col"];
 /** Parts only a module without WebAssembly carries. */
 const JS_PARTS = ["plain-updates"];
 /** Not a part of the module: the worker's script (with the text of threads.ts). */
@@ -15,7 +17,7 @@ const WORKER_PARTS = ["threads", "worker"];
 /** Every other part, in every module: these first (in the order a reader meets them), then the rest by name. */
 const FIRST = ["random", "init", "checks"];
 const COMMON_PARTS = Object.keys(PRELUDE_PARTS)
-  .filter((k) => ![...WASM_PARTS, ...JS_PARTS, ...WORKER_PARTS].includes(k))
+  .filter((k) => ![...WASM_PARTS, ...KERNEL_PARTS, ...JS_PARTS, ...WORKER_PARTS].includes(k))
   .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 function rank(key: string): number {
   const i = FIRST.indexOf(key);
@@ -34,6 +36,8 @@ export interface WasmConstants {
   readonly maxPages: number;
   /** A readable listing of the wasm functions (comment lines). */
   readonly listing: readonly string[];
+  /** The kernel plugins' own parts the plan needs (KERNEL_PARTS), in that order. */
+  readonly kernelParts: readonly string[];
 }
 
 /** Every top-level name any prelude part or the module's constants declare: generated names avoid them. */
@@ -56,7 +60,8 @@ const part = (key: string): Code => js`${comment(`---- src/prelude/${key}.ts ---
 
 /** The prelude of a module: the common parts, then the plain or the WebAssembly ones after their constants. */
 export function prelude(wasm?: WasmConstants): Code {
-  const own = wasm ? [wasmConstants(wasm), ...WASM_PARTS.map(part)] : JS_PARTS.map(part);
+  const kernelParts = KERNEL_PARTS.filter((k) => wasm?.kernelParts.includes(k));
+  const own = wasm ? [wasmConstants(wasm), ...WASM_PARTS.map(part), ...kernelParts.map(part)] : JS_PARTS.map(part);
   return join([...COMMON_PARTS.map(part), ...own], js`\n\n`);
 }
 

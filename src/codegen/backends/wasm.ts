@@ -89,7 +89,10 @@ export function wasmBackend(plan: KernelPlan): Backend {
     }`,
     prelude: (): Code => {
       const layout = arenaLayout(allParams.map((q) => ({ name: q.name, size: sizeOf(q.shape) })));
-      return prelude({ ...functions.encode(), layout });
+      const kernelParts = [plan.predict, plan.train].flatMap(
+        (p) => p?.kernels.flatMap((k) => (k.kind === "kernel" ? (pluginOf(k.op).wasmPrelude ?? []) : [])) ?? [],
+      );
+      return prelude({ ...functions.encode(), layout, kernelParts });
     },
   };
 }

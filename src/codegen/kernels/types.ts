@@ -69,6 +69,8 @@ export interface KernelPlugin<K extends HeavyOp> {
   readonly js: (k: HeavyKernel<K>, env: KernelEnv, epilogue?: EpilogueRows) => Code;
   /** Absent: the wasm backend runs the JS renderer's text. */
   readonly wasm?: (k: HeavyKernel<K>, env: KernelEnv, target: WasmTarget) => Code;
+  /** Prelude parts (src/prelude/<part>.ts) its WebAssembly rendering calls: only modules that run it carry them. */
+  readonly wasmPrelude?: readonly string[];
 }
 
 export type KernelRegistry = { readonly [K in HeavyOp]: KernelPlugin<K> };

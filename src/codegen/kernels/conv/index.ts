@@ -42,7 +42,7 @@ function planes(p: Planes, out: Name, local: (hint: string) => Name, tap: (t: Ta
 }
 
 /** With the wasm backend: im2col and the matmul row kernel, operands in the arena (./wasm.ts). */
-const WASM = { arenaOperands: true, plan: convPlan, arenaScratch: convScratch, wasm: renderWasmConv } as const;
+const WASM = { arenaOperands: true, plan: convPlan, arenaScratch: convScratch, wasm: renderWasmConv, wasmPrelude: ["im2col"] } as const;
 
 export const conv2d: KernelPlugin<"conv2d"> = {
   ...wholeKernel<"conv2d">(({ inputs: [x, W], shapes, output, outShape, attrs, local }) =>
