@@ -86,6 +86,8 @@ export async function trainWithJax(
     const cfg = {
       dtype: config.dtype ?? "f32",
       input: input.name,
+      // A row as the model reads it ([1, 28, 28] for a conv net): the data files hold flat rows.
+      row_shape: input.shape.slice(1),
       target: target.name,
       output: output.name,
       encoding: target.encoding === "index" ? "index" : "onehot",

@@ -36,6 +36,8 @@ const cases: [string, string, Record<string, string>, Partial<TrainConfig>][] = 
     { depth: "2", width: "30" },
     { optimizer: { name: "adamw", args: { weight_decay: 0.1 } }, weightDecay: 0.001 },
   ],
+  // MNIST's flat rows read as [1, 28, 28] images, as nnc's loop reads them.
+  ["adam, a conv net on image rows", "simple_conv_net.nn", { filters: "4", hidden: "16" }, { optimizer: { name: "adam", args: {} } }],
 ];
 
 describe.skipIf(!jaxPython)("the JAX engine = nnc's loop in float64", () => {

@@ -72,7 +72,7 @@ def dataset(name):
     d = cfg["data"].get(name)
     if d is None:
         return None
-    return raw(name + ".x", np.float32, (d["rows"], d["features"])).astype(FLOAT), raw(name + ".labels", np.int32, (d["rows"],))
+    return raw(name + ".x", np.float32, (d["rows"], *cfg["row_shape"])).astype(FLOAT), raw(name + ".labels", np.int32, (d["rows"],))
 
 
 train, test, val = dataset("train"), dataset("test"), dataset("val")
