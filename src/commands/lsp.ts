@@ -18,7 +18,9 @@ export function lspCommand(): Promise<number> {
   const script = process.argv[1];
   if (configured || script === undefined) return serve();
   return new Promise<number>((resolve) => {
-    const child = spawn(process.execPath, [SEMI_SPACE_FLAG, ...process.execArgv, script, ...process.argv.slice(2)], { stdio: "inherit" });
+    // The parent's inspector flags stay with the parent: a child asking for the same port would fail.
+    const flags = process.execArgv.filter((a) => !/^--(inspect|debug)/.test(a));
+    const child = spawn(process.execPath, [SEMI_SPACE_FLAG, ...flags, script, ...process.argv.slice(2)], { stdio: "inherit" });
     const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
     for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.on(signal, forward(signal));
     // Could not start a second Node (a sandbox without spawn): serve in this process instead.
