@@ -23,7 +23,7 @@ import { FULL_PLAN, QUICK_PLAN, median, type Plan } from "./harness/protocol.js"
 import { busyCores, chart, machine, record, summarize, table, TOLERANCE, type PeerRun } from "./harness/report.js";
 import { WORKLOADS, type Workload } from "./harness/workloads.js";
 import { endToEnd, endToEndTable, writeMnist } from "./harness/end-to-end.js";
-import { latencyTable, predictLatency } from "./harness/latency.js";
+import { predictPhase, predictTables } from "./harness/latency.js";
 
 /** Batches drawn per workload; every phase cycles through them. */
 const BATCHES = 50;
@@ -158,12 +158,13 @@ async function main(): Promise<number> {
           `f32: loss ${TOLERANCE.f32.loss}, params ${TOLERANCE.f32.params}`,
       );
       // predict's latency: on full runs, and with --predict.
-      const latency = values.peer === undefined || values.predict ? predictLatency(w, files, plan, dir, root, fileURLToPath(new URL("./predict.js", import.meta.url))) : [];
-      if (latency.length > 0) console.log(`\n${latencyTable(w, latency)}\n`);
+      const predict = values.peer === undefined || values.predict ? predictPhase(w, files, plan, dir, root, fileURLToPath(new URL("./predict.js", import.meta.url))) : undefined;
+      if (predict) console.log(`\n${predictTables(w, predict)}\n`);
+      failures += predict?.runs.filter((r) => r.wrong !== undefined || r.error !== undefined).length ?? 0;
       if (values["no-save"] || values.quick) continue;
       mkdirSync(resultsDir, { recursive: true });
       const base = join(resultsDir, `${date}-${w.id}`);
-      writeFileSync(`${base}.json`, JSON.stringify(record(w, flops, m, plan, BATCHES, rows, { commit: commitOf(root), busyCoresAtStart: busy, predictLatency: latency }), null, 2) + "\n");
+      writeFileSync(`${base}.json`, JSON.stringify(record(w, flops, m, plan, BATCHES, rows, { commit: commitOf(root), busyCoresAtStart: busy, predictLatency: predict?.runs ?? [], downloads: predict?.downloads ?? [] }), null, 2) + "\n");
       writeFileSync(`${base}.svg`, await chart(w, rows));
       console.log(`wrote ${base}.json and .svg`);
     }
