@@ -114,7 +114,8 @@ function latencyTable(w: Workload, runs: readonly LatencyRun[]): string {
     const cells = batches.map((b) => `${cell(r.byBatch![b])} | ${nnc?.[b] && r.byBatch![b] ? (r.byBatch![b]!.ms / nnc[b]!.ms).toFixed(2) : ""}`);
     return `${lead} ${cells.join(" | ")} |`;
   });
-  return [head, ...rows].join("\n");
+  const facts = runs.filter((r) => r.info).map((r) => `- ${r.id}: ${Object.entries(r.info!).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  return [head, ...rows, "", ...facts].join("\n");
 }
 
 function fmt(ms: number): string {
