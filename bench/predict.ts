@@ -6,7 +6,7 @@
 // 50 ms, the median chunk. Before timing, its outputs on the first CHECK_INPUTS inputs of each
 // size are compared with nnc's (written by nnc's run, which comes first).
 // Writes a PredictResult ({ byBatch: { ms, p10, p90 }, wrong?, info }) to the job's result path.
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { FEATURES, modelGraph, readData } from "./harness/data.js";
 import { PREDICT_RUNS, type BatchLatency, type PredictJob, type PredictResult } from "./harness/latency.js";
 import { median, quantile, time, type Plan, type Stepper } from "./harness/protocol.js";
@@ -71,6 +71,7 @@ async function main(job: PredictJob): Promise<PredictResult> {
   const inputShape = graph.inputs.find((i) => i.role === "input")!.shape.slice(1).map(Number);
   const predictor = await (await run.load(job.workload))({ graph, params, inputShape, onnx: job.onnx });
   const rowsIn = data.x.length / FEATURES;
+  if (!job.writesReference && !existsSync(job.reference)) throw new Error("no outputs of nnc's to check against: nnc's run failed");
   const reference: Record<string, number[][]> = job.writesReference ? {} : (JSON.parse(readFileSync(job.reference, "utf8")) as Record<string, number[][]>);
   const byBatch: Record<string, BatchLatency> = {};
   let wrong: string | undefined;

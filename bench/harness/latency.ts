@@ -20,15 +20,17 @@ export interface PredictRun {
   readonly threads: string;
   readonly load: (w: Workload) => Promise<MakePredictor>;
   readonly env?: Readonly<Record<string, string>>;
+  /** Loads the `.onnx` file `nnc export` writes. */
+  readonly onnx?: true;
 }
 
 export const PREDICT_RUNS: readonly PredictRun[] = [
   { id: "nnc", label: "nnc wasm f32", threads: "2", load: () => import("../peers/predictor.js").then((m) => m.nncPredictor) },
   { id: "nnc-1t", label: "nnc wasm f32", threads: "1", env: { NNC_THREADS: "1" }, load: () => import("../peers/predictor.js").then((m) => m.nncPredictor) },
-  { id: "ort-node", label: "onnxruntime-node (native CPU)", threads: "2", load: () => import("../peers/onnxruntime.js").then((m) => m.onnxruntimeNode(2)) },
-  { id: "ort-node-1t", label: "onnxruntime-node (native CPU)", threads: "1", load: () => import("../peers/onnxruntime.js").then((m) => m.onnxruntimeNode(1)) },
-  { id: "ort-web", label: "onnxruntime-web (wasm)", threads: "2", load: () => import("../peers/onnxruntime.js").then((m) => m.onnxruntimeWeb(2)) },
-  { id: "ort-web-1t", label: "onnxruntime-web (wasm)", threads: "1", load: () => import("../peers/onnxruntime.js").then((m) => m.onnxruntimeWeb(1)) },
+  { id: "ort-node", onnx: true, label: "onnxruntime-node (native CPU)", threads: "2", load: () => import("../peers/onnxruntime.js").then((m) => m.onnxruntimeNode(2)) },
+  { id: "ort-node-1t", onnx: true, label: "onnxruntime-node (native CPU)", threads: "1", load: () => import("../peers/onnxruntime.js").then((m) => m.onnxruntimeNode(1)) },
+  { id: "ort-web", onnx: true, label: "onnxruntime-web (wasm)", threads: "2", load: () => import("../peers/onnxruntime.js").then((m) => m.onnxruntimeWeb(2)) },
+  { id: "ort-web-1t", onnx: true, label: "onnxruntime-web (wasm)", threads: "1", load: () => import("../peers/onnxruntime.js").then((m) => m.onnxruntimeWeb(1)) },
   { id: "tfjs-wasm", label: "tfjs-wasm", threads: "1", load: (w) => import("../peers/tfjs-predict.js").then((m) => m.tfjsPredictor(w)) },
 ];
 
@@ -77,15 +79,16 @@ export function predictPhase(w: Workload, files: DataFiles, plan: Plan, dir: str
   } catch (e) {
     made = { error: e instanceof Error ? e.message : String(e) };
   }
-  const onnx = "onnx" in made ? made.onnx : join(dir, "no.onnx");
+  const onnx = "onnx" in made ? made.onnx : "";
   const reference = join(dir, `${w.id}.predict.reference.json`);
   const runs = PREDICT_RUNS.map((run, i): LatencyRun => {
+    const base = { id: run.id, label: run.label, threads: run.threads };
+    if (run.onnx && "error" in made) return { ...base, error: `no .onnx file: ${made.error}` };
     const result = join(dir, `${w.id}.predict.${run.id}.result.json`);
     const job: PredictJob = { peer: run.id, dtype: "f32", workload: w, files, plan, root, result, params: "", reference, writesReference: i === 0, onnx };
     const path = join(dir, `${w.id}.predict.${run.id}.job.json`);
     writeFileSync(path, JSON.stringify(job));
     const r = spawnSync(process.execPath, [script, path], { env: { ...process.env, ...run.env }, encoding: "utf8", timeout: 300_000 });
-    const base = { id: run.id, label: run.label, threads: run.threads };
     const out = existsSync(result) ? (JSON.parse(readFileSync(result, "utf8")) as PredictResult & { error?: string }) : { error: (r.stderr || `exit ${r.status ?? r.signal}`).trim().split("\n").slice(-1)[0] };
     process.stderr.write(`  ${w.id}  predict ${run.id.padEnd(12)} ${out.byBatch ? Object.entries(out.byBatch).map(([b, t]) => `batch ${b}: ${fmt(t.ms)} ms`).join(", ") : out.error}\n`);
     return { ...base, ...out };
