@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { saveParams } from "../../src/runtime/checkpoint.js";
 import { modelGraph, readData, type DataFiles } from "./data.js";
-import type { Workload } from "./workloads.js";
+import type { PredictWorkload } from "./predict-workloads.js";
 
 export interface Artifacts {
   readonly params: string;
@@ -27,7 +27,7 @@ function nnc(root: string, args: readonly string[]): void {
   if (r.status !== 0) throw new Error(`nnc ${args[0]} failed (did \`npm run build\` run?): ${r.stderr.trim()}`);
 }
 
-export function writeArtifacts(w: Workload, files: DataFiles, dir: string, root: string): Artifacts {
+export function writeArtifacts(w: PredictWorkload, files: DataFiles, dir: string, root: string): Artifacts {
   const g = modelGraph(w, root);
   const params: Record<string, Float32Array> = {};
   for (const [name, v] of Object.entries(readData(files).init)) params[name] = Float32Array.from(v);
@@ -57,7 +57,7 @@ function sized(path: string, name: string, weights = false): Download["files"][n
 }
 
 /** The files a page loads to predict, per library; the weights files last. */
-export function downloads(w: Workload, a: Artifacts): Download[] {
+export function downloads(w: PredictWorkload, a: Artifacts): Download[] {
   const require = createRequire(import.meta.url);
   const ortDist = dirname(require.resolve("onnxruntime-web"));
   const tfWasm = join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist");
@@ -82,7 +82,7 @@ export function downloads(w: Workload, a: Artifacts): Download[] {
 
 const kb = (n: number) => (n / 1024).toFixed(n < 10 * 1024 ? 1 : 0);
 
-export function downloadTable(w: Workload, ds: readonly Download[]): string {
+export function downloadTable(w: PredictWorkload, ds: readonly Download[]): string {
   const sum = (d: Download, k: "raw" | "gzip", weights: boolean) => d.files.reduce((n, f) => n + (!!f.weights === weights ? f[k] : 0), 0);
   const code = (d: Download) => sum(d, "gzip", false);
   const head =

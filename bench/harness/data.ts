@@ -34,7 +34,7 @@ export interface BenchData {
 }
 
 /** The workload's forward graph, from its .nn file; throws with the diagnostics when it does not check. */
-export function modelGraph(w: Workload, root: string): Graph {
+export function modelGraph(w: Pick<Workload, "model">, root: string): Graph {
   const r = frontendFile(join(root, w.model.file), { set: w.model.set });
   const errors = [...r.usageErrors, ...r.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)];
   if (errors.length > 0 || r.graphs.length !== 1) throw new Error(`${w.model.file}: ${errors.join("; ") || "expected one model"}`);

@@ -9,16 +9,15 @@ import { join } from "node:path";
 import type { MakePredictor } from "../peers/predictor.js";
 import { downloads, downloadTable, writeArtifacts, type Download } from "./artifacts.js";
 import type { DataFiles } from "./data.js";
-import type { Job } from "./job.js";
 import type { Plan } from "./protocol.js";
-import type { Workload } from "./workloads.js";
+import type { PredictWorkload } from "./predict-workloads.js";
 
 export interface PredictRun {
   readonly id: string;
   readonly label: string;
   /** How many threads it computes on, for the table. */
   readonly threads: string;
-  readonly load: (w: Workload) => Promise<MakePredictor>;
+  readonly load: (w: PredictWorkload) => Promise<MakePredictor>;
   readonly env?: Readonly<Record<string, string>>;
   /** Loads the `.onnx` file `nnc export` writes. */
   readonly onnx?: true;
@@ -34,8 +33,16 @@ export const PREDICT_RUNS: readonly PredictRun[] = [
   { id: "tfjs-wasm", label: "tfjs-wasm", threads: "1", load: (w) => import("../peers/tfjs-predict.js").then((m) => m.tfjsPredictor(w)) },
 ];
 
-/** What bench/predict.ts is handed: a Job whose `peer` is a PREDICT_RUNS id, and nnc's outputs. */
-export interface PredictJob extends Job {
+/** What bench/predict.ts is handed (as a JSON file). */
+export interface PredictJob {
+  /** A PREDICT_RUNS id. */
+  readonly peer: string;
+  readonly workload: PredictWorkload;
+  readonly files: DataFiles;
+  readonly plan: Plan;
+  readonly root: string;
+  /** Where the run writes its PredictResult. */
+  readonly result: string;
   /** nnc's outputs on the check's inputs (JSON, by batch); the run that makes it writes it. */
   readonly reference: string;
   readonly writesReference: boolean;
@@ -71,7 +78,7 @@ export interface PredictPhase {
   readonly error?: string;
 }
 
-export function predictPhase(w: Workload, files: DataFiles, plan: Plan, dir: string, root: string, script: string): PredictPhase {
+export function predictPhase(w: PredictWorkload, files: DataFiles, plan: Plan, dir: string, root: string, script: string): PredictPhase {
   let made: { downloads: Download[]; onnx: string } | { error: string };
   try {
     const a = writeArtifacts(w, files, dir, root);
@@ -85,7 +92,7 @@ export function predictPhase(w: Workload, files: DataFiles, plan: Plan, dir: str
     const base = { id: run.id, label: run.label, threads: run.threads };
     if (run.onnx && "error" in made) return { ...base, error: `no .onnx file: ${made.error}` };
     const result = join(dir, `${w.id}.predict.${run.id}.result.json`);
-    const job: PredictJob = { peer: run.id, dtype: "f32", workload: w, files, plan, root, result, params: "", reference, writesReference: i === 0, onnx };
+    const job: PredictJob = { peer: run.id, workload: w, files, plan, root, result, reference, writesReference: i === 0, onnx };
     const path = join(dir, `${w.id}.predict.${run.id}.job.json`);
     writeFileSync(path, JSON.stringify(job));
     const r = spawnSync(process.execPath, [script, path], { env: { ...process.env, ...run.env }, encoding: "utf8", timeout: 300_000 });
@@ -96,7 +103,7 @@ export function predictPhase(w: Workload, files: DataFiles, plan: Plan, dir: str
   return { runs, ...("error" in made ? { error: made.error } : { downloads: made.downloads }) };
 }
 
-export function predictTables(w: Workload, phase: PredictPhase): string {
+export function predictTables(w: PredictWorkload, phase: PredictPhase): string {
   const bytes = phase.downloads ? downloadTable(w, phase.downloads) : `${w.id}: no download table: ${phase.error}`;
   return `${latencyTable(w, phase.runs)}\n\n${bytes}`;
 }
@@ -105,7 +112,7 @@ function cell(b: BatchLatency | undefined): string {
   return b ? `${fmt(b.ms)} (${fmt(b.p10)}–${fmt(b.p90)})` : "";
 }
 
-function latencyTable(w: Workload, runs: readonly LatencyRun[]): string {
+function latencyTable(w: PredictWorkload, runs: readonly LatencyRun[]): string {
   const batches = Object.keys(runs.find((r) => r.byBatch)?.byBatch ?? {});
   const nnc = runs.find((r) => r.id === "nnc")?.byBatch;
   const head =

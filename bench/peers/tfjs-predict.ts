@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import type { Workload } from "../harness/workloads.js";
+import type { PredictWorkload } from "../harness/predict-workloads.js";
 import type { MakePredictor, PredictContext } from "./predictor.js";
 
 /** The forward pass, and the weight tensors it holds (made in tf.tidy, so nothing else is kept). */
@@ -19,7 +19,7 @@ interface Port {
   readonly weights: tf.Tensor[];
 }
 
-function dense(w: Workload, p: (name: string, shape: number[]) => tf.Tensor): Port {
+function dense(w: PredictWorkload, p: (name: string, shape: number[]) => tf.Tensor): Port {
   const layers = w.layers.map((l) => ({ W: p(l.W, [l.in, l.out]), b: p(l.b, [l.out]) }));
   const activation = w.activation === "relu" ? tf.relu : tf.sigmoid;
   const forward = (x: tf.Tensor) => {
@@ -58,7 +58,7 @@ function simpleConvNet(ctx: PredictContext, p: (name: string, shape: number[]) =
   return { forward, weights: [W1, b1, W2, b2, W3, b3] };
 }
 
-export function tfjsPredictor(w: Workload): MakePredictor {
+export function tfjsPredictor(w: PredictWorkload): MakePredictor {
   return async (ctx) => {
     tf.enableProdMode();
     const pkg = createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm/package.json");
