@@ -62,8 +62,9 @@ function lowerProgram(
   const results = new Set(roots);
   const needed = dependencies(g, roots, dataInputs);
   // S2: fusion and order.
-  // f32 results that are sums (bias gradients) accumulate in float64, then are copied out rounded.
-  const copied = (id: NodeId) => dtype === "f32" && template(g.nodes[id]!).kind === "reduce" && id !== loss;
+  // f32 results that are sums (bias gradients) accumulate in float64, then are copied out rounded
+  // (in the arena, where the loops run in WebAssembly, in float32 in place).
+  const copied = (id: NodeId) => dtype === "f32" && !arenaOperands && template(g.nodes[id]!).kind === "reduce" && id !== loss;
   const sched = schedule(g, needed, results, copied);
   const isResult = (id: NodeId) => results.has(id) && !copied(id);
   const kernelOf = new Map<number, number>();
@@ -98,7 +99,8 @@ function lowerProgram(
   const copyKeys = new Map<number, number>();
   sched.kernels.forEach((k, ki) => {
     // Intermediates are float64 whatever the dtype (no conversion on each read, no rounding between
-    // kernels), but for operands read in place in the arena; results have the module's type, but the
+    // kernels), but for operands read in place in the arena, and every value of a program in the
+    // arena (its loops run in WebAssembly, on float32); results have the module's type, but the
     // loss, one number, stays float64.
     const value = (id: NodeId, donors: number[] = []) =>
       values.push({
@@ -107,7 +109,7 @@ function lowerProgram(
         def: ki,
         lastUse: lastUse(id),
         result: isResult(id),
-        f64: id === loss || (!isResult(id) && !arenaValues.has(id)),
+        f64: id === loss || (!arenaOperands && !isResult(id) && !arenaValues.has(id)),
         donors,
       });
     if (k.kind !== "loop") value(k.unit.root);

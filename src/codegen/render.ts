@@ -13,6 +13,7 @@ import type { KernelEnv } from "./env.js";
 import { pluginOf } from "./kernels/index.js";
 import type { HeavyKernel, HeavyOp } from "./kernels/types.js";
 import type { WasmFunctions } from "./wasm/functions.js";
+import { renderWasmLoop } from "./wasm/loop-call.js";
 
 export interface RenderedKernel {
   /** What the caller passes, in order: arrays, then `batch` and `seed` when used. */
@@ -34,7 +35,7 @@ export interface ModuleScope {
   readonly hint: (node: number) => string;
   /** With the wasm backend: where heavy kernels collect their WebAssembly functions. */
   readonly wasm?: WasmFunctions;
-  /** With an arena: whether an array lives in it (float32 slots, params, inputs), for epilogues in WebAssembly. */
+  /** With an arena: whether an array lives in it (float32 slots, params, inputs), for loops in WebAssembly. */
   readonly inArena?: (s: Storage) => boolean;
 }
 
@@ -99,7 +100,8 @@ export function renderKernel(
       return js`uniform(${state})`;
     },
   };
-  const body = k.kind === "loop" ? renderLoop(k, env).whole : renderHeavy(k, env, scope);
+  const inWasm = k.kind === "loop" && scope.wasm && scope.inArena ? renderWasmLoop(k, env, scope.wasm, scope.inArena) : undefined;
+  const body = inWasm ?? (k.kind === "loop" ? renderLoop(k, env).whole : renderHeavy(k, env, scope));
   const nodes = k.kind === "loop" ? k.nodes : [k.node, ...(k.epilogue?.nodes ?? [])];
   return {
     hint: kernelHint(g, nodes, scope.hint, k.kind === "loop" && k.steps.every((st) => st.kind === "load" || st.kind === "store")),

@@ -21,6 +21,8 @@ import { awaitJob, CONTROL_BYTES, JOB, jobFunctions, MAX_WORKERS, NUMBERS_AT, op
  * (stores, a notify, the worker's claims) costs about what half of such a job saves.
  */
 export const MIN_SPLIT = 1 << 19;
+/** Elements below which a fused loop (elementwise work, a softmax's row sums) stays on one thread: about 1 ns each, against a hand-off of some µs. */
+export const MIN_SPLIT_LOOP = 1 << 16;
 /** Elements below which Adam's update stays on one thread (~2 ns per element); SGD's (a quarter of the work) needs four times as many. */
 export const MIN_SPLIT_UPDATE = 1 << 15;
 
@@ -124,4 +126,30 @@ export function runRows(
   // About 4 chunks per thread (fewer claims), at least 2^17 multiply-adds each, in whole blocks of 4 rows (the register tiles).
   const chunk = Math.max(4, Math.ceil(m / (4 * (threadPool!.length + 1)) / 4) * 4, Math.ceil(131072 / work / 4) * 4);
   shareJob(JOB.ROWS, m, chunk, [fn, a, b, c, 0, batch, epi, q0, q1, q2, q3, q4, q5], []);
+}
+
+/**
+ * Fused loop `fn` (an epilogue function) over `rows` rows with its arrays at q0 … q5; shared with
+ * the workers when its `elements` are many (0: its reductions run across rows, so it may not be split).
+ */
+export function runLoop(
+  fn: number,
+  rows: number,
+  batch: number,
+  elements: number,
+  q0: number,
+  q1: number,
+  q2: number,
+  q3: number,
+  q4: number,
+  q5: number,
+): void {
+  const large = elements >= MIN_SPLIT_LOOP && rows >= 8;
+  if (large && threadPool === undefined) startThreads();
+  if (!large || threadPool!.length === 0) {
+    JOBS.epilogues[fn]!(0, rows, batch, q0, q1, q2, q3, q4, q5);
+    return;
+  }
+  const chunk = Math.max(1, Math.ceil(rows / (4 * (threadPool!.length + 1))));
+  shareJob(JOB.ROWS, rows, chunk, [-1, 0, 0, 0, 0, batch, fn, q0, q1, q2, q3, q4, q5], []);
 }

@@ -1,6 +1,7 @@
 // The job protocol threads share work by, the same code in a compiled module's thread and in its
 // workers (worker.ts): a job is a range of rows (a row kernel, then optionally an epilogue, over
-// rows lo..hi) or of elements (an optimizer update), cut into chunks that every thread claims.
+// rows lo..hi; or a fused loop alone) or of elements (an optimizer update), cut into chunks that
+// every thread claims.
 //
 // One job at a time, in a control block of Int32s (and Float64s for an update's numbers). The
 // caller closes claiming (NEXT = CLOSED), waits until no worker is between a claim and its check
@@ -87,7 +88,8 @@ export function runPart(fns: JobFunctions, ctl: Int32Array, num: Float64Array, l
   const kind = ctl[SLOT.KIND];
   const e0 = SLOT.E0;
   if (kind === JOB.ROWS) {
-    fns.kernels[ctl[SLOT.FN]!]!(ctl[SLOT.A]!, ctl[SLOT.B]!, ctl[SLOT.C]!, ctl[SLOT.BATCH]!, lo, hi);
+    const fn = ctl[SLOT.FN]!; // -1: a fused loop of its own, no row kernel before it
+    if (fn >= 0) fns.kernels[fn]!(ctl[SLOT.A]!, ctl[SLOT.B]!, ctl[SLOT.C]!, ctl[SLOT.BATCH]!, lo, hi);
     const e = ctl[SLOT.EFN]!;
     if (e >= 0) fns.epilogues[e]!(lo, hi, ctl[SLOT.BATCH]!, ctl[e0]!, ctl[e0 + 1]!, ctl[e0 + 2]!, ctl[e0 + 3]!, ctl[e0 + 4]!, ctl[e0 + 5]!);
   } else if (kind === JOB.SGD) fns.sgd(ctl[SLOT.A]! + 4 * lo, ctl[SLOT.B]! + 4 * lo, hi - lo, num[0]!);

@@ -126,6 +126,18 @@ export class FunctionBody {
   f32Mul(): this {
     return this.op("f32.mul", 0x94);
   }
+  f32Min(): this {
+    return this.op("f32.min", 0x96);
+  }
+  f32Max(): this {
+    return this.op("f32.max", 0x97);
+  }
+  f64PromoteF32(): this {
+    return this.op("f64.promote_f32", 0xbb);
+  }
+  f64Add(): this {
+    return this.op("f64.add", 0xa0);
+  }
 
   // SIMD
   v128Load(offset = 0): this {
@@ -158,6 +170,14 @@ export class FunctionBody {
   }
   v128Zero(): this {
     return this.simd("v128.const 0", 0x0c, ...new Array<number>(16).fill(0));
+  }
+  /** A 128-bit constant from four 32-bit lanes (masks). */
+  v128ConstI32(lanes: readonly [number, number, number, number]): this {
+    const b = new Uint8Array(new Int32Array(lanes).buffer);
+    return this.simd(`v128.const i32x4 ${lanes.join(" ")}`, 0x0c, ...b);
+  }
+  f32x4ExtractLane(lane: number): this {
+    return this.simd(`f32x4.extract_lane ${lane}`, 0x1f, lane);
   }
   f32x4Splat(): this {
     return this.simd("f32x4.splat", 0x13);
@@ -205,6 +225,10 @@ export class FunctionBody {
   }
   v128And(): this {
     return this.simd("v128.and", 0x4e);
+  }
+  /** Each lane's integer as the nearest float. */
+  f32x4ConvertI32x4S(): this {
+    return this.simd("f32x4.convert_i32x4_s", 0xfa);
   }
   /** [a, b, mask] -> a where mask bits are set, b elsewhere. */
   v128Bitselect(): this {

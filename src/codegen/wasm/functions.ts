@@ -1,10 +1,11 @@
 // The WebAssembly functions a module needs, collected while its kernels are rendered: row kernels
 // (exports kernel0, kernel1, …: (a, b, c, batch, row0, row1), any heavy kernel's, run over rows
-// by the thread protocol), fused epilogues (epilogue0, …) and the optimizers' updates. Identical
+// by the thread protocol), fused loops (epilogue0, …), the optimizers' updates, and functions a
+// kernel calls directly (softmax_xent0, …). Identical
 // functions are made once. Each row kernel comes in two builds: with relaxed SIMD's fused
 // multiply-add and without; the module picks the one its platform validates.
 import { encodeModuleImportingMemory, type FunctionBody, type WasmFunction } from "./encode.js";
-import type { WasmEpilogue } from "./epilogue.js";
+import type { WasmEpilogue } from "./loop.js";
 import { adamFunction, sgdFunction } from "./optimizers.js";
 import { listing } from "./listing.js";
 import { MAX_PAGES } from "./runtime.js";
@@ -14,6 +15,8 @@ export class WasmFunctions {
   private readonly kernelKeys = new Map<string, number>();
   private readonly epilogues: WasmFunction[] = [];
   private readonly epilogueKeys = new Map<string, number>();
+  private readonly directs: WasmFunction[] = [];
+  private readonly directKeys = new Map<string, string>();
 
   /** The index of the row kernel `build` makes (`key` identifies it), made on first use. */
   rowKernel(key: string, build: (fma: boolean) => FunctionBody): number {
@@ -44,9 +47,20 @@ export class WasmFunctions {
     return this.epilogues.length;
   }
 
+  /** The export name of a function a kernel calls directly from JS (`prefix` + a number), made once per `key`. */
+  direct(key: string, prefix: string, build: () => FunctionBody): string {
+    let name = this.directKeys.get(key);
+    if (name === undefined) {
+      name = `${prefix}${this.directs.length}`;
+      this.directs.push({ name, body: build() });
+      this.directKeys.set(key, name);
+    }
+    return name;
+  }
+
   /**
    * The module, importing its memory (shared or not: see encodeModuleImportingMemory): row
-   * kernels, epilogues, then the optimizers' updates; and the same with fused multiply-adds.
+   * kernels, epilogues, the optimizers' updates, then the direct functions; and the same with fused multiply-adds.
    */
   encode(): {
     bytes: Uint8Array;
@@ -61,7 +75,12 @@ export class WasmFunctions {
       { name: "sgd", body: sgdFunction() },
       { name: "adam", body: adamFunction() },
     ];
-    const build = (fma: boolean) => [...this.kernels.map((k) => ({ name: k.name, body: k.build(fma) })), ...this.epilogues, ...updates];
+    const build = (fma: boolean) => [
+      ...this.kernels.map((k) => ({ name: k.name, body: k.build(fma) })),
+      ...this.epilogues,
+      ...updates,
+      ...this.directs,
+    ];
     const plain = encodeModuleImportingMemory(build(false), 1, MAX_PAGES);
     const counts = { kernels: this.kernels.length, epilogues: this.epilogues.length, maxPages: MAX_PAGES };
     const listed = build(false).flatMap((f) => listing(f));

@@ -66,4 +66,42 @@ export class VectorEmitter {
     k(HIGH).f32x4Gt().v128Bitselect();
     return this;
   }
+
+  /**
+   * The vector on the stack -> ln x in each lane, for positive normal finite x only (softmax's
+   * log-sum-exp, whose sum is at least 1): Cephes' logf, x = m·2^e with m in [√½, √2), then
+   * ln m by a degree-8 polynomial in m - 1 (within 2 ulp of float32), plus e·ln 2 in two parts.
+   */
+  log(): this {
+    const f = this.f;
+    const k = (c: number) => f.f32(c).f32x4Splat();
+    const [input, e, m, z, y] = [this.temp(), this.temp(), this.temp(), this.temp(), this.temp()];
+    f.set(input);
+    // m in [0.5, 1) from the mantissa bits, e the exponent to match
+    f.get(input).i32(23).i32x4ShrS().i32(126).i32x4Splat().i32x4Sub().set(e);
+    f.get(input).i32(0x007fffff).i32x4Splat().v128And().i32(0x3f000000).i32x4Splat().i32x4Add().set(m);
+    // below √½: one more halving (the all-ones mask is -1 as an integer) and x = 2m - 1, else x = m - 1
+    f.get(m);
+    k(Math.SQRT1_2).f32x4Lt().set(z);
+    f.get(e).get(z).i32x4Add().f32x4ConvertI32x4S().set(e);
+    f.get(m);
+    k(1).f32x4Sub().get(m).get(z).v128And().f32x4Add().set(m);
+    f.get(m).get(m).f32x4Mul().set(z);
+    k(7.0376836292e-2);
+    for (const c of [
+      -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
+      3.3333331174e-1,
+    ]) {
+      f.get(m).f32x4Mul();
+      k(c).f32x4Add();
+    }
+    f.get(m).f32x4Mul().get(z).f32x4Mul();
+    f.get(e);
+    k(-2.1219444e-4).f32x4Mul().f32x4Add();
+    f.get(z);
+    k(-0.5).f32x4Mul().f32x4Add().set(y);
+    f.get(m).get(y).f32x4Add().get(e);
+    k(0.693359375).f32x4Mul().f32x4Add();
+    return this;
+  }
 }

@@ -7,9 +7,9 @@
 import { comment, join, js, type Code } from "../../code.js";
 import type { KernelEnv } from "../../env.js";
 import type { Size } from "../../plan.js";
-import { resolve } from "../../schedule.js";
 import { mul } from "../../size.js";
-import { epilogueFunction, MAX_ARRAYS } from "../../wasm/epilogue.js";
+import { loopFunction } from "../../wasm/loop.js";
+import { loopArrays, loopCall } from "../../wasm/loop-call.js";
 import type { HeavyKernel, WasmTarget } from "../types.js";
 import { matmulArrays } from "./js.js";
 import { matmulFunction, type MatmulSpec } from "./wasm-function.js";
@@ -53,11 +53,13 @@ export function matmulScratch(k: MatmulKernel): Size | undefined {
 export function renderWasmMatmul(mk: MatmulKernel, env: KernelEnv, target: WasmTarget): Code {
   const { A, B, C } = matmulArrays(mk, env);
   const k = mk.data;
-  const fused = mk.epilogue ? epilogueFunction(mk.epilogue, env.g, target.inArena) : undefined;
+  // The epilogue per block of rows when its reductions stay within rows, else over all rows after the product.
+  const loop = mk.epilogue ? loopFunction(mk.epilogue, env.g, target.inArena) : undefined;
+  const fused = loop?.splittable ? loop : undefined;
+  const after = loop && !loop.splittable ? loopCall(mk.epilogue!, loop, target.functions.epilogue(loop), env) : undefined;
   const epi = fused ? target.functions.epilogue(fused) : -1;
-  const arrays = (fused?.arrays ?? []).map(({ storage, node: id }) => js`${env.array(storage, env.hint(resolve(env.g, id)))}.byteOffset`);
-  while (arrays.length < MAX_ARRAYS) arrays.push(js`0`);
-  const ep = fused ? undefined : target.jsEpilogue?.();
+  const arrays = loopArrays(fused, env);
+  const ep = loop ? after : target.jsEpilogue?.();
   const fn = matmulRowKernel(target, { m: k.m, k: k.k, n: k.n, aRow: k.a.row, aInner: k.a.inner });
   const size = (s: Size) => env.size(s);
   const usesBatch = fused !== undefined || [k.m, k.k, k.n, k.a.row, k.a.inner].some((s) => s.p > 0);
@@ -67,9 +69,11 @@ export function renderWasmMatmul(mk: MatmulKernel, env: KernelEnv, target: WasmT
   const what = `${A.text}${transA ? "ᵀ" : ""} · ${bT} in WebAssembly (f32x4 register tiles), operands read where they are in the arena${pack ? `, ${bT} packed as rows first` : ""}`;
   const then = fused
     ? "; then the fused elementwise ops over each block of rows, in WebAssembly too"
-    : ep
-      ? "; then the fused elementwise ops over C"
-      : "";
+    : after
+      ? "; then the fused elementwise ops and their sums across rows over C, in WebAssembly too"
+      : ep
+        ? "; then the fused elementwise ops over C"
+        : "";
   const packing = pack ? js`packB(PACK_AT, ${B}, ${size(k.k)}, ${size(k.n)}, ${size(k.b.inner)}, ${size(k.b.col)});\n` : js``;
   const b = pack ? js`PACK_AT` : js`${B}.byteOffset`;
   const batch = usesBatch ? size({ c: 1, p: 1 }) : js`0`;

@@ -64,121 +64,76 @@ function h_forward(x, W1, h, b1, batch) {
 }
 
 // two_layer_net.nn:13:7  y = softmax(h @ W2 + b2)
-function y_max_forward(h, W2, y_matmul, b2, y_add, y_max, batch) {
-  // h · W2 in WebAssembly (f32x4 register tiles), operands read where they are in the arena; then the fused elementwise ops over C
-  runRows(1, h.byteOffset, W2.byteOffset, y_matmul.byteOffset, batch, batch, 500, -1, 0, 0, 0, 0, 0, 0);
-  y_max.fill(-Infinity, 0, batch);
-  for (let i0 = 0; i0 < batch; i0++) {
-    for (let i1 = 0; i1 < 10; i1++) {
-      const o = i0 * 10 + i1;
-      const v_y_matmul = y_matmul[o];
-      const v_b2 = b2[i1];
-      const add10 = v_y_matmul + v_b2;
-      y_add[o] = add10;
-      y_max[i0] = Math.max(y_max[i0], add10);
-    }
-  }
+function y_max_forward(h, W2, y_add, b2, y_max, batch) {
+  // h · W2 in WebAssembly (f32x4 register tiles), operands read where they are in the arena; then the fused elementwise ops over each block of rows, in WebAssembly too
+  runRows(
+    1,
+    h.byteOffset,
+    W2.byteOffset,
+    y_add.byteOffset,
+    batch,
+    batch,
+    500,
+    1,
+    y_add.byteOffset,
+    b2.byteOffset,
+    y_max.byteOffset,
+    0,
+    0,
+    0,
+  );
 }
 
 // two_layer_net.nn:13:7  y = softmax(h @ W2 + b2)
 function y_sum_forward(y_add, y_max, y_sum, batch) {
-  y_sum.fill(0, 0, batch);
-  for (let i0 = 0; i0 < batch; i0++) {
-    for (let i1 = 0; i1 < 10; i1++) {
-      const o = i0 * 10 + i1;
-      const v_y_add = y_add[o];
-      const v_y_max = y_max[i0];
-      const sub13 = v_y_add - v_y_max;
-      const exp14 = Math.exp(sub13);
-      y_add[o] = exp14;
-      y_sum[i0] = y_sum[i0] + exp14;
-    }
-  }
+  // in WebAssembly (f32x4), rows shared between threads when many
+  runLoop(2, batch, batch, 10 * batch, y_add.byteOffset, y_max.byteOffset, y_sum.byteOffset, 0, 0, 0);
 }
 
 // two_layer_net.nn:13:7  y = softmax(h @ W2 + b2)
 function y_forward(y_exp, y_sum, y, batch) {
-  for (let i0 = 0; i0 < batch; i0++) {
-    for (let i1 = 0; i1 < 10; i1++) {
-      const o = i0 * 10 + i1;
-      const v_y_exp = y_exp[o];
-      const v_y_sum = y_sum[i0];
-      const div16 = v_y_exp / v_y_sum;
-      y[o] = div16;
-    }
-  }
+  // in WebAssembly (f32x4), rows shared between threads when many
+  runLoop(3, batch, batch, 10 * batch, y_exp.byteOffset, y_sum.byteOffset, y.byteOffset, 0, 0, 0);
 }
 
 // two_layer_net.nn:13:7  y = softmax(h @ W2 + b2)
 function y_sum_forward_2(y_add, y_max, y_exp, y_sum, batch) {
-  y_sum.fill(0, 0, batch);
-  for (let i0 = 0; i0 < batch; i0++) {
-    for (let i1 = 0; i1 < 10; i1++) {
-      const o = i0 * 10 + i1;
-      const v_y_add = y_add[o];
-      const v_y_max = y_max[i0];
-      const sub13 = v_y_add - v_y_max;
-      const exp14 = Math.exp(sub13);
-      y_exp[o] = exp14;
-      y_sum[i0] = y_sum[i0] + exp14;
-    }
-  }
+  // in WebAssembly (f32x4), rows shared between threads when many
+  runLoop(
+    4,
+    batch,
+    batch,
+    10 * batch,
+    y_add.byteOffset,
+    y_max.byteOffset,
+    y_exp.byteOffset,
+    y_sum.byteOffset,
+    0,
+    0,
+  );
 }
 
 // two_layer_net.nn:16:8  loss cross_entropy(y, t)
 function loss_forward(y_add, t, loss, batch) {
-  let total = 0;
-  for (let i = 0; i < batch; i++) {
-    const row = i * 10;
-    let m = -Infinity;
-    for (let j = 0; j < 10; j++) m = Math.max(m, y_add[row + j]);
-    let sum = 0;
-    for (let j = 0; j < 10; j++) sum += Math.exp(y_add[row + j] - m);
-    const lse = Math.log(sum);
-    for (let j = 0; j < 10; j++) total += (y_add[row + j] - m - lse) * t[row + j];
-  }
-  loss[0] = -total / batch;
+  // in WebAssembly (f32x4), row by row
+  loss[0] = -WASM.softmax_xent0(y_add.byteOffset, t.byteOffset, batch) / batch;
 }
 
 // two_layer_net.nn:13:7  y = softmax(h @ W2 + b2)
 // ∂ of two_layer_net.nn:13:15  y = softmax(h @ W2 + b2)
 // ∂ of two_layer_net.nn:16:8  loss cross_entropy(y, t)
-function b2_backward(y_exp, y_sum, t, d_loss, b2_grad, batch) {
-  b2_grad.fill(0, 0, 10);
-  for (let i0 = 0; i0 < batch; i0++) {
-    for (let i1 = 0; i1 < 10; i1++) {
-      const o = i0 * 10 + i1;
-      const v_y_exp = y_exp[o];
-      const v_y_sum = y_sum[i0];
-      const v_t = t[o];
-      const div16 = v_y_exp / v_y_sum;
-      const sub19 = div16 - v_t;
-      const div21 = sub19 / batch;
-      d_loss[o] = div21;
-      b2_grad[i1] = b2_grad[i1] + div21;
-    }
-  }
+function b2_backward(y_exp, y_sum, t, b2_grad, batch) {
+  // in WebAssembly (f32x4), its sums across rows in one call
+  runLoop(5, batch, batch, 0, y_exp.byteOffset, y_sum.byteOffset, t.byteOffset, b2_grad.byteOffset, 0, 0);
 }
 
 // ∂ of two_layer_net.nn:12:7  h = sigmoid(x @ W1 + b1)
 // ∂ of two_layer_net.nn:13:15  y = softmax(h @ W2 + b2)
 function b1_backward(d_loss, W2, d_h_mul, h, b1_grad, batch) {
-  // d_loss · W2ᵀ in WebAssembly (f32x4 register tiles), operands read where they are in the arena, W2ᵀ packed as rows first; then the fused elementwise ops over C
+  // d_loss · W2ᵀ in WebAssembly (f32x4 register tiles), operands read where they are in the arena, W2ᵀ packed as rows first; then the fused elementwise ops and their sums across rows over C, in WebAssembly too
   packB(PACK_AT, W2, 10, 50, 1, 10);
   runRows(2, d_loss.byteOffset, PACK_AT, d_h_mul.byteOffset, batch, batch, 500, -1, 0, 0, 0, 0, 0, 0);
-  b1_grad.fill(0, 0, 50);
-  for (let i0 = 0; i0 < batch; i0++) {
-    for (let i1 = 0; i1 < 50; i1++) {
-      const o = i0 * 50 + i1;
-      const v_h = h[o];
-      const v_d_h_mul = d_h_mul[o];
-      const sub25 = 1 - v_h;
-      const mul26 = v_h * sub25;
-      const mul27 = v_d_h_mul * mul26;
-      d_h_mul[o] = mul27;
-      b1_grad[i1] = b1_grad[i1] + mul27;
-    }
-  }
+  runLoop(6, batch, batch, 0, h.byteOffset, d_h_mul.byteOffset, b1_grad.byteOffset, 0, 0, 0);
 }
 
 // ∂ of two_layer_net.nn:13:15  y = softmax(h @ W2 + b2)
@@ -223,47 +178,20 @@ function W1_backward(x, d_h_mul, W1_grad, batch) {
   );
 }
 
-// ∂ of two_layer_net.nn:12:15  h = sigmoid(x @ W1 + b1)
-function b1_backward_copy(b1_grad, b1_grad_2) {
-  for (let i = 0; i < 50; i++) {
-    const v_b1_grad = b1_grad[i];
-    b1_grad_2[i] = v_b1_grad;
-  }
-}
-
-// ∂ of two_layer_net.nn:13:15  y = softmax(h @ W2 + b2)
-function b2_backward_copy(b2_grad, b2_grad_2) {
-  for (let i = 0; i < 10; i++) {
-    const v_b2_grad = b2_grad[i];
-    b2_grad_2[i] = v_b2_grad;
-  }
-}
-
 const PREDICT_FEEDS = [["x", 784, true, "[batch, 784]"]];
 const predictBuffersCache = new Map();
 const PREDICT_REGION = region();
-// h_matmul: h_matmul, h
-// y_matmul: y_matmul
-// y_add: y_add, y_exp
+// h_matmul: h_matmul, h, y_sum
+// y_matmul: y_matmul, y_add, y_exp
 // y_max: y_max
-// y_sum: y_sum
 // y: y (returned)
 function predictBuffers(batch) {
   let b = predictBuffersCache.get(batch);
   if (b === undefined || b.generation !== arenaGeneration) {
     if (predictBuffersCache.size >= 4) predictBuffersCache.clear();
-    const views = carve(PREDICT_REGION, [50 * batch, 10 * batch, 10 * batch, 784 * batch, 0]);
+    const views = carve(PREDICT_REGION, [50 * batch, 10 * batch, batch, 10 * batch, 784 * batch, 0]);
     let next = 0;
-    b = [
-      views[next++],
-      views[next++],
-      new Float64Array(10 * batch),
-      new Float64Array(batch),
-      new Float64Array(batch),
-      views[next++],
-      views[next++],
-      views[next].byteOffset,
-    ];
+    b = [views[next++], views[next++], views[next++], views[next++], views[next++], views[next].byteOffset];
     b.generation = arenaGeneration;
     predictBuffersCache.set(batch, b);
   }
@@ -275,7 +203,7 @@ export function predict(params, inputs) {
   const batch = batchOf(inputs, PREDICT_FEEDS, 0, "predict");
 
   const buffers = predictBuffers(batch);
-  const [h_matmul, y_matmul, y_add, y_max, y_sum, y, x_in, packAt] = buffers;
+  const [h_matmul, y_matmul, y_max, y, x_in, packAt] = buffers;
   PACK_AT = packAt;
   const placed_2 = paramsIn(params);
   const x = arenaFeed(x_in, inputs, "x");
@@ -284,9 +212,9 @@ export function predict(params, inputs) {
   const W2 = placed_2["W2"];
   const b2 = placed_2["b2"];
   h_forward(x, W1, h_matmul, b1, batch);
-  y_max_forward(h_matmul, W2, y_matmul, b2, y_add, y_max, batch);
-  y_sum_forward(y_add, y_max, y_sum, batch);
-  y_forward(y_add, y_sum, y, batch);
+  y_max_forward(h_matmul, W2, y_matmul, b2, y_max, batch);
+  y_sum_forward(y_matmul, y_max, h_matmul, batch);
+  y_forward(y_matmul, h_matmul, y, batch);
   return keep(buffers, { ["y"]: y });
 }
 
@@ -297,31 +225,29 @@ const LOSSANDGRADS_FEEDS = [
 const lossAndGradsBuffersCache = new Map();
 const LOSSANDGRADS_REGION = region();
 // h_matmul: h_matmul, h
-// y_matmul: y_matmul, ∂loss
-// y_add: y_add
+// y_matmul: y_matmul, y_add, ∂y, ∂h_mul
 // y_max: y_max
-// y_exp: y_exp
+// y_exp: y_exp, ∂loss
 // y_sum: y_sum
 // loss: loss (returned)
-// b2_grad_2: b2_grad
-// d_y: ∂y, ∂h_mul
-// b1_grad_2: b1_grad
+// b2_grad: b2_grad (returned)
+// b1_grad: b1_grad (returned)
 // W2_grad: W2_grad (returned)
 // W1_grad: W1_grad (returned)
-// b1_grad:  (returned)
-// b2_grad:  (returned)
 function lossAndGradsBuffers(batch) {
   let b = lossAndGradsBuffersCache.get(batch);
   if (b === undefined || b.generation !== arenaGeneration) {
     if (lossAndGradsBuffersCache.size >= 4) lossAndGradsBuffersCache.clear();
     const views = carve(LOSSANDGRADS_REGION, [
       50 * batch,
-      10 * batch,
       50 * batch,
+      batch,
+      10 * batch,
+      batch,
+      10,
+      50,
       500,
       39200,
-      50,
-      10,
       784 * batch,
       10 * batch,
       500,
@@ -330,14 +256,10 @@ function lossAndGradsBuffers(batch) {
     b = [
       views[next++],
       views[next++],
-      new Float64Array(10 * batch),
-      new Float64Array(batch),
-      new Float64Array(10 * batch),
-      new Float64Array(batch),
-      new Float64Array(1),
-      new Float64Array(10),
       views[next++],
-      new Float64Array(50),
+      views[next++],
+      views[next++],
+      new Float64Array(1),
       views[next++],
       views[next++],
       views[next++],
@@ -360,18 +282,14 @@ export function lossAndGrads(params, data, options = {}) {
   const [
     h_matmul,
     y_matmul,
-    y_add,
     y_max,
     y_exp,
     y_sum,
     loss,
-    b2_grad_2,
-    d_y,
-    b1_grad_2,
+    b2_grad,
+    b1_grad,
     W2_grad,
     W1_grad,
-    b1_grad,
-    b2_grad,
     x_in,
     t_in,
     packAt,
@@ -385,15 +303,13 @@ export function lossAndGrads(params, data, options = {}) {
   const W2 = placed_2["W2"];
   const b2 = placed_2["b2"];
   h_forward(x, W1, h_matmul, b1, batch);
-  y_max_forward(h_matmul, W2, y_matmul, b2, y_add, y_max, batch);
-  y_sum_forward_2(y_add, y_max, y_exp, y_sum, batch);
-  loss_forward(y_add, t, loss, batch);
-  b2_backward(y_exp, y_sum, t, y_matmul, b2_grad_2, batch);
-  b1_backward(y_matmul, W2, d_y, h_matmul, b1_grad_2, batch);
-  W2_backward(h_matmul, y_matmul, W2_grad, batch);
-  W1_backward(x, d_y, W1_grad, batch);
-  b1_backward_copy(b1_grad_2, b1_grad);
-  b2_backward_copy(b2_grad_2, b2_grad);
+  y_max_forward(h_matmul, W2, y_matmul, b2, y_max, batch);
+  y_sum_forward_2(y_matmul, y_max, y_exp, y_sum, batch);
+  loss_forward(y_matmul, t, loss, batch);
+  b2_backward(y_exp, y_sum, t, b2_grad, batch);
+  b1_backward(y_exp, W2, y_matmul, h_matmul, b1_grad, batch);
+  W2_backward(h_matmul, y_exp, W2_grad, batch);
+  W1_backward(x, y_matmul, W1_grad, batch);
 
   return {
     loss: loss[0],
@@ -405,7 +321,7 @@ export function lossAndGrads(params, data, options = {}) {
 export function batchBuffers(batch) {
   if (SHARED) {
     const b = lossAndGradsBuffers(batch);
-    return { ["x"]: b[14], ["t"]: b[15] };
+    return { ["x"]: b[10], ["t"]: b[11] };
   }
   return { ["x"]: new F(784 * batch), ["t"]: new F(10 * batch) };
 }
@@ -860,7 +776,7 @@ function decodeSafetensors(bytes, name = "safetensors") {
   return { tensors, metadata: metadata !== null && typeof metadata === "object" ? metadata : {} };
 }
 
-// ---- WebAssembly: 9590 bytes; its functions: ----
+// ---- WebAssembly: 14300 bytes; its functions: ----
 // (func $kernel0 (param i32 ×6) (local i32 ×5 v128 ×13)  ;; 621 instructions
 //   local.get 4; local.set 6
 //   block
@@ -924,19 +840,88 @@ function decodeSafetensors(bytes, name = "safetensors") {
 //           local.set 16; v128.const 0; local.set 17; v128.const 0; local.set 18; v128.const 0; local.set 19
 //   ;; … 585 more
 // )
-// (func $epilogue0 (param i32 ×9) (local i32 ×12 v128 ×18)  ;; 335 instructions
+// (func $epilogue0 (param i32 ×9) (local i32 ×10 v128 i32 v128 ×18)  ;; 337 instructions
 //   i32.const 50; local.set 9; i32.const 200; local.set 10; i32.const 0; local.set 11; i32.const 200
-//   local.set 12; local.get 0; local.set 20
+//   local.set 12; v128.const i32x4 -1 0 0 0; local.set 19; local.get 0; local.set 20
 //   block
 //     loop
 //       local.get 20; local.get 1; i32.lt_s; i32.eqz; br_if 1; local.get 3; local.get 20; local.get 10
 //       i32.mul; i32.add; local.set 14; local.get 4; local.get 20; local.get 11; i32.mul; i32.add
-//       local.set 15; local.get 3; local.get 20; local.get 12; i32.mul; i32.add; local.set 19; i32.const 0
+//       local.set 15; local.get 3; local.get 20; local.get 12; i32.mul; i32.add; local.set 18; i32.const 0
 //       local.set 13
 //       block
-//         loop
-//           local.get 13
-//   ;; … 295 more
+//   ;; … 297 more
+// )
+// (func $epilogue1 (param i32 ×9) (local i32 ×11 v128 ×2 i32 v128 ×6)  ;; 161 instructions
+//   i32.const 10; local.set 9; i32.const 40; local.set 10; i32.const 0; local.set 11; i32.const 40
+//   local.set 12; i32.const 4; local.set 13; v128.const i32x4 -1 0 0 0; local.set 21; local.get 0
+//   local.set 22
+//   block
+//     loop
+//       local.get 22; local.get 1; i32.lt_s; i32.eqz; br_if 1; local.get 3; local.get 22; local.get 10
+//       i32.mul; i32.add; local.set 15; local.get 4; local.get 22; local.get 11; i32.mul; i32.add
+//       local.set 16; local.get 3; local.get 22; local.get 12; i32.mul; i32.add; local.set 18; local.get 5
+//   ;; … 121 more
+// )
+// (func $epilogue2 (param i32 ×9) (local i32 ×12 v128 ×2 i32 v128 ×18)  ;; 351 instructions
+//   i32.const 10; local.set 9; i32.const 40; local.set 10; i32.const 4; local.set 11; i32.const 40
+//   local.set 12; i32.const 4; local.set 13; v128.const i32x4 -1 0 0 0; local.set 22; local.get 0
+//   local.set 23
+//   block
+//     loop
+//       local.get 23; local.get 1; i32.lt_s; i32.eqz; br_if 1; local.get 3; local.get 23; local.get 10
+//       i32.mul; i32.add; local.set 15; local.get 4; local.get 23; local.get 11; i32.mul; i32.add
+//       local.set 16; local.get 3; local.get 23; local.get 12; i32.mul; i32.add; local.set 19; local.get 5
+//   ;; … 311 more
+// )
+// (func $epilogue3 (param i32 ×9) (local i32 ×9 v128 i32 v128 ×6)  ;; 117 instructions
+//   i32.const 10; local.set 9; i32.const 40; local.set 10; i32.const 4; local.set 11; i32.const 40
+//   local.set 12; v128.const i32x4 -1 0 0 0; local.set 18; local.get 0; local.set 19
+//   block
+//     loop
+//       local.get 19; local.get 1; i32.lt_s; i32.eqz; br_if 1; local.get 3; local.get 19; local.get 10
+//       i32.mul; i32.add; local.set 14; local.get 4; local.get 19; local.get 11; i32.mul; i32.add
+//       local.set 15; local.get 5; local.get 19; local.get 12; i32.mul; i32.add; local.set 17; i32.const 0
+//       local.set 13
+//       block
+//   ;; … 77 more
+// )
+// (func $epilogue4 (param i32 ×9) (local i32 ×12 v128 ×2 i32 v128 ×18)  ;; 351 instructions
+//   i32.const 10; local.set 9; i32.const 40; local.set 10; i32.const 4; local.set 11; i32.const 40
+//   local.set 12; i32.const 4; local.set 13; v128.const i32x4 -1 0 0 0; local.set 22; local.get 0
+//   local.set 23
+//   block
+//     loop
+//       local.get 23; local.get 1; i32.lt_s; i32.eqz; br_if 1; local.get 3; local.get 23; local.get 10
+//       i32.mul; i32.add; local.set 15; local.get 4; local.get 23; local.get 11; i32.mul; i32.add
+//       local.set 16; local.get 5; local.get 23; local.get 12; i32.mul; i32.add; local.set 19; local.get 6
+//   ;; … 311 more
+// )
+// (func $epilogue5 (param i32 ×9) (local v128 i32 ×15 v128 ×2 i32 v128 ×12)  ;; 216 instructions
+//   i32.const 1; local.get 2; i32.mul; local.set 10; local.get 10; f32.convert_i32_s; f32x4.splat
+//   local.set 9; i32.const 10; local.set 11; i32.const 40; local.set 12; i32.const 4; local.set 13
+//   i32.const 40; local.set 14; i32.const 40; local.set 15; v128.const i32x4 -1 0 0 0; local.set 26
+//   i32.const 0; local.set 16
+//   block
+//     loop
+//       local.get 16; local.get 11; i32.lt_s; i32.eqz; br_if 1; local.get 6; local.get 16; i32.const 4
+//       i32.mul; i32.add; f32.const 0; f32.store 0; local.get 16; i32.const 1; i32.add; local.set 16
+//   ;; … 176 more
+// )
+// (func $epilogue6 (param i32 ×9) (local v128 i32 ×12 v128 ×2 i32 v128 ×10)  ;; 197 instructions
+//   f32.const 1; f32x4.splat; local.set 9; i32.const 50; local.set 10; i32.const 200; local.set 11
+//   i32.const 200; local.set 12; i32.const 200; local.set 13; v128.const i32x4 -1 0 0 0; local.set 23
+//   i32.const 0; local.set 14
+//   block
+//     loop
+//       local.get 14; local.get 10; i32.lt_s; i32.eqz; br_if 1; local.get 5; local.get 14; i32.const 4
+//       i32.mul; i32.add; f32.const 0; f32.store 0; local.get 14; i32.const 1; i32.add; local.set 14; br 0
+//     end
+//   end
+//   local.get 0; local.set 24
+//   block
+//     loop
+//   ;; … 157 more
 // )
 // (func $sgd (param i32 ×3 f64) (local v128 i32 ×2)  ;; 65 instructions
 //   local.get 3; f64x2.splat; local.set 4; local.get 2; i32.const 4; i32.mul; local.set 6; i32.const 0
@@ -960,11 +945,24 @@ function decodeSafetensors(bytes, name = "safetensors") {
 //       local.get 2; local.get 19
 //   ;; … 157 more
 // )
+// (func $softmax_xent0 (param i32 ×3) (result f64) (local i32 ×4 v128 ×5 f64 v128 ×21)  ;; 560 instructions
+//   v128.const i32x4 -1 0 0 0; local.set 11; i32.const 0; local.set 3
+//   block
+//     loop
+//       local.get 3; local.get 2; i32.lt_s; i32.eqz; br_if 1; local.get 0; local.get 3; i32.const 40; i32.mul
+//       i32.add; local.set 5; local.get 1; local.get 3; i32.const 40; i32.mul; i32.add; local.set 6
+//       f32.const -Infinity; f32x4.splat; local.set 7; i32.const 0; local.set 4
+//       block
+//         loop
+//           local.get 4; i32.const 16; i32.add; i32.const 40; i32.gt_s; br_if 1; local.get 5; local.get 4; i32.add
+//           v128.load 0
+//   ;; … 520 more
+// )
 const WASM_PLAIN =
-  "AGFzbQEAAAABKgRgBn9/f39/fwBgCX9/f39/f39/fwBgBH9/f3wAYAp/f39/f3x8fHx8AAISAQNlbnYGbWVtb3J5AgMBgIACAwkIAAAAAAABAgMHVQkGbWVtb3J5AgAHa2VybmVsMAAAB2tlcm5lbDEAAQdrZXJuZWwyAAIHa2VybmVsMwADB2tlcm5lbDQABAllcGlsb2d1ZTAABQNzZ2QABgRhZGFtAAcKyUkIpAwCBX8NeyAEIQYCQANAIAZBAmogBUoNAUEAIQcCQANAIAdBEGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhEP0MAAAAAAAAAAAAAAAAAAAAACER/QwAAAAAAAAAAAAAAAAAAAAAIRIgACAGQcAYbGohCSABIAdBBGxqIQpBkAYhCAJAIAhFDQADQCAK/QAEACETIAr9AAQQIRQgCv0ABCAhFSAK/QAEMCEWIAn9CQIAIRcgCyAXIBP95gH95AEhCyAMIBcgFP3mAf3kASEMIA0gFyAV/eYB/eQBIQ0gDiAXIBb95gH95AEhDiAJ/QkCwBghFyAPIBcgE/3mAf3kASEPIBAgFyAU/eYB/eQBIRAgESAXIBX95gH95AEhESASIBcgFv3mAf3kASESIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAkgDP0LBBAgCSAN/QsEICAJIA79CwQwIAkgD/0LBMgBIAkgEP0LBNgBIAkgEf0LBOgBIAkgEv0LBPgBIAdBEGohBwwACwsCQANAIAdBBGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQ8gACAGQcAYbGohCSABIAdBBGxqIQpBkAYhCAJAIAhFDQADQCAK/QAEACETIAn9CQIAIRcgCyAXIBP95gH95AEhCyAJ/QkCwBghFyAPIBcgE/3mAf3kASEPIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAkgD/0LBMgBIAdBBGohBwwACwv9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEPIAAgBkHAGGxqIQkgASAHQQRsaiEKQZAGIQgCQCAIRQ0AA0AgCv1dAwAhEyAJ/QkCACEXIAsgFyAT/eYB/eQBIQsgCf0JAsAYIRcgDyAXIBP95gH95AEhDyAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/VsDAAAgCSAP/VsDyAEAIAZBAmohBgwACwsCQANAIAZBAWogBUoNAUEAIQcCQANAIAdBEGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEOIAAgBkHAGGxqIQkgASAHQQRsaiEKQZAGIQgCQCAIRQ0AA0AgCv0ABAAhEyAK/QAEECEUIAr9AAQgIRUgCv0ABDAhFiAJ/QkCACEXIAsgFyAT/eYB/eQBIQsgDCAXIBT95gH95AEhDCANIBcgFf3mAf3kASENIA4gFyAW/eYB/eQBIQ4gCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgCSAM/QsEECAJIA39CwQgIAkgDv0LBDAgB0EQaiEHDAALCwJAA0AgB0EEakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQsgACAGQcAYbGohCSABIAdBBGxqIQpBkAYhCAJAIAhFDQADQCAK/QAEACETIAn9CQIAIRcgCyAXIBP95gH95AEhCyAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/QsEACAHQQRqIQcMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQsgACAGQcAYbGohCSABIAdBBGxqIQpBkAYhCAJAIAhFDQADQCAK/V0DACETIAn9CQIAIRcgCyAXIBP95gH95AEhCyAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/VsDAAAgBkEBaiEGDAALCwvsDAIFfw17IAQhBgJAA0AgBkEDaiAFSg0BQQAhBwJAA0AgB0EMakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRH9DAAAAAAAAAAAAAAAAAAAAAAhEv0MAAAAAAAAAAAAAAAAAAAAACETIAAgBkHIAWxqIQkgASAHQQRsaiEKQTIhCAJAIAhFDQADQCAK/QAEACEUIAr9AAQQIRUgCv0ABCAhFiAJ/QkCACEXIAsgFyAU/eYB/eQBIQsgDCAXIBX95gH95AEhDCANIBcgFv3mAf3kASENIAn9CQLIASEXIA4gFyAU/eYB/eQBIQ4gDyAXIBX95gH95AEhDyAQIBcgFv3mAf3kASEQIAn9CQKQAyEXIBEgFyAU/eYB/eQBIREgEiAXIBX95gH95AEhEiATIBcgFv3mAf3kASETIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/QsEACAJIAz9CwQQIAkgDf0LBCAgCSAO/QsEKCAJIA/9CwQ4IAkgEP0LBEggCSAR/QsEUCAJIBL9CwRgIAkgE/0LBHAgB0EMaiEHDAALCwJAA0AgB0EEakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACERIAAgBkHIAWxqIQkgASAHQQRsaiEKQTIhCAJAIAhFDQADQCAK/QAEACEUIAn9CQIAIRcgCyAXIBT95gH95AEhCyAJ/QkCyAEhFyAOIBcgFP3mAf3kASEOIAn9CQKQAyEXIBEgFyAU/eYB/eQBIREgCUEEaiEJIApBKGohCiAIQQFrIggNAAsLIAIgBkEobGogB0EEbGohCSAJIAv9CwQAIAkgDv0LBCggCSAR/QsEUCAHQQRqIQcMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACERIAAgBkHIAWxqIQkgASAHQQRsaiEKQTIhCAJAIAhFDQADQCAK/V0DACEUIAn9CQIAIRcgCyAXIBT95gH95AEhCyAJ/QkCyAEhFyAOIBcgFP3mAf3kASEOIAn9CQKQAyEXIBEgFyAU/eYB/eQBIREgCUEEaiEJIApBKGohCiAIQQFrIggNAAsLIAIgBkEobGogB0EEbGohCSAJIAv9WwMAACAJIA79WwMoACAJIBH9WwNQACAGQQNqIQYMAAsLAkADQCAGQQFqIAVKDQFBACEHAkADQCAHQQxqQQpKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ0gACAGQcgBbGohCSABIAdBBGxqIQpBMiEIAkAgCEUNAANAIAr9AAQAIRQgCv0ABBAhFSAK/QAEICEWIAn9CQIAIRcgCyAXIBT95gH95AEhCyAMIBcgFf3mAf3kASEMIA0gFyAW/eYB/eQBIQ0gCUEEaiEJIApBKGohCiAIQQFrIggNAAsLIAIgBkEobGogB0EEbGohCSAJIAv9CwQAIAkgDP0LBBAgCSAN/QsEICAHQQxqIQcMAAsLAkADQCAHQQRqQQpKDQH9DAAAAAAAAAAAAAAAAAAAAAAhCyAAIAZByAFsaiEJIAEgB0EEbGohCkEyIQgCQCAIRQ0AA0AgCv0ABAAhFCAJ/QkCACEXIAsgFyAU/eYB/eQBIQsgCUEEaiEJIApBKGohCiAIQQFrIggNAAsLIAIgBkEobGogB0EEbGohCSAJIAv9CwQAIAdBBGohBwwACwv9DAAAAAAAAAAAAAAAAAAAAAAhCyAAIAZByAFsaiEJIAEgB0EEbGohCkEyIQgCQCAIRQ0AA0AgCv1dAwAhFCAJ/QkCACEXIAsgFyAU/eYB/eQBIQsgCUEEaiEJIApBKGohCiAIQQFrIggNAAsLIAIgBkEobGogB0EEbGohCSAJIAv9WwMAACAGQQFqIQYMAAsLC5UMAgV/DXsgBCEGAkADQCAGQQJqIAVKDQFBACEHAkADQCAHQRBqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACEP/QwAAAAAAAAAAAAAAAAAAAAAIRD9DAAAAAAAAAAAAAAAAAAAAAAhEf0MAAAAAAAAAAAAAAAAAAAAACESIAAgBkEobGohCSABIAdBBGxqIQpBCiEIAkAgCEUNAANAIAr9AAQAIRMgCv0ABBAhFCAK/QAEICEVIAr9AAQwIRYgCf0JAgAhFyALIBcgE/3mAf3kASELIAwgFyAU/eYB/eQBIQwgDSAXIBX95gH95AEhDSAOIBcgFv3mAf3kASEOIAn9CQIoIRcgDyAXIBP95gH95AEhDyAQIBcgFP3mAf3kASEQIBEgFyAV/eYB/eQBIREgEiAXIBb95gH95AEhEiAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/QsEACAJIAz9CwQQIAkgDf0LBCAgCSAO/QsEMCAJIA/9CwTIASAJIBD9CwTYASAJIBH9CwToASAJIBL9CwT4ASAHQRBqIQcMAAsLAkADQCAHQQRqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEPIAAgBkEobGohCSABIAdBBGxqIQpBCiEIAkAgCEUNAANAIAr9AAQAIRMgCf0JAgAhFyALIBcgE/3mAf3kASELIAn9CQIoIRcgDyAXIBP95gH95AEhDyAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/QsEACAJIA/9CwTIASAHQQRqIQcMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDyAAIAZBKGxqIQkgASAHQQRsaiEKQQohCAJAIAhFDQADQCAK/V0DACETIAn9CQIAIRcgCyAXIBP95gH95AEhCyAJ/QkCKCEXIA8gFyAT/eYB/eQBIQ8gCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/1bAwAAIAkgD/1bA8gBACAGQQJqIQYMAAsLAkADQCAGQQFqIAVKDQFBACEHAkADQCAHQRBqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDiAAIAZBKGxqIQkgASAHQQRsaiEKQQohCAJAIAhFDQADQCAK/QAEACETIAr9AAQQIRQgCv0ABCAhFSAK/QAEMCEWIAn9CQIAIRcgCyAXIBP95gH95AEhCyAMIBcgFP3mAf3kASEMIA0gFyAV/eYB/eQBIQ0gDiAXIBb95gH95AEhDiAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/QsEACAJIAz9CwQQIAkgDf0LBCAgCSAO/QsEMCAHQRBqIQcMAAsLAkADQCAHQQRqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhCyAAIAZBKGxqIQkgASAHQQRsaiEKQQohCAJAIAhFDQADQCAK/QAEACETIAn9CQIAIRcgCyAXIBP95gH95AEhCyAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/QsEACAHQQRqIQcMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQsgACAGQShsaiEJIAEgB0EEbGohCkEKIQgCQCAIRQ0AA0AgCv1dAwAhEyAJ/QkCACEXIAsgFyAT/eYB/eQBIQsgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/1bAwAAIAZBAWohBgwACwsL7QwCBn8Ne0EBIANsIQYgBCEHAkADQCAHQQNqIAVKDQFBACEIAkADQCAIQQxqQQpKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRH9DAAAAAAAAAAAAAAAAAAAAAAhEv0MAAAAAAAAAAAAAAAAAAAAACET/QwAAAAAAAAAAAAAAAAAAAAAIRQgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/0ABAAhFSAL/QAEECEWIAv9AAQgIRcgCv0JAgAhGCAMIBggFf3mAf3kASEMIA0gGCAW/eYB/eQBIQ0gDiAYIBf95gH95AEhDiAK/QkCBCEYIA8gGCAV/eYB/eQBIQ8gECAYIBb95gH95AEhECARIBggF/3mAf3kASERIAr9CQIIIRggEiAYIBX95gH95AEhEiATIBggFv3mAf3kASETIBQgGCAX/eYB/eQBIRQgCkHIAWohCiALQShqIQsgCUEBayIJDQALCyACIAdBKGxqIAhBBGxqIQogCiAM/QsEACAKIA39CwQQIAogDv0LBCAgCiAP/QsEKCAKIBD9CwQ4IAogEf0LBEggCiAS/QsEUCAKIBP9CwRgIAogFP0LBHAgCEEMaiEIDAALCwJAA0AgCEEEakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACESIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRUgCv0JAgAhGCAMIBggFf3mAf3kASEMIAr9CQIEIRggDyAYIBX95gH95AEhDyAK/QkCCCEYIBIgGCAV/eYB/eQBIRIgCkHIAWohCiALQShqIQsgCUEBayIJDQALCyACIAdBKGxqIAhBBGxqIQogCiAM/QsEACAKIA/9CwQoIAogEv0LBFAgCEEEaiEIDAALC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhEiAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/V0DACEVIAr9CQIAIRggDCAYIBX95gH95AEhDCAK/QkCBCEYIA8gGCAV/eYB/eQBIQ8gCv0JAgghGCASIBggFf3mAf3kASESIApByAFqIQogC0EoaiELIAlBAWsiCQ0ACwsgAiAHQShsaiAIQQRsaiEKIAogDP1bAwAAIAogD/1bAygAIAogEv1bA1AAIAdBA2ohBwwACwsCQANAIAdBAWogBUoNAUEAIQgCQANAIAhBDGpBCkoNAf0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDiAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEVIAv9AAQQIRYgC/0ABCAhFyAK/QkCACEYIAwgGCAV/eYB/eQBIQwgDSAYIBb95gH95AEhDSAOIBggF/3mAf3kASEOIApByAFqIQogC0EoaiELIAlBAWsiCQ0ACwsgAiAHQShsaiAIQQRsaiEKIAogDP0LBAAgCiAN/QsEECAKIA79CwQgIAhBDGohCAwACwsCQANAIAhBBGpBCkoNAf0MAAAAAAAAAAAAAAAAAAAAACEMIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRUgCv0JAgAhGCAMIBggFf3mAf3kASEMIApByAFqIQogC0EoaiELIAlBAWsiCQ0ACwsgAiAHQShsaiAIQQRsaiEKIAogDP0LBAAgCEEEaiEIDAALC/0MAAAAAAAAAAAAAAAAAAAAACEMIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9XQMAIRUgCv0JAgAhGCAMIBggFf3mAf3kASEMIApByAFqIQogC0EoaiELIAlBAWsiCQ0ACwsgAiAHQShsaiAIQQRsaiEKIAogDP1bAwAAIAdBAWohBwwACwsLogwCBn8Ne0EBIANsIQYgBCEHAkADQCAHQQJqIAVKDQFBACEIAkADQCAIQRBqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRH9DAAAAAAAAAAAAAAAAAAAAAAhEv0MAAAAAAAAAAAAAAAAAAAAACETIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRQgC/0ABBAhFSAL/QAEICEWIAv9AAQwIRcgCv0JAgAhGCAMIBggFP3mAf3kASEMIA0gGCAV/eYB/eQBIQ0gDiAYIBb95gH95AEhDiAPIBggF/3mAf3kASEPIAr9CQIEIRggECAYIBT95gH95AEhECARIBggFf3mAf3kASERIBIgGCAW/eYB/eQBIRIgEyAYIBf95gH95AEhEyAKQcAYaiEKIAtByAFqIQsgCUEBayIJDQALCyACIAdByAFsaiAIQQRsaiEKIAogDP0LBAAgCiAN/QsEECAKIA79CwQgIAogD/0LBDAgCiAQ/QsEyAEgCiAR/QsE2AEgCiAS/QsE6AEgCiAT/QsE+AEgCEEQaiEIDAALCwJAA0AgCEEEakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhECAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEUIAr9CQIAIRggDCAYIBT95gH95AEhDCAK/QkCBCEYIBAgGCAU/eYB/eQBIRAgCkHAGGohCiALQcgBaiELIAlBAWsiCQ0ACwsgAiAHQcgBbGogCEEEbGohCiAKIAz9CwQAIAogEP0LBMgBIAhBBGohCAwACwv9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEQIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9XQMAIRQgCv0JAgAhGCAMIBggFP3mAf3kASEMIAr9CQIEIRggECAYIBT95gH95AEhECAKQcAYaiEKIAtByAFqIQsgCUEBayIJDQALCyACIAdByAFsaiAIQQRsaiEKIAogDP1bAwAAIAogEP1bA8gBACAHQQJqIQcMAAsLAkADQCAHQQFqIAVKDQFBACEIAkADQCAIQRBqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhDyAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEUIAv9AAQQIRUgC/0ABCAhFiAL/QAEMCEXIAr9CQIAIRggDCAYIBT95gH95AEhDCANIBggFf3mAf3kASENIA4gGCAW/eYB/eQBIQ4gDyAYIBf95gH95AEhDyAKQcAYaiEKIAtByAFqIQsgCUEBayIJDQALCyACIAdByAFsaiAIQQRsaiEKIAogDP0LBAAgCiAN/QsEECAKIA79CwQgIAogD/0LBDAgCEEQaiEIDAALCwJAA0AgCEEEakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQwgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/0ABAAhFCAK/QkCACEYIAwgGCAU/eYB/eQBIQwgCkHAGGohCiALQcgBaiELIAlBAWsiCQ0ACwsgAiAHQcgBbGogCEEEbGohCiAKIAz9CwQAIAhBBGohCAwACwv9DAAAAAAAAAAAAAAAAAAAAAAhDCAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/V0DACEUIAr9CQIAIRggDCAYIBT95gH95AEhDCAKQcAYaiEKIAtByAFqIQsgCUEBayIJDQALCyACIAdByAFsaiAIQQRsaiEKIAogDP1bAwAAIAdBAWohBwwACwsLvAYCDH8Se0EyIQlByAEhCkEAIQtByAEhDCAAIRQCQANAIBQgAUhFDQEgAyAUIApsaiEOIAQgFCALbGohDyADIBQgDGxqIRNBACENAkADQCANQQRqIAlKDQEgDiANQQRsav0ABAAhFSAPIA1BBGxq/QAEACEWIBUgFv3kASEXQwAAgD/9E0MAAIA//RMgF/3hASEYIBhDGHKxQv0T/egBQwAA0ML9E/3pASEZIBlDO6q4P/0T/eYB/WohGiAZIBpDAIAxP/0T/eYB/eUBIBpDg4Beuf0T/eYB/eUBIRlDZ2lQOf0TIBn95gFDzkO3Ov0T/eQBIBn95gFDCIkIPP0T/eQBIBn95gFDwakqPf0T/eQBIBn95gFDqqoqPv0T/eQBIBn95gFDAAAAP/0T/eQBIBkgGf3mAf3mASAZ/eQBQwAAgD/9E/3kASEcIBr9+AEhGyAcIBtBAf2sAUH/AP0R/a4BQRf9qwH95gEgGyAbQQH9rAH9sQFB/wD9Ef2uAUEX/asB/eYBIRxDAACAf/0TIBwgGEMYcrFC/RP9RP1S/eQB/ecBIR0gEyANQQRsaiAd/QsEACANQQRqIQ0MAAsLAkADQCANIAlIRQ0BIA4gDUEEbGr9XAIAIR4gDyANQQRsav1cAgAhHyAeIB/95AEhIEMAAIA//RNDAACAP/0TICD94QEhISAhQxhysUL9E/3oAUMAANDC/RP96QEhIiAiQzuquD/9E/3mAf1qISMgIiAjQwCAMT/9E/3mAf3lASAjQ4OAXrn9E/3mAf3lASEiQ2dpUDn9EyAi/eYBQ85Dtzr9E/3kASAi/eYBQwiJCDz9E/3kASAi/eYBQ8GpKj39E/3kASAi/eYBQ6qqKj79E/3kASAi/eYBQwAAAD/9E/3kASAiICL95gH95gEgIv3kAUMAAIA//RP95AEhJSAj/fgBISQgJSAkQQH9rAFB/wD9Ef2uAUEX/asB/eYBICQgJEEB/awB/bEBQf8A/RH9rgFBF/2rAf3mASElQwAAgH/9EyAlICFDGHKxQv0T/UT9Uv3kAf3nASEmIBMgDUEEbGogJv1aAgAAIA1BAWohDQwACwsgFEEBaiEUDAALCwuMAQIBewJ/IAP9FCEEIAJBBGwhBkEAIQUCQANAIAVBCGogBkoNASAAIAVqIAAgBWr9XQMA/V8gBCABIAVq/V0DAP1f/fIB/fEB/V79WwMAACAFQQhqIQUMAAsLIAUgBkgEQCAAIAVqIAAgBWr9XAIA/V8gBCABIAVq/VwCAP1f/fIB/fEB/V79WgIAAAsLvAMCCXsCfyAF/RQhCiAG/RQhCyAH/RQhDCAI/RQhDSAJ/RQhDiAEQQRsIRRBACETAkADQCATQQhqIBRKDQEgASATav1dAwD9XyEPIAIgE2ogAiATav1dAwD9XyIQIAsgDyAQ/fEB/fIB/fAB/V79WwMAACACIBNq/V0DAP1fIRAgAyATaiADIBNq/V0DAP1fIhEgDCAPIA/98gEgEf3xAf3yAf3wAf1e/VsDAAAgAyATav1dAwD9XyERIAAgE2ogACATav1dAwD9XyISIAogEP3yASAR/e8BIA398AH98wEgDiAS/fIB/fAB/fEB/V79WwMAACATQQhqIRMMAAsLIBMgFEgEQCABIBNq/VwCAP1fIQ8gAiATaiACIBNq/VwCAP1fIhAgCyAPIBD98QH98gH98AH9Xv1aAgAAIAIgE2r9XAIA/V8hECADIBNqIAMgE2r9XAIA/V8iESAMIA8gD/3yASAR/fEB/fIB/fAB/V79WgIAACADIBNq/VwCAP1fIREgACATaiAAIBNq/VwCAP1fIhIgCiAQ/fIBIBH97wEgDf3wAf3zASAOIBL98gH98AH98QH9Xv1aAgAACws=";
+  "AGFzbQEAAAABMQVgBn9/f39/fwBgCX9/f39/f39/fwBgBH9/f3wAYAp/f39/f3x8fHx8AGADf39/AXwCEgEDZW52Bm1lbW9yeQIDAYCAAgMQDwAAAAAAAQEBAQEBAQIDBAetARAGbWVtb3J5AgAHa2VybmVsMAAAB2tlcm5lbDEAAQdrZXJuZWwyAAIHa2VybmVsMwADB2tlcm5lbDQABAllcGlsb2d1ZTAABQllcGlsb2d1ZTEABgllcGlsb2d1ZTIABwllcGlsb2d1ZTMACAllcGlsb2d1ZTQACQllcGlsb2d1ZTUACgllcGlsb2d1ZTYACwNzZ2QADARhZGFtAA0Nc29mdG1heF94ZW50MAAOCshtD6QMAgV/DXsgBCEGAkADQCAGQQJqIAVKDQFBACEHAkADQCAHQRBqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACEP/QwAAAAAAAAAAAAAAAAAAAAAIRD9DAAAAAAAAAAAAAAAAAAAAAAhEf0MAAAAAAAAAAAAAAAAAAAAACESIAAgBkHAGGxqIQkgASAHQQRsaiEKQZAGIQgCQCAIRQ0AA0AgCv0ABAAhEyAK/QAEECEUIAr9AAQgIRUgCv0ABDAhFiAJ/QkCACEXIAsgFyAT/eYB/eQBIQsgDCAXIBT95gH95AEhDCANIBcgFf3mAf3kASENIA4gFyAW/eYB/eQBIQ4gCf0JAsAYIRcgDyAXIBP95gH95AEhDyAQIBcgFP3mAf3kASEQIBEgFyAV/eYB/eQBIREgEiAXIBb95gH95AEhEiAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/QsEACAJIAz9CwQQIAkgDf0LBCAgCSAO/QsEMCAJIA/9CwTIASAJIBD9CwTYASAJIBH9CwToASAJIBL9CwT4ASAHQRBqIQcMAAsLAkADQCAHQQRqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEPIAAgBkHAGGxqIQkgASAHQQRsaiEKQZAGIQgCQCAIRQ0AA0AgCv0ABAAhEyAJ/QkCACEXIAsgFyAT/eYB/eQBIQsgCf0JAsAYIRcgDyAXIBP95gH95AEhDyAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/QsEACAJIA/9CwTIASAHQQRqIQcMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDyAAIAZBwBhsaiEJIAEgB0EEbGohCkGQBiEIAkAgCEUNAANAIAr9XQMAIRMgCf0JAgAhFyALIBcgE/3mAf3kASELIAn9CQLAGCEXIA8gFyAT/eYB/eQBIQ8gCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/1bAwAAIAkgD/1bA8gBACAGQQJqIQYMAAsLAkADQCAGQQFqIAVKDQFBACEHAkADQCAHQRBqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDiAAIAZBwBhsaiEJIAEgB0EEbGohCkGQBiEIAkAgCEUNAANAIAr9AAQAIRMgCv0ABBAhFCAK/QAEICEVIAr9AAQwIRYgCf0JAgAhFyALIBcgE/3mAf3kASELIAwgFyAU/eYB/eQBIQwgDSAXIBX95gH95AEhDSAOIBcgFv3mAf3kASEOIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAkgDP0LBBAgCSAN/QsEICAJIA79CwQwIAdBEGohBwwACwsCQANAIAdBBGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACELIAAgBkHAGGxqIQkgASAHQQRsaiEKQZAGIQgCQCAIRQ0AA0AgCv0ABAAhEyAJ/QkCACEXIAsgFyAT/eYB/eQBIQsgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgB0EEaiEHDAALC/0MAAAAAAAAAAAAAAAAAAAAACELIAAgBkHAGGxqIQkgASAHQQRsaiEKQZAGIQgCQCAIRQ0AA0AgCv1dAwAhEyAJ/QkCACEXIAsgFyAT/eYB/eQBIQsgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/1bAwAAIAZBAWohBgwACwsL7AwCBX8NeyAEIQYCQANAIAZBA2ogBUoNAUEAIQcCQANAIAdBDGpBCkoNAf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhEP0MAAAAAAAAAAAAAAAAAAAAACER/QwAAAAAAAAAAAAAAAAAAAAAIRL9DAAAAAAAAAAAAAAAAAAAAAAhEyAAIAZByAFsaiEJIAEgB0EEbGohCkEyIQgCQCAIRQ0AA0AgCv0ABAAhFCAK/QAEECEVIAr9AAQgIRYgCf0JAgAhFyALIBcgFP3mAf3kASELIAwgFyAV/eYB/eQBIQwgDSAXIBb95gH95AEhDSAJ/QkCyAEhFyAOIBcgFP3mAf3kASEOIA8gFyAV/eYB/eQBIQ8gECAXIBb95gH95AEhECAJ/QkCkAMhFyARIBcgFP3mAf3kASERIBIgFyAV/eYB/eQBIRIgEyAXIBb95gH95AEhEyAJQQRqIQkgCkEoaiEKIAhBAWsiCA0ACwsgAiAGQShsaiAHQQRsaiEJIAkgC/0LBAAgCSAM/QsEECAJIA39CwQgIAkgDv0LBCggCSAP/QsEOCAJIBD9CwRIIAkgEf0LBFAgCSAS/QsEYCAJIBP9CwRwIAdBDGohBwwACwsCQANAIAdBBGpBCkoNAf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhESAAIAZByAFsaiEJIAEgB0EEbGohCkEyIQgCQCAIRQ0AA0AgCv0ABAAhFCAJ/QkCACEXIAsgFyAU/eYB/eQBIQsgCf0JAsgBIRcgDiAXIBT95gH95AEhDiAJ/QkCkAMhFyARIBcgFP3mAf3kASERIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/QsEACAJIA79CwQoIAkgEf0LBFAgB0EEaiEHDAALC/0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhESAAIAZByAFsaiEJIAEgB0EEbGohCkEyIQgCQCAIRQ0AA0AgCv1dAwAhFCAJ/QkCACEXIAsgFyAU/eYB/eQBIQsgCf0JAsgBIRcgDiAXIBT95gH95AEhDiAJ/QkCkAMhFyARIBcgFP3mAf3kASERIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/VsDAAAgCSAO/VsDKAAgCSAR/VsDUAAgBkEDaiEGDAALCwJAA0AgBkEBaiAFSg0BQQAhBwJAA0AgB0EMakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACENIAAgBkHIAWxqIQkgASAHQQRsaiEKQTIhCAJAIAhFDQADQCAK/QAEACEUIAr9AAQQIRUgCv0ABCAhFiAJ/QkCACEXIAsgFyAU/eYB/eQBIQsgDCAXIBX95gH95AEhDCANIBcgFv3mAf3kASENIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/QsEACAJIAz9CwQQIAkgDf0LBCAgB0EMaiEHDAALCwJAA0AgB0EEakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQsgACAGQcgBbGohCSABIAdBBGxqIQpBMiEIAkAgCEUNAANAIAr9AAQAIRQgCf0JAgAhFyALIBcgFP3mAf3kASELIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/QsEACAHQQRqIQcMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQsgACAGQcgBbGohCSABIAdBBGxqIQpBMiEIAkAgCEUNAANAIAr9XQMAIRQgCf0JAgAhFyALIBcgFP3mAf3kASELIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/VsDAAAgBkEBaiEGDAALCwuVDAIFfw17IAQhBgJAA0AgBkECaiAFSg0BQQAhBwJAA0AgB0EQakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRH9DAAAAAAAAAAAAAAAAAAAAAAhEiAAIAZBKGxqIQkgASAHQQRsaiEKQQohCAJAIAhFDQADQCAK/QAEACETIAr9AAQQIRQgCv0ABCAhFSAK/QAEMCEWIAn9CQIAIRcgCyAXIBP95gH95AEhCyAMIBcgFP3mAf3kASEMIA0gFyAV/eYB/eQBIQ0gDiAXIBb95gH95AEhDiAJ/QkCKCEXIA8gFyAT/eYB/eQBIQ8gECAXIBT95gH95AEhECARIBcgFf3mAf3kASERIBIgFyAW/eYB/eQBIRIgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgCSAM/QsEECAJIA39CwQgIAkgDv0LBDAgCSAP/QsEyAEgCSAQ/QsE2AEgCSAR/QsE6AEgCSAS/QsE+AEgB0EQaiEHDAALCwJAA0AgB0EEakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDyAAIAZBKGxqIQkgASAHQQRsaiEKQQohCAJAIAhFDQADQCAK/QAEACETIAn9CQIAIRcgCyAXIBP95gH95AEhCyAJ/QkCKCEXIA8gFyAT/eYB/eQBIQ8gCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgCSAP/QsEyAEgB0EEaiEHDAALC/0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQ8gACAGQShsaiEJIAEgB0EEbGohCkEKIQgCQCAIRQ0AA0AgCv1dAwAhEyAJ/QkCACEXIAsgFyAT/eYB/eQBIQsgCf0JAighFyAPIBcgE/3mAf3kASEPIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9WwMAACAJIA/9WwPIAQAgBkECaiEGDAALCwJAA0AgBkEBaiAFSg0BQQAhBwJAA0AgB0EQakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ4gACAGQShsaiEJIAEgB0EEbGohCkEKIQgCQCAIRQ0AA0AgCv0ABAAhEyAK/QAEECEUIAr9AAQgIRUgCv0ABDAhFiAJ/QkCACEXIAsgFyAT/eYB/eQBIQsgDCAXIBT95gH95AEhDCANIBcgFf3mAf3kASENIA4gFyAW/eYB/eQBIQ4gCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgCSAM/QsEECAJIA39CwQgIAkgDv0LBDAgB0EQaiEHDAALCwJAA0AgB0EEakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQsgACAGQShsaiEJIAEgB0EEbGohCkEKIQgCQCAIRQ0AA0AgCv0ABAAhEyAJ/QkCACEXIAsgFyAT/eYB/eQBIQsgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgB0EEaiEHDAALC/0MAAAAAAAAAAAAAAAAAAAAACELIAAgBkEobGohCSABIAdBBGxqIQpBCiEIAkAgCEUNAANAIAr9XQMAIRMgCf0JAgAhFyALIBcgE/3mAf3kASELIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9WwMAACAGQQFqIQYMAAsLC+0MAgZ/DXtBASADbCEGIAQhBwJAA0AgB0EDaiAFSg0BQQAhCAJAA0AgCEEMakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhEP0MAAAAAAAAAAAAAAAAAAAAACER/QwAAAAAAAAAAAAAAAAAAAAAIRL9DAAAAAAAAAAAAAAAAAAAAAAhE/0MAAAAAAAAAAAAAAAAAAAAACEUIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRUgC/0ABBAhFiAL/QAEICEXIAr9CQIAIRggDCAYIBX95gH95AEhDCANIBggFv3mAf3kASENIA4gGCAX/eYB/eQBIQ4gCv0JAgQhGCAPIBggFf3mAf3kASEPIBAgGCAW/eYB/eQBIRAgESAYIBf95gH95AEhESAK/QkCCCEYIBIgGCAV/eYB/eQBIRIgEyAYIBb95gH95AEhEyAUIBggF/3mAf3kASEUIApByAFqIQogC0EoaiELIAlBAWsiCQ0ACwsgAiAHQShsaiAIQQRsaiEKIAogDP0LBAAgCiAN/QsEECAKIA79CwQgIAogD/0LBCggCiAQ/QsEOCAKIBH9CwRIIAogEv0LBFAgCiAT/QsEYCAKIBT9CwRwIAhBDGohCAwACwsCQANAIAhBBGpBCkoNAf0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhEiAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEVIAr9CQIAIRggDCAYIBX95gH95AEhDCAK/QkCBCEYIA8gGCAV/eYB/eQBIQ8gCv0JAgghGCASIBggFf3mAf3kASESIApByAFqIQogC0EoaiELIAlBAWsiCQ0ACwsgAiAHQShsaiAIQQRsaiEKIAogDP0LBAAgCiAP/QsEKCAKIBL9CwRQIAhBBGohCAwACwv9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEP/QwAAAAAAAAAAAAAAAAAAAAAIRIgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/1dAwAhFSAK/QkCACEYIAwgGCAV/eYB/eQBIQwgCv0JAgQhGCAPIBggFf3mAf3kASEPIAr9CQIIIRggEiAYIBX95gH95AEhEiAKQcgBaiEKIAtBKGohCyAJQQFrIgkNAAsLIAIgB0EobGogCEEEbGohCiAKIAz9WwMAACAKIA/9WwMoACAKIBL9WwNQACAHQQNqIQcMAAsLAkADQCAHQQFqIAVKDQFBACEIAkADQCAIQQxqQQpKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ4gACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/0ABAAhFSAL/QAEECEWIAv9AAQgIRcgCv0JAgAhGCAMIBggFf3mAf3kASEMIA0gGCAW/eYB/eQBIQ0gDiAYIBf95gH95AEhDiAKQcgBaiEKIAtBKGohCyAJQQFrIgkNAAsLIAIgB0EobGogCEEEbGohCiAKIAz9CwQAIAogDf0LBBAgCiAO/QsEICAIQQxqIQgMAAsLAkADQCAIQQRqQQpKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDCAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEVIAr9CQIAIRggDCAYIBX95gH95AEhDCAKQcgBaiEKIAtBKGohCyAJQQFrIgkNAAsLIAIgB0EobGogCEEEbGohCiAKIAz9CwQAIAhBBGohCAwACwv9DAAAAAAAAAAAAAAAAAAAAAAhDCAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/V0DACEVIAr9CQIAIRggDCAYIBX95gH95AEhDCAKQcgBaiEKIAtBKGohCyAJQQFrIgkNAAsLIAIgB0EobGogCEEEbGohCiAKIAz9WwMAACAHQQFqIQcMAAsLC6IMAgZ/DXtBASADbCEGIAQhBwJAA0AgB0ECaiAFSg0BQQAhCAJAA0AgCEEQakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhEP0MAAAAAAAAAAAAAAAAAAAAACER/QwAAAAAAAAAAAAAAAAAAAAAIRL9DAAAAAAAAAAAAAAAAAAAAAAhEyAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEUIAv9AAQQIRUgC/0ABCAhFiAL/QAEMCEXIAr9CQIAIRggDCAYIBT95gH95AEhDCANIBggFf3mAf3kASENIA4gGCAW/eYB/eQBIQ4gDyAYIBf95gH95AEhDyAK/QkCBCEYIBAgGCAU/eYB/eQBIRAgESAYIBX95gH95AEhESASIBggFv3mAf3kASESIBMgGCAX/eYB/eQBIRMgCkHAGGohCiALQcgBaiELIAlBAWsiCQ0ACwsgAiAHQcgBbGogCEEEbGohCiAKIAz9CwQAIAogDf0LBBAgCiAO/QsEICAKIA/9CwQwIAogEP0LBMgBIAogEf0LBNgBIAogEv0LBOgBIAogE/0LBPgBIAhBEGohCAwACwsCQANAIAhBBGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIRAgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/0ABAAhFCAK/QkCACEYIAwgGCAU/eYB/eQBIQwgCv0JAgQhGCAQIBggFP3mAf3kASEQIApBwBhqIQogC0HIAWohCyAJQQFrIgkNAAsLIAIgB0HIAWxqIAhBBGxqIQogCiAM/QsEACAKIBD9CwTIASAIQQRqIQgMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhECAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/V0DACEUIAr9CQIAIRggDCAYIBT95gH95AEhDCAK/QkCBCEYIBAgGCAU/eYB/eQBIRAgCkHAGGohCiALQcgBaiELIAlBAWsiCQ0ACwsgAiAHQcgBbGogCEEEbGohCiAKIAz9WwMAACAKIBD9WwPIAQAgB0ECaiEHDAALCwJAA0AgB0EBaiAFSg0BQQAhCAJAA0AgCEEQakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIQ8gACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/0ABAAhFCAL/QAEECEVIAv9AAQgIRYgC/0ABDAhFyAK/QkCACEYIAwgGCAU/eYB/eQBIQwgDSAYIBX95gH95AEhDSAOIBggFv3mAf3kASEOIA8gGCAX/eYB/eQBIQ8gCkHAGGohCiALQcgBaiELIAlBAWsiCQ0ACwsgAiAHQcgBbGogCEEEbGohCiAKIAz9CwQAIAogDf0LBBAgCiAO/QsEICAKIA/9CwQwIAhBEGohCAwACwsCQANAIAhBBGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEMIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRQgCv0JAgAhGCAMIBggFP3mAf3kASEMIApBwBhqIQogC0HIAWohCyAJQQFrIgkNAAsLIAIgB0HIAWxqIAhBBGxqIQogCiAM/QsEACAIQQRqIQgMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQwgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/1dAwAhFCAK/QkCACEYIAwgGCAU/eYB/eQBIQwgCkHAGGohCiALQcgBaiELIAlBAWsiCQ0ACwsgAiAHQcgBbGogCEEEbGohCiAKIAz9WwMAACAHQQFqIQcMAAsLC9QGBAp/AXsBfxJ7QTIhCUHIASEKQQAhC0HIASEM/Qz/////AAAAAAAAAAAAAAAAIRMgACEUAkADQCAUIAFIRQ0BIAMgFCAKbGohDiAEIBQgC2xqIQ8gAyAUIAxsaiESQQAhDQJAA0AgDUEEaiAJSg0BIA4gDUEEbGr9AAQAIRUgDyANQQRsav0ABAAhFiAVIBb95AEhF0MAAIA//RNDAACAP/0TIBf94QEhGCAYQxhysUL9E/3oAUMAANDC/RP96QEhGSAZQzuquD/9E/3mAf1qIRogGSAaQwCAMT/9E/3mAf3lASAaQ4OAXrn9E/3mAf3lASEZQ2dpUDn9EyAZ/eYBQ85Dtzr9E/3kASAZ/eYBQwiJCDz9E/3kASAZ/eYBQ8GpKj39E/3kASAZ/eYBQ6qqKj79E/3kASAZ/eYBQwAAAD/9E/3kASAZIBn95gH95gEgGf3kAUMAAIA//RP95AEhHCAa/fgBIRsgHCAbQQH9rAFB/wD9Ef2uAUEX/asB/eYBIBsgG0EB/awB/bEBQf8A/RH9rgFBF/2rAf3mASEcQwAAgH/9EyAcIBhDGHKxQv0T/UT9Uv3kAf3nASEdIBIgDUEEbGogHf0LBAAgDUEEaiENDAALCwJAA0AgDSAJSEUNASAOIA1BBGxq/VwCACEeIA8gDUEEbGr9XAIAIR8gHiAf/eQBISBDAACAP/0TQwAAgD/9EyAg/eEBISEgIUMYcrFC/RP96AFDAADQwv0T/ekBISIgIkM7qrg//RP95gH9aiEjICIgI0MAgDE//RP95gH95QEgI0ODgF65/RP95gH95QEhIkNnaVA5/RMgIv3mAUPOQ7c6/RP95AEgIv3mAUMIiQg8/RP95AEgIv3mAUPBqSo9/RP95AEgIv3mAUOqqio+/RP95AEgIv3mAUMAAAA//RP95AEgIiAi/eYB/eYBICL95AFDAACAP/0T/eQBISUgI/34ASEkICUgJEEB/awBQf8A/RH9rgFBF/2rAf3mASAkICRBAf2sAf2xAUH/AP0R/a4BQRf9qwH95gEhJUMAAIB//RMgJSAhQxhysUL9E/1E/VL95AH95wEhJiASIA1BBGxqICb9WgIAACANQQFqIQ0MAAsLIBRBAWohFAwACwsL0gIEC38CewF/BntBCiEJQSghCkEAIQtBKCEMQQQhDf0M/////wAAAAAAAAAAAAAAACEVIAAhFgJAA0AgFiABSEUNASADIBYgCmxqIQ8gBCAWIAtsaiEQIAMgFiAMbGohEiAFIBYgDWxqIRNDAACA//0TIRRBACEOAkADQCAOQQRqIAlKDQEgDyAOQQRsav0ABAAhFyAQIA5BBGxq/QAEACEYIBcgGP3kASEZIBIgDkEEbGogGf0LBAAgFCAZ/ekBIRQgDkEEaiEODAALCwJAA0AgDiAJSEUNASAPIA5BBGxq/VwCACEaIBAgDkEEbGr9XAIAIRsgGiAb/eQBIRwgEiAOQQRsaiAc/VoCAAAgFCAcQwAAgP/9EyAV/VL96QEhFCAOQQFqIQ4MAAsLIBMgFP0fACAU/R8BlyAU/R8CIBT9HwOXlzgCACAWQQFqIRYMAAsLC+gGBAx/AnsBfxJ7QQohCUEoIQpBBCELQSghDEEEIQ39DP////8AAAAAAAAAAAAAAAAhFiAAIRcCQANAIBcgAUhFDQEgAyAXIApsaiEPIAQgFyALbGohECADIBcgDGxqIRMgBSAXIA1saiEUQwAAAAD9EyEVQQAhDgJAA0AgDkEEaiAJSg0BIA8gDkEEbGr9AAQAIRggEP0JAgAhGSAYIBn95QEhGiAaIRsgG0MYcrFC/RP96AFDAADQwv0T/ekBIRwgHEM7qrg//RP95gH9aiEdIBwgHUMAgDE//RP95gH95QEgHUODgF65/RP95gH95QEhHENnaVA5/RMgHP3mAUPOQ7c6/RP95AEgHP3mAUMIiQg8/RP95AEgHP3mAUPBqSo9/RP95AEgHP3mAUOqqio+/RP95AEgHP3mAUMAAAA//RP95AEgHCAc/eYB/eYBIBz95AFDAACAP/0T/eQBIR8gHf34ASEeIB8gHkEB/awBQf8A/RH9rgFBF/2rAf3mASAeIB5BAf2sAf2xAUH/AP0R/a4BQRf9qwH95gEhH0MAAIB//RMgHyAbQxhysUL9E/1E/VIhICATIA5BBGxqICD9CwQAIBUgIP3kASEVIA5BBGohDgwACwsCQANAIA4gCUhFDQEgDyAOQQRsav1cAgAhISAQ/QkCACEiICEgIv3lASEjICMhJCAkQxhysUL9E/3oAUMAANDC/RP96QEhJSAlQzuquD/9E/3mAf1qISYgJSAmQwCAMT/9E/3mAf3lASAmQ4OAXrn9E/3mAf3lASElQ2dpUDn9EyAl/eYBQ85Dtzr9E/3kASAl/eYBQwiJCDz9E/3kASAl/eYBQ8GpKj39E/3kASAl/eYBQ6qqKj79E/3kASAl/eYBQwAAAD/9E/3kASAlICX95gH95gEgJf3kAUMAAIA//RP95AEhKCAm/fgBIScgKCAnQQH9rAFB/wD9Ef2uAUEX/asB/eYBICcgJ0EB/awB/bEBQf8A/RH9rgFBF/2rAf3mASEoQwAAgH/9EyAoICRDGHKxQv0T/UT9UiEpIBMgDkEEbGogKf1aAgAAIBUgKUMAAAAA/RMgFv1S/eQBIRUgDkEBaiEODAALCyAUIBX9HwAgFf0fAZIgFf0fAiAV/R8DkpI4AgAgF0EBaiEXDAALCwv2AQQJfwF7AX8Ge0EKIQlBKCEKQQQhC0EoIQz9DP////8AAAAAAAAAAAAAAAAhEiAAIRMCQANAIBMgAUhFDQEgAyATIApsaiEOIAQgEyALbGohDyAFIBMgDGxqIRFBACENAkADQCANQQRqIAlKDQEgDiANQQRsav0ABAAhFCAP/QkCACEVIBQgFf3nASEWIBEgDUEEbGogFv0LBAAgDUEEaiENDAALCwJAA0AgDSAJSEUNASAOIA1BBGxq/VwCACEXIA/9CQIAIRggFyAY/ecBIRkgESANQQRsaiAZ/VoCAAAgDUEBaiENDAALCyATQQFqIRMMAAsLC+gGBAx/AnsBfxJ7QQohCUEoIQpBBCELQSghDEEEIQ39DP////8AAAAAAAAAAAAAAAAhFiAAIRcCQANAIBcgAUhFDQEgAyAXIApsaiEPIAQgFyALbGohECAFIBcgDGxqIRMgBiAXIA1saiEUQwAAAAD9EyEVQQAhDgJAA0AgDkEEaiAJSg0BIA8gDkEEbGr9AAQAIRggEP0JAgAhGSAYIBn95QEhGiAaIRsgG0MYcrFC/RP96AFDAADQwv0T/ekBIRwgHEM7qrg//RP95gH9aiEdIBwgHUMAgDE//RP95gH95QEgHUODgF65/RP95gH95QEhHENnaVA5/RMgHP3mAUPOQ7c6/RP95AEgHP3mAUMIiQg8/RP95AEgHP3mAUPBqSo9/RP95AEgHP3mAUOqqio+/RP95AEgHP3mAUMAAAA//RP95AEgHCAc/eYB/eYBIBz95AFDAACAP/0T/eQBIR8gHf34ASEeIB8gHkEB/awBQf8A/RH9rgFBF/2rAf3mASAeIB5BAf2sAf2xAUH/AP0R/a4BQRf9qwH95gEhH0MAAIB//RMgHyAbQxhysUL9E/1E/VIhICATIA5BBGxqICD9CwQAIBUgIP3kASEVIA5BBGohDgwACwsCQANAIA4gCUhFDQEgDyAOQQRsav1cAgAhISAQ/QkCACEiICEgIv3lASEjICMhJCAkQxhysUL9E/3oAUMAANDC/RP96QEhJSAlQzuquD/9E/3mAf1qISYgJSAmQwCAMT/9E/3mAf3lASAmQ4OAXrn9E/3mAf3lASElQ2dpUDn9EyAl/eYBQ85Dtzr9E/3kASAl/eYBQwiJCDz9E/3kASAl/eYBQ8GpKj39E/3kASAl/eYBQ6qqKj79E/3kASAl/eYBQwAAAD/9E/3kASAlICX95gH95gEgJf3kAUMAAIA//RP95AEhKCAm/fgBIScgKCAnQQH9rAFB/wD9Ef2uAUEX/asB/eYBICcgJ0EB/awB/bEBQf8A/RH9rgFBF/2rAf3mASEoQwAAgH/9EyAoICRDGHKxQv0T/UT9UiEpIBMgDkEEbGogKf1aAgAAIBUgKUMAAAAA/RMgFv1S/eQBIRUgDkEBaiEODAALCyAUIBX9HwAgFf0fAZIgFf0fAiAV/R8DkpI4AgAgF0EBaiEXDAALCwu+AwUBew9/AnsBfwx7QQEgAmwhCiAKsv0TIQlBCiELQSghDEEEIQ1BKCEOQSghD/0M/////wAAAAAAAAAAAAAAACEaQQAhEAJAA0AgECALSEUNASAGIBBBBGxqQwAAAAA4AgAgEEEBaiEQDAALCyAAIRsCQANAIBsgAUhFDQEgAyAbIAxsaiERIAQgGyANbGohEiAFIBsgDmxqIRMgAyAbIA9saiEXIAYhGEEAIRACQANAIBBBBGogC0oNASARIBBBBGxq/QAEACEcIBL9CQIAIR0gEyAQQQRsav0ABAAhHiAcIB395wEhHyAfIB795QEhICAgIAn95wEhISAXIBBBBGxqICH9CwQAIBggEEEEbGogGCAQQQRsav0ABAAgIf3kAf0LBAAgEEEEaiEQDAALCwJAA0AgECALSEUNASARIBBBBGxq/VwCACEiIBL9CQIAISMgEyAQQQRsav1cAgAhJCAiICP95wEhJSAlICT95QEhJiAmIAn95wEhJyAXIBBBBGxqICf9WgIAACAYIBBBBGxqIBggEEEEbGr9XAIAICf95AH9WgIAACAQQQFqIRAMAAsLIBtBAWohGwwACwsLngMFAXsMfwJ7AX8Ke0MAAIA//RMhCUEyIQpByAEhC0HIASEMQcgBIQ39DP////8AAAAAAAAAAAAAAAAhF0EAIQ4CQANAIA4gCkhFDQEgBSAOQQRsakMAAAAAOAIAIA5BAWohDgwACwsgACEYAkADQCAYIAFIRQ0BIAMgGCALbGohDyAEIBggDGxqIRAgBCAYIA1saiEUIAUhFUEAIQ4CQANAIA5BBGogCkoNASAPIA5BBGxq/QAEACEZIBAgDkEEbGr9AAQAIRogCSAZ/eUBIRsgGSAb/eYBIRwgGiAc/eYBIR0gFCAOQQRsaiAd/QsEACAVIA5BBGxqIBUgDkEEbGr9AAQAIB395AH9CwQAIA5BBGohDgwACwsCQANAIA4gCkhFDQEgDyAOQQRsav1cAgAhHiAQIA5BBGxq/VwCACEfIAkgHv3lASEgIB4gIP3mASEhIB8gIf3mASEiIBQgDkEEbGogIv1aAgAAIBUgDkEEbGogFSAOQQRsav1cAgAgIv3kAf1aAgAAIA5BAWohDgwACwsgGEEBaiEYDAALCwuMAQIBewJ/IAP9FCEEIAJBBGwhBkEAIQUCQANAIAVBCGogBkoNASAAIAVqIAAgBWr9XQMA/V8gBCABIAVq/V0DAP1f/fIB/fEB/V79WwMAACAFQQhqIQUMAAsLIAUgBkgEQCAAIAVqIAAgBWr9XAIA/V8gBCABIAVq/VwCAP1f/fIB/fEB/V79WgIAAAsLvAMCCXsCfyAF/RQhCiAG/RQhCyAH/RQhDCAI/RQhDSAJ/RQhDiAEQQRsIRRBACETAkADQCATQQhqIBRKDQEgASATav1dAwD9XyEPIAIgE2ogAiATav1dAwD9XyIQIAsgDyAQ/fEB/fIB/fAB/V79WwMAACACIBNq/V0DAP1fIRAgAyATaiADIBNq/V0DAP1fIhEgDCAPIA/98gEgEf3xAf3yAf3wAf1e/VsDAAAgAyATav1dAwD9XyERIAAgE2ogACATav1dAwD9XyISIAogEP3yASAR/e8BIA398AH98wEgDiAS/fIB/fAB/fEB/V79WwMAACATQQhqIRMMAAsLIBMgFEgEQCABIBNq/VwCAP1fIQ8gAiATaiACIBNq/VwCAP1fIhAgCyAPIBD98QH98gH98AH9Xv1aAgAAIAIgE2r9XAIA/V8hECADIBNqIAMgE2r9XAIA/V8iESAMIA8gD/3yASAR/fEB/fIB/fAB/V79WgIAACADIBNq/VwCAP1fIREgACATaiAAIBNq/VwCAP1fIhIgCiAQ/fIBIBH97wEgDf3wAf3zASAOIBL98gH98AH98QH9Xv1aAgAACwvlCgQEfwV7AXwVe/0M/////wAAAAAAAAAAAAAAACELQQAhAwJAA0AgAyACSEUNASAAIANBKGxqIQUgASADQShsaiEGQwAAgP/9EyEHQQAhBAJAA0AgBEEQakEoSg0BIAUgBGr9AAQAIQ0gByAN/ekBIQcgBEEQaiEEDAALCwJAA0AgBEEoSEUNASAFIARq/VwCAEMAAID//RMgC/1SIQ4gByAO/ekBIQcgBEEEaiEEDAALCyAH/R8AIAf9HwGXIAf9HwIgB/0fA5eX/RMhB0MAAAAA/RMhCEEAIQQCQANAIARBEGpBKEoNASAFIARq/QAEACAH/eUBIQ8gD0MYcrFC/RP96AFDAADQwv0T/ekBIRAgEEM7qrg//RP95gH9aiERIBAgEUMAgDE//RP95gH95QEgEUODgF65/RP95gH95QEhEENnaVA5/RMgEP3mAUPOQ7c6/RP95AEgEP3mAUMIiQg8/RP95AEgEP3mAUPBqSo9/RP95AEgEP3mAUOqqio+/RP95AEgEP3mAUMAAAA//RP95AEgECAQ/eYB/eYBIBD95AFDAACAP/0T/eQBIRMgEf34ASESIBMgEkEB/awBQf8A/RH9rgFBF/2rAf3mASASIBJBAf2sAf2xAUH/AP0R/a4BQRf9qwH95gEhE0MAAIB//RMgEyAPQxhysUL9E/1E/VIhFCAIIBT95AEhCCAEQRBqIQQMAAsLAkADQCAEQShIRQ0BIAUgBGr9XAIAIAf95QEhFSAVQxhysUL9E/3oAUMAANDC/RP96QEhFiAWQzuquD/9E/3mAf1qIRcgFiAXQwCAMT/9E/3mAf3lASAXQ4OAXrn9E/3mAf3lASEWQ2dpUDn9EyAW/eYBQ85Dtzr9E/3kASAW/eYBQwiJCDz9E/3kASAW/eYBQ8GpKj39E/3kASAW/eYBQ6qqKj79E/3kASAW/eYBQwAAAD/9E/3kASAWIBb95gH95gEgFv3kAUMAAIA//RP95AEhGSAX/fgBIRggGSAYQQH9rAFB/wD9Ef2uAUEX/asB/eYBIBggGEEB/awB/bEBQf8A/RH9rgFBF/2rAf3mASEZQwAAgH/9EyAZIBVDGHKxQv0T/UT9UkMAAAAA/RMgC/1SIRogCCAa/eQBIQggBEEEaiEEDAALCyAI/R8AIAj9HwGSIAj9HwIgCP0fA5KS/RMhGyAbQRf9rAFB/gD9Ef2xASEcIBtB////A/0R/U5BgICA+AP9Ef2uASEdIB1D8wQ1P/0T/UMhHiAcIB79rgH9+gEhHCAdQwAAgD/9E/3lASAdIB79Tv3kASEdIB0gHf3mASEeQ7shkD39EyAd/eYBQ7jR6739E/3kASAd/eYBQxol7z39E/3kASAd/eYBQ09d/r39E/3kASAd/eYBQ7/pET79E/3kASAd/eYBQ1CuKr79E/3kASAd/eYBQ6zOTD79E/3kASAd/eYBQ/z/f779E/3kASAd/eYBQ6qqqj79E/3kASAd/eYBIB795gEgHEODgF65/RP95gH95AEgHkMAAAC//RP95gH95AEhHyAdIB/95AEgHEMAgDE//RP95gH95AEhCUMAAAAA/RMhCkEAIQQCQANAIARBEGpBKEoNASAFIARq/QAEACAH/eUBIAn95QEgBiAEav0ABAD95gEhICAKICD95AEhCiAEQRBqIQQMAAsLAkADQCAEQShIRQ0BIAUgBGr9XAIAIAf95QEgCf3lASAGIARq/VwCAP3mAUMAAAAA/RMgC/1SISEgCiAh/eQBIQogBEEEaiEEDAALCyAMIAr9HwAgCv0fAZIgCv0fAiAK/R8DkpK7oCEMIANBAWohAwwACwsgDAs=";
 const WASM_FUSED =
-  "AGFzbQEAAAABKgRgBn9/f39/fwBgCX9/f39/f39/fwBgBH9/f3wAYAp/f39/f3x8fHx8AAISAQNlbnYGbWVtb3J5AgMBgIACAwkIAAAAAAABAgMHVQkGbWVtb3J5AgAHa2VybmVsMAAAB2tlcm5lbDEAAQdrZXJuZWwyAAIHa2VybmVsMwADB2tlcm5lbDQABAllcGlsb2d1ZTAABQNzZ2QABgRhZGFtAAcK/kkI2gwCBX8LeyAEIQYCQANAIAZBBGogBUoNAUEAIQcCQANAIAdBCGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhEP0MAAAAAAAAAAAAAAAAAAAAACER/QwAAAAAAAAAAAAAAAAAAAAAIRIgACAGQcAYbGohCSABIAdBBGxqIQpBkAYhCAJAIAhFDQADQCAK/QAEACETIAr9AAQQIRQgCf0JAgAhFSAVIBMgC/2FAiELIBUgFCAM/YUCIQwgCf0JAsAYIRUgFSATIA39hQIhDSAVIBQgDv2FAiEOIAn9CQKAMSEVIBUgEyAP/YUCIQ8gFSAUIBD9hQIhECAJ/QkCwEkhFSAVIBMgEf2FAiERIBUgFCAS/YUCIRIgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgCSAM/QsEECAJIA39CwTIASAJIA79CwTYASAJIA/9CwSQAyAJIBD9CwSgAyAJIBH9CwTYBCAJIBL9CwToBCAHQQhqIQcMAAsLAkADQCAHQQRqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhESAAIAZBwBhsaiEJIAEgB0EEbGohCkGQBiEIAkAgCEUNAANAIAr9AAQAIRMgCf0JAgAhFSAVIBMgC/2FAiELIAn9CQLAGCEVIBUgEyAN/YUCIQ0gCf0JAoAxIRUgFSATIA/9hQIhDyAJ/QkCwEkhFSAVIBMgEf2FAiERIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAkgDf0LBMgBIAkgD/0LBJADIAkgEf0LBNgEIAdBBGohBwwACwv9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhESAAIAZBwBhsaiEJIAEgB0EEbGohCkGQBiEIAkAgCEUNAANAIAr9XQMAIRMgCf0JAgAhFSAVIBMgC/2FAiELIAn9CQLAGCEVIBUgEyAN/YUCIQ0gCf0JAoAxIRUgFSATIA/9hQIhDyAJ/QkCwEkhFSAVIBMgEf2FAiERIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9WwMAACAJIA39WwPIAQAgCSAP/VsDkAMAIAkgEf1bA9gEACAGQQRqIQYMAAsLAkADQCAGQQFqIAVKDQFBACEHAkADQCAHQQhqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEMIAAgBkHAGGxqIQkgASAHQQRsaiEKQZAGIQgCQCAIRQ0AA0AgCv0ABAAhEyAK/QAEECEUIAn9CQIAIRUgFSATIAv9hQIhCyAVIBQgDP2FAiEMIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAkgDP0LBBAgB0EIaiEHDAALCwJAA0AgB0EEakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQsgACAGQcAYbGohCSABIAdBBGxqIQpBkAYhCAJAIAhFDQADQCAK/QAEACETIAn9CQIAIRUgFSATIAv9hQIhCyAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/QsEACAHQQRqIQcMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQsgACAGQcAYbGohCSABIAdBBGxqIQpBkAYhCAJAIAhFDQADQCAK/V0DACETIAn9CQIAIRUgFSATIAv9hQIhCyAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/VsDAAAgBkEBaiEGDAALCwu9DAIFfwt7IAQhBgJAA0AgBkEEaiAFSg0BQQAhBwJAA0AgB0EIakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRH9DAAAAAAAAAAAAAAAAAAAAAAhEiAAIAZByAFsaiEJIAEgB0EEbGohCkEyIQgCQCAIRQ0AA0AgCv0ABAAhEyAK/QAEECEUIAn9CQIAIRUgFSATIAv9hQIhCyAVIBQgDP2FAiEMIAn9CQLIASEVIBUgEyAN/YUCIQ0gFSAUIA79hQIhDiAJ/QkCkAMhFSAVIBMgD/2FAiEPIBUgFCAQ/YUCIRAgCf0JAtgEIRUgFSATIBH9hQIhESAVIBQgEv2FAiESIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/QsEACAJIAz9CwQQIAkgDf0LBCggCSAO/QsEOCAJIA/9CwRQIAkgEP0LBGAgCSAR/QsEeCAJIBL9CwSIASAHQQhqIQcMAAsLAkADQCAHQQRqQQpKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhESAAIAZByAFsaiEJIAEgB0EEbGohCkEyIQgCQCAIRQ0AA0AgCv0ABAAhEyAJ/QkCACEVIBUgEyAL/YUCIQsgCf0JAsgBIRUgFSATIA39hQIhDSAJ/QkCkAMhFSAVIBMgD/2FAiEPIAn9CQLYBCEVIBUgEyAR/YUCIREgCUEEaiEJIApBKGohCiAIQQFrIggNAAsLIAIgBkEobGogB0EEbGohCSAJIAv9CwQAIAkgDf0LBCggCSAP/QsEUCAJIBH9CwR4IAdBBGohBwwACwv9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhESAAIAZByAFsaiEJIAEgB0EEbGohCkEyIQgCQCAIRQ0AA0AgCv1dAwAhEyAJ/QkCACEVIBUgEyAL/YUCIQsgCf0JAsgBIRUgFSATIA39hQIhDSAJ/QkCkAMhFSAVIBMgD/2FAiEPIAn9CQLYBCEVIBUgEyAR/YUCIREgCUEEaiEJIApBKGohCiAIQQFrIggNAAsLIAIgBkEobGogB0EEbGohCSAJIAv9WwMAACAJIA39WwMoACAJIA/9WwNQACAJIBH9WwN4ACAGQQRqIQYMAAsLAkADQCAGQQFqIAVKDQFBACEHAkADQCAHQQhqQQpKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEMIAAgBkHIAWxqIQkgASAHQQRsaiEKQTIhCAJAIAhFDQADQCAK/QAEACETIAr9AAQQIRQgCf0JAgAhFSAVIBMgC/2FAiELIBUgFCAM/YUCIQwgCUEEaiEJIApBKGohCiAIQQFrIggNAAsLIAIgBkEobGogB0EEbGohCSAJIAv9CwQAIAkgDP0LBBAgB0EIaiEHDAALCwJAA0AgB0EEakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQsgACAGQcgBbGohCSABIAdBBGxqIQpBMiEIAkAgCEUNAANAIAr9AAQAIRMgCf0JAgAhFSAVIBMgC/2FAiELIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/QsEACAHQQRqIQcMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQsgACAGQcgBbGohCSABIAdBBGxqIQpBMiEIAkAgCEUNAANAIAr9XQMAIRMgCf0JAgAhFSAVIBMgC/2FAiELIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/VsDAAAgBkEBaiEGDAALCwvFDAIFfwt7IAQhBgJAA0AgBkEEaiAFSg0BQQAhBwJAA0AgB0EIakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRH9DAAAAAAAAAAAAAAAAAAAAAAhEiAAIAZBKGxqIQkgASAHQQRsaiEKQQohCAJAIAhFDQADQCAK/QAEACETIAr9AAQQIRQgCf0JAgAhFSAVIBMgC/2FAiELIBUgFCAM/YUCIQwgCf0JAighFSAVIBMgDf2FAiENIBUgFCAO/YUCIQ4gCf0JAlAhFSAVIBMgD/2FAiEPIBUgFCAQ/YUCIRAgCf0JAnghFSAVIBMgEf2FAiERIBUgFCAS/YUCIRIgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgCSAM/QsEECAJIA39CwTIASAJIA79CwTYASAJIA/9CwSQAyAJIBD9CwSgAyAJIBH9CwTYBCAJIBL9CwToBCAHQQhqIQcMAAsLAkADQCAHQQRqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhESAAIAZBKGxqIQkgASAHQQRsaiEKQQohCAJAIAhFDQADQCAK/QAEACETIAn9CQIAIRUgFSATIAv9hQIhCyAJ/QkCKCEVIBUgEyAN/YUCIQ0gCf0JAlAhFSAVIBMgD/2FAiEPIAn9CQJ4IRUgFSATIBH9hQIhESAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/QsEACAJIA39CwTIASAJIA/9CwSQAyAJIBH9CwTYBCAHQQRqIQcMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEP/QwAAAAAAAAAAAAAAAAAAAAAIREgACAGQShsaiEJIAEgB0EEbGohCkEKIQgCQCAIRQ0AA0AgCv1dAwAhEyAJ/QkCACEVIBUgEyAL/YUCIQsgCf0JAighFSAVIBMgDf2FAiENIAn9CQJQIRUgFSATIA/9hQIhDyAJ/QkCeCEVIBUgEyAR/YUCIREgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/1bAwAAIAkgDf1bA8gBACAJIA/9WwOQAwAgCSAR/VsD2AQAIAZBBGohBgwACwsCQANAIAZBAWogBUoNAUEAIQcCQANAIAdBCGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQwgACAGQShsaiEJIAEgB0EEbGohCkEKIQgCQCAIRQ0AA0AgCv0ABAAhEyAK/QAEECEUIAn9CQIAIRUgFSATIAv9hQIhCyAVIBQgDP2FAiEMIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAkgDP0LBBAgB0EIaiEHDAALCwJAA0AgB0EEakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQsgACAGQShsaiEJIAEgB0EEbGohCkEKIQgCQCAIRQ0AA0AgCv0ABAAhEyAJ/QkCACEVIBUgEyAL/YUCIQsgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgB0EEaiEHDAALC/0MAAAAAAAAAAAAAAAAAAAAACELIAAgBkEobGohCSABIAdBBGxqIQpBCiEIAkAgCEUNAANAIAr9XQMAIRMgCf0JAgAhFSAVIBMgC/2FAiELIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9WwMAACAGQQFqIQYMAAsLC7sMAgZ/C3tBASADbCEGIAQhBwJAA0AgB0EEaiAFSg0BQQAhCAJAA0AgCEEIakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhEP0MAAAAAAAAAAAAAAAAAAAAACER/QwAAAAAAAAAAAAAAAAAAAAAIRL9DAAAAAAAAAAAAAAAAAAAAAAhEyAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEUIAv9AAQQIRUgCv0JAgAhFiAWIBQgDP2FAiEMIBYgFSAN/YUCIQ0gCv0JAgQhFiAWIBQgDv2FAiEOIBYgFSAP/YUCIQ8gCv0JAgghFiAWIBQgEP2FAiEQIBYgFSAR/YUCIREgCv0JAgwhFiAWIBQgEv2FAiESIBYgFSAT/YUCIRMgCkHIAWohCiALQShqIQsgCUEBayIJDQALCyACIAdBKGxqIAhBBGxqIQogCiAM/QsEACAKIA39CwQQIAogDv0LBCggCiAP/QsEOCAKIBD9CwRQIAogEf0LBGAgCiAS/QsEeCAKIBP9CwSIASAIQQhqIQgMAAsLAkADQCAIQQRqQQpKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIRD9DAAAAAAAAAAAAAAAAAAAAAAhEiAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEUIAr9CQIAIRYgFiAUIAz9hQIhDCAK/QkCBCEWIBYgFCAO/YUCIQ4gCv0JAgghFiAWIBQgEP2FAiEQIAr9CQIMIRYgFiAUIBL9hQIhEiAKQcgBaiEKIAtBKGohCyAJQQFrIgkNAAsLIAIgB0EobGogCEEEbGohCiAKIAz9CwQAIAogDv0LBCggCiAQ/QsEUCAKIBL9CwR4IAhBBGohCAwACwv9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIRD9DAAAAAAAAAAAAAAAAAAAAAAhEiAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/V0DACEUIAr9CQIAIRYgFiAUIAz9hQIhDCAK/QkCBCEWIBYgFCAO/YUCIQ4gCv0JAgghFiAWIBQgEP2FAiEQIAr9CQIMIRYgFiAUIBL9hQIhEiAKQcgBaiEKIAtBKGohCyAJQQFrIgkNAAsLIAIgB0EobGogCEEEbGohCiAKIAz9WwMAACAKIA79WwMoACAKIBD9WwNQACAKIBL9WwN4ACAHQQRqIQcMAAsLAkADQCAHQQFqIAVKDQFBACEIAkADQCAIQQhqQQpKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACENIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRQgC/0ABBAhFSAK/QkCACEWIBYgFCAM/YUCIQwgFiAVIA39hQIhDSAKQcgBaiEKIAtBKGohCyAJQQFrIgkNAAsLIAIgB0EobGogCEEEbGohCiAKIAz9CwQAIAogDf0LBBAgCEEIaiEIDAALCwJAA0AgCEEEakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQwgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/0ABAAhFCAK/QkCACEWIBYgFCAM/YUCIQwgCkHIAWohCiALQShqIQsgCUEBayIJDQALCyACIAdBKGxqIAhBBGxqIQogCiAM/QsEACAIQQRqIQgMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQwgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/1dAwAhFCAK/QkCACEWIBYgFCAM/YUCIQwgCkHIAWohCiALQShqIQsgCUEBayIJDQALCyACIAdBKGxqIAhBBGxqIQogCiAM/VsDAAAgB0EBaiEHDAALCwvSDAIGfwt7QQEgA2whBiAEIQcCQANAIAdBBGogBUoNAUEAIQgCQANAIAhBCGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACEP/QwAAAAAAAAAAAAAAAAAAAAAIRD9DAAAAAAAAAAAAAAAAAAAAAAhEf0MAAAAAAAAAAAAAAAAAAAAACES/QwAAAAAAAAAAAAAAAAAAAAAIRMgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/0ABAAhFCAL/QAEECEVIAr9CQIAIRYgFiAUIAz9hQIhDCAWIBUgDf2FAiENIAr9CQIEIRYgFiAUIA79hQIhDiAWIBUgD/2FAiEPIAr9CQIIIRYgFiAUIBD9hQIhECAWIBUgEf2FAiERIAr9CQIMIRYgFiAUIBL9hQIhEiAWIBUgE/2FAiETIApBwBhqIQogC0HIAWohCyAJQQFrIgkNAAsLIAIgB0HIAWxqIAhBBGxqIQogCiAM/QsEACAKIA39CwQQIAogDv0LBMgBIAogD/0LBNgBIAogEP0LBJADIAogEf0LBKADIAogEv0LBNgEIAogE/0LBOgEIAhBCGohCAwACwsCQANAIAhBBGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhEP0MAAAAAAAAAAAAAAAAAAAAACESIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRQgCv0JAgAhFiAWIBQgDP2FAiEMIAr9CQIEIRYgFiAUIA79hQIhDiAK/QkCCCEWIBYgFCAQ/YUCIRAgCv0JAgwhFiAWIBQgEv2FAiESIApBwBhqIQogC0HIAWohCyAJQQFrIgkNAAsLIAIgB0HIAWxqIAhBBGxqIQogCiAM/QsEACAKIA79CwTIASAKIBD9CwSQAyAKIBL9CwTYBCAIQQRqIQgMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRIgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/1dAwAhFCAK/QkCACEWIBYgFCAM/YUCIQwgCv0JAgQhFiAWIBQgDv2FAiEOIAr9CQIIIRYgFiAUIBD9hQIhECAK/QkCDCEWIBYgFCAS/YUCIRIgCkHAGGohCiALQcgBaiELIAlBAWsiCQ0ACwsgAiAHQcgBbGogCEEEbGohCiAKIAz9WwMAACAKIA79WwPIAQAgCiAQ/VsDkAMAIAogEv1bA9gEACAHQQRqIQcMAAsLAkADQCAHQQFqIAVKDQFBACEIAkADQCAIQQhqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACENIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRQgC/0ABBAhFSAK/QkCACEWIBYgFCAM/YUCIQwgFiAVIA39hQIhDSAKQcAYaiEKIAtByAFqIQsgCUEBayIJDQALCyACIAdByAFsaiAIQQRsaiEKIAogDP0LBAAgCiAN/QsEECAIQQhqIQgMAAsLAkADQCAIQQRqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDCAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEUIAr9CQIAIRYgFiAUIAz9hQIhDCAKQcAYaiEKIAtByAFqIQsgCUEBayIJDQALCyACIAdByAFsaiAIQQRsaiEKIAogDP0LBAAgCEEEaiEIDAALC/0MAAAAAAAAAAAAAAAAAAAAACEMIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9XQMAIRQgCv0JAgAhFiAWIBQgDP2FAiEMIApBwBhqIQogC0HIAWohCyAJQQFrIgkNAAsLIAIgB0HIAWxqIAhBBGxqIQogCiAM/VsDAAAgB0EBaiEHDAALCwu8BgIMfxJ7QTIhCUHIASEKQQAhC0HIASEMIAAhFAJAA0AgFCABSEUNASADIBQgCmxqIQ4gBCAUIAtsaiEPIAMgFCAMbGohE0EAIQ0CQANAIA1BBGogCUoNASAOIA1BBGxq/QAEACEVIA8gDUEEbGr9AAQAIRYgFSAW/eQBIRdDAACAP/0TQwAAgD/9EyAX/eEBIRggGEMYcrFC/RP96AFDAADQwv0T/ekBIRkgGUM7qrg//RP95gH9aiEaIBkgGkMAgDE//RP95gH95QEgGkODgF65/RP95gH95QEhGUNnaVA5/RMgGf3mAUPOQ7c6/RP95AEgGf3mAUMIiQg8/RP95AEgGf3mAUPBqSo9/RP95AEgGf3mAUOqqio+/RP95AEgGf3mAUMAAAA//RP95AEgGSAZ/eYB/eYBIBn95AFDAACAP/0T/eQBIRwgGv34ASEbIBwgG0EB/awBQf8A/RH9rgFBF/2rAf3mASAbIBtBAf2sAf2xAUH/AP0R/a4BQRf9qwH95gEhHEMAAIB//RMgHCAYQxhysUL9E/1E/VL95AH95wEhHSATIA1BBGxqIB39CwQAIA1BBGohDQwACwsCQANAIA0gCUhFDQEgDiANQQRsav1cAgAhHiAPIA1BBGxq/VwCACEfIB4gH/3kASEgQwAAgD/9E0MAAIA//RMgIP3hASEhICFDGHKxQv0T/egBQwAA0ML9E/3pASEiICJDO6q4P/0T/eYB/WohIyAiICNDAIAxP/0T/eYB/eUBICNDg4Beuf0T/eYB/eUBISJDZ2lQOf0TICL95gFDzkO3Ov0T/eQBICL95gFDCIkIPP0T/eQBICL95gFDwakqPf0T/eQBICL95gFDqqoqPv0T/eQBICL95gFDAAAAP/0T/eQBICIgIv3mAf3mASAi/eQBQwAAgD/9E/3kASElICP9+AEhJCAlICRBAf2sAUH/AP0R/a4BQRf9qwH95gEgJCAkQQH9rAH9sQFB/wD9Ef2uAUEX/asB/eYBISVDAACAf/0TICUgIUMYcrFC/RP9RP1S/eQB/ecBISYgEyANQQRsaiAm/VoCAAAgDUEBaiENDAALCyAUQQFqIRQMAAsLC4wBAgF7An8gA/0UIQQgAkEEbCEGQQAhBQJAA0AgBUEIaiAGSg0BIAAgBWogACAFav1dAwD9XyAEIAEgBWr9XQMA/V/98gH98QH9Xv1bAwAAIAVBCGohBQwACwsgBSAGSARAIAAgBWogACAFav1cAgD9XyAEIAEgBWr9XAIA/V/98gH98QH9Xv1aAgAACwu8AwIJewJ/IAX9FCEKIAb9FCELIAf9FCEMIAj9FCENIAn9FCEOIARBBGwhFEEAIRMCQANAIBNBCGogFEoNASABIBNq/V0DAP1fIQ8gAiATaiACIBNq/V0DAP1fIhAgCyAPIBD98QH98gH98AH9Xv1bAwAAIAIgE2r9XQMA/V8hECADIBNqIAMgE2r9XQMA/V8iESAMIA8gD/3yASAR/fEB/fIB/fAB/V79WwMAACADIBNq/V0DAP1fIREgACATaiAAIBNq/V0DAP1fIhIgCiAQ/fIBIBH97wEgDf3wAf3zASAOIBL98gH98AH98QH9Xv1bAwAAIBNBCGohEwwACwsgEyAUSARAIAEgE2r9XAIA/V8hDyACIBNqIAIgE2r9XAIA/V8iECALIA8gEP3xAf3yAf3wAf1e/VoCAAAgAiATav1cAgD9XyEQIAMgE2ogAyATav1cAgD9XyIRIAwgDyAP/fIBIBH98QH98gH98AH9Xv1aAgAAIAMgE2r9XAIA/V8hESAAIBNqIAAgE2r9XAIA/V8iEiAKIBD98gEgEf3vASAN/fAB/fMBIA4gEv3yAf3wAf3xAf1e/VoCAAALCw=="; // the same with fused multiply-adds (relaxed SIMD)
-const MEMORY_FLAGS_AT = 67;
+  "AGFzbQEAAAABMQVgBn9/f39/fwBgCX9/f39/f39/fwBgBH9/f3wAYAp/f39/f3x8fHx8AGADf39/AXwCEgEDZW52Bm1lbW9yeQIDAYCAAgMQDwAAAAAAAQEBAQEBAQIDBAetARAGbWVtb3J5AgAHa2VybmVsMAAAB2tlcm5lbDEAAQdrZXJuZWwyAAIHa2VybmVsMwADB2tlcm5lbDQABAllcGlsb2d1ZTAABQllcGlsb2d1ZTEABgllcGlsb2d1ZTIABwllcGlsb2d1ZTMACAllcGlsb2d1ZTQACQllcGlsb2d1ZTUACgllcGlsb2d1ZTYACwNzZ2QADARhZGFtAA0Nc29mdG1heF94ZW50MAAOCv1tD9oMAgV/C3sgBCEGAkADQCAGQQRqIAVKDQFBACEHAkADQCAHQQhqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACEP/QwAAAAAAAAAAAAAAAAAAAAAIRD9DAAAAAAAAAAAAAAAAAAAAAAhEf0MAAAAAAAAAAAAAAAAAAAAACESIAAgBkHAGGxqIQkgASAHQQRsaiEKQZAGIQgCQCAIRQ0AA0AgCv0ABAAhEyAK/QAEECEUIAn9CQIAIRUgFSATIAv9hQIhCyAVIBQgDP2FAiEMIAn9CQLAGCEVIBUgEyAN/YUCIQ0gFSAUIA79hQIhDiAJ/QkCgDEhFSAVIBMgD/2FAiEPIBUgFCAQ/YUCIRAgCf0JAsBJIRUgFSATIBH9hQIhESAVIBQgEv2FAiESIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAkgDP0LBBAgCSAN/QsEyAEgCSAO/QsE2AEgCSAP/QsEkAMgCSAQ/QsEoAMgCSAR/QsE2AQgCSAS/QsE6AQgB0EIaiEHDAALCwJAA0AgB0EEakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEP/QwAAAAAAAAAAAAAAAAAAAAAIREgACAGQcAYbGohCSABIAdBBGxqIQpBkAYhCAJAIAhFDQADQCAK/QAEACETIAn9CQIAIRUgFSATIAv9hQIhCyAJ/QkCwBghFSAVIBMgDf2FAiENIAn9CQKAMSEVIBUgEyAP/YUCIQ8gCf0JAsBJIRUgFSATIBH9hQIhESAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/QsEACAJIA39CwTIASAJIA/9CwSQAyAJIBH9CwTYBCAHQQRqIQcMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEP/QwAAAAAAAAAAAAAAAAAAAAAIREgACAGQcAYbGohCSABIAdBBGxqIQpBkAYhCAJAIAhFDQADQCAK/V0DACETIAn9CQIAIRUgFSATIAv9hQIhCyAJ/QkCwBghFSAVIBMgDf2FAiENIAn9CQKAMSEVIBUgEyAP/YUCIQ8gCf0JAsBJIRUgFSATIBH9hQIhESAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/VsDAAAgCSAN/VsDyAEAIAkgD/1bA5ADACAJIBH9WwPYBAAgBkEEaiEGDAALCwJAA0AgBkEBaiAFSg0BQQAhBwJAA0AgB0EIakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDCAAIAZBwBhsaiEJIAEgB0EEbGohCkGQBiEIAkAgCEUNAANAIAr9AAQAIRMgCv0ABBAhFCAJ/QkCACEVIBUgEyAL/YUCIQsgFSAUIAz9hQIhDCAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/QsEACAJIAz9CwQQIAdBCGohBwwACwsCQANAIAdBBGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACELIAAgBkHAGGxqIQkgASAHQQRsaiEKQZAGIQgCQCAIRQ0AA0AgCv0ABAAhEyAJ/QkCACEVIBUgEyAL/YUCIQsgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgB0EEaiEHDAALC/0MAAAAAAAAAAAAAAAAAAAAACELIAAgBkHAGGxqIQkgASAHQQRsaiEKQZAGIQgCQCAIRQ0AA0AgCv1dAwAhEyAJ/QkCACEVIBUgEyAL/YUCIQsgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/1bAwAAIAZBAWohBgwACwsLvQwCBX8LeyAEIQYCQANAIAZBBGogBUoNAUEAIQcCQANAIAdBCGpBCkoNAf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhEP0MAAAAAAAAAAAAAAAAAAAAACER/QwAAAAAAAAAAAAAAAAAAAAAIRIgACAGQcgBbGohCSABIAdBBGxqIQpBMiEIAkAgCEUNAANAIAr9AAQAIRMgCv0ABBAhFCAJ/QkCACEVIBUgEyAL/YUCIQsgFSAUIAz9hQIhDCAJ/QkCyAEhFSAVIBMgDf2FAiENIBUgFCAO/YUCIQ4gCf0JApADIRUgFSATIA/9hQIhDyAVIBQgEP2FAiEQIAn9CQLYBCEVIBUgEyAR/YUCIREgFSAUIBL9hQIhEiAJQQRqIQkgCkEoaiEKIAhBAWsiCA0ACwsgAiAGQShsaiAHQQRsaiEJIAkgC/0LBAAgCSAM/QsEECAJIA39CwQoIAkgDv0LBDggCSAP/QsEUCAJIBD9CwRgIAkgEf0LBHggCSAS/QsEiAEgB0EIaiEHDAALCwJAA0AgB0EEakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEP/QwAAAAAAAAAAAAAAAAAAAAAIREgACAGQcgBbGohCSABIAdBBGxqIQpBMiEIAkAgCEUNAANAIAr9AAQAIRMgCf0JAgAhFSAVIBMgC/2FAiELIAn9CQLIASEVIBUgEyAN/YUCIQ0gCf0JApADIRUgFSATIA/9hQIhDyAJ/QkC2AQhFSAVIBMgEf2FAiERIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/QsEACAJIA39CwQoIAkgD/0LBFAgCSAR/QsEeCAHQQRqIQcMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEP/QwAAAAAAAAAAAAAAAAAAAAAIREgACAGQcgBbGohCSABIAdBBGxqIQpBMiEIAkAgCEUNAANAIAr9XQMAIRMgCf0JAgAhFSAVIBMgC/2FAiELIAn9CQLIASEVIBUgEyAN/YUCIQ0gCf0JApADIRUgFSATIA/9hQIhDyAJ/QkC2AQhFSAVIBMgEf2FAiERIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/VsDAAAgCSAN/VsDKAAgCSAP/VsDUAAgCSAR/VsDeAAgBkEEaiEGDAALCwJAA0AgBkEBaiAFSg0BQQAhBwJAA0AgB0EIakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDCAAIAZByAFsaiEJIAEgB0EEbGohCkEyIQgCQCAIRQ0AA0AgCv0ABAAhEyAK/QAEECEUIAn9CQIAIRUgFSATIAv9hQIhCyAVIBQgDP2FAiEMIAlBBGohCSAKQShqIQogCEEBayIIDQALCyACIAZBKGxqIAdBBGxqIQkgCSAL/QsEACAJIAz9CwQQIAdBCGohBwwACwsCQANAIAdBBGpBCkoNAf0MAAAAAAAAAAAAAAAAAAAAACELIAAgBkHIAWxqIQkgASAHQQRsaiEKQTIhCAJAIAhFDQADQCAK/QAEACETIAn9CQIAIRUgFSATIAv9hQIhCyAJQQRqIQkgCkEoaiEKIAhBAWsiCA0ACwsgAiAGQShsaiAHQQRsaiEJIAkgC/0LBAAgB0EEaiEHDAALC/0MAAAAAAAAAAAAAAAAAAAAACELIAAgBkHIAWxqIQkgASAHQQRsaiEKQTIhCAJAIAhFDQADQCAK/V0DACETIAn9CQIAIRUgFSATIAv9hQIhCyAJQQRqIQkgCkEoaiEKIAhBAWsiCA0ACwsgAiAGQShsaiAHQQRsaiEJIAkgC/1bAwAAIAZBAWohBgwACwsLxQwCBX8LeyAEIQYCQANAIAZBBGogBUoNAUEAIQcCQANAIAdBCGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIQ/9DAAAAAAAAAAAAAAAAAAAAAAhEP0MAAAAAAAAAAAAAAAAAAAAACER/QwAAAAAAAAAAAAAAAAAAAAAIRIgACAGQShsaiEJIAEgB0EEbGohCkEKIQgCQCAIRQ0AA0AgCv0ABAAhEyAK/QAEECEUIAn9CQIAIRUgFSATIAv9hQIhCyAVIBQgDP2FAiEMIAn9CQIoIRUgFSATIA39hQIhDSAVIBQgDv2FAiEOIAn9CQJQIRUgFSATIA/9hQIhDyAVIBQgEP2FAiEQIAn9CQJ4IRUgFSATIBH9hQIhESAVIBQgEv2FAiESIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAkgDP0LBBAgCSAN/QsEyAEgCSAO/QsE2AEgCSAP/QsEkAMgCSAQ/QsEoAMgCSAR/QsE2AQgCSAS/QsE6AQgB0EIaiEHDAALCwJAA0AgB0EEakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQv9DAAAAAAAAAAAAAAAAAAAAAAhDf0MAAAAAAAAAAAAAAAAAAAAACEP/QwAAAAAAAAAAAAAAAAAAAAAIREgACAGQShsaiEJIAEgB0EEbGohCkEKIQgCQCAIRQ0AA0AgCv0ABAAhEyAJ/QkCACEVIBUgEyAL/YUCIQsgCf0JAighFSAVIBMgDf2FAiENIAn9CQJQIRUgFSATIA/9hQIhDyAJ/QkCeCEVIBUgEyAR/YUCIREgCUEEaiEJIApByAFqIQogCEEBayIIDQALCyACIAZByAFsaiAHQQRsaiEJIAkgC/0LBAAgCSAN/QsEyAEgCSAP/QsEkAMgCSAR/QsE2AQgB0EEaiEHDAALC/0MAAAAAAAAAAAAAAAAAAAAACEL/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACERIAAgBkEobGohCSABIAdBBGxqIQpBCiEIAkAgCEUNAANAIAr9XQMAIRMgCf0JAgAhFSAVIBMgC/2FAiELIAn9CQIoIRUgFSATIA39hQIhDSAJ/QkCUCEVIBUgEyAP/YUCIQ8gCf0JAnghFSAVIBMgEf2FAiERIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9WwMAACAJIA39WwPIAQAgCSAP/VsDkAMAIAkgEf1bA9gEACAGQQRqIQYMAAsLAkADQCAGQQFqIAVKDQFBACEHAkADQCAHQQhqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhC/0MAAAAAAAAAAAAAAAAAAAAACEMIAAgBkEobGohCSABIAdBBGxqIQpBCiEIAkAgCEUNAANAIAr9AAQAIRMgCv0ABBAhFCAJ/QkCACEVIBUgEyAL/YUCIQsgFSAUIAz9hQIhDCAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/QsEACAJIAz9CwQQIAdBCGohBwwACwsCQANAIAdBBGpBMkoNAf0MAAAAAAAAAAAAAAAAAAAAACELIAAgBkEobGohCSABIAdBBGxqIQpBCiEIAkAgCEUNAANAIAr9AAQAIRMgCf0JAgAhFSAVIBMgC/2FAiELIAlBBGohCSAKQcgBaiEKIAhBAWsiCA0ACwsgAiAGQcgBbGogB0EEbGohCSAJIAv9CwQAIAdBBGohBwwACwv9DAAAAAAAAAAAAAAAAAAAAAAhCyAAIAZBKGxqIQkgASAHQQRsaiEKQQohCAJAIAhFDQADQCAK/V0DACETIAn9CQIAIRUgFSATIAv9hQIhCyAJQQRqIQkgCkHIAWohCiAIQQFrIggNAAsLIAIgBkHIAWxqIAdBBGxqIQkgCSAL/VsDAAAgBkEBaiEGDAALCwu7DAIGfwt7QQEgA2whBiAEIQcCQANAIAdBBGogBUoNAUEAIQgCQANAIAhBCGpBCkoNAf0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ39DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACEP/QwAAAAAAAAAAAAAAAAAAAAAIRD9DAAAAAAAAAAAAAAAAAAAAAAhEf0MAAAAAAAAAAAAAAAAAAAAACES/QwAAAAAAAAAAAAAAAAAAAAAIRMgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/0ABAAhFCAL/QAEECEVIAr9CQIAIRYgFiAUIAz9hQIhDCAWIBUgDf2FAiENIAr9CQIEIRYgFiAUIA79hQIhDiAWIBUgD/2FAiEPIAr9CQIIIRYgFiAUIBD9hQIhECAWIBUgEf2FAiERIAr9CQIMIRYgFiAUIBL9hQIhEiAWIBUgE/2FAiETIApByAFqIQogC0EoaiELIAlBAWsiCQ0ACwsgAiAHQShsaiAIQQRsaiEKIAogDP0LBAAgCiAN/QsEECAKIA79CwQoIAogD/0LBDggCiAQ/QsEUCAKIBH9CwRgIAogEv0LBHggCiAT/QsEiAEgCEEIaiEIDAALCwJAA0AgCEEEakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRIgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/0ABAAhFCAK/QkCACEWIBYgFCAM/YUCIQwgCv0JAgQhFiAWIBQgDv2FAiEOIAr9CQIIIRYgFiAUIBD9hQIhECAK/QkCDCEWIBYgFCAS/YUCIRIgCkHIAWohCiALQShqIQsgCUEBayIJDQALCyACIAdBKGxqIAhBBGxqIQogCiAM/QsEACAKIA79CwQoIAogEP0LBFAgCiAS/QsEeCAIQQRqIQgMAAsL/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDv0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRIgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/1dAwAhFCAK/QkCACEWIBYgFCAM/YUCIQwgCv0JAgQhFiAWIBQgDv2FAiEOIAr9CQIIIRYgFiAUIBD9hQIhECAK/QkCDCEWIBYgFCAS/YUCIRIgCkHIAWohCiALQShqIQsgCUEBayIJDQALCyACIAdBKGxqIAhBBGxqIQogCiAM/VsDAAAgCiAO/VsDKAAgCiAQ/VsDUAAgCiAS/VsDeAAgB0EEaiEHDAALCwJAA0AgB0EBaiAFSg0BQQAhCAJAA0AgCEEIakEKSg0B/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDSAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEUIAv9AAQQIRUgCv0JAgAhFiAWIBQgDP2FAiEMIBYgFSAN/YUCIQ0gCkHIAWohCiALQShqIQsgCUEBayIJDQALCyACIAdBKGxqIAhBBGxqIQogCiAM/QsEACAKIA39CwQQIAhBCGohCAwACwsCQANAIAhBBGpBCkoNAf0MAAAAAAAAAAAAAAAAAAAAACEMIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRQgCv0JAgAhFiAWIBQgDP2FAiEMIApByAFqIQogC0EoaiELIAlBAWsiCQ0ACwsgAiAHQShsaiAIQQRsaiEKIAogDP0LBAAgCEEEaiEIDAALC/0MAAAAAAAAAAAAAAAAAAAAACEMIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9XQMAIRQgCv0JAgAhFiAWIBQgDP2FAiEMIApByAFqIQogC0EoaiELIAlBAWsiCQ0ACwsgAiAHQShsaiAIQQRsaiEKIAogDP1bAwAAIAdBAWohBwwACwsL0gwCBn8Le0EBIANsIQYgBCEHAkADQCAHQQRqIAVKDQFBACEIAkADQCAIQQhqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEN/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhD/0MAAAAAAAAAAAAAAAAAAAAACEQ/QwAAAAAAAAAAAAAAAAAAAAAIRH9DAAAAAAAAAAAAAAAAAAAAAAhEv0MAAAAAAAAAAAAAAAAAAAAACETIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9AAQAIRQgC/0ABBAhFSAK/QkCACEWIBYgFCAM/YUCIQwgFiAVIA39hQIhDSAK/QkCBCEWIBYgFCAO/YUCIQ4gFiAVIA/9hQIhDyAK/QkCCCEWIBYgFCAQ/YUCIRAgFiAVIBH9hQIhESAK/QkCDCEWIBYgFCAS/YUCIRIgFiAVIBP9hQIhEyAKQcAYaiEKIAtByAFqIQsgCUEBayIJDQALCyACIAdByAFsaiAIQQRsaiEKIAogDP0LBAAgCiAN/QsEECAKIA79CwTIASAKIA/9CwTYASAKIBD9CwSQAyAKIBH9CwSgAyAKIBL9CwTYBCAKIBP9CwToBCAIQQhqIQgMAAsLAkADQCAIQQRqQTJKDQH9DAAAAAAAAAAAAAAAAAAAAAAhDP0MAAAAAAAAAAAAAAAAAAAAACEO/QwAAAAAAAAAAAAAAAAAAAAAIRD9DAAAAAAAAAAAAAAAAAAAAAAhEiAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEUIAr9CQIAIRYgFiAUIAz9hQIhDCAK/QkCBCEWIBYgFCAO/YUCIQ4gCv0JAgghFiAWIBQgEP2FAiEQIAr9CQIMIRYgFiAUIBL9hQIhEiAKQcAYaiEKIAtByAFqIQsgCUEBayIJDQALCyACIAdByAFsaiAIQQRsaiEKIAogDP0LBAAgCiAO/QsEyAEgCiAQ/QsEkAMgCiAS/QsE2AQgCEEEaiEIDAALC/0MAAAAAAAAAAAAAAAAAAAAACEM/QwAAAAAAAAAAAAAAAAAAAAAIQ79DAAAAAAAAAAAAAAAAAAAAAAhEP0MAAAAAAAAAAAAAAAAAAAAACESIAAgB0EEbGohCiABIAhBBGxqIQsgBiEJAkAgCUUNAANAIAv9XQMAIRQgCv0JAgAhFiAWIBQgDP2FAiEMIAr9CQIEIRYgFiAUIA79hQIhDiAK/QkCCCEWIBYgFCAQ/YUCIRAgCv0JAgwhFiAWIBQgEv2FAiESIApBwBhqIQogC0HIAWohCyAJQQFrIgkNAAsLIAIgB0HIAWxqIAhBBGxqIQogCiAM/VsDAAAgCiAO/VsDyAEAIAogEP1bA5ADACAKIBL9WwPYBAAgB0EEaiEHDAALCwJAA0AgB0EBaiAFSg0BQQAhCAJAA0AgCEEIakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQz9DAAAAAAAAAAAAAAAAAAAAAAhDSAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/QAEACEUIAv9AAQQIRUgCv0JAgAhFiAWIBQgDP2FAiEMIBYgFSAN/YUCIQ0gCkHAGGohCiALQcgBaiELIAlBAWsiCQ0ACwsgAiAHQcgBbGogCEEEbGohCiAKIAz9CwQAIAogDf0LBBAgCEEIaiEIDAALCwJAA0AgCEEEakEySg0B/QwAAAAAAAAAAAAAAAAAAAAAIQwgACAHQQRsaiEKIAEgCEEEbGohCyAGIQkCQCAJRQ0AA0AgC/0ABAAhFCAK/QkCACEWIBYgFCAM/YUCIQwgCkHAGGohCiALQcgBaiELIAlBAWsiCQ0ACwsgAiAHQcgBbGogCEEEbGohCiAKIAz9CwQAIAhBBGohCAwACwv9DAAAAAAAAAAAAAAAAAAAAAAhDCAAIAdBBGxqIQogASAIQQRsaiELIAYhCQJAIAlFDQADQCAL/V0DACEUIAr9CQIAIRYgFiAUIAz9hQIhDCAKQcAYaiEKIAtByAFqIQsgCUEBayIJDQALCyACIAdByAFsaiAIQQRsaiEKIAogDP1bAwAAIAdBAWohBwwACwsL1AYECn8BewF/EntBMiEJQcgBIQpBACELQcgBIQz9DP////8AAAAAAAAAAAAAAAAhEyAAIRQCQANAIBQgAUhFDQEgAyAUIApsaiEOIAQgFCALbGohDyADIBQgDGxqIRJBACENAkADQCANQQRqIAlKDQEgDiANQQRsav0ABAAhFSAPIA1BBGxq/QAEACEWIBUgFv3kASEXQwAAgD/9E0MAAIA//RMgF/3hASEYIBhDGHKxQv0T/egBQwAA0ML9E/3pASEZIBlDO6q4P/0T/eYB/WohGiAZIBpDAIAxP/0T/eYB/eUBIBpDg4Beuf0T/eYB/eUBIRlDZ2lQOf0TIBn95gFDzkO3Ov0T/eQBIBn95gFDCIkIPP0T/eQBIBn95gFDwakqPf0T/eQBIBn95gFDqqoqPv0T/eQBIBn95gFDAAAAP/0T/eQBIBkgGf3mAf3mASAZ/eQBQwAAgD/9E/3kASEcIBr9+AEhGyAcIBtBAf2sAUH/AP0R/a4BQRf9qwH95gEgGyAbQQH9rAH9sQFB/wD9Ef2uAUEX/asB/eYBIRxDAACAf/0TIBwgGEMYcrFC/RP9RP1S/eQB/ecBIR0gEiANQQRsaiAd/QsEACANQQRqIQ0MAAsLAkADQCANIAlIRQ0BIA4gDUEEbGr9XAIAIR4gDyANQQRsav1cAgAhHyAeIB/95AEhIEMAAIA//RNDAACAP/0TICD94QEhISAhQxhysUL9E/3oAUMAANDC/RP96QEhIiAiQzuquD/9E/3mAf1qISMgIiAjQwCAMT/9E/3mAf3lASAjQ4OAXrn9E/3mAf3lASEiQ2dpUDn9EyAi/eYBQ85Dtzr9E/3kASAi/eYBQwiJCDz9E/3kASAi/eYBQ8GpKj39E/3kASAi/eYBQ6qqKj79E/3kASAi/eYBQwAAAD/9E/3kASAiICL95gH95gEgIv3kAUMAAIA//RP95AEhJSAj/fgBISQgJSAkQQH9rAFB/wD9Ef2uAUEX/asB/eYBICQgJEEB/awB/bEBQf8A/RH9rgFBF/2rAf3mASElQwAAgH/9EyAlICFDGHKxQv0T/UT9Uv3kAf3nASEmIBIgDUEEbGogJv1aAgAAIA1BAWohDQwACwsgFEEBaiEUDAALCwvSAgQLfwJ7AX8Ge0EKIQlBKCEKQQAhC0EoIQxBBCEN/Qz/////AAAAAAAAAAAAAAAAIRUgACEWAkADQCAWIAFIRQ0BIAMgFiAKbGohDyAEIBYgC2xqIRAgAyAWIAxsaiESIAUgFiANbGohE0MAAID//RMhFEEAIQ4CQANAIA5BBGogCUoNASAPIA5BBGxq/QAEACEXIBAgDkEEbGr9AAQAIRggFyAY/eQBIRkgEiAOQQRsaiAZ/QsEACAUIBn96QEhFCAOQQRqIQ4MAAsLAkADQCAOIAlIRQ0BIA8gDkEEbGr9XAIAIRogECAOQQRsav1cAgAhGyAaIBv95AEhHCASIA5BBGxqIBz9WgIAACAUIBxDAACA//0TIBX9Uv3pASEUIA5BAWohDgwACwsgEyAU/R8AIBT9HwGXIBT9HwIgFP0fA5eXOAIAIBZBAWohFgwACwsL6AYEDH8CewF/EntBCiEJQSghCkEEIQtBKCEMQQQhDf0M/////wAAAAAAAAAAAAAAACEWIAAhFwJAA0AgFyABSEUNASADIBcgCmxqIQ8gBCAXIAtsaiEQIAMgFyAMbGohEyAFIBcgDWxqIRRDAAAAAP0TIRVBACEOAkADQCAOQQRqIAlKDQEgDyAOQQRsav0ABAAhGCAQ/QkCACEZIBggGf3lASEaIBohGyAbQxhysUL9E/3oAUMAANDC/RP96QEhHCAcQzuquD/9E/3mAf1qIR0gHCAdQwCAMT/9E/3mAf3lASAdQ4OAXrn9E/3mAf3lASEcQ2dpUDn9EyAc/eYBQ85Dtzr9E/3kASAc/eYBQwiJCDz9E/3kASAc/eYBQ8GpKj39E/3kASAc/eYBQ6qqKj79E/3kASAc/eYBQwAAAD/9E/3kASAcIBz95gH95gEgHP3kAUMAAIA//RP95AEhHyAd/fgBIR4gHyAeQQH9rAFB/wD9Ef2uAUEX/asB/eYBIB4gHkEB/awB/bEBQf8A/RH9rgFBF/2rAf3mASEfQwAAgH/9EyAfIBtDGHKxQv0T/UT9UiEgIBMgDkEEbGogIP0LBAAgFSAg/eQBIRUgDkEEaiEODAALCwJAA0AgDiAJSEUNASAPIA5BBGxq/VwCACEhIBD9CQIAISIgISAi/eUBISMgIyEkICRDGHKxQv0T/egBQwAA0ML9E/3pASElICVDO6q4P/0T/eYB/WohJiAlICZDAIAxP/0T/eYB/eUBICZDg4Beuf0T/eYB/eUBISVDZ2lQOf0TICX95gFDzkO3Ov0T/eQBICX95gFDCIkIPP0T/eQBICX95gFDwakqPf0T/eQBICX95gFDqqoqPv0T/eQBICX95gFDAAAAP/0T/eQBICUgJf3mAf3mASAl/eQBQwAAgD/9E/3kASEoICb9+AEhJyAoICdBAf2sAUH/AP0R/a4BQRf9qwH95gEgJyAnQQH9rAH9sQFB/wD9Ef2uAUEX/asB/eYBIShDAACAf/0TICggJEMYcrFC/RP9RP1SISkgEyAOQQRsaiAp/VoCAAAgFSApQwAAAAD9EyAW/VL95AEhFSAOQQFqIQ4MAAsLIBQgFf0fACAV/R8BkiAV/R8CIBX9HwOSkjgCACAXQQFqIRcMAAsLC/YBBAl/AXsBfwZ7QQohCUEoIQpBBCELQSghDP0M/////wAAAAAAAAAAAAAAACESIAAhEwJAA0AgEyABSEUNASADIBMgCmxqIQ4gBCATIAtsaiEPIAUgEyAMbGohEUEAIQ0CQANAIA1BBGogCUoNASAOIA1BBGxq/QAEACEUIA/9CQIAIRUgFCAV/ecBIRYgESANQQRsaiAW/QsEACANQQRqIQ0MAAsLAkADQCANIAlIRQ0BIA4gDUEEbGr9XAIAIRcgD/0JAgAhGCAXIBj95wEhGSARIA1BBGxqIBn9WgIAACANQQFqIQ0MAAsLIBNBAWohEwwACwsL6AYEDH8CewF/EntBCiEJQSghCkEEIQtBKCEMQQQhDf0M/////wAAAAAAAAAAAAAAACEWIAAhFwJAA0AgFyABSEUNASADIBcgCmxqIQ8gBCAXIAtsaiEQIAUgFyAMbGohEyAGIBcgDWxqIRRDAAAAAP0TIRVBACEOAkADQCAOQQRqIAlKDQEgDyAOQQRsav0ABAAhGCAQ/QkCACEZIBggGf3lASEaIBohGyAbQxhysUL9E/3oAUMAANDC/RP96QEhHCAcQzuquD/9E/3mAf1qIR0gHCAdQwCAMT/9E/3mAf3lASAdQ4OAXrn9E/3mAf3lASEcQ2dpUDn9EyAc/eYBQ85Dtzr9E/3kASAc/eYBQwiJCDz9E/3kASAc/eYBQ8GpKj39E/3kASAc/eYBQ6qqKj79E/3kASAc/eYBQwAAAD/9E/3kASAcIBz95gH95gEgHP3kAUMAAIA//RP95AEhHyAd/fgBIR4gHyAeQQH9rAFB/wD9Ef2uAUEX/asB/eYBIB4gHkEB/awB/bEBQf8A/RH9rgFBF/2rAf3mASEfQwAAgH/9EyAfIBtDGHKxQv0T/UT9UiEgIBMgDkEEbGogIP0LBAAgFSAg/eQBIRUgDkEEaiEODAALCwJAA0AgDiAJSEUNASAPIA5BBGxq/VwCACEhIBD9CQIAISIgISAi/eUBISMgIyEkICRDGHKxQv0T/egBQwAA0ML9E/3pASElICVDO6q4P/0T/eYB/WohJiAlICZDAIAxP/0T/eYB/eUBICZDg4Beuf0T/eYB/eUBISVDZ2lQOf0TICX95gFDzkO3Ov0T/eQBICX95gFDCIkIPP0T/eQBICX95gFDwakqPf0T/eQBICX95gFDqqoqPv0T/eQBICX95gFDAAAAP/0T/eQBICUgJf3mAf3mASAl/eQBQwAAgD/9E/3kASEoICb9+AEhJyAoICdBAf2sAUH/AP0R/a4BQRf9qwH95gEgJyAnQQH9rAH9sQFB/wD9Ef2uAUEX/asB/eYBIShDAACAf/0TICggJEMYcrFC/RP9RP1SISkgEyAOQQRsaiAp/VoCAAAgFSApQwAAAAD9EyAW/VL95AEhFSAOQQFqIQ4MAAsLIBQgFf0fACAV/R8BkiAV/R8CIBX9HwOSkjgCACAXQQFqIRcMAAsLC74DBQF7D38CewF/DHtBASACbCEKIAqy/RMhCUEKIQtBKCEMQQQhDUEoIQ5BKCEP/Qz/////AAAAAAAAAAAAAAAAIRpBACEQAkADQCAQIAtIRQ0BIAYgEEEEbGpDAAAAADgCACAQQQFqIRAMAAsLIAAhGwJAA0AgGyABSEUNASADIBsgDGxqIREgBCAbIA1saiESIAUgGyAObGohEyADIBsgD2xqIRcgBiEYQQAhEAJAA0AgEEEEaiALSg0BIBEgEEEEbGr9AAQAIRwgEv0JAgAhHSATIBBBBGxq/QAEACEeIBwgHf3nASEfIB8gHv3lASEgICAgCf3nASEhIBcgEEEEbGogIf0LBAAgGCAQQQRsaiAYIBBBBGxq/QAEACAh/eQB/QsEACAQQQRqIRAMAAsLAkADQCAQIAtIRQ0BIBEgEEEEbGr9XAIAISIgEv0JAgAhIyATIBBBBGxq/VwCACEkICIgI/3nASElICUgJP3lASEmICYgCf3nASEnIBcgEEEEbGogJ/1aAgAAIBggEEEEbGogGCAQQQRsav1cAgAgJ/3kAf1aAgAAIBBBAWohEAwACwsgG0EBaiEbDAALCwueAwUBewx/AnsBfwp7QwAAgD/9EyEJQTIhCkHIASELQcgBIQxByAEhDf0M/////wAAAAAAAAAAAAAAACEXQQAhDgJAA0AgDiAKSEUNASAFIA5BBGxqQwAAAAA4AgAgDkEBaiEODAALCyAAIRgCQANAIBggAUhFDQEgAyAYIAtsaiEPIAQgGCAMbGohECAEIBggDWxqIRQgBSEVQQAhDgJAA0AgDkEEaiAKSg0BIA8gDkEEbGr9AAQAIRkgECAOQQRsav0ABAAhGiAJIBn95QEhGyAZIBv95gEhHCAaIBz95gEhHSAUIA5BBGxqIB39CwQAIBUgDkEEbGogFSAOQQRsav0ABAAgHf3kAf0LBAAgDkEEaiEODAALCwJAA0AgDiAKSEUNASAPIA5BBGxq/VwCACEeIBAgDkEEbGr9XAIAIR8gCSAe/eUBISAgHiAg/eYBISEgHyAh/eYBISIgFCAOQQRsaiAi/VoCAAAgFSAOQQRsaiAVIA5BBGxq/VwCACAi/eQB/VoCAAAgDkEBaiEODAALCyAYQQFqIRgMAAsLC4wBAgF7An8gA/0UIQQgAkEEbCEGQQAhBQJAA0AgBUEIaiAGSg0BIAAgBWogACAFav1dAwD9XyAEIAEgBWr9XQMA/V/98gH98QH9Xv1bAwAAIAVBCGohBQwACwsgBSAGSARAIAAgBWogACAFav1cAgD9XyAEIAEgBWr9XAIA/V/98gH98QH9Xv1aAgAACwu8AwIJewJ/IAX9FCEKIAb9FCELIAf9FCEMIAj9FCENIAn9FCEOIARBBGwhFEEAIRMCQANAIBNBCGogFEoNASABIBNq/V0DAP1fIQ8gAiATaiACIBNq/V0DAP1fIhAgCyAPIBD98QH98gH98AH9Xv1bAwAAIAIgE2r9XQMA/V8hECADIBNqIAMgE2r9XQMA/V8iESAMIA8gD/3yASAR/fEB/fIB/fAB/V79WwMAACADIBNq/V0DAP1fIREgACATaiAAIBNq/V0DAP1fIhIgCiAQ/fIBIBH97wEgDf3wAf3zASAOIBL98gH98AH98QH9Xv1bAwAAIBNBCGohEwwACwsgEyAUSARAIAEgE2r9XAIA/V8hDyACIBNqIAIgE2r9XAIA/V8iECALIA8gEP3xAf3yAf3wAf1e/VoCAAAgAiATav1cAgD9XyEQIAMgE2ogAyATav1cAgD9XyIRIAwgDyAP/fIBIBH98QH98gH98AH9Xv1aAgAAIAMgE2r9XAIA/V8hESAAIBNqIAAgE2r9XAIA/V8iEiAKIBD98gEgEf3vASAN/fAB/fMBIA4gEv3yAf3wAf3xAf1e/VoCAAALC+UKBAR/BXsBfBV7/Qz/////AAAAAAAAAAAAAAAAIQtBACEDAkADQCADIAJIRQ0BIAAgA0EobGohBSABIANBKGxqIQZDAACA//0TIQdBACEEAkADQCAEQRBqQShKDQEgBSAEav0ABAAhDSAHIA396QEhByAEQRBqIQQMAAsLAkADQCAEQShIRQ0BIAUgBGr9XAIAQwAAgP/9EyAL/VIhDiAHIA796QEhByAEQQRqIQQMAAsLIAf9HwAgB/0fAZcgB/0fAiAH/R8Dl5f9EyEHQwAAAAD9EyEIQQAhBAJAA0AgBEEQakEoSg0BIAUgBGr9AAQAIAf95QEhDyAPQxhysUL9E/3oAUMAANDC/RP96QEhECAQQzuquD/9E/3mAf1qIREgECARQwCAMT/9E/3mAf3lASARQ4OAXrn9E/3mAf3lASEQQ2dpUDn9EyAQ/eYBQ85Dtzr9E/3kASAQ/eYBQwiJCDz9E/3kASAQ/eYBQ8GpKj39E/3kASAQ/eYBQ6qqKj79E/3kASAQ/eYBQwAAAD/9E/3kASAQIBD95gH95gEgEP3kAUMAAIA//RP95AEhEyAR/fgBIRIgEyASQQH9rAFB/wD9Ef2uAUEX/asB/eYBIBIgEkEB/awB/bEBQf8A/RH9rgFBF/2rAf3mASETQwAAgH/9EyATIA9DGHKxQv0T/UT9UiEUIAggFP3kASEIIARBEGohBAwACwsCQANAIARBKEhFDQEgBSAEav1cAgAgB/3lASEVIBVDGHKxQv0T/egBQwAA0ML9E/3pASEWIBZDO6q4P/0T/eYB/WohFyAWIBdDAIAxP/0T/eYB/eUBIBdDg4Beuf0T/eYB/eUBIRZDZ2lQOf0TIBb95gFDzkO3Ov0T/eQBIBb95gFDCIkIPP0T/eQBIBb95gFDwakqPf0T/eQBIBb95gFDqqoqPv0T/eQBIBb95gFDAAAAP/0T/eQBIBYgFv3mAf3mASAW/eQBQwAAgD/9E/3kASEZIBf9+AEhGCAZIBhBAf2sAUH/AP0R/a4BQRf9qwH95gEgGCAYQQH9rAH9sQFB/wD9Ef2uAUEX/asB/eYBIRlDAACAf/0TIBkgFUMYcrFC/RP9RP1SQwAAAAD9EyAL/VIhGiAIIBr95AEhCCAEQQRqIQQMAAsLIAj9HwAgCP0fAZIgCP0fAiAI/R8DkpL9EyEbIBtBF/2sAUH+AP0R/bEBIRwgG0H///8D/RH9TkGAgID4A/0R/a4BIR0gHUPzBDU//RP9QyEeIBwgHv2uAf36ASEcIB1DAACAP/0T/eUBIB0gHv1O/eQBIR0gHSAd/eYBIR5DuyGQPf0TIB395gFDuNHrvf0T/eQBIB395gFDGiXvPf0T/eQBIB395gFDT13+vf0T/eQBIB395gFDv+kRPv0T/eQBIB395gFDUK4qvv0T/eQBIB395gFDrM5MPv0T/eQBIB395gFD/P9/vv0T/eQBIB395gFDqqqqPv0T/eQBIB395gEgHv3mASAcQ4OAXrn9E/3mAf3kASAeQwAAAL/9E/3mAf3kASEfIB0gH/3kASAcQwCAMT/9E/3mAf3kASEJQwAAAAD9EyEKQQAhBAJAA0AgBEEQakEoSg0BIAUgBGr9AAQAIAf95QEgCf3lASAGIARq/QAEAP3mASEgIAogIP3kASEKIARBEGohBAwACwsCQANAIARBKEhFDQEgBSAEav1cAgAgB/3lASAJ/eUBIAYgBGr9XAIA/eYBQwAAAAD9EyAL/VIhISAKICH95AEhCiAEQQRqIQQMAAsLIAwgCv0fACAK/R8BkiAK/R8CIAr9HwOSkrugIQwgA0EBaiEDDAALCyAMCw=="; // the same with fused multiply-adds (relaxed SIMD)
+const MEMORY_FLAGS_AT = 74;
 const INITIAL_PAGES = 3;
 const MAX_PAGES = 32768;
 /** Each param's name, byte offset and size in floats: they come first in the arena. */
@@ -976,10 +974,10 @@ const PARAM_LAYOUT = [
 ];
 const PARAM_BYTES = 159056;
 const KERNEL_COUNT = 5;
-const EPILOGUE_COUNT = 1;
+const EPILOGUE_COUNT = 7;
 /** What each worker thread runs: src/prelude/threads.ts and worker.ts. */
 const WORKER_SOURCE =
-  '// The job protocol threads share work by, the same code in a compiled module\'s thread and in its\n// workers (worker.ts): a job is a range of rows (a row kernel, then optionally an epilogue, over\n// rows lo..hi) or of elements (an optimizer update), cut into chunks that every thread claims.\n//\n// One job at a time, in a control block of Int32s (and Float64s for an update\'s numbers). The\n// caller closes claiming (NEXT = CLOSED), waits until no worker is between a claim and its check\n// of it (BUSY), writes the job, opens it (NEXT = 0) and bumps SEQ; then every thread, the caller\n// too, claims chunks with an atomic add on NEXT until none is left, and adds the rows it finished\n// to FINISHED; the caller returns when FINISHED reaches the total. So a worker that wakes late only\n// takes what is left (no thread waits on a sleeping one), and a claim is always checked against\n// the job it was made in: a worker that claims past the end of one job cannot read the total of\n// the next (which once let a late claim look valid, run twice and stall the caller). A worker\n// that throws stores ERROR and its message, and the caller throws it. Workers poll SEQ for\n// 50,000 reads (some tens of µs) after a job, because the next one of a training step usually\n// comes sooner than a sleeping thread wakes, then sleep in Atomics.wait.\n//\n// Every chunk is computed exactly as on one thread (whole rows; elements of an update), so the\n// results are the same bit for bit whatever the number of threads.\n\n/** Int32 slots of the control block. E0 … E0 + 5: the byte offsets of an epilogue\'s arrays; BUSY + w: worker w is inside takeParts. */\nconst SLOT = {\n  SEQ: 0,\n  NEXT: 1,\n  FINISHED: 2,\n  KIND: 3,\n  FN: 4,\n  TOTAL: 5,\n  CHUNK: 6,\n  A: 7,\n  B: 8,\n  C: 9,\n  D: 10,\n  BATCH: 11,\n  EFN: 12,\n  E0: 13,\n  ERROR: 19,\n  BUSY: 20,\n};\n\n/** Job kinds: rows of a row kernel; elements of SGD\'s or Adam\'s update. */\nconst JOB = { ROWS: 0, SGD: 1, ADAM: 2 };\n\nconst MAX_WORKERS = 3;\n\n/** The Float64 numbers of an update start at this byte. */\nconst NUMBERS_AT = 96;\n\n/** Where a failed worker writes its message (UTF-8, at most MESSAGE_BYTES). */\nconst MESSAGE_AT = NUMBERS_AT + 5 * 8;\n\nconst MESSAGE_BYTES = 512;\n\nconst CONTROL_BYTES = MESSAGE_AT + MESSAGE_BYTES;\n\n/** NEXT while a job is being written: above any total, so a claim then gets nothing. */\nconst CLOSED = 1 \u003c\u003c 30;\n\n/** The functions of a wasm instance\'s exports: kernel0 …, epilogue0 …, sgd, adam. */\nfunction jobFunctions(exports, kernels, epilogues) {\n  const fn = (name) => exports[name];\n  return {\n    kernels: Array.from({ length: kernels }, (_, i) => fn("kernel" + i)),\n    epilogues: Array.from({ length: epilogues }, (_, i) => fn("epilogue" + i)),\n    sgd: fn("sgd"),\n    adam: fn("adam"),\n  };\n}\n\n/** Rows lo..hi of the open job (or elements lo..hi of an update). */\nfunction runPart(fns, ctl, num, lo, hi) {\n  const kind = ctl[SLOT.KIND];\n  const e0 = SLOT.E0;\n  if (kind === JOB.ROWS) {\n    fns.kernels[ctl[SLOT.FN]](ctl[SLOT.A], ctl[SLOT.B], ctl[SLOT.C], ctl[SLOT.BATCH], lo, hi);\n    const e = ctl[SLOT.EFN];\n    if (e >= 0) fns.epilogues[e](lo, hi, ctl[SLOT.BATCH], ctl[e0], ctl[e0 + 1], ctl[e0 + 2], ctl[e0 + 3], ctl[e0 + 4], ctl[e0 + 5]);\n  } else if (kind === JOB.SGD) fns.sgd(ctl[SLOT.A] + 4 * lo, ctl[SLOT.B] + 4 * lo, hi - lo, num[0]);\n  else\n    fns.adam(\n      ctl[SLOT.A] + 4 * lo,\n      ctl[SLOT.B] + 4 * lo,\n      ctl[SLOT.C] + 4 * lo,\n      ctl[SLOT.D] + 4 * lo,\n      hi - lo,\n      num[0],\n      num[1],\n      num[2],\n      num[3],\n      num[4],\n    );\n}\n\n/** Claims and runs chunks of the open job until none is left. */\nfunction takeParts(fns, ctl, num) {\n  for (;;) {\n    const chunk = Atomics.load(ctl, SLOT.CHUNK);\n    const lo = Atomics.add(ctl, SLOT.NEXT, chunk);\n    const total = Atomics.load(ctl, SLOT.TOTAL);\n    if (lo >= total) return;\n    const hi = Math.min(lo + chunk, total);\n    runPart(fns, ctl, num, lo, hi);\n    // The caller waits for the total: wake it for the last part only.\n    if (Atomics.add(ctl, SLOT.FINISHED, hi - lo) + (hi - lo) === total) Atomics.notify(ctl, SLOT.FINISHED);\n  }\n}\n\n/**\n * Writes a job of `total` rows or elements in chunks of `chunk` and opens it to `workers` threads:\n * `fields` are FN, A, B, C, D, BATCH, EFN, E0 … E0 + 5 in order; `numbers` an update\'s five numbers.\n */\nfunction openJob(ctl, num, workers, kind, total, chunk, fields, numbers) {\n  Atomics.store(ctl, SLOT.NEXT, CLOSED);\n  // No worker may still be checking a claim against the fields about to change.\n  // (It is about to find the previous job done: a short spin, then a wait the worker ends with a notify.)\n  for (let w = 0; w \u003c workers; w++) {\n    for (let spin = 0; spin \u003c 100000 && Atomics.load(ctl, SLOT.BUSY + w) !== 0; spin++);\n    while (Atomics.load(ctl, SLOT.BUSY + w) !== 0) Atomics.wait(ctl, SLOT.BUSY + w, 1, 10);\n  }\n  ctl[SLOT.KIND] = kind;\n  const order = [SLOT.FN, SLOT.A, SLOT.B, SLOT.C, SLOT.D, SLOT.BATCH, SLOT.EFN];\n  for (let i = 0; i \u003c order.length; i++) ctl[order[i]] = fields[i] ?? 0;\n  for (let i = 0; i \u003c 6; i++) ctl[SLOT.E0 + i] = fields[order.length + i] ?? 0;\n  ctl[SLOT.TOTAL] = total;\n  ctl[SLOT.CHUNK] = chunk;\n  for (let i = 0; i \u003c 5; i++) num[i] = numbers[i] ?? 0;\n  Atomics.store(ctl, SLOT.FINISHED, 0);\n  Atomics.store(ctl, SLOT.NEXT, 0);\n  Atomics.add(ctl, SLOT.SEQ, 1);\n  Atomics.notify(ctl, SLOT.SEQ);\n}\n\n/** Waits until every row of the open job is done (after the caller took its parts); throws a worker\'s error. */\nfunction awaitJob(ctl, total) {\n  for (let spin = 0; spin \u003c 100000 && Atomics.load(ctl, SLOT.FINISHED) !== total; spin++);\n  const since = Date.now();\n  for (let done = Atomics.load(ctl, SLOT.FINISHED); done !== total; done = Atomics.load(ctl, SLOT.FINISHED)) {\n    if (Atomics.load(ctl, SLOT.ERROR) !== 0) {\n      const text = new TextDecoder().decode(new Uint8Array(ctl.buffer, MESSAGE_AT, MESSAGE_BYTES).slice()).replace(/\\0+$/, "");\n      throw new Error("a worker thread failed (set NNC_THREADS=1 to run on one thread): " + text);\n    }\n    Atomics.wait(ctl, SLOT.FINISHED, done, 1000);\n    if (Date.now() - since > 60000) throw new Error("internal: a worker thread stopped answering; set NNC_THREADS=1 to run on one thread");\n  }\n}\n\n/**\n * A worker\'s life: wait for each job after job `seen` (by default, the one open as it starts), take\n * parts of it, report an error; never returns.\n */\nfunction serveJobs(fns, ctl, num, index, seen = Atomics.load(ctl, SLOT.SEQ)) {\n  for (;;) {\n    for (let spin = 0; spin \u003c 50000 && Atomics.load(ctl, SLOT.SEQ) === seen; spin++);\n    Atomics.wait(ctl, SLOT.SEQ, seen);\n    seen = Atomics.load(ctl, SLOT.SEQ);\n    Atomics.store(ctl, SLOT.BUSY + index, 1);\n    try {\n      takeParts(fns, ctl, num);\n    } catch (e) {\n      const text = String((e instanceof Error && e.stack) || e).slice(0, MESSAGE_BYTES / 4);\n      new TextEncoder().encodeInto(text, new Uint8Array(ctl.buffer, MESSAGE_AT, MESSAGE_BYTES));\n      Atomics.store(ctl, SLOT.ERROR, 1);\n      Atomics.notify(ctl, SLOT.FINISHED);\n    }\n    Atomics.store(ctl, SLOT.BUSY + index, 0);\n    Atomics.notify(ctl, SLOT.BUSY + index);\n  }\n}\n\n// What each worker thread runs (eval\'d as a script after the text of threads.ts): the\n// module\'s wasm on the same shared memory, serving parts of each job of the control block.\n\nfunction serve({ module, memory, control, index, kernels, epilogues }) {\n  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;\n  serveJobs(jobFunctions(exports, kernels, epilogues), new Int32Array(control), new Float64Array(control, NUMBERS_AT, 5), index);\n}\n\n// In Node, what pool.ts passed as workerData; in a browser, its first message.\nif (typeof process === "object" && typeof process.getBuiltinModule === "function") {\n  serve(process.getBuiltinModule("node:worker_threads").workerData);\n} else {\n  globalThis.onmessage = (e) => serve(e.data);\n}';
+  '// The job protocol threads share work by, the same code in a compiled module\'s thread and in its\n// workers (worker.ts): a job is a range of rows (a row kernel, then optionally an epilogue, over\n// rows lo..hi; or a fused loop alone) or of elements (an optimizer update), cut into chunks that\n// every thread claims.\n//\n// One job at a time, in a control block of Int32s (and Float64s for an update\'s numbers). The\n// caller closes claiming (NEXT = CLOSED), waits until no worker is between a claim and its check\n// of it (BUSY), writes the job, opens it (NEXT = 0) and bumps SEQ; then every thread, the caller\n// too, claims chunks with an atomic add on NEXT until none is left, and adds the rows it finished\n// to FINISHED; the caller returns when FINISHED reaches the total. So a worker that wakes late only\n// takes what is left (no thread waits on a sleeping one), and a claim is always checked against\n// the job it was made in: a worker that claims past the end of one job cannot read the total of\n// the next (which once let a late claim look valid, run twice and stall the caller). A worker\n// that throws stores ERROR and its message, and the caller throws it. Workers poll SEQ for\n// 50,000 reads (some tens of µs) after a job, because the next one of a training step usually\n// comes sooner than a sleeping thread wakes, then sleep in Atomics.wait.\n//\n// Every chunk is computed exactly as on one thread (whole rows; elements of an update), so the\n// results are the same bit for bit whatever the number of threads.\n\n/** Int32 slots of the control block. E0 … E0 + 5: the byte offsets of an epilogue\'s arrays; BUSY + w: worker w is inside takeParts. */\nconst SLOT = {\n  SEQ: 0,\n  NEXT: 1,\n  FINISHED: 2,\n  KIND: 3,\n  FN: 4,\n  TOTAL: 5,\n  CHUNK: 6,\n  A: 7,\n  B: 8,\n  C: 9,\n  D: 10,\n  BATCH: 11,\n  EFN: 12,\n  E0: 13,\n  ERROR: 19,\n  BUSY: 20,\n};\n\n/** Job kinds: rows of a row kernel; elements of SGD\'s or Adam\'s update. */\nconst JOB = { ROWS: 0, SGD: 1, ADAM: 2 };\n\nconst MAX_WORKERS = 3;\n\n/** The Float64 numbers of an update start at this byte. */\nconst NUMBERS_AT = 96;\n\n/** Where a failed worker writes its message (UTF-8, at most MESSAGE_BYTES). */\nconst MESSAGE_AT = NUMBERS_AT + 5 * 8;\n\nconst MESSAGE_BYTES = 512;\n\nconst CONTROL_BYTES = MESSAGE_AT + MESSAGE_BYTES;\n\n/** NEXT while a job is being written: above any total, so a claim then gets nothing. */\nconst CLOSED = 1 \u003c\u003c 30;\n\n/** The functions of a wasm instance\'s exports: kernel0 …, epilogue0 …, sgd, adam. */\nfunction jobFunctions(exports, kernels, epilogues) {\n  const fn = (name) => exports[name];\n  return {\n    kernels: Array.from({ length: kernels }, (_, i) => fn("kernel" + i)),\n    epilogues: Array.from({ length: epilogues }, (_, i) => fn("epilogue" + i)),\n    sgd: fn("sgd"),\n    adam: fn("adam"),\n  };\n}\n\n/** Rows lo..hi of the open job (or elements lo..hi of an update). */\nfunction runPart(fns, ctl, num, lo, hi) {\n  const kind = ctl[SLOT.KIND];\n  const e0 = SLOT.E0;\n  if (kind === JOB.ROWS) {\n    const fn = ctl[SLOT.FN]; // -1: a fused loop of its own, no row kernel before it\n    if (fn >= 0) fns.kernels[fn](ctl[SLOT.A], ctl[SLOT.B], ctl[SLOT.C], ctl[SLOT.BATCH], lo, hi);\n    const e = ctl[SLOT.EFN];\n    if (e >= 0) fns.epilogues[e](lo, hi, ctl[SLOT.BATCH], ctl[e0], ctl[e0 + 1], ctl[e0 + 2], ctl[e0 + 3], ctl[e0 + 4], ctl[e0 + 5]);\n  } else if (kind === JOB.SGD) fns.sgd(ctl[SLOT.A] + 4 * lo, ctl[SLOT.B] + 4 * lo, hi - lo, num[0]);\n  else\n    fns.adam(\n      ctl[SLOT.A] + 4 * lo,\n      ctl[SLOT.B] + 4 * lo,\n      ctl[SLOT.C] + 4 * lo,\n      ctl[SLOT.D] + 4 * lo,\n      hi - lo,\n      num[0],\n      num[1],\n      num[2],\n      num[3],\n      num[4],\n    );\n}\n\n/** Claims and runs chunks of the open job until none is left. */\nfunction takeParts(fns, ctl, num) {\n  for (;;) {\n    const chunk = Atomics.load(ctl, SLOT.CHUNK);\n    const lo = Atomics.add(ctl, SLOT.NEXT, chunk);\n    const total = Atomics.load(ctl, SLOT.TOTAL);\n    if (lo >= total) return;\n    const hi = Math.min(lo + chunk, total);\n    runPart(fns, ctl, num, lo, hi);\n    // The caller waits for the total: wake it for the last part only.\n    if (Atomics.add(ctl, SLOT.FINISHED, hi - lo) + (hi - lo) === total) Atomics.notify(ctl, SLOT.FINISHED);\n  }\n}\n\n/**\n * Writes a job of `total` rows or elements in chunks of `chunk` and opens it to `workers` threads:\n * `fields` are FN, A, B, C, D, BATCH, EFN, E0 … E0 + 5 in order; `numbers` an update\'s five numbers.\n */\nfunction openJob(ctl, num, workers, kind, total, chunk, fields, numbers) {\n  Atomics.store(ctl, SLOT.NEXT, CLOSED);\n  // No worker may still be checking a claim against the fields about to change.\n  // (It is about to find the previous job done: a short spin, then a wait the worker ends with a notify.)\n  for (let w = 0; w \u003c workers; w++) {\n    for (let spin = 0; spin \u003c 100000 && Atomics.load(ctl, SLOT.BUSY + w) !== 0; spin++);\n    while (Atomics.load(ctl, SLOT.BUSY + w) !== 0) Atomics.wait(ctl, SLOT.BUSY + w, 1, 10);\n  }\n  ctl[SLOT.KIND] = kind;\n  const order = [SLOT.FN, SLOT.A, SLOT.B, SLOT.C, SLOT.D, SLOT.BATCH, SLOT.EFN];\n  for (let i = 0; i \u003c order.length; i++) ctl[order[i]] = fields[i] ?? 0;\n  for (let i = 0; i \u003c 6; i++) ctl[SLOT.E0 + i] = fields[order.length + i] ?? 0;\n  ctl[SLOT.TOTAL] = total;\n  ctl[SLOT.CHUNK] = chunk;\n  for (let i = 0; i \u003c 5; i++) num[i] = numbers[i] ?? 0;\n  Atomics.store(ctl, SLOT.FINISHED, 0);\n  Atomics.store(ctl, SLOT.NEXT, 0);\n  Atomics.add(ctl, SLOT.SEQ, 1);\n  Atomics.notify(ctl, SLOT.SEQ);\n}\n\n/** Waits until every row of the open job is done (after the caller took its parts); throws a worker\'s error. */\nfunction awaitJob(ctl, total) {\n  for (let spin = 0; spin \u003c 100000 && Atomics.load(ctl, SLOT.FINISHED) !== total; spin++);\n  const since = Date.now();\n  for (let done = Atomics.load(ctl, SLOT.FINISHED); done !== total; done = Atomics.load(ctl, SLOT.FINISHED)) {\n    if (Atomics.load(ctl, SLOT.ERROR) !== 0) {\n      const text = new TextDecoder().decode(new Uint8Array(ctl.buffer, MESSAGE_AT, MESSAGE_BYTES).slice()).replace(/\\0+$/, "");\n      throw new Error("a worker thread failed (set NNC_THREADS=1 to run on one thread): " + text);\n    }\n    Atomics.wait(ctl, SLOT.FINISHED, done, 1000);\n    if (Date.now() - since > 60000) throw new Error("internal: a worker thread stopped answering; set NNC_THREADS=1 to run on one thread");\n  }\n}\n\n/**\n * A worker\'s life: wait for each job after job `seen` (by default, the one open as it starts), take\n * parts of it, report an error; never returns.\n */\nfunction serveJobs(fns, ctl, num, index, seen = Atomics.load(ctl, SLOT.SEQ)) {\n  for (;;) {\n    for (let spin = 0; spin \u003c 50000 && Atomics.load(ctl, SLOT.SEQ) === seen; spin++);\n    Atomics.wait(ctl, SLOT.SEQ, seen);\n    seen = Atomics.load(ctl, SLOT.SEQ);\n    Atomics.store(ctl, SLOT.BUSY + index, 1);\n    try {\n      takeParts(fns, ctl, num);\n    } catch (e) {\n      const text = String((e instanceof Error && e.stack) || e).slice(0, MESSAGE_BYTES / 4);\n      new TextEncoder().encodeInto(text, new Uint8Array(ctl.buffer, MESSAGE_AT, MESSAGE_BYTES));\n      Atomics.store(ctl, SLOT.ERROR, 1);\n      Atomics.notify(ctl, SLOT.FINISHED);\n    }\n    Atomics.store(ctl, SLOT.BUSY + index, 0);\n    Atomics.notify(ctl, SLOT.BUSY + index);\n  }\n}\n\n// What each worker thread runs (eval\'d as a script after the text of threads.ts): the\n// module\'s wasm on the same shared memory, serving parts of each job of the control block.\n\nfunction serve({ module, memory, control, index, kernels, epilogues }) {\n  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;\n  serveJobs(jobFunctions(exports, kernels, epilogues), new Int32Array(control), new Float64Array(control, NUMBERS_AT, 5), index);\n}\n\n// In Node, what pool.ts passed as workerData; in a browser, its first message.\nif (typeof process === "object" && typeof process.getBuiltinModule === "function") {\n  serve(process.getBuiltinModule("node:worker_threads").workerData);\n} else {\n  globalThis.onmessage = (e) => serve(e.data);\n}';
 
 // ---- src/prelude/arena.ts ----
 // What a module compiled with `--backend wasm` carries besides the JS runtime: its WebAssembly
@@ -1204,7 +1202,8 @@ function packB(at, src, k, n, inner, col) {
 // ---- src/prelude/threads.ts ----
 // The job protocol threads share work by, the same code in a compiled module's thread and in its
 // workers (worker.ts): a job is a range of rows (a row kernel, then optionally an epilogue, over
-// rows lo..hi) or of elements (an optimizer update), cut into chunks that every thread claims.
+// rows lo..hi; or a fused loop alone) or of elements (an optimizer update), cut into chunks that
+// every thread claims.
 //
 // One job at a time, in a control block of Int32s (and Float64s for an update's numbers). The
 // caller closes claiming (NEXT = CLOSED), waits until no worker is between a claim and its check
@@ -1275,7 +1274,8 @@ function runPart(fns, ctl, num, lo, hi) {
   const kind = ctl[SLOT.KIND];
   const e0 = SLOT.E0;
   if (kind === JOB.ROWS) {
-    fns.kernels[ctl[SLOT.FN]](ctl[SLOT.A], ctl[SLOT.B], ctl[SLOT.C], ctl[SLOT.BATCH], lo, hi);
+    const fn = ctl[SLOT.FN]; // -1: a fused loop of its own, no row kernel before it
+    if (fn >= 0) fns.kernels[fn](ctl[SLOT.A], ctl[SLOT.B], ctl[SLOT.C], ctl[SLOT.BATCH], lo, hi);
     const e = ctl[SLOT.EFN];
     if (e >= 0)
       fns.epilogues[e](
@@ -1407,6 +1407,9 @@ function serveJobs(fns, ctl, num, index, seen = Atomics.load(ctl, SLOT.SEQ)) {
  */
 const MIN_SPLIT = 1 << 19;
 
+/** Elements below which a fused loop (elementwise work, a softmax's row sums) stays on one thread: about 1 ns each, against a hand-off of some µs. */
+const MIN_SPLIT_LOOP = 1 << 16;
+
 /** Elements below which Adam's update stays on one thread (~2 ns per element); SGD's (a quarter of the work) needs four times as many. */
 const MIN_SPLIT_UPDATE = 1 << 15;
 
@@ -1503,6 +1506,21 @@ function runRows(fn, a, b, c, batch, m, work, epi, q0, q1, q2, q3, q4, q5) {
     Math.ceil(131072 / work / 4) * 4,
   );
   shareJob(JOB.ROWS, m, chunk, [fn, a, b, c, 0, batch, epi, q0, q1, q2, q3, q4, q5], []);
+}
+
+/**
+ * Fused loop `fn` (an epilogue function) over `rows` rows with its arrays at q0 … q5; shared with
+ * the workers when its `elements` are many (0: its reductions run across rows, so it may not be split).
+ */
+function runLoop(fn, rows, batch, elements, q0, q1, q2, q3, q4, q5) {
+  const large = elements >= MIN_SPLIT_LOOP && rows >= 8;
+  if (large && threadPool === undefined) startThreads();
+  if (!large || threadPool.length === 0) {
+    JOBS.epilogues[fn](0, rows, batch, q0, q1, q2, q3, q4, q5);
+    return;
+  }
+  const chunk = Math.max(1, Math.ceil(rows / (4 * (threadPool.length + 1))));
+  shareJob(JOB.ROWS, rows, chunk, [-1, 0, 0, 0, 0, batch, fn, q0, q1, q2, q3, q4, q5], []);
 }
 
 // ---- src/prelude/arena-updates.ts ----

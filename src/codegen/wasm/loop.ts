@@ -1,0 +1,99 @@
+// A fused loop (a LoopKernel: elementwise work and reductions over one iteration space) as a
+// WebAssembly function over a range of its rows: a row kernel's epilogue (a matmul's bias add,
+// activation, an activation's derivative), run in the arena right after those rows are computed
+// on whichever thread computed them, or a loop of its own (softmax's exp and sums, a loss's
+// gradient, the bias gradients). Four lanes at a time along the last dimension, then one at a
+// time for the last 1-3 elements of a row. Each op writes itself through its Expr (expr-wasm.ts).
+//
+// Reductions: along the row (a softmax's max and sum: one value per row, written at the row's
+// end), down the columns (a bias gradient: Σ over rows, kept in the output as it goes) or over
+// everything. Only a loop whose reductions stay within rows may be split between threads;
+// the others run over all rows in one call. Sums are float32, in lanes, so they differ from the
+// JS loops' float64 sums by float32 rounding, the same on any number of threads.
+//
+// Only what vectorizes this way is taken: no random draws (dropout), every array a float32 array
+// of the arena, every load along the last dimension either contiguous or broadcast, at most two
+// dimensions and MAX_ARRAYS arrays. Anything else keeps its JS loop.
+import type { Graph } from "../../graph/ir.js";
+import type { BinaryAlu } from "../../graph/ops/expr.js";
+import { mapExpr } from "../../graph/ops/index.js";
+import type { LoopKernel, Size, Step, Storage } from "../plan.js";
+import { template } from "../schedule.js";
+import type { FunctionBody } from "./encode.js";
+import { wasmCanRender } from "./expr-wasm.js";
+import { loopBody, MAX_ARRAYS } from "./loop-body.js";
+
+export { MAX_ARRAYS };
+
+/** (row0, row1, batch, a0 … a5): rows row0 ≤ i < row1; a_k the byte offset of array k. */
+export interface WasmEpilogue {
+  readonly body: FunctionBody;
+  /** The arrays, in the order of their offsets, with a node each for naming them. */
+  readonly arrays: readonly { readonly storage: Storage; readonly node: number }[];
+}
+
+export interface WasmLoop extends WasmEpilogue {
+  /** No reduction across rows: any split of the rows (between threads, blocks of a matmul's rows) gives the same result. */
+  readonly splittable: boolean;
+  /** The rows (the first loop's extent) and the elements of each. */
+  readonly rows: Size;
+  readonly width: Size;
+}
+
+type Accumulate = Extract<Step, { kind: "accumulate" }>;
+type Along = "row" | "column" | "all";
+const COMBINE: Partial<Record<BinaryAlu, true>> = { add: true, max: true, min: true };
+
+const isConst = (s: Size, c: number) => s.p === 0 && s.c === c;
+
+/** Which way an accumulation reduces, from its strides over the loop's dimensions. */
+function along(strides: readonly Size[]): Along | undefined {
+  if (strides.length === 1) return isConst(strides[0]!, 0) ? "all" : undefined;
+  const [s0, s1] = strides as [Size, Size];
+  if (isConst(s1, 0)) return isConst(s0, 0) ? "all" : "row";
+  return isConst(s0, 0) && isConst(s1, 1) ? "column" : undefined;
+}
+
+/** The loop in WebAssembly, or undefined when it needs something this does not do. */
+export function loopFunction(k: LoopKernel, g: Graph, inArena: (s: Storage) => boolean): WasmLoop | undefined {
+  if (k.dims.length < 1 || k.dims.length > 2) return undefined;
+  const arrays: { storage: Storage; node: number }[] = [];
+  const indexOf = (storage: Storage, node: number): number => {
+    const key = JSON.stringify(storage);
+    const at = arrays.findIndex((a) => JSON.stringify(a.storage) === key);
+    if (at >= 0) return at;
+    arrays.push({ storage, node });
+    return arrays.length - 1;
+  };
+  const last = k.dims.length - 1;
+  const slotKey = (slot: number) => JSON.stringify({ kind: "slot", slot });
+  const reduced = new Set(k.steps.flatMap((s) => (s.kind === "accumulate" ? [slotKey(s.slot)] : [])));
+  for (const s of k.steps) {
+    if (s.kind === "load") {
+      const inner = s.strides[last]!;
+      if ((s.from.kind !== "slot" && s.from.kind !== "param" && s.from.kind !== "input") || !inArena(s.from)) return undefined;
+      if (!isConst(inner, 0) && !isConst(inner, 1)) return undefined;
+      if (reduced.has(JSON.stringify(s.from))) return undefined; // a reduction read before it is complete
+      indexOf(s.from, s.node);
+    } else if (s.kind === "store" || s.kind === "accumulate") {
+      const to: Storage = { kind: "slot", slot: s.slot };
+      if (!inArena(to)) return undefined;
+      if (s.kind === "store" && reduced.has(slotKey(s.slot))) return undefined;
+      if (s.kind === "accumulate") {
+        const t = template(g.nodes[s.node]!);
+        if (t.kind !== "reduce" || !COMBINE[t.combine] || along(s.strides) === undefined) return undefined;
+      }
+      indexOf(to, s.node);
+    } else {
+      const t = template(g.nodes[s.node]!);
+      // Training mode: the strictest (a random op's draws have no vector form).
+      if (t.kind !== "map" || t.readsInputs === false || !wasmCanRender(mapExpr(g.nodes[s.node]!, { training: true }))) return undefined;
+    }
+  }
+  if (arrays.length > MAX_ARRAYS) return undefined;
+  const accumulates = k.steps.filter((s): s is Accumulate => s.kind === "accumulate");
+  const splittable = accumulates.every((s) => along(s.strides) === "row");
+  const rows = k.dims[0]!;
+  const width = last === 1 ? k.dims[1]! : { c: 1, p: 0 };
+  return { body: loopBody(k, g, arrays, indexOf), arrays, splittable, rows, width };
+}
