@@ -33,6 +33,7 @@ export interface ModelModule {
     eps: number,
     decay: number,
   ): boolean;
+  updateMomentum(p: FloatArray, g: FloatArray, v: FloatArray, lr: number, momentum: number, nesterov: boolean): boolean;
   loadParams(bytes: Uint8Array): Params;
   saveParams(params: Params): Uint8Array;
 }
@@ -104,6 +105,15 @@ export const EXPORTS: { readonly [K in keyof ModelModule]: ExportDecl } = {
   updateSgd: {
     doc: "SGD's update p -= lr·g in WebAssembly when p and g are in the module's memory: true when done, false when your own loop must do it.",
     dts: (A) => js`export declare function updateSgd(p: ${A}, g: ${A}, lr: number): boolean;`,
+  },
+  updateMomentum: {
+    doc: [
+      "Momentum's update (v = momentum·v - lr·g; p += v) or, with nesterov, Nesterov's (nnc's runtime",
+      "optimizers, to the bit) in WebAssembly when p, g and v are in the module's memory: true when",
+      "done, false when your own loop must do it.",
+    ].join("\n"),
+    dts: (A) =>
+      js`export declare function updateMomentum(p: ${A}, g: ${A}, v: ${A}, lr: number, momentum: number, nesterov: boolean): boolean;`,
   },
   updateAdam: {
     doc: [

@@ -26,6 +26,14 @@ export function updateAdam(): boolean {
 }
 
 /**
+ * Vector updates come with --backend wasm: false here, for the caller's own loop.
+ * @moduleExport
+ */
+export function updateMomentum(): boolean {
+  return false;
+}
+
+/**
  * The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread.
  * @moduleExport
  */

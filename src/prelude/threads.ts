@@ -37,8 +37,8 @@ export const SLOT = {
   ERROR: 19,
   BUSY: 20,
 };
-/** Job kinds: rows of a row kernel; elements of SGD's or Adam's update. */
-export const JOB = { ROWS: 0, SGD: 1, ADAM: 2 };
+/** Job kinds: rows of a row kernel; elements of SGD's, Adam's or Momentum's update. */
+export const JOB = { ROWS: 0, SGD: 1, ADAM: 2, MOMENTUM: 3 };
 export const MAX_WORKERS = 3;
 /** The Float64 numbers of an update start at this byte. */
 export const NUMBERS_AT = 96;
@@ -70,9 +70,20 @@ export interface JobFunctions {
     eps: number,
     decay: number,
   ) => void;
+  readonly momentum: (
+    p: number,
+    g: number,
+    v: number,
+    n: number,
+    momentum: number,
+    lr: number,
+    a: number,
+    b: number,
+    nesterov: number,
+  ) => void;
 }
 
-/** The functions of a wasm instance's exports: kernel0 …, epilogue0 …, sgd, adam. */
+/** The functions of a wasm instance's exports: kernel0 …, epilogue0 …, sgd, adam, momentum. */
 export function jobFunctions(exports: Record<string, unknown>, kernels: number, epilogues: number): JobFunctions {
   const fn = <T>(name: string) => exports[name] as T;
   return {
@@ -80,6 +91,7 @@ export function jobFunctions(exports: Record<string, unknown>, kernels: number, 
     epilogues: Array.from({ length: epilogues }, (_, i) => fn<Epilogue>("epilogue" + i)),
     sgd: fn<JobFunctions["sgd"]>("sgd"),
     adam: fn<JobFunctions["adam"]>("adam"),
+    momentum: fn<JobFunctions["momentum"]>("momentum"),
   };
 }
 
@@ -93,7 +105,10 @@ export function runPart(fns: JobFunctions, ctl: Int32Array, num: Float64Array, l
     const e = ctl[SLOT.EFN]!;
     if (e >= 0) fns.epilogues[e]!(lo, hi, ctl[SLOT.BATCH]!, ctl[e0]!, ctl[e0 + 1]!, ctl[e0 + 2]!, ctl[e0 + 3]!, ctl[e0 + 4]!, ctl[e0 + 5]!);
   } else if (kind === JOB.SGD) fns.sgd(ctl[SLOT.A]! + 4 * lo, ctl[SLOT.B]! + 4 * lo, hi - lo, num[0]!);
-  else
+  else if (kind === JOB.MOMENTUM) {
+    const [p, g, v] = [ctl[SLOT.A]! + 4 * lo, ctl[SLOT.B]! + 4 * lo, ctl[SLOT.C]! + 4 * lo];
+    fns.momentum(p, g, v, hi - lo, num[0]!, num[1]!, num[2]!, num[3]!, num[4]!);
+  } else
     fns.adam(
       ctl[SLOT.A]! + 4 * lo,
       ctl[SLOT.B]! + 4 * lo,

@@ -22,7 +22,12 @@ export type Executable = Pick<ModelModule, "init" | "predict" | "lossAndGrads"> 
 /** The vector updates and state memory an executable offers the built-in optimizers (the wasm backend's), if any. */
 export function optimizerKernels(exe: Executable): OptimizerKernels | undefined {
   return exe.zeros && exe.updateSgd && exe.updateAdam
-    ? { zeros: exe.zeros, updateSgd: exe.updateSgd, updateAdam: exe.updateAdam }
+    ? {
+        zeros: exe.zeros,
+        updateSgd: exe.updateSgd,
+        updateAdam: exe.updateAdam,
+        ...(exe.updateMomentum && { updateMomentum: exe.updateMomentum }),
+      }
     : undefined;
 }
 

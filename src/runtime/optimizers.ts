@@ -33,6 +33,8 @@ export interface OptimizerKernels {
   zeros(n: number): Tensor;
   updateSgd(p: Tensor, g: Tensor, lr: number): boolean;
   updateAdam(p: Tensor, g: Tensor, m: Tensor, v: Tensor, lrT: number, beta1: number, beta2: number, eps: number, decay: number): boolean;
+  /** Absent in modules compiled before it existed. */
+  updateMomentum?(p: Tensor, g: Tensor, v: Tensor, lr: number, momentum: number, nesterov: boolean): boolean;
 }
 
 export const DEFAULT_CONTEXT: OptimizerContext = { decays: () => true };
@@ -78,7 +80,7 @@ function checkRange(optimizer: string, name: string, v: number, spec: HyperSpec)
  */
 function momentumFamily(lr: number, momentum: number, nesterov: boolean, kernels?: OptimizerKernels): Optimizer<Slots> {
   return {
-    init: (params): Slots => (momentum === 0 ? {} : { v: zerosLike(params) }),
+    init: (params): Slots => (momentum === 0 ? {} : { v: zerosLike(params, kernels) }),
     update(params, grads, state) {
       for (const key in params) {
         const p = params[key]!;
@@ -87,7 +89,8 @@ function momentumFamily(lr: number, momentum: number, nesterov: boolean, kernels
         if (v === undefined) {
           if (kernels?.updateSgd(p, g, lr)) continue;
           for (let i = 0; i < p.length; i++) p[i]! -= lr * g[i]!;
-        } else if (!nesterov) {
+        } else if (kernels?.updateMomentum?.(p, g, v, lr, momentum, nesterov)) continue;
+        else if (!nesterov) {
           for (let i = 0; i < p.length; i++) {
             v[i] = momentum * v[i]! - lr * g[i]!;
             p[i]! += v[i]!;
@@ -197,12 +200,12 @@ export const BUILTIN_OPTIMIZERS = {
   momentum: def({
     summary: "SGD with a velocity: v = momentum v - lr g; p += v",
     hyper: { lr: lr(0.01), momentum: fraction(0.9) },
-    make: (h) => momentumFamily(h.lr, h.momentum, false),
+    make: (h, c) => momentumFamily(h.lr, h.momentum, false, c.kernels),
   }),
   nesterov: def({
     summary: "momentum with Nesterov's look-ahead",
     hyper: { lr: lr(0.01), momentum: fraction(0.9) },
-    make: (h) => momentumFamily(h.lr, h.momentum, true),
+    make: (h, c) => momentumFamily(h.lr, h.momentum, true, c.kernels),
   }),
   adagrad: def({
     summary: "per-element step lr / √(sum of g²)",

@@ -15,7 +15,7 @@ const names = Object.keys(EXPORTS).sort();
 
 /** A consumer that uses every export with the types a user would write. */
 const CONSUMER = `
-import { meta, init, predict, lossAndGrads, batchBuffers, adopt, threads, zeros, updateSgd, updateAdam, loadParams, saveParams } from "./model.js";
+import { meta, init, predict, lossAndGrads, batchBuffers, adopt, threads, zeros, updateSgd, updateAdam, updateMomentum, loadParams, saveParams } from "./model.js";
 import type { Params, Grads, Inputs, Batch, Outputs, ModelMeta } from "./model.js";
 const m: ModelMeta = meta;
 const params: Params = adopt(init(42));
@@ -28,7 +28,7 @@ const r: { loss: number; grads: Grads } = lossAndGrads(params, batch, { seed: 1 
 const n: number = threads();
 const m1 = zeros(params.W1.length);
 const v1 = zeros(params.W1.length);
-const done: boolean = updateSgd(params.W1, r.grads.W1, 0.1) && updateAdam(params.W1, r.grads.W1, m1, v1, 0.001, 0.9, 0.999, 1e-8, 0);
+const done: boolean = updateSgd(params.W1, r.grads.W1, 0.1) && updateAdam(params.W1, r.grads.W1, m1, v1, 0.001, 0.9, 0.999, 1e-8, 0) && updateMomentum(params.W1, r.grads.W1, v1, 0.01, 0.9, true);
 const bytes: Uint8Array = saveParams(params);
 const back: Params = loadParams(bytes);
 export const used = [m.model, y[0], n, done, back.W1.length];

@@ -144,7 +144,7 @@ describe("wasm arena", () => {
     }
   });
 
-  it("SGD and Adam updated in WebAssembly equal nnc's JS loops to the bit, and leave arrays outside the arena to them", async () => {
+  it("SGD, Momentum, Nesterov and Adam updated in WebAssembly equal nnc's JS loops to the bit, and leave arrays outside the arena to them", async () => {
     const m = await fresh();
     let seed = 11;
     const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
@@ -152,6 +152,8 @@ describe("wasm arena", () => {
       ["sgd", { lr: 0.1 }],
       ["adam", { lr: 0.001 }],
       ["adamw", { lr: 0.01, weight_decay: 0.1 }],
+      ["momentum", { lr: 0.1, momentum: 0.9 }],
+      ["nesterov", { lr: 0.1, momentum: 0.9 }],
     ] as const) {
       for (const n of [1, 2, 7, 1000, 40000]) {
         // 40000: shared with the worker threads
@@ -159,7 +161,7 @@ describe("wasm arena", () => {
         const inArena = { p: m.zeros(n), g: m.zeros(n) };
         for (let i = 0; i < n; i++) [inArena.p[i], inArena.g[i]] = [rand(), rand() * 1e-3];
         const plain = { p: Float32Array.from(inArena.p), g: Float32Array.from(inArena.g) };
-        const kernels = { zeros: m.zeros, updateSgd: m.updateSgd, updateAdam: m.updateAdam };
+        const kernels = { zeros: m.zeros, updateSgd: m.updateSgd, updateAdam: m.updateAdam, updateMomentum: m.updateMomentum };
         const fast = createOptimizer(name, args, { decays: () => true, kernels });
         const slow = createOptimizer(name, args, { decays: () => true });
         let [sf, ss] = [fast.init({ w: inArena.p }), slow.init({ w: plain.p })];
@@ -178,6 +180,8 @@ describe("wasm arena", () => {
     expect(m.updateSgd(p, new Float32Array(4), 0.1)).toBe(false);
     expect(m.updateAdam(p, m.zeros(4), m.zeros(4), m.zeros(4), 0.1, 0.9, 0.999, 1e-7, 0)).toBe(true);
     expect(m.updateAdam(p, m.zeros(4), m.zeros(4), new Float32Array(4), 0.1, 0.9, 0.999, 1e-7, 0)).toBe(false);
+    expect(m.updateMomentum(p, m.zeros(4), m.zeros(4), 0.1, 0.9, false)).toBe(true);
+    expect(m.updateMomentum(p, m.zeros(4), new Float32Array(4), 0.1, 0.9, true)).toBe(false);
   });
 
   it("threads under a stream of jobs of every kind and size give one thread's bits (the job protocol)", async () => {

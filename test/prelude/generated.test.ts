@@ -36,6 +36,7 @@ describe("the prelude (src/prelude/ inlined into modules)", () => {
       "saveParams",
       "threads",
       "updateAdam",
+      "updateMomentum",
       "updateSgd",
       "zeros",
     ]);

@@ -50,7 +50,7 @@ export interface Backend {
   /** What heavy kernels render against: its WebAssembly functions, and which arrays live in its arena. */
   kernelScope(prog: Program): { readonly wasm?: WasmFunctions; readonly inArena?: (s: Storage) => boolean };
   storage(p: ProgramInfo): ProgramStorage;
-  /** The exports whose code differs by backend: adopt, threads, zeros, updateSgd, updateAdam. */
+  /** The exports whose code differs by backend: adopt, threads, zeros, updateSgd, updateAdam, updateMomentum. */
   exports(params: Name): Code;
   /** The runtime it needs, at the module's end (after every kernel is rendered). */
   prelude(): Code;

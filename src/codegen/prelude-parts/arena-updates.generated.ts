@@ -33,6 +33,19 @@ export function updateSgd(p, g, lr) {
 }
 
 /**
+ * Momentum's update (v = momentum v - lr g; p += v), or Nesterov's (p += momentum² v - (1 + momentum) lr g),
+ * nnc's runtime optimizer to the bit, in WebAssembly when p, g and v are in the module's memory (true); false when not.
+ */
+export function updateMomentum(p, g, v, lr, momentum, nesterov) {
+  if (!inArena(p, p.length) || !inArena(g, p.length) || !inArena(v, p.length)) return false;
+  // As the JS loop computes them: momentum * momentum * v and (1 + momentum) * lr * g.
+  const numbers = [momentum, lr, momentum * momentum, (1 + momentum) * lr, nesterov ? 1 : 0];
+  if (shareUpdate(p.length / 2)) shareJob(JOB.MOMENTUM, p.length, 4096, [0, p.byteOffset, g.byteOffset, v.byteOffset], numbers);
+  else WASM.momentum(p.byteOffset, g.byteOffset, v.byteOffset, p.length, numbers[0], numbers[1], numbers[2], numbers[3], numbers[4]);
+  return true;
+}
+
+/**
  * Adam's update (nnc's runtime optimizer, to the bit) in WebAssembly when p, g, m and v are in the module's memory (true); false when not.
  */
 export function updateAdam(p, g, m, v, lrT, beta1, beta2, eps, decay) {
@@ -48,6 +61,6 @@ export function updateAdam(p, g, m, v, lrT, beta1, beta2, eps, decay) {
   else WASM.adam(p.byteOffset, g.byteOffset, m.byteOffset, v.byteOffset, p.length, lrT, 1 - beta1, 1 - beta2, eps, decay);
   return true;
 }`,
-  names: ["zeros","shareUpdate","updateSgd","updateAdam"],
-  moduleExports: ["zeros","updateSgd","updateAdam"],
+  names: ["zeros","shareUpdate","updateSgd","updateMomentum","updateAdam"],
+  moduleExports: ["zeros","updateSgd","updateMomentum","updateAdam"],
 };

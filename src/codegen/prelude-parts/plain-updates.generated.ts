@@ -29,11 +29,18 @@ export function updateAdam() {
 }
 
 /**
+ * Vector updates come with --backend wasm: false here, for the caller's own loop.
+ */
+export function updateMomentum() {
+  return false;
+}
+
+/**
  * The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread.
  */
 export function threads() {
   return 1;
 }`,
-  names: ["zeros","updateSgd","updateAdam","threads"],
-  moduleExports: ["zeros","updateSgd","updateAdam","threads"],
+  names: ["zeros","updateSgd","updateAdam","updateMomentum","threads"],
+  moduleExports: ["zeros","updateSgd","updateAdam","updateMomentum","threads"],
 };

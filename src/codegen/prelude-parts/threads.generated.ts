@@ -44,8 +44,8 @@ const SLOT = {
   BUSY: 20,
 };
 
-/** Job kinds: rows of a row kernel; elements of SGD's or Adam's update. */
-const JOB = { ROWS: 0, SGD: 1, ADAM: 2 };
+/** Job kinds: rows of a row kernel; elements of SGD's, Adam's or Momentum's update. */
+const JOB = { ROWS: 0, SGD: 1, ADAM: 2, MOMENTUM: 3 };
 
 const MAX_WORKERS = 3;
 
@@ -62,7 +62,7 @@ const CONTROL_BYTES = MESSAGE_AT + MESSAGE_BYTES;
 /** NEXT while a job is being written: above any total, so a claim then gets nothing. */
 const CLOSED = 1 << 30;
 
-/** The functions of a wasm instance's exports: kernel0 …, epilogue0 …, sgd, adam. */
+/** The functions of a wasm instance's exports: kernel0 …, epilogue0 …, sgd, adam, momentum. */
 function jobFunctions(exports, kernels, epilogues) {
   const fn = (name) => exports[name];
   return {
@@ -70,6 +70,7 @@ function jobFunctions(exports, kernels, epilogues) {
     epilogues: Array.from({ length: epilogues }, (_, i) => fn("epilogue" + i)),
     sgd: fn("sgd"),
     adam: fn("adam"),
+    momentum: fn("momentum"),
   };
 }
 
@@ -83,7 +84,10 @@ function runPart(fns, ctl, num, lo, hi) {
     const e = ctl[SLOT.EFN];
     if (e >= 0) fns.epilogues[e](lo, hi, ctl[SLOT.BATCH], ctl[e0], ctl[e0 + 1], ctl[e0 + 2], ctl[e0 + 3], ctl[e0 + 4], ctl[e0 + 5]);
   } else if (kind === JOB.SGD) fns.sgd(ctl[SLOT.A] + 4 * lo, ctl[SLOT.B] + 4 * lo, hi - lo, num[0]);
-  else
+  else if (kind === JOB.MOMENTUM) {
+    const [p, g, v] = [ctl[SLOT.A] + 4 * lo, ctl[SLOT.B] + 4 * lo, ctl[SLOT.C] + 4 * lo];
+    fns.momentum(p, g, v, hi - lo, num[0], num[1], num[2], num[3], num[4]);
+  } else
     fns.adam(
       ctl[SLOT.A] + 4 * lo,
       ctl[SLOT.B] + 4 * lo,

@@ -6,7 +6,7 @@
 // multiply-add and without; the module picks the one its platform validates.
 import { encodeModuleImportingMemory, type FunctionBody, type WasmFunction } from "./encode.js";
 import type { WasmEpilogue } from "./loop.js";
-import { adamFunction, sgdFunction } from "./optimizers.js";
+import { adamFunction, momentumFunction, sgdFunction } from "./optimizers.js";
 import { listing } from "./listing.js";
 import { MAX_PAGES } from "./runtime.js";
 
@@ -74,6 +74,7 @@ export class WasmFunctions {
     const updates = [
       { name: "sgd", body: sgdFunction() },
       { name: "adam", body: adamFunction() },
+      { name: "momentum", body: momentumFunction() },
     ];
     const build = (fma: boolean) => [
       ...this.kernels.map((k) => ({ name: k.name, body: k.build(fma) })),

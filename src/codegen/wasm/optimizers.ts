@@ -1,5 +1,5 @@
 // The built-in optimizers' updates in WebAssembly, over params, gradients and state that live in
-// the arena: SGD and Adam (src/runtime/optimizers.ts holds their definitions and the JS loops
+// the arena: SGD, Momentum/Nesterov and Adam (src/runtime/optimizers.ts holds their definitions and the JS loops
 // these replace). Two elements at a time in float64 lanes (f64x2), each value widened from
 // float32, computed with the same operations in the same order as the JS loop and rounded back
 // on store, so the result is the JS loop's to the bit: a run gives the same params whichever
@@ -57,6 +57,47 @@ export function sgdFunction(): FunctionBody {
       f.f64x2Mul().f64x2Sub();
     });
   });
+  return f;
+}
+
+/**
+ * momentum(p, g, v, n, momentum, lr, a, b, nesterov), with the velocity v read back as stored:
+ *   v = momentum v - lr g;  p += v (Momentum), or p += a v - b g (Nesterov: a = momentum², b = (1 + momentum) lr)
+ */
+export function momentumFunction(): FunctionBody {
+  const f = new FunctionBody([I32, I32, I32, I32, F64, F64, F64, F64, I32]);
+  const [P, G, V, N, MOMENTUM, LR, A, B, NESTEROV] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [momentum, lr, a, b, g, v] = [f.local(V128), f.local(V128), f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
+  for (const [from, to] of [
+    [MOMENTUM, momentum],
+    [LR, lr],
+    [A, a],
+    [B, b],
+  ] as const)
+    f.get(from).f64x2Splat().set(to);
+  const pass = (nesterov: boolean) =>
+    pairs(f, N, (load, store) => {
+      load(G);
+      f.set(g);
+      store(V, () => {
+        f.get(momentum);
+        load(V);
+        f.f64x2Mul().get(lr).get(g).f64x2Mul().f64x2Sub();
+      });
+      load(V);
+      f.set(v);
+      store(P, () => {
+        load(P);
+        if (nesterov) f.get(a).get(v).f64x2Mul().get(b).get(g).f64x2Mul().f64x2Sub();
+        else f.get(v);
+        f.f64x2Add();
+      });
+    });
+  f.get(NESTEROV).if();
+  pass(true);
+  f.else();
+  pass(false);
+  f.end();
   return f;
 }
 
