@@ -12,8 +12,8 @@ export const part: PreludePart = {
 // One job at a time, in a control block of Int32s (and Float64s for an update's numbers). The
 // caller closes claiming (NEXT = CLOSED), waits until no worker is between a claim and its check
 // of it (BUSY), writes the job, opens it (NEXT = 0) and bumps SEQ; then every thread, the caller
-// too, claims chunks with an atomic add on NEXT until none is left, and adds the rows it finished
-// to FINISHED; the caller returns when FINISHED reaches the total. So a worker that wakes late only
+// too, claims chunks by number with an atomic add on NEXT until none is left, and adds the rows
+// it finished to FINISHED; the caller returns when FINISHED reaches the total. So a worker that wakes late only
 // takes what is left (no thread waits on a sleeping one), and a claim is always checked against
 // the job it was made in: a worker that claims past the end of one job cannot read the total of
 // the next (which once let a late claim look valid, run twice and stall the caller). A worker
@@ -59,7 +59,7 @@ const MESSAGE_BYTES = 512;
 
 const CONTROL_BYTES = MESSAGE_AT + MESSAGE_BYTES;
 
-/** NEXT while a job is being written: above any total, so a claim then gets nothing. */
+/** NEXT while a job is being written: a chunk number past any job's end, so a claim then gets nothing. */
 const CLOSED = 1 << 30;
 
 /** The functions of a wasm instance's exports: kernel0 …, epilogue0 …, sgd, adam, momentum. */
@@ -102,12 +102,26 @@ function runPart(fns, ctl, num, lo, hi) {
     );
 }
 
-/** Claims and runs chunks of the open job until none is left. */
-function takeParts(fns, ctl, num) {
+/**
+ * Claims and runs chunks of the open job until none is left. A claim is a chunk's number (an
+ * atomic add of 1), and the chunk's size and the total are read after it, so both are the job's
+ * whose counter the add landed in. \`busy\` (a worker's BUSY slot, -1 for the caller) is set
+ * around the claim and its check only: the caller waits for it before rewriting a job, and a
+ * worker running a valid claim needs no flag (the caller cannot open another job before
+ * FINISHED counts that claim's rows), so a worker descheduled while it computes never holds up
+ * the next job's opening.
+ */
+function takeParts(fns, ctl, num, busy = -1) {
   for (;;) {
+    if (busy >= 0) Atomics.store(ctl, busy, 1);
+    const claim = Atomics.add(ctl, SLOT.NEXT, 1);
     const chunk = Atomics.load(ctl, SLOT.CHUNK);
-    const lo = Atomics.add(ctl, SLOT.NEXT, chunk);
     const total = Atomics.load(ctl, SLOT.TOTAL);
+    if (busy >= 0) {
+      Atomics.store(ctl, busy, 0);
+      Atomics.notify(ctl, busy);
+    }
+    const lo = claim * chunk;
     if (lo >= total) return;
     const hi = Math.min(lo + chunk, total);
     runPart(fns, ctl, num, lo, hi);
@@ -164,17 +178,16 @@ function serveJobs(fns, ctl, num, index, seen = Atomics.load(ctl, SLOT.SEQ)) {
     for (let spin = 0; spin < 50000 && Atomics.load(ctl, SLOT.SEQ) === seen; spin++);
     Atomics.wait(ctl, SLOT.SEQ, seen);
     seen = Atomics.load(ctl, SLOT.SEQ);
-    Atomics.store(ctl, SLOT.BUSY + index, 1);
     try {
-      takeParts(fns, ctl, num);
+      takeParts(fns, ctl, num, SLOT.BUSY + index);
     } catch (e) {
       const text = String((e instanceof Error && e.stack) || e).slice(0, MESSAGE_BYTES / 4);
       new TextEncoder().encodeInto(text, new Uint8Array(ctl.buffer, MESSAGE_AT, MESSAGE_BYTES));
       Atomics.store(ctl, SLOT.ERROR, 1);
       Atomics.notify(ctl, SLOT.FINISHED);
+      Atomics.store(ctl, SLOT.BUSY + index, 0);
+      Atomics.notify(ctl, SLOT.BUSY + index);
     }
-    Atomics.store(ctl, SLOT.BUSY + index, 0);
-    Atomics.notify(ctl, SLOT.BUSY + index);
   }
 }`,
   names: ["SLOT","JOB","MAX_WORKERS","NUMBERS_AT","MESSAGE_AT","MESSAGE_BYTES","CONTROL_BYTES","CLOSED","jobFunctions","runPart","takeParts","openJob","awaitJob","serveJobs"],
