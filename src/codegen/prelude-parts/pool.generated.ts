@@ -110,8 +110,10 @@ function runRows(fn, a, b, c, batch, m, work, epi, q0, q1, q2, q3, q4, q5) {
     return;
   }
   // Small chunks, so that the threads finish together (the last chunk is all one waits for): at least
-  // 2^16 multiply-adds each (some µs, against a claim's tenth of one), in whole blocks of 4 rows (the register tiles).
-  const chunk = Math.max(4, Math.ceil(65536 / work / 4) * 4);
+  // 2^16 multiply-adds each (some µs, against a claim's tenth of one) and at most 16 per thread, in
+  // whole blocks of 4 rows (the register tiles).
+  const up4 = (x) => Math.ceil(x / 4) * 4;
+  const chunk = Math.max(4, up4(65536 / work), up4(m / (16 * (threadPool.length + 1))));
   shareJob(JOB.ROWS, m, chunk, [fn, a, b, c, 0, batch, epi, q0, q1, q2, q3, q4, q5], []);
 }
 
