@@ -1,7 +1,7 @@
 // The optimizers' exports of a module with an arena: state kept there, updates in WebAssembly,
 // large ones shared with the workers (pool.ts). A module without one carries plain-updates.ts.
 import { claimTop, arenaView, inArena, SHARED, WASM } from "./arena.js";
-import { MIN_SPLIT_UPDATE, shareJob, startThreads, threadPool } from "./pool.js";
+import { MIN_SPLIT_UPDATE, shareJob, sharing, startThreads, threadPool } from "./pool.js";
 import { JOB } from "./threads.js";
 
 /**
@@ -17,7 +17,7 @@ export function zeros(n: number): Floats {
 export function shareUpdate(n: number): boolean {
   if (n < MIN_SPLIT_UPDATE) return false;
   if (threadPool === undefined) startThreads();
-  return threadPool!.length > 0;
+  return sharing();
 }
 
 /**

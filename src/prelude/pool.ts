@@ -12,7 +12,7 @@
 // 0.37-0.38 ms per step either way, the 5-layer net 1.61-1.64 ms against 1.67-1.72, the
 // 784-300-100-10 Adam net 2.57 against 2.77 (its Adam update shared too).
 import { MEMORY, SHARED, WASM, WASM_BYTES } from "./arena.js";
-import { awaitJob, CONTROL_BYTES, JOB, jobFunctions, MAX_WORKERS, NUMBERS_AT, openJob, takeParts } from "./threads.js";
+import { awaitJob, CONTROL_BYTES, JOB, jobFunctions, MAX_WORKERS, NUMBERS_AT, openJob, sharingPaid, takeParts } from "./threads.js";
 
 /**
  * Multiply-adds below which a row job stays on one thread. Measured on 2 cores with the 100-unit
@@ -45,7 +45,8 @@ export function startThreads(): void {
   if (!node && !web) return;
   const asked = node ? Number(process.env.NNC_THREADS) : NaN;
   const cores = node ? process.getBuiltinModule("node:os").availableParallelism() : web!.cores;
-  const threads = Math.min(MAX_WORKERS + 1, Number.isInteger(asked) && asked >= 1 ? asked : cores);
+  adaptive = !(Number.isInteger(asked) && asked >= 1);
+  const threads = Math.min(MAX_WORKERS + 1, adaptive ? cores : asked);
   const module = new WebAssembly.Module(WASM_BYTES);
   for (let t = 1; t < threads; t++) {
     const data = { module, memory: MEMORY, control: CONTROL.buffer, index: t - 1, kernels: KERNEL_COUNT, epilogues: EPILOGUE_COUNT };
@@ -89,11 +90,41 @@ export function threads(): number {
   return threadPool!.length + 1;
 }
 
+/**
+ * Shared jobs in a row that cost more time than this thread alone would have taken, and how many
+ * jobs are left to run alone. Where other work keeps the cores busy, waking a worker can hand it
+ * the caller's core (the caller then waits to run again: 200-400 µs a TwoLayerNet step on this
+ * 2-core machine under load, a step twice as slow as on one thread). So after LOSSES_TO_SOLO such
+ * jobs the next SOLO_JOBS run on this thread, then sharing is tried again; unless NNC_THREADS asked
+ * for the threads. The bits are the same either way.
+ */
+let adaptive = true;
+let losses = 0;
+let soloLeft = 0;
+const LOSSES_TO_SOLO = 8;
+const SOLO_JOBS = 1000;
+
+/** Whether a large job is shared now (a job run alone counts down the jobs left to run alone). */
+export function sharing(): boolean {
+  if (threadPool!.length === 0) return false;
+  if (!adaptive || soloLeft === 0) return true;
+  soloLeft--;
+  return false;
+}
+
 /** Runs a job of `total` rows or elements in chunks, on this thread and the workers; returns when all are done. */
 export function shareJob(kind: number, total: number, chunk: number, fields: readonly number[], numbers: readonly number[]): void {
+  const t0 = performance.now();
   openJob(CONTROL, NUMBERS, threadPool!.length, kind, total, chunk, fields, numbers);
-  takeParts(JOBS, CONTROL, NUMBERS);
+  const t1 = performance.now();
+  const mine = takeParts(JOBS, CONTROL, NUMBERS);
+  const t2 = performance.now();
   awaitJob(CONTROL, total);
+  losses = sharingPaid(performance.now() - t0, t2 - t1, mine, total) ? 0 : losses + 1;
+  if (losses >= LOSSES_TO_SOLO) {
+    losses = 0;
+    soloLeft = SOLO_JOBS;
+  }
 }
 
 /**
@@ -118,7 +149,7 @@ export function runRows(
 ): void {
   const large = m * work >= MIN_SPLIT && m >= 8;
   if (large && threadPool === undefined) startThreads();
-  if (!large || threadPool!.length === 0) {
+  if (!large || !sharing()) {
     JOBS.kernels[fn]!(a, b, c, batch, 0, m);
     if (epi >= 0) JOBS.epilogues[epi]!(0, m, batch, q0, q1, q2, q3, q4, q5);
     return;
@@ -149,7 +180,7 @@ export function runLoop(
 ): void {
   const large = elements >= MIN_SPLIT_LOOP && rows >= 8;
   if (large && threadPool === undefined) startThreads();
-  if (!large || threadPool!.length === 0) {
+  if (!large || !sharing()) {
     JOBS.epilogues[fn]!(0, rows, batch, q0, q1, q2, q3, q4, q5);
     return;
   }

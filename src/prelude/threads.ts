@@ -132,7 +132,8 @@ export function runPart(fns: JobFunctions, ctl: Int32Array, num: Float64Array, l
  * FINISHED counts that claim's rows), so a worker descheduled while it computes never holds up
  * the next job's opening.
  */
-export function takeParts(fns: JobFunctions, ctl: Int32Array, num: Float64Array, busy = -1): void {
+export function takeParts(fns: JobFunctions, ctl: Int32Array, num: Float64Array, busy = -1): number {
+  let done = 0;
   for (;;) {
     if (busy >= 0) Atomics.store(ctl, busy, 1);
     const claim = Atomics.add(ctl, SLOT.NEXT, 1);
@@ -143,9 +144,10 @@ export function takeParts(fns: JobFunctions, ctl: Int32Array, num: Float64Array,
       Atomics.notify(ctl, busy);
     }
     const lo = claim * chunk;
-    if (lo >= total) return;
+    if (lo >= total) return done;
     const hi = Math.min(lo + chunk, total);
     runPart(fns, ctl, num, lo, hi);
+    done += hi - lo;
     // The caller waits for the total: wake it for the last part only.
     if (Atomics.add(ctl, SLOT.FINISHED, hi - lo) + (hi - lo) === total) Atomics.notify(ctl, SLOT.FINISHED);
   }
@@ -183,6 +185,16 @@ export function openJob(
   Atomics.store(ctl, SLOT.NEXT, 0);
   Atomics.add(ctl, SLOT.SEQ, 1);
   Atomics.notify(ctl, SLOT.SEQ);
+}
+
+/**
+ * Whether a shared job took less time than the caller alone would have: `ms` the whole job (its
+ * opening, the caller's parts and the wait for the rest), `ownMs` the caller's parts, `mine` of
+ * `total` rows the caller did. The caller's rate stands for the job's on one thread.
+ */
+export function sharingPaid(ms: number, ownMs: number, mine: number, total: number): boolean {
+  if (mine === 0) return true; // the workers did it all
+  return mine < total && ms < (ownMs * total) / mine;
 }
 
 /** Waits until every row of the open job is done (after the caller took its parts); throws a worker's error. */

@@ -6,7 +6,17 @@
 import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { PRELUDE_PARTS } from "../../src/codegen/prelude-parts/index.generated.js";
-import { awaitJob, CONTROL_BYTES, JOB, NUMBERS_AT, openJob, SLOT, takeParts, type JobFunctions } from "../../src/prelude/threads.js";
+import {
+  awaitJob,
+  CONTROL_BYTES,
+  JOB,
+  NUMBERS_AT,
+  openJob,
+  sharingPaid,
+  SLOT,
+  takeParts,
+  type JobFunctions,
+} from "../../src/prelude/threads.js";
 
 /**
  * Row kernel 0: rows lo..hi of a job `a` into mem at c, counting each row at hits[b + row];
@@ -129,5 +139,15 @@ describe("the thread protocol (src/prelude/threads.ts)", () => {
     expect(Array.from(p.hits)).toEqual(new Array(10).fill(1));
     const expected = Array.from({ length: 10 }, (_, r) => (Math.sqrt(r + 7) * Math.sin(7 * 0.37 + r) + 10 / (r + 1)) * 0.5 - 1 / 3);
     expect(Array.from(p.mem)).toEqual(expected);
+  });
+
+  it("a shared job pays when it ends before the caller alone would have (the caller's rate for the job's)", () => {
+    // Half the rows in 1 ms: alone, 2 ms; a job of 1.3 ms (opening, waiting) paid, one of 2.2 ms did not.
+    expect(sharingPaid(1.3, 1, 50, 100)).toBe(true);
+    expect(sharingPaid(2.2, 1, 50, 100)).toBe(false);
+    // The caller did every row: the worker gave nothing, whatever the times.
+    expect(sharingPaid(1.01, 1, 100, 100)).toBe(false);
+    // The worker did every row (the caller woke late): paid.
+    expect(sharingPaid(0.5, 0, 0, 100)).toBe(true);
   });
 });

@@ -19,7 +19,7 @@ export function zeros(n) {
 function shareUpdate(n) {
   if (n < MIN_SPLIT_UPDATE) return false;
   if (threadPool === undefined) startThreads();
-  return threadPool.length > 0;
+  return sharing();
 }
 
 /**

@@ -53,7 +53,8 @@ function startThreads() {
   if (!node && !web) return;
   const asked = node ? Number(process.env.NNC_THREADS) : NaN;
   const cores = node ? process.getBuiltinModule("node:os").availableParallelism() : web.cores;
-  const threads = Math.min(MAX_WORKERS + 1, Number.isInteger(asked) && asked >= 1 ? asked : cores);
+  adaptive = !(Number.isInteger(asked) && asked >= 1);
+  const threads = Math.min(MAX_WORKERS + 1, adaptive ? cores : asked);
   const module = new WebAssembly.Module(WASM_BYTES);
   for (let t = 1; t < threads; t++) {
     const data = { module, memory: MEMORY, control: CONTROL.buffer, index: t - 1, kernels: KERNEL_COUNT, epilogues: EPILOGUE_COUNT };
@@ -90,11 +91,45 @@ export function threads() {
   return threadPool.length + 1;
 }
 
+/**
+ * Shared jobs in a row that cost more time than this thread alone would have taken, and how many
+ * jobs are left to run alone. Where other work keeps the cores busy, waking a worker can hand it
+ * the caller's core (the caller then waits to run again: 200-400 µs a TwoLayerNet step on this
+ * 2-core machine under load, a step twice as slow as on one thread). So after LOSSES_TO_SOLO such
+ * jobs the next SOLO_JOBS run on this thread, then sharing is tried again; unless NNC_THREADS asked
+ * for the threads. The bits are the same either way.
+ */
+let adaptive = true;
+
+let losses = 0;
+
+let soloLeft = 0;
+
+const LOSSES_TO_SOLO = 8;
+
+const SOLO_JOBS = 1000;
+
+/** Whether a large job is shared now (a job run alone counts down the jobs left to run alone). */
+function sharing() {
+  if (threadPool.length === 0) return false;
+  if (!adaptive || soloLeft === 0) return true;
+  soloLeft--;
+  return false;
+}
+
 /** Runs a job of \`total\` rows or elements in chunks, on this thread and the workers; returns when all are done. */
 function shareJob(kind, total, chunk, fields, numbers) {
+  const t0 = performance.now();
   openJob(CONTROL, NUMBERS, threadPool.length, kind, total, chunk, fields, numbers);
-  takeParts(JOBS, CONTROL, NUMBERS);
+  const t1 = performance.now();
+  const mine = takeParts(JOBS, CONTROL, NUMBERS);
+  const t2 = performance.now();
   awaitJob(CONTROL, total);
+  losses = sharingPaid(performance.now() - t0, t2 - t1, mine, total) ? 0 : losses + 1;
+  if (losses >= LOSSES_TO_SOLO) {
+    losses = 0;
+    soloLeft = SOLO_JOBS;
+  }
 }
 
 /**
@@ -104,7 +139,7 @@ function shareJob(kind, total, chunk, fields, numbers) {
 function runRows(fn, a, b, c, batch, m, work, epi, q0, q1, q2, q3, q4, q5) {
   const large = m * work >= MIN_SPLIT && m >= 8;
   if (large && threadPool === undefined) startThreads();
-  if (!large || threadPool.length === 0) {
+  if (!large || !sharing()) {
     JOBS.kernels[fn](a, b, c, batch, 0, m);
     if (epi >= 0) JOBS.epilogues[epi](0, m, batch, q0, q1, q2, q3, q4, q5);
     return;
@@ -124,13 +159,13 @@ function runRows(fn, a, b, c, batch, m, work, epi, q0, q1, q2, q3, q4, q5) {
 function runLoop(fn, rows, batch, elements, q0, q1, q2, q3, q4, q5) {
   const large = elements >= MIN_SPLIT_LOOP && rows >= 8;
   if (large && threadPool === undefined) startThreads();
-  if (!large || threadPool.length === 0) {
+  if (!large || !sharing()) {
     JOBS.epilogues[fn](0, rows, batch, q0, q1, q2, q3, q4, q5);
     return;
   }
   const chunk = Math.max(1, Math.ceil(rows / (4 * (threadPool.length + 1))));
   shareJob(JOB.ROWS, rows, chunk, [-1, 0, 0, 0, 0, batch, fn, q0, q1, q2, q3, q4, q5], []);
 }`,
-  names: ["MIN_SPLIT","MIN_SPLIT_LOOP","MIN_SPLIT_UPDATE","JOBS","CONTROL","NUMBERS","threadPool","startThreads","webWorkers","threads","shareJob","runRows","runLoop"],
+  names: ["MIN_SPLIT","MIN_SPLIT_LOOP","MIN_SPLIT_UPDATE","JOBS","CONTROL","NUMBERS","threadPool","startThreads","webWorkers","threads","adaptive","losses","soloLeft","LOSSES_TO_SOLO","SOLO_JOBS","sharing","shareJob","runRows","runLoop"],
   moduleExports: ["threads"],
 };

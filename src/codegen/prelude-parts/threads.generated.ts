@@ -112,6 +112,7 @@ function runPart(fns, ctl, num, lo, hi) {
  * the next job's opening.
  */
 function takeParts(fns, ctl, num, busy = -1) {
+  let done = 0;
   for (;;) {
     if (busy >= 0) Atomics.store(ctl, busy, 1);
     const claim = Atomics.add(ctl, SLOT.NEXT, 1);
@@ -122,9 +123,10 @@ function takeParts(fns, ctl, num, busy = -1) {
       Atomics.notify(ctl, busy);
     }
     const lo = claim * chunk;
-    if (lo >= total) return;
+    if (lo >= total) return done;
     const hi = Math.min(lo + chunk, total);
     runPart(fns, ctl, num, lo, hi);
+    done += hi - lo;
     // The caller waits for the total: wake it for the last part only.
     if (Atomics.add(ctl, SLOT.FINISHED, hi - lo) + (hi - lo) === total) Atomics.notify(ctl, SLOT.FINISHED);
   }
@@ -153,6 +155,16 @@ function openJob(ctl, num, workers, kind, total, chunk, fields, numbers) {
   Atomics.store(ctl, SLOT.NEXT, 0);
   Atomics.add(ctl, SLOT.SEQ, 1);
   Atomics.notify(ctl, SLOT.SEQ);
+}
+
+/**
+ * Whether a shared job took less time than the caller alone would have: \`ms\` the whole job (its
+ * opening, the caller's parts and the wait for the rest), \`ownMs\` the caller's parts, \`mine\` of
+ * \`total\` rows the caller did. The caller's rate stands for the job's on one thread.
+ */
+function sharingPaid(ms, ownMs, mine, total) {
+  if (mine === 0) return true; // the workers did it all
+  return mine < total && ms < (ownMs * total) / mine;
 }
 
 /** Waits until every row of the open job is done (after the caller took its parts); throws a worker's error. */
@@ -190,6 +202,6 @@ function serveJobs(fns, ctl, num, index, seen = Atomics.load(ctl, SLOT.SEQ)) {
     }
   }
 }`,
-  names: ["SLOT","JOB","MAX_WORKERS","NUMBERS_AT","MESSAGE_AT","MESSAGE_BYTES","CONTROL_BYTES","CLOSED","jobFunctions","runPart","takeParts","openJob","awaitJob","serveJobs"],
+  names: ["SLOT","JOB","MAX_WORKERS","NUMBERS_AT","MESSAGE_AT","MESSAGE_BYTES","CONTROL_BYTES","CLOSED","jobFunctions","runPart","takeParts","openJob","sharingPaid","awaitJob","serveJobs"],
   moduleExports: [],
 };

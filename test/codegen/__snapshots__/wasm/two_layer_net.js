@@ -989,7 +989,7 @@ const KERNEL_COUNT = 5;
 const EPILOGUE_COUNT = 7;
 /** What each worker thread runs: src/prelude/threads.ts and worker.ts. */
 const WORKER_SOURCE =
-  '// The job protocol threads share work by, the same code in a compiled module\'s thread and in its\n// workers (worker.ts): a job is a range of rows (a row kernel, then optionally an epilogue, over\n// rows lo..hi; or a fused loop alone) or of elements (an optimizer update), cut into chunks that\n// every thread claims.\n//\n// One job at a time, in a control block of Int32s (and Float64s for an update\'s numbers). The\n// caller closes claiming (NEXT = CLOSED), waits until no worker is between a claim and its check\n// of it (BUSY), writes the job, opens it (NEXT = 0) and bumps SEQ; then every thread, the caller\n// too, claims chunks by number with an atomic add on NEXT until none is left, and adds the rows\n// it finished to FINISHED; the caller returns when FINISHED reaches the total. So a worker that wakes late only\n// takes what is left (no thread waits on a sleeping one), and a claim is always checked against\n// the job it was made in: a worker that claims past the end of one job cannot read the total of\n// the next (which once let a late claim look valid, run twice and stall the caller). A worker\n// that throws stores ERROR and its message, and the caller throws it. Workers poll SEQ for\n// 50,000 reads (some tens of µs) after a job, because the next one of a training step usually\n// comes sooner than a sleeping thread wakes, then sleep in Atomics.wait.\n//\n// Every chunk is computed exactly as on one thread (whole rows; elements of an update), so the\n// results are the same bit for bit whatever the number of threads.\n\n/** Int32 slots of the control block. E0 … E0 + 5: the byte offsets of an epilogue\'s arrays; BUSY + w: worker w is inside takeParts. */\nconst SLOT = {\n  SEQ: 0,\n  NEXT: 1,\n  FINISHED: 2,\n  KIND: 3,\n  FN: 4,\n  TOTAL: 5,\n  CHUNK: 6,\n  A: 7,\n  B: 8,\n  C: 9,\n  D: 10,\n  BATCH: 11,\n  EFN: 12,\n  E0: 13,\n  ERROR: 19,\n  BUSY: 20,\n};\n\n/** Job kinds: rows of a row kernel; elements of SGD\'s, Adam\'s or Momentum\'s update. */\nconst JOB = { ROWS: 0, SGD: 1, ADAM: 2, MOMENTUM: 3 };\n\nconst MAX_WORKERS = 3;\n\n/** The Float64 numbers of an update start at this byte. */\nconst NUMBERS_AT = 96;\n\n/** Where a failed worker writes its message (UTF-8, at most MESSAGE_BYTES). */\nconst MESSAGE_AT = NUMBERS_AT + 5 * 8;\n\nconst MESSAGE_BYTES = 512;\n\nconst CONTROL_BYTES = MESSAGE_AT + MESSAGE_BYTES;\n\n/** NEXT while a job is being written: a chunk number past any job\'s end, so a claim then gets nothing. */\nconst CLOSED = 1 \u003c\u003c 30;\n\n/** The functions of a wasm instance\'s exports: kernel0 …, epilogue0 …, sgd, adam, momentum. */\nfunction jobFunctions(exports, kernels, epilogues) {\n  const fn = (name) => exports[name];\n  return {\n    kernels: Array.from({ length: kernels }, (_, i) => fn("kernel" + i)),\n    epilogues: Array.from({ length: epilogues }, (_, i) => fn("epilogue" + i)),\n    sgd: fn("sgd"),\n    adam: fn("adam"),\n    momentum: fn("momentum"),\n  };\n}\n\n/** Rows lo..hi of the open job (or elements lo..hi of an update). */\nfunction runPart(fns, ctl, num, lo, hi) {\n  const kind = ctl[SLOT.KIND];\n  const e0 = SLOT.E0;\n  if (kind === JOB.ROWS) {\n    const fn = ctl[SLOT.FN]; // -1: a fused loop of its own, no row kernel before it\n    if (fn >= 0) fns.kernels[fn](ctl[SLOT.A], ctl[SLOT.B], ctl[SLOT.C], ctl[SLOT.BATCH], lo, hi);\n    const e = ctl[SLOT.EFN];\n    if (e >= 0) fns.epilogues[e](lo, hi, ctl[SLOT.BATCH], ctl[e0], ctl[e0 + 1], ctl[e0 + 2], ctl[e0 + 3], ctl[e0 + 4], ctl[e0 + 5]);\n  } else if (kind === JOB.SGD) fns.sgd(ctl[SLOT.A] + 4 * lo, ctl[SLOT.B] + 4 * lo, hi - lo, num[0]);\n  else if (kind === JOB.MOMENTUM) {\n    const [p, g, v] = [ctl[SLOT.A] + 4 * lo, ctl[SLOT.B] + 4 * lo, ctl[SLOT.C] + 4 * lo];\n    fns.momentum(p, g, v, hi - lo, num[0], num[1], num[2], num[3], num[4]);\n  } else\n    fns.adam(\n      ctl[SLOT.A] + 4 * lo,\n      ctl[SLOT.B] + 4 * lo,\n      ctl[SLOT.C] + 4 * lo,\n      ctl[SLOT.D] + 4 * lo,\n      hi - lo,\n      num[0],\n      num[1],\n      num[2],\n      num[3],\n      num[4],\n    );\n}\n\n/**\n * Claims and runs chunks of the open job until none is left. A claim is a chunk\'s number (an\n * atomic add of 1), and the chunk\'s size and the total are read after it, so both are the job\'s\n * whose counter the add landed in. `busy` (a worker\'s BUSY slot, -1 for the caller) is set\n * around the claim and its check only: the caller waits for it before rewriting a job, and a\n * worker running a valid claim needs no flag (the caller cannot open another job before\n * FINISHED counts that claim\'s rows), so a worker descheduled while it computes never holds up\n * the next job\'s opening.\n */\nfunction takeParts(fns, ctl, num, busy = -1) {\n  for (;;) {\n    if (busy >= 0) Atomics.store(ctl, busy, 1);\n    const claim = Atomics.add(ctl, SLOT.NEXT, 1);\n    const chunk = Atomics.load(ctl, SLOT.CHUNK);\n    const total = Atomics.load(ctl, SLOT.TOTAL);\n    if (busy >= 0) {\n      Atomics.store(ctl, busy, 0);\n      Atomics.notify(ctl, busy);\n    }\n    const lo = claim * chunk;\n    if (lo >= total) return;\n    const hi = Math.min(lo + chunk, total);\n    runPart(fns, ctl, num, lo, hi);\n    // The caller waits for the total: wake it for the last part only.\n    if (Atomics.add(ctl, SLOT.FINISHED, hi - lo) + (hi - lo) === total) Atomics.notify(ctl, SLOT.FINISHED);\n  }\n}\n\n/**\n * Writes a job of `total` rows or elements in chunks of `chunk` and opens it to `workers` threads:\n * `fields` are FN, A, B, C, D, BATCH, EFN, E0 … E0 + 5 in order; `numbers` an update\'s five numbers.\n */\nfunction openJob(ctl, num, workers, kind, total, chunk, fields, numbers) {\n  Atomics.store(ctl, SLOT.NEXT, CLOSED);\n  // No worker may still be checking a claim against the fields about to change.\n  // (It is about to find the previous job done: a short spin, then a wait the worker ends with a notify.)\n  for (let w = 0; w \u003c workers; w++) {\n    for (let spin = 0; spin \u003c 100000 && Atomics.load(ctl, SLOT.BUSY + w) !== 0; spin++);\n    while (Atomics.load(ctl, SLOT.BUSY + w) !== 0) Atomics.wait(ctl, SLOT.BUSY + w, 1, 10);\n  }\n  ctl[SLOT.KIND] = kind;\n  const order = [SLOT.FN, SLOT.A, SLOT.B, SLOT.C, SLOT.D, SLOT.BATCH, SLOT.EFN];\n  for (let i = 0; i \u003c order.length; i++) ctl[order[i]] = fields[i] ?? 0;\n  for (let i = 0; i \u003c 6; i++) ctl[SLOT.E0 + i] = fields[order.length + i] ?? 0;\n  ctl[SLOT.TOTAL] = total;\n  ctl[SLOT.CHUNK] = chunk;\n  for (let i = 0; i \u003c 5; i++) num[i] = numbers[i] ?? 0;\n  Atomics.store(ctl, SLOT.FINISHED, 0);\n  Atomics.store(ctl, SLOT.NEXT, 0);\n  Atomics.add(ctl, SLOT.SEQ, 1);\n  Atomics.notify(ctl, SLOT.SEQ);\n}\n\n/** Waits until every row of the open job is done (after the caller took its parts); throws a worker\'s error. */\nfunction awaitJob(ctl, total) {\n  for (let spin = 0; spin \u003c 100000 && Atomics.load(ctl, SLOT.FINISHED) !== total; spin++);\n  const since = Date.now();\n  for (let done = Atomics.load(ctl, SLOT.FINISHED); done !== total; done = Atomics.load(ctl, SLOT.FINISHED)) {\n    if (Atomics.load(ctl, SLOT.ERROR) !== 0) {\n      const text = new TextDecoder().decode(new Uint8Array(ctl.buffer, MESSAGE_AT, MESSAGE_BYTES).slice()).replace(/\\0+$/, "");\n      throw new Error("a worker thread failed (set NNC_THREADS=1 to run on one thread): " + text);\n    }\n    Atomics.wait(ctl, SLOT.FINISHED, done, 1000);\n    if (Date.now() - since > 60000) throw new Error("internal: a worker thread stopped answering; set NNC_THREADS=1 to run on one thread");\n  }\n}\n\n/**\n * A worker\'s life: wait for each job after job `seen` (by default, the one open as it starts), take\n * parts of it, report an error; never returns.\n */\nfunction serveJobs(fns, ctl, num, index, seen = Atomics.load(ctl, SLOT.SEQ)) {\n  for (;;) {\n    for (let spin = 0; spin \u003c 50000 && Atomics.load(ctl, SLOT.SEQ) === seen; spin++);\n    Atomics.wait(ctl, SLOT.SEQ, seen);\n    seen = Atomics.load(ctl, SLOT.SEQ);\n    try {\n      takeParts(fns, ctl, num, SLOT.BUSY + index);\n    } catch (e) {\n      const text = String((e instanceof Error && e.stack) || e).slice(0, MESSAGE_BYTES / 4);\n      new TextEncoder().encodeInto(text, new Uint8Array(ctl.buffer, MESSAGE_AT, MESSAGE_BYTES));\n      Atomics.store(ctl, SLOT.ERROR, 1);\n      Atomics.notify(ctl, SLOT.FINISHED);\n      Atomics.store(ctl, SLOT.BUSY + index, 0);\n      Atomics.notify(ctl, SLOT.BUSY + index);\n    }\n  }\n}\n\n// What each worker thread runs (eval\'d as a script after the text of threads.ts): the\n// module\'s wasm on the same shared memory, serving parts of each job of the control block.\n\nfunction serve({ module, memory, control, index, kernels, epilogues }) {\n  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;\n  serveJobs(jobFunctions(exports, kernels, epilogues), new Int32Array(control), new Float64Array(control, NUMBERS_AT, 5), index);\n}\n\n// In Node, what pool.ts passed as workerData; in a browser, its first message.\nif (typeof process === "object" && typeof process.getBuiltinModule === "function") {\n  serve(process.getBuiltinModule("node:worker_threads").workerData);\n} else {\n  globalThis.onmessage = (e) => serve(e.data);\n}';
+  "// The job protocol threads share work by, the same code in a compiled module's thread and in its\n// workers (worker.ts): a job is a range of rows (a row kernel, then optionally an epilogue, over\n// rows lo..hi; or a fused loop alone) or of elements (an optimizer update), cut into chunks that\n// every thread claims.\n//\n// One job at a time, in a control block of Int32s (and Float64s for an update's numbers). The\n// caller closes claiming (NEXT = CLOSED), waits until no worker is between a claim and its check\n// of it (BUSY), writes the job, opens it (NEXT = 0) and bumps SEQ; then every thread, the caller\n// too, claims chunks by number with an atomic add on NEXT until none is left, and adds the rows\n// it finished to FINISHED; the caller returns when FINISHED reaches the total. So a worker that wakes late only\n// takes what is left (no thread waits on a sleeping one), and a claim is always checked against\n// the job it was made in: a worker that claims past the end of one job cannot read the total of\n// the next (which once let a late claim look valid, run twice and stall the caller). A worker\n// that throws stores ERROR and its message, and the caller throws it. Workers poll SEQ for\n// 50,000 reads (some tens of µs) after a job, because the next one of a training step usually\n// comes sooner than a sleeping thread wakes, then sleep in Atomics.wait.\n//\n// Every chunk is computed exactly as on one thread (whole rows; elements of an update), so the\n// results are the same bit for bit whatever the number of threads.\n\n/** Int32 slots of the control block. E0 … E0 + 5: the byte offsets of an epilogue's arrays; BUSY + w: worker w is inside takeParts. */\nconst SLOT = {\n  SEQ: 0,\n  NEXT: 1,\n  FINISHED: 2,\n  KIND: 3,\n  FN: 4,\n  TOTAL: 5,\n  CHUNK: 6,\n  A: 7,\n  B: 8,\n  C: 9,\n  D: 10,\n  BATCH: 11,\n  EFN: 12,\n  E0: 13,\n  ERROR: 19,\n  BUSY: 20,\n};\n\n/** Job kinds: rows of a row kernel; elements of SGD's, Adam's or Momentum's update. */\nconst JOB = { ROWS: 0, SGD: 1, ADAM: 2, MOMENTUM: 3 };\n\nconst MAX_WORKERS = 3;\n\n/** The Float64 numbers of an update start at this byte. */\nconst NUMBERS_AT = 96;\n\n/** Where a failed worker writes its message (UTF-8, at most MESSAGE_BYTES). */\nconst MESSAGE_AT = NUMBERS_AT + 5 * 8;\n\nconst MESSAGE_BYTES = 512;\n\nconst CONTROL_BYTES = MESSAGE_AT + MESSAGE_BYTES;\n\n/** NEXT while a job is being written: a chunk number past any job's end, so a claim then gets nothing. */\nconst CLOSED = 1 \u003c\u003c 30;\n\n/** The functions of a wasm instance's exports: kernel0 …, epilogue0 …, sgd, adam, momentum. */\nfunction jobFunctions(exports, kernels, epilogues) {\n  const fn = (name) => exports[name];\n  return {\n    kernels: Array.from({ length: kernels }, (_, i) => fn(\"kernel\" + i)),\n    epilogues: Array.from({ length: epilogues }, (_, i) => fn(\"epilogue\" + i)),\n    sgd: fn(\"sgd\"),\n    adam: fn(\"adam\"),\n    momentum: fn(\"momentum\"),\n  };\n}\n\n/** Rows lo..hi of the open job (or elements lo..hi of an update). */\nfunction runPart(fns, ctl, num, lo, hi) {\n  const kind = ctl[SLOT.KIND];\n  const e0 = SLOT.E0;\n  if (kind === JOB.ROWS) {\n    const fn = ctl[SLOT.FN]; // -1: a fused loop of its own, no row kernel before it\n    if (fn >= 0) fns.kernels[fn](ctl[SLOT.A], ctl[SLOT.B], ctl[SLOT.C], ctl[SLOT.BATCH], lo, hi);\n    const e = ctl[SLOT.EFN];\n    if (e >= 0) fns.epilogues[e](lo, hi, ctl[SLOT.BATCH], ctl[e0], ctl[e0 + 1], ctl[e0 + 2], ctl[e0 + 3], ctl[e0 + 4], ctl[e0 + 5]);\n  } else if (kind === JOB.SGD) fns.sgd(ctl[SLOT.A] + 4 * lo, ctl[SLOT.B] + 4 * lo, hi - lo, num[0]);\n  else if (kind === JOB.MOMENTUM) {\n    const [p, g, v] = [ctl[SLOT.A] + 4 * lo, ctl[SLOT.B] + 4 * lo, ctl[SLOT.C] + 4 * lo];\n    fns.momentum(p, g, v, hi - lo, num[0], num[1], num[2], num[3], num[4]);\n  } else\n    fns.adam(\n      ctl[SLOT.A] + 4 * lo,\n      ctl[SLOT.B] + 4 * lo,\n      ctl[SLOT.C] + 4 * lo,\n      ctl[SLOT.D] + 4 * lo,\n      hi - lo,\n      num[0],\n      num[1],\n      num[2],\n      num[3],\n      num[4],\n    );\n}\n\n/**\n * Claims and runs chunks of the open job until none is left. A claim is a chunk's number (an\n * atomic add of 1), and the chunk's size and the total are read after it, so both are the job's\n * whose counter the add landed in. `busy` (a worker's BUSY slot, -1 for the caller) is set\n * around the claim and its check only: the caller waits for it before rewriting a job, and a\n * worker running a valid claim needs no flag (the caller cannot open another job before\n * FINISHED counts that claim's rows), so a worker descheduled while it computes never holds up\n * the next job's opening.\n */\nfunction takeParts(fns, ctl, num, busy = -1) {\n  let done = 0;\n  for (;;) {\n    if (busy >= 0) Atomics.store(ctl, busy, 1);\n    const claim = Atomics.add(ctl, SLOT.NEXT, 1);\n    const chunk = Atomics.load(ctl, SLOT.CHUNK);\n    const total = Atomics.load(ctl, SLOT.TOTAL);\n    if (busy >= 0) {\n      Atomics.store(ctl, busy, 0);\n      Atomics.notify(ctl, busy);\n    }\n    const lo = claim * chunk;\n    if (lo >= total) return done;\n    const hi = Math.min(lo + chunk, total);\n    runPart(fns, ctl, num, lo, hi);\n    done += hi - lo;\n    // The caller waits for the total: wake it for the last part only.\n    if (Atomics.add(ctl, SLOT.FINISHED, hi - lo) + (hi - lo) === total) Atomics.notify(ctl, SLOT.FINISHED);\n  }\n}\n\n/**\n * Writes a job of `total` rows or elements in chunks of `chunk` and opens it to `workers` threads:\n * `fields` are FN, A, B, C, D, BATCH, EFN, E0 … E0 + 5 in order; `numbers` an update's five numbers.\n */\nfunction openJob(ctl, num, workers, kind, total, chunk, fields, numbers) {\n  Atomics.store(ctl, SLOT.NEXT, CLOSED);\n  // No worker may still be checking a claim against the fields about to change.\n  // (It is about to find the previous job done: a short spin, then a wait the worker ends with a notify.)\n  for (let w = 0; w \u003c workers; w++) {\n    for (let spin = 0; spin \u003c 100000 && Atomics.load(ctl, SLOT.BUSY + w) !== 0; spin++);\n    while (Atomics.load(ctl, SLOT.BUSY + w) !== 0) Atomics.wait(ctl, SLOT.BUSY + w, 1, 10);\n  }\n  ctl[SLOT.KIND] = kind;\n  const order = [SLOT.FN, SLOT.A, SLOT.B, SLOT.C, SLOT.D, SLOT.BATCH, SLOT.EFN];\n  for (let i = 0; i \u003c order.length; i++) ctl[order[i]] = fields[i] ?? 0;\n  for (let i = 0; i \u003c 6; i++) ctl[SLOT.E0 + i] = fields[order.length + i] ?? 0;\n  ctl[SLOT.TOTAL] = total;\n  ctl[SLOT.CHUNK] = chunk;\n  for (let i = 0; i \u003c 5; i++) num[i] = numbers[i] ?? 0;\n  Atomics.store(ctl, SLOT.FINISHED, 0);\n  Atomics.store(ctl, SLOT.NEXT, 0);\n  Atomics.add(ctl, SLOT.SEQ, 1);\n  Atomics.notify(ctl, SLOT.SEQ);\n}\n\n/**\n * Whether a shared job took less time than the caller alone would have: `ms` the whole job (its\n * opening, the caller's parts and the wait for the rest), `ownMs` the caller's parts, `mine` of\n * `total` rows the caller did. The caller's rate stands for the job's on one thread.\n */\nfunction sharingPaid(ms, ownMs, mine, total) {\n  if (mine === 0) return true; // the workers did it all\n  return mine \u003c total && ms \u003c (ownMs * total) / mine;\n}\n\n/** Waits until every row of the open job is done (after the caller took its parts); throws a worker's error. */\nfunction awaitJob(ctl, total) {\n  for (let spin = 0; spin \u003c 100000 && Atomics.load(ctl, SLOT.FINISHED) !== total; spin++);\n  const since = Date.now();\n  for (let done = Atomics.load(ctl, SLOT.FINISHED); done !== total; done = Atomics.load(ctl, SLOT.FINISHED)) {\n    if (Atomics.load(ctl, SLOT.ERROR) !== 0) {\n      const text = new TextDecoder().decode(new Uint8Array(ctl.buffer, MESSAGE_AT, MESSAGE_BYTES).slice()).replace(/\\0+$/, \"\");\n      throw new Error(\"a worker thread failed (set NNC_THREADS=1 to run on one thread): \" + text);\n    }\n    Atomics.wait(ctl, SLOT.FINISHED, done, 1000);\n    if (Date.now() - since > 60000) throw new Error(\"internal: a worker thread stopped answering; set NNC_THREADS=1 to run on one thread\");\n  }\n}\n\n/**\n * A worker's life: wait for each job after job `seen` (by default, the one open as it starts), take\n * parts of it, report an error; never returns.\n */\nfunction serveJobs(fns, ctl, num, index, seen = Atomics.load(ctl, SLOT.SEQ)) {\n  for (;;) {\n    for (let spin = 0; spin \u003c 50000 && Atomics.load(ctl, SLOT.SEQ) === seen; spin++);\n    Atomics.wait(ctl, SLOT.SEQ, seen);\n    seen = Atomics.load(ctl, SLOT.SEQ);\n    try {\n      takeParts(fns, ctl, num, SLOT.BUSY + index);\n    } catch (e) {\n      const text = String((e instanceof Error && e.stack) || e).slice(0, MESSAGE_BYTES / 4);\n      new TextEncoder().encodeInto(text, new Uint8Array(ctl.buffer, MESSAGE_AT, MESSAGE_BYTES));\n      Atomics.store(ctl, SLOT.ERROR, 1);\n      Atomics.notify(ctl, SLOT.FINISHED);\n      Atomics.store(ctl, SLOT.BUSY + index, 0);\n      Atomics.notify(ctl, SLOT.BUSY + index);\n    }\n  }\n}\n\n// What each worker thread runs (eval'd as a script after the text of threads.ts): the\n// module's wasm on the same shared memory, serving parts of each job of the control block.\n\nfunction serve({ module, memory, control, index, kernels, epilogues }) {\n  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports;\n  serveJobs(jobFunctions(exports, kernels, epilogues), new Int32Array(control), new Float64Array(control, NUMBERS_AT, 5), index);\n}\n\n// In Node, what pool.ts passed as workerData; in a browser, its first message.\nif (typeof process === \"object\" && typeof process.getBuiltinModule === \"function\") {\n  serve(process.getBuiltinModule(\"node:worker_threads\").workerData);\n} else {\n  globalThis.onmessage = (e) => serve(e.data);\n}";
 
 // ---- src/prelude/arena.ts ----
 // What a module compiled with `--backend wasm` carries besides the JS runtime: its WebAssembly
@@ -1331,6 +1331,7 @@ function runPart(fns, ctl, num, lo, hi) {
  * the next job's opening.
  */
 function takeParts(fns, ctl, num, busy = -1) {
+  let done = 0;
   for (;;) {
     if (busy >= 0) Atomics.store(ctl, busy, 1);
     const claim = Atomics.add(ctl, SLOT.NEXT, 1);
@@ -1341,9 +1342,10 @@ function takeParts(fns, ctl, num, busy = -1) {
       Atomics.notify(ctl, busy);
     }
     const lo = claim * chunk;
-    if (lo >= total) return;
+    if (lo >= total) return done;
     const hi = Math.min(lo + chunk, total);
     runPart(fns, ctl, num, lo, hi);
+    done += hi - lo;
     // The caller waits for the total: wake it for the last part only.
     if (Atomics.add(ctl, SLOT.FINISHED, hi - lo) + (hi - lo) === total) Atomics.notify(ctl, SLOT.FINISHED);
   }
@@ -1372,6 +1374,16 @@ function openJob(ctl, num, workers, kind, total, chunk, fields, numbers) {
   Atomics.store(ctl, SLOT.NEXT, 0);
   Atomics.add(ctl, SLOT.SEQ, 1);
   Atomics.notify(ctl, SLOT.SEQ);
+}
+
+/**
+ * Whether a shared job took less time than the caller alone would have: `ms` the whole job (its
+ * opening, the caller's parts and the wait for the rest), `ownMs` the caller's parts, `mine` of
+ * `total` rows the caller did. The caller's rate stands for the job's on one thread.
+ */
+function sharingPaid(ms, ownMs, mine, total) {
+  if (mine === 0) return true; // the workers did it all
+  return mine < total && ms < (ownMs * total) / mine;
 }
 
 /** Waits until every row of the open job is done (after the caller took its parts); throws a worker's error. */
@@ -1465,7 +1477,8 @@ function startThreads() {
   if (!node && !web) return;
   const asked = node ? Number(process.env.NNC_THREADS) : NaN;
   const cores = node ? process.getBuiltinModule("node:os").availableParallelism() : web.cores;
-  const threads = Math.min(MAX_WORKERS + 1, Number.isInteger(asked) && asked >= 1 ? asked : cores);
+  adaptive = !(Number.isInteger(asked) && asked >= 1);
+  const threads = Math.min(MAX_WORKERS + 1, adaptive ? cores : asked);
   const module = new WebAssembly.Module(WASM_BYTES);
   for (let t = 1; t < threads; t++) {
     const data = {
@@ -1509,11 +1522,45 @@ export function threads() {
   return threadPool.length + 1;
 }
 
+/**
+ * Shared jobs in a row that cost more time than this thread alone would have taken, and how many
+ * jobs are left to run alone. Where other work keeps the cores busy, waking a worker can hand it
+ * the caller's core (the caller then waits to run again: 200-400 µs a TwoLayerNet step on this
+ * 2-core machine under load, a step twice as slow as on one thread). So after LOSSES_TO_SOLO such
+ * jobs the next SOLO_JOBS run on this thread, then sharing is tried again; unless NNC_THREADS asked
+ * for the threads. The bits are the same either way.
+ */
+let adaptive = true;
+
+let losses = 0;
+
+let soloLeft = 0;
+
+const LOSSES_TO_SOLO = 8;
+
+const SOLO_JOBS = 1000;
+
+/** Whether a large job is shared now (a job run alone counts down the jobs left to run alone). */
+function sharing() {
+  if (threadPool.length === 0) return false;
+  if (!adaptive || soloLeft === 0) return true;
+  soloLeft--;
+  return false;
+}
+
 /** Runs a job of `total` rows or elements in chunks, on this thread and the workers; returns when all are done. */
 function shareJob(kind, total, chunk, fields, numbers) {
+  const t0 = performance.now();
   openJob(CONTROL, NUMBERS, threadPool.length, kind, total, chunk, fields, numbers);
-  takeParts(JOBS, CONTROL, NUMBERS);
+  const t1 = performance.now();
+  const mine = takeParts(JOBS, CONTROL, NUMBERS);
+  const t2 = performance.now();
   awaitJob(CONTROL, total);
+  losses = sharingPaid(performance.now() - t0, t2 - t1, mine, total) ? 0 : losses + 1;
+  if (losses >= LOSSES_TO_SOLO) {
+    losses = 0;
+    soloLeft = SOLO_JOBS;
+  }
 }
 
 /**
@@ -1523,7 +1570,7 @@ function shareJob(kind, total, chunk, fields, numbers) {
 function runRows(fn, a, b, c, batch, m, work, epi, q0, q1, q2, q3, q4, q5) {
   const large = m * work >= MIN_SPLIT && m >= 8;
   if (large && threadPool === undefined) startThreads();
-  if (!large || threadPool.length === 0) {
+  if (!large || !sharing()) {
     JOBS.kernels[fn](a, b, c, batch, 0, m);
     if (epi >= 0) JOBS.epilogues[epi](0, m, batch, q0, q1, q2, q3, q4, q5);
     return;
@@ -1543,7 +1590,7 @@ function runRows(fn, a, b, c, batch, m, work, epi, q0, q1, q2, q3, q4, q5) {
 function runLoop(fn, rows, batch, elements, q0, q1, q2, q3, q4, q5) {
   const large = elements >= MIN_SPLIT_LOOP && rows >= 8;
   if (large && threadPool === undefined) startThreads();
-  if (!large || threadPool.length === 0) {
+  if (!large || !sharing()) {
     JOBS.epilogues[fn](0, rows, batch, q0, q1, q2, q3, q4, q5);
     return;
   }
@@ -1567,7 +1614,7 @@ export function zeros(n) {
 function shareUpdate(n) {
   if (n < MIN_SPLIT_UPDATE) return false;
   if (threadPool === undefined) startThreads();
-  return threadPool.length > 0;
+  return sharing();
 }
 
 /**
