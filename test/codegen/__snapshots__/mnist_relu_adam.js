@@ -1870,6 +1870,13 @@ export function updateAdam() {
 }
 
 /**
+ * Vector updates come with --backend wasm: false here, for the caller's own loop.
+ */
+export function updateMomentum() {
+  return false;
+}
+
+/**
  * The threads its matmuls run on: this module's kernels are plain JavaScript, on the calling thread.
  */
 export function threads() {
