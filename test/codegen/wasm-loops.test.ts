@@ -2,8 +2,9 @@
 // along rows (a softmax's max and sum), down columns (a bias gradient) and over everything (a
 // mean), as loops of their own and after a matmul; and softmax_xent's rows. Each model's outputs,
 // loss and gradients against the reference interpreter within the wasm backend's tolerance (5e-3,
-// as wasm-models.test.ts says why: float32 sums in lanes), and its step's kernels with no JS loop.
-import { describe, expect, it } from "vitest";
+// as wasm-models.test.ts says why: float32 sums in lanes), and its step's kernels with no JS loop;
+// a large loop shared between two threads gives one thread's bits.
+import { afterEach, describe, expect, it } from "vitest";
 import { compileToString, load } from "../../src/codegen/index.js";
 import { graphOf } from "../support/models.js";
 import { compare, feedsFor } from "./compare.js";
@@ -51,4 +52,26 @@ describe("fused loops in WebAssembly", () => {
     expect(text).toContain("WASM.softmax_xent0(");
     expect(text).not.toMatch(/for \(/);
   });
+
+  it("a large loop of its own, its rows shared between two threads, gives one thread's bits", async () => {
+    // softmax over 300 classes: its exp and row sums a loop of its own, 512 · 300 elements (shared from 2^16).
+    const g = graphOf(
+      "model M {\n input x: [batch, 20]\n target t: [batch, 300]\n param W: [20, 300] = normal(1)\n y = softmax(x @ W)\n output y\n loss mse(y, t)\n}",
+    );
+    const text = compileToString(g, { backend: "wasm" });
+    const feeds = Object.fromEntries(Object.entries(feedsFor(g, "f32", 512, 7)).map(([k, t]) => [k, Float32Array.from(t.data)]));
+    const run = async (threads: string, instance: number) => {
+      process.env.NNC_THREADS = threads;
+      const m = await load(`${text}\n// instance ${instance}\n`);
+      expect(m.threads()).toBe(Number(threads));
+      const params = m.init(1);
+      const { loss, grads } = m.lossAndGrads(params, feeds);
+      return { loss, W: Array.from(grads.W!), y: Array.from(m.predict(params, { x: feeds.x! }).y!) };
+    };
+    expect(await run("2", 2)).toEqual(await run("1", 1));
+  });
+});
+
+afterEach(() => {
+  delete process.env.NNC_THREADS;
 });
