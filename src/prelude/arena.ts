@@ -206,8 +206,12 @@ export function arenaFeed(to: Floats, data: Record<string, ArrayLike<number>>, n
 // eslint-disable-next-line prefer-const -- the module's program functions set it before their kernels run
 export let PACK_AT = 0;
 
-/** op(B) ([k × n], element (p, j) at p·inner + j·col) into the arena at byte `at` as [k × n] rows. */
+/** op(B) ([k × n], element (p, j) at p·inner + j·col) into the arena at byte `at` as [k × n] rows (in WebAssembly when B lies in the arena). */
 export function packB(at: number, src: ArrayLike<number>, k: number, n: number, inner: number, col: number): void {
+  if (src instanceof F && ARENA_BUFFERS.has(src.buffer)) {
+    WASM.pack!(at, src.byteOffset, k, n, inner, col);
+    return;
+  }
   const mem = heap();
   const base = at >> 2;
   for (let p = 0; p < k; p++) {

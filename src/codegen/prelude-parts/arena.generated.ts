@@ -209,8 +209,12 @@ function arenaFeed(to, data, name) {
 /** Byte offset of the arena's area for operands packed as rows; set by each program call. */
 let PACK_AT = 0;
 
-/** op(B) ([k × n], element (p, j) at p·inner + j·col) into the arena at byte \`at\` as [k × n] rows. */
+/** op(B) ([k × n], element (p, j) at p·inner + j·col) into the arena at byte \`at\` as [k × n] rows (in WebAssembly when B lies in the arena). */
 function packB(at, src, k, n, inner, col) {
+  if (src instanceof F && ARENA_BUFFERS.has(src.buffer)) {
+    WASM.pack(at, src.byteOffset, k, n, inner, col);
+    return;
+  }
   const mem = heap();
   const base = at >> 2;
   for (let p = 0; p < k; p++) {

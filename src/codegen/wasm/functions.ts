@@ -8,6 +8,7 @@ import { encodeModuleImportingMemory, type FunctionBody, type WasmFunction } fro
 import type { WasmEpilogue } from "./loop.js";
 import { adamFunction, momentumFunction, sgdFunction } from "./optimizers.js";
 import { listing } from "./listing.js";
+import { packFunction } from "./pack.js";
 import { MAX_PAGES } from "./runtime.js";
 
 export class WasmFunctions {
@@ -75,6 +76,7 @@ export class WasmFunctions {
       { name: "sgd", body: sgdFunction() },
       { name: "adam", body: adamFunction() },
       { name: "momentum", body: momentumFunction() },
+      { name: "pack", body: packFunction() },
     ];
     const build = (fma: boolean) => [
       ...this.kernels.map((k) => ({ name: k.name, body: k.build(fma) })),
