@@ -1,0 +1,91 @@
+// Where a compiled training step spends its time: a CPU profile (node:inspector, sampled every
+// 50 µs) of lossAndGrads and the optimizer's update as `nnc train` calls them, on random data,
+// reported as each function's share of the step's samples, the wasm functions by their export
+// names (kernel<i>: a row kernel, matmul or conv; epilogue<i>: a fused loop; sgd, adam,
+// momentum; softmax_xent<i>). README's Performance section quotes its shares. On a busy machine
+// the times are noisy, the shares less so.
+//
+//   npx rolldown bench/step-profile.ts -p node --external prettier -o node_modules/.cache/step-profile.mjs \
+//     && NNC_THREADS=1 node node_modules/.cache/step-profile.mjs [model.nn] [steps] [batch]
+// (OPTIMIZER=adam for the 5-layer net.)
+import { readFileSync } from "node:fs";
+import { Session, type Profiler } from "node:inspector";
+import { compileToString, load } from "../src/codegen/index.js";
+import { frontend } from "../src/index.js";
+import { optimizerKernels } from "../src/runtime/executable.js";
+import { enableFma } from "../src/runtime/fma.js";
+import { createOptimizer } from "../src/runtime/optimizer-registry.js";
+
+const FILE = process.argv[2] ?? "models/two_layer_net.nn";
+const STEPS = Number(process.argv[3] ?? 3000);
+const BATCH = Number(process.argv[4] ?? 100);
+
+enableFma();
+const g = frontend(readFileSync(FILE, "utf8"), FILE).graphs[0]!;
+const text = compileToString(g, { dtype: "f32", backend: "wasm" });
+const exe = await load(text);
+// The wasm functions' names, by index: the module's listing has them in order.
+const wasmNames = [...text.matchAll(/^\/\/ \(func \$(\w+)/gm)].map((m) => m[1]!);
+
+const params = exe.init(1);
+// SGD as the book's TwoLayerNet, or OPTIMIZER=adam (momentum, nesterov) as the 5-layer net.
+const opt = process.env.OPTIMIZER ?? "sgd";
+const kernels = optimizerKernels(exe);
+const optimizer = createOptimizer(opt, { lr: opt === "sgd" ? 0.1 : 0.001 }, { decays: () => true, ...(kernels && { kernels }) });
+let state = optimizer.init(params);
+const input = g.inputs.find((i) => i.role === "input")!.name;
+const target = g.inputs.find((i) => i.role === "target")!.name;
+const feed = exe.batchBuffers!(BATCH);
+const x = feed[input]!;
+const t = feed[target]!;
+for (let i = 0; i < x.length; i++) x[i] = Math.random();
+const classes = t.length / BATCH;
+for (let r = 0; r < BATCH; r++) t[r * classes + ((r * 7) % classes)] = 1;
+let n = 0;
+const step = () => {
+  const { grads } = exe.lossAndGrads(params, feed);
+  state = optimizer.update(params, grads, state, ++n);
+};
+for (let i = 0; i < 300; i++) step();
+
+const session = new Session();
+session.connect();
+const post = <T>(method: string, params?: object) =>
+  new Promise<T>((resolve, reject) => session.post(method, params ?? {}, (e, r) => (e ? reject(e) : resolve(r as T))));
+await post("Profiler.enable");
+await post("Profiler.setSamplingInterval", { interval: 50 });
+await post("Profiler.start");
+const t0 = performance.now();
+for (let i = 0; i < STEPS; i++) step();
+const ms = (performance.now() - t0) / STEPS;
+const { profile } = await post<{ profile: Profiler.Profile }>("Profiler.stop");
+
+// Self time by function, among the samples taken inside `step`.
+const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const parent = new Map<number, number>();
+for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+const inStep = (id: number): boolean => {
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) if (byId.get(at)!.callFrame.functionName === "step") return true;
+  return false;
+};
+const name = (node: Profiler.ProfileNode): string => {
+  const fn = node.callFrame.functionName;
+  const wasm = /^\$?wasm-function\[(\d+)\]$/.exec(fn);
+  if (wasm) return `wasm ${wasmNames[Number(wasm[1])] ?? fn}`;
+  // V8 may run a small wasm function inside its JS-to-wasm wrapper: name it by its caller.
+  const caller = parent.get(node.id);
+  if (fn.startsWith("js-to-wasm") && caller !== undefined) return `wasm called by ${byId.get(caller)!.callFrame.functionName}`;
+  return fn || "(anonymous)";
+};
+const self = new Map<string, number>();
+let total = 0;
+(profile.samples ?? []).forEach((id, i) => {
+  if (!inStep(id)) return;
+  const dt = profile.timeDeltas?.[i] ?? 0;
+  const key = name(byId.get(id)!);
+  self.set(key, (self.get(key) ?? 0) + dt);
+  total += dt;
+});
+console.log(`${FILE}, batch ${BATCH}, ${exe.threads?.() ?? 1} thread(s): ${ms.toFixed(3)} ms per step over ${STEPS} steps (profiled)`);
+for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).filter(([, us]) => us / total >= 0.001))
+  console.log(`${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`);
