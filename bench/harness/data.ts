@@ -9,7 +9,7 @@ import { frontendFile, type Graph } from "../../src/index.js";
 import { fillBatch, sampleRows, type Dataset } from "../../src/runtime/data/index.js";
 import { initValues } from "../../src/runtime/initializers.js";
 import { createRng } from "../../src/runtime/rng.js";
-import type { Workload } from "./workloads.js";
+import { paramLengths, type Workload } from "./workloads.js";
 
 export const FEATURES = 784;
 export const CLASSES = 10;
@@ -44,11 +44,13 @@ export function modelGraph(w: Pick<Workload, "model">, root: string): Graph {
 /** Initial params by name: nnc's initializers, seeded; checked against the workload's layers. */
 export function initialParams(w: Workload, g: Graph): Record<string, Float64Array> {
   const values = initValues(g, w.seeds.init, Float64Array) as Record<string, Float64Array>;
-  const expected = new Map(w.layers.flatMap((l) => [[l.W, l.in * l.out] as const, [l.b, l.out] as const]));
+  const expected = new Map(paramLengths(w));
   const names = Object.keys(values);
   if (names.length !== expected.size || names.some((n) => expected.get(n) !== values[n]!.length)) {
     const shown = names.map((n) => `${n}[${values[n]!.length}]`).join(", ");
-    throw new Error(`${w.model.file}: params ${shown} do not match the workload's layers ${w.layers.map((l) => `${l.in}->${l.out}`).join(", ")}`);
+    throw new Error(
+      `${w.model.file}: params ${shown} do not match the workload's layers ${w.layers.map((l) => `${l.in}->${l.out}`).join(", ")}`,
+    );
   }
   return values;
 }
@@ -64,7 +66,7 @@ export function writeData(dir: string, w: Workload, train: Dataset, batches: num
     fillBatch(train, rows, 0, B, x.subarray(k * B * FEATURES), t.subarray(k * B * CLASSES), "onehot");
   }
   const init = initialParams(w, g);
-  const order = w.layers.flatMap((l) => [l.W, l.b]);
+  const order = paramLengths(w).map(([name]) => name);
   const total = order.reduce((n, name) => n + init[name]!.length, 0);
   const flat = new Float64Array(total);
   const params: Record<string, readonly [number, number]> = {};

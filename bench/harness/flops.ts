@@ -12,7 +12,11 @@
 //   softmax 5 per logit (max, subtract, exp, sum, divide), its gradient with the loss
 //   (y - t)/B 2, the loss -Σ t·log(y + 1e-7)/B 3 per row (add, log, sum)
 //   update: SGD p -= lr·g 2 per param; Adam (the book's) 12 per param (m: 3, v: 4, p: 5)
-import type { Workload } from "./workloads.js";
+// A conv layer (filters F, taps per filter C·K·K, P output positions per image) counts as the
+// products of its im2col form: forward 2·B·F·CKK·P, the filter gradient as much, and no input
+// gradient (it is the first layer); the bias add and its gradient B·F·P each, the activation's
+// forward and backward over B·F·P, and the max pool one comparison per input element.
+import { convOut, type Workload } from "./workloads.js";
 
 export interface FlopCount {
   readonly matmul: number;
@@ -27,6 +31,15 @@ export function stepFlops(w: Workload): FlopCount {
   const B = w.batchSize;
   let matmul = 0;
   let elementwise = 0;
+  const c = w.conv;
+  if (c) {
+    const taps = c.image[0] * c.size * c.size;
+    const outputs = B * c.filters * convOut(c, 1) * convOut(c, 2);
+    const a = ACTIVATION[w.activation];
+    matmul += 2 * 2 * outputs * taps;
+    elementwise += 2 * outputs + (a.forward + a.backward) * outputs + outputs;
+    elementwise += UPDATE[w.optimizer.name] * (c.filters * taps + c.filters);
+  }
   w.layers.forEach((l, i) => {
     const mm = 2 * B * l.in * l.out;
     matmul += mm * (i === 0 ? 2 : 3);

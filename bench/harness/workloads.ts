@@ -1,7 +1,7 @@
 // The workloads `npm run bench` times: one training step (forward + backward + optimizer update)
 // of one of the book's networks on real MNIST batches. Adding a workload is one entry in
-// WORKLOADS; every peer reads the network from `layers`, `activation` and `optimizer`, and nnc
-// compiles `model` (whose params must match `layers`, which the harness checks).
+// WORKLOADS; every peer reads the network from `conv`, `layers`, `activation` and `optimizer`, and
+// nnc compiles `model` (whose params must match `conv` and `layers`, which the harness checks).
 
 export type Activation = "sigmoid" | "relu";
 
@@ -17,6 +17,23 @@ export interface Layer {
   readonly out: number;
 }
 
+/**
+ * A convolution layer before the affine layers (the book's SimpleConvNet): conv2d (NCHW, filters
+ * W: [filters, channels, size, size], bias b: [filters, 1, 1]) → the activation → a max pool of
+ * pool × pool, stride pool → flatten, whose width is the first affine layer's `in`.
+ */
+export interface ConvLayer {
+  readonly W: string;
+  readonly b: string;
+  /** The input image: [channels, height, width]. */
+  readonly image: readonly [number, number, number];
+  readonly filters: number;
+  readonly size: number;
+  readonly stride: number;
+  readonly pad: number;
+  readonly pool: number;
+}
+
 export interface Workload {
   /** Used in file names: bench/results/<date>-<id>.json. */
   readonly id: string;
@@ -24,8 +41,9 @@ export interface Workload {
   /** The .nn file nnc compiles (relative to the repository) and its `--set` overrides. */
   readonly model: { readonly file: string; readonly set: Readonly<Record<string, string>> };
   /** Which class of the book the typed-array and numpy ports follow. */
-  readonly book: "TwoLayerNet" | "MultiLayerNet";
+  readonly book: "TwoLayerNet" | "MultiLayerNet" | "SimpleConvNet";
   readonly batchSize: number;
+  readonly conv?: ConvLayer;
   readonly layers: readonly Layer[];
   readonly activation: Activation;
   /** Softmax, then the book's cross_entropy_error, averaged over the batch. */
@@ -67,7 +85,48 @@ export const WORKLOADS: readonly Workload[] = [
     optimizer: { name: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
     seeds: { init: 1, data: 2 },
   },
+  {
+    // The book's ch. 7 SimpleConvNet (ch07/simple_convnet.py, train_convnet.py): conv 30 filters
+    // 5×5, pad 0, stride 1 → ReLU → max pool 2×2 → affine 100 → ReLU → affine 10; its init.
+    id: "simple-conv-net",
+    title: "SimpleConvNet conv 30×5×5 - pool 2 - 100 - 10, ReLU, Adam lr 0.001, batch 100",
+    model: { file: "models/simple_conv_net.nn", set: {} },
+    book: "SimpleConvNet",
+    batchSize: 100,
+    conv: { W: "W1", b: "b1", image: [1, 28, 28], filters: 30, size: 5, stride: 1, pad: 0, pool: 2 },
+    layers: [
+      { W: "hidden_layer.W", b: "hidden_layer.b", in: 30 * 12 * 12, out: 100 },
+      { W: "scores.W", b: "scores.b", in: 100, out: 10 },
+    ],
+    activation: "relu",
+    loss: "softmax-cross-entropy",
+    optimizer: { name: "adam", lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-7 },
+    seeds: { init: 1, data: 2 },
+  },
 ];
+
+/** The conv layer's output extent along height or width, before pooling. */
+export function convOut(c: ConvLayer, along: 1 | 2): number {
+  return Math.floor((c.image[along] + 2 * c.pad - c.size) / c.stride) + 1;
+}
+
+/** The params of the workload in order (the conv layer's, then each affine layer's), with their lengths. */
+export function paramLengths(w: Workload): [string, number][] {
+  const c = w.conv;
+  const conv: [string, number][] = c
+    ? [
+        [c.W, c.filters * c.image[0] * c.size * c.size],
+        [c.b, c.filters],
+      ]
+    : [];
+  return [
+    ...conv,
+    ...w.layers.flatMap((l): [string, number][] => [
+      [l.W, l.in * l.out],
+      [l.b, l.out],
+    ]),
+  ];
+}
 
 export function workloadById(id: string): Workload {
   const w = WORKLOADS.find((x) => x.id === id);
@@ -76,5 +135,5 @@ export function workloadById(id: string): Workload {
 }
 
 export function paramCount(w: Workload): number {
-  return w.layers.reduce((n, l) => n + l.in * l.out + l.out, 0);
+  return paramLengths(w).reduce((n, [, length]) => n + length, 0);
 }

@@ -49,23 +49,31 @@ def blas_info(np):
 
 
 def make_peer(np, job, dtype):
+    from numpy_conv_net import SimpleConvNet
     from numpy_multi_layer import SGD, Adam, MultiLayerNet
     from numpy_two_layer import TwoLayerNet
 
     w = job["workload"]
     files = job["files"]
     flat = np.fromfile(files["init"], dtype=np.float64)
-    # The book's names (W1, b1, W2, ...) for the workload's (W1 or layers.0.W, ...).
+    conv = w.get("conv")
+    # The book's names (W1, b1, W2, ...) for the workload's (W1 or layers.0.W, ...), with their shapes.
+    shapes = []
+    if conv:
+        c, size = conv["image"][0], conv["size"]
+        shapes.append(((conv["W"], (conv["filters"], c, size, size)), (conv["b"], (conv["filters"], 1, 1))))
+    shapes += [((layer["W"], (layer["in"], layer["out"])), (layer["b"], (layer["out"],))) for layer in w["layers"]]
     names = {}
     params = {}
-    for i, layer in enumerate(w["layers"]):
-        for kind in ("W", "b"):
-            offset, length = files["params"][layer[kind]]
-            value = flat[offset:offset + length].astype(dtype)
-            params[f"{kind}{i + 1}"] = value.reshape(layer["in"], layer["out"]) if kind == "W" else value
-            names[f"{kind}{i + 1}"] = layer[kind]
+    for i, layer in enumerate(shapes):
+        for kind, (name, shape) in zip(("W", "b"), layer):
+            offset, length = files["params"][name]
+            params[f"{kind}{i + 1}"] = flat[offset:offset + length].astype(dtype).reshape(shape)
+            names[f"{kind}{i + 1}"] = name
     if w["book"] == "TwoLayerNet":
         net = TwoLayerNet(params)
+    elif w["book"] == "SimpleConvNet":
+        net = SimpleConvNet(params, {"stride": conv["stride"], "pad": conv["pad"]})
     else:
         net = MultiLayerNet(params, hidden_layer_num=len(w["layers"]) - 1, activation=w["activation"])
     o = w["optimizer"]
@@ -73,7 +81,8 @@ def make_peer(np, job, dtype):
 
     B = w["batchSize"]
     k = files["batches"]
-    x = np.fromfile(files["x"], dtype=np.float32).astype(dtype).reshape(k, B, 784)
+    image = tuple(conv["image"]) if conv else (784,)
+    x = np.fromfile(files["x"], dtype=np.float32).astype(dtype).reshape(k, B, *image)
     t = np.fromfile(files["t"], dtype=np.float32).astype(dtype).reshape(k, B, 10)
     xs = [x[i].copy() for i in range(k)]
     ts = [t[i].copy() for i in range(k)]

@@ -6,7 +6,7 @@
 // peer: the step returns the loss of its own forward pass (the book's training loop runs a
 // second forward pass for it), and the first Affine layer does not compute the gradient of the
 // input (TwoLayerNet.gradient does not either; MultiLayerNet's layers do, for nothing).
-import type { NodePeer, PeerContext } from "../harness/peers.js";
+import { Unavailable, type NodePeer, type PeerContext } from "../harness/peers.js";
 import type { Stepper } from "../harness/protocol.js";
 import { CLASSES, FEATURES } from "../harness/data.js";
 import type { Workload } from "../harness/workloads.js";
@@ -73,7 +73,12 @@ function zip(a: Matrix, b: Matrix, f: (x: number, y: number) => number): Matrix 
 const sigmoid = (x: Matrix): Matrix => map(x, (v) => 1 / (1 + Math.exp(-v)));
 
 /** (1.0 - sigmoid(x)) * sigmoid(x) */
-const sigmoidGrad = (x: Matrix): Matrix => zip(map(sigmoid(x), (s) => 1 - s), sigmoid(x), (a, b) => a * b);
+const sigmoidGrad = (x: Matrix): Matrix =>
+  zip(
+    map(sigmoid(x), (s) => 1 - s),
+    sigmoid(x),
+    (a, b) => a * b,
+  );
 
 /** x - max(x) per row, then exp(x) / sum(exp(x)) per row. */
 function softmax(x: Matrix): Matrix {
@@ -194,7 +199,9 @@ class Sigmoid implements Layer {
 
 function multiLayerNet(w: Workload, params: Params): Net {
   const affines = w.layers.map((l, i) => new Affine(matrix(l.in, l.out, params[l.W]!), params[l.b]!, i > 0));
-  const layers: Layer[] = affines.flatMap((a, i) => (i < affines.length - 1 ? [a, w.activation === "relu" ? new Relu() : new Sigmoid()] : [a]));
+  const layers: Layer[] = affines.flatMap((a, i) =>
+    i < affines.length - 1 ? [a, w.activation === "relu" ? new Relu() : new Sigmoid()] : [a],
+  );
   return {
     params,
     gradient(x, t) {
@@ -253,14 +260,19 @@ function optimizer(w: Workload): (params: Params, grads: Grads) => void {
 
 export const typedArray: NodePeer = {
   async create({ workload: w, data }: PeerContext): Promise<Stepper> {
+    if (w.conv) throw new Unavailable("no port of the book's conv layers (im2col Convolution and Pooling) here; the numpy peers run them");
     const params: Params = {};
     for (const [name, v] of Object.entries(data.init)) params[name] = Float64Array.from(v);
     const net = w.book === "TwoLayerNet" ? twoLayerNet(w, params) : multiLayerNet(w, params);
     const update = optimizer(w);
     const B = w.batchSize;
     // The batches as float64 matrices once, as `x_train[batch_mask]` would hand them over.
-    const xs = Array.from({ length: data.batches }, (_, k) => matrix(B, FEATURES, Float64Array.from(data.x.subarray(k * B * FEATURES, (k + 1) * B * FEATURES))));
-    const ts = Array.from({ length: data.batches }, (_, k) => matrix(B, CLASSES, Float64Array.from(data.t.subarray(k * B * CLASSES, (k + 1) * B * CLASSES))));
+    const xs = Array.from({ length: data.batches }, (_, k) =>
+      matrix(B, FEATURES, Float64Array.from(data.x.subarray(k * B * FEATURES, (k + 1) * B * FEATURES))),
+    );
+    const ts = Array.from({ length: data.batches }, (_, k) =>
+      matrix(B, CLASSES, Float64Array.from(data.t.subarray(k * B * CLASSES, (k + 1) * B * CLASSES))),
+    );
     return {
       step(k) {
         const { loss, grads } = net.gradient(xs[k]!, ts[k]!);
