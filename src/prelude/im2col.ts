@@ -1,81 +1,50 @@
-// The convolution kernels' layout moves for the wasm backend (src/codegen/kernels/conv/wasm.ts):
-// one image of an NCHW tensor unrolled into the matrix whose product with the filters is the
-// convolution (the book's im2col, zero padding), and back. Columns or rows are indexed by
-// (c, ky, kx), the positions by (oy, ox); `x` and `mem` are views of the arena, `to`/`from` float
-// indices into `mem`. The geometry is [C, H, W, KH, KW, stride, pad, OH, OW].
+// The JavaScript side of the convolution kernels with the wasm backend
+// (src/codegen/kernels/conv/wasm-function.ts): a job over the images of a batch, cut into at
+// most `slots` chunks (the kernels' SLOTS) whose bounds depend on the batch alone, run on this thread and the
+// workers (large jobs) or chunk after chunk here; and the sum of the filter gradient's partial
+// sums, one per chunk, in chunk order. So the bits do not depend on the thread count.
+import { JOBS, MIN_SPLIT, shareJob, startThreads, threadPool } from "./pool.js";
+import { JOB } from "./threads.js";
+import { MEMORY } from "./arena.js";
 
-type Geometry = readonly [number, number, number, number, number, number, number, number, number];
+let intView: Int32Array<ArrayBufferLike> = new Int32Array(0);
 
-/** Image n of x as [C·KH·KW × OH·OW] rows (one per tap) at mem[to]: W · this is the image's output. */
-export function im2colT(mem: Floats, to: number, x: Floats, n: number, g: Geometry): void {
-  const [C, H, W, KH, KW, S, P, OH, OW] = g;
-  let at = to;
-  for (let c = 0; c < C; c++) {
-    const plane = (n * C + c) * H * W;
-    for (let ky = 0; ky < KH; ky++) {
-      for (let kx = 0; kx < KW; kx++) {
-        for (let oy = 0; oy < OH; oy++) {
-          const iy = oy * S - P + ky;
-          const inside = iy >= 0 && iy < H;
-          const row = plane + iy * W;
-          for (let ox = 0; ox < OW; ox++, at++) {
-            const ix = ox * S - P + kx;
-            mem[at] = inside && ix >= 0 && ix < W ? x[row + ix]! : 0;
-          }
-        }
-      }
-    }
-  }
+/**
+ * Writes row kernel `fn`'s operand block at byte `desc` (in0, in1, out, scratch), runs it over
+ * images 0 … batch - 1 in chunks of ceil(batch / slots) (`work`: multiply-adds per image), and
+ * returns the number of chunks.
+ */
+export function runImages(
+  fn: number,
+  desc: number,
+  in0: number,
+  in1: number,
+  out: number,
+  scratch: number,
+  batch: number,
+  work: number,
+  slots: number,
+): number {
+  if (intView.byteLength !== MEMORY.buffer.byteLength) intView = new Int32Array(MEMORY.buffer);
+  const at = desc >> 2;
+  intView[at] = in0;
+  intView[at + 1] = in1;
+  intView[at + 2] = out;
+  intView[at + 3] = scratch;
+  const chunk = Math.ceil(batch / slots);
+  const chunks = chunk === 0 ? 0 : Math.ceil(batch / chunk);
+  const large = chunks > 1 && batch * work >= MIN_SPLIT;
+  if (large && threadPool === undefined) startThreads();
+  if (large && threadPool!.length > 0) shareJob(JOB.ROWS, batch, chunk, [fn, desc, 0, 0, 0, batch, -1], []);
+  else for (let k = 0; k < chunks; k++) JOBS.kernels[fn]!(desc, 0, 0, batch, k * chunk, Math.min(batch, (k + 1) * chunk));
+  return chunks;
 }
 
-/** Image n of x as [OH·OW × C·KH·KW] (one row per output position) at mem[to]: dY · this is the image's dW. */
-export function im2colR(mem: Floats, to: number, x: Floats, n: number, g: Geometry): void {
-  const [C, H, W, KH, KW, S, P, OH, OW] = g;
-  const taps = C * KH * KW;
-  for (let c = 0; c < C; c++) {
-    const plane = (n * C + c) * H * W;
-    for (let ky = 0; ky < KH; ky++) {
-      for (let kx = 0; kx < KW; kx++) {
-        let at = to + (c * KH + ky) * KW + kx;
-        for (let oy = 0; oy < OH; oy++) {
-          const iy = oy * S - P + ky;
-          const inside = iy >= 0 && iy < H;
-          const row = plane + iy * W;
-          for (let ox = 0; ox < OW; ox++, at += taps) {
-            const ix = ox * S - P + kx;
-            mem[at] = inside && ix >= 0 && ix < W ? x[row + ix]! : 0;
-          }
-        }
-      }
-    }
+/** to = the sum of `chunks` partial sums of to.length floats at mem[from + k·stride], k in order. */
+export function sumSlots(to: Floats, mem: Floats, from: number, stride: number, chunks: number): void {
+  to.fill(0);
+  for (let k = 0; k < chunks; k++) {
+    const at = from + k * stride;
+    for (let i = 0; i < to.length; i++) to[i]! += mem[at + i]!;
   }
-}
-
-/** Adds the [OH·OW × C·KH·KW] rows at mem[from] back into image n of dx (col2im; taps in the padding are dropped). */
-export function col2imR(mem: Floats, from: number, dx: Floats, n: number, g: Geometry): void {
-  const [C, H, W, KH, KW, S, P, OH, OW] = g;
-  const taps = C * KH * KW;
-  for (let c = 0; c < C; c++) {
-    const plane = (n * C + c) * H * W;
-    for (let ky = 0; ky < KH; ky++) {
-      for (let kx = 0; kx < KW; kx++) {
-        let at = from + (c * KH + ky) * KW + kx;
-        for (let oy = 0; oy < OH; oy++) {
-          const iy = oy * S - P + ky;
-          const inside = iy >= 0 && iy < H;
-          const row = plane + iy * W;
-          for (let ox = 0; ox < OW; ox++, at += taps) {
-            const ix = ox * S - P + kx;
-            if (inside && ix >= 0 && ix < W) dx[row + ix]! += mem[at]!;
-          }
-        }
-      }
-    }
-  }
-}
-
-/** to[i] (+)= mem[from + i] for i < count: the first image's filter gradient sets, the others add. */
-export function accumulate(to: Floats, mem: Floats, from: number, count: number, first: boolean): void {
-  if (first) for (let i = 0; i < count; i++) to[i] = mem[from + i]!;
-  else for (let i = 0; i < count; i++) to[i]! += mem[from + i]!;
 }

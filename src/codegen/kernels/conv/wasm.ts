@@ -1,30 +1,30 @@
-// The convolution kernels with the wasm backend: the book's im2col route, one image at a time, so
-// every product is the tuned matmul row kernel (../matmul/wasm-function.ts, f32x4 register tiles,
-// relaxed-SIMD FMA where it validates) on operands read in place in the arena:
-//   conv2d                  y_n  = W [F × CKK] · im2colT(x_n) [CKK × P]          (NCHW out, no transpose)
-//   conv2d_backward_filter  dW  += dy_n [F × P] · im2colR(x_n) [P × CKK]
-//   conv2d_backward_input   dx_n = col2im(dy_nᵀ [P × F] · W [F × CKK])
-// with CKK = C·KH·KW and P = OH·OW. The unrolled image (and the filter gradient's partial sum)
-// live in the program's arena scratch (PACK_AT); the moves are src/prelude/im2col.ts. Per image,
-// the unrolled matrix stays in cache for its product; runRows shares a product's rows between
-// threads when it is large enough.
+// The convolution kernels with the wasm backend: the book's im2col route, so every product is the
+// tuned matmul row kernel (../matmul/wasm-function.ts, f32x4 register tiles, relaxed-SIMD FMA
+// where it validates) on operands read in place in the arena. One row kernel per op and geometry
+// (./wasm-function.ts) runs whole images: im2col (or col2im) in WebAssembly and the product,
+// image after image, the batch cut into SLOTS chunks that the threads share (runImages,
+// src/prelude/im2col.ts); the filter gradient's chunks leave partial sums that are added up in a
+// fixed order. Each chunk's unrolled image stays in cache for its product.
+//
+// Against a direct kernel: with im2col the products run at the matmul kernel's speed and every
+// geometry (channels, stride, pad) takes the same path; the unrolled image costs one pass of
+// C·KH·KW·P floats per image, a small share of the step (see DESIGN.md, Kernels).
 import type { Node } from "../../../graph/ir.js";
 import { nchw } from "../../../graph/ops/window.js";
-import { comment, join, js, type Code, type Name } from "../../code.js";
+import { comment, js, type Code, type Name } from "../../code.js";
 import type { KernelEnv } from "../../env.js";
 import type { Size } from "../../plan.js";
 import { resolve } from "../../schedule.js";
 import { shapeSizes } from "../../size.js";
 import { matmulRowKernel } from "../matmul/wasm.js";
+import { convFunction, SLOTS, slotLayout, type ConvOp, type Geometry } from "./wasm-function.js";
 import type { HeavyKernel, PlanContext, WasmTarget } from "../types.js";
 
 /** The geometry of one image: [C, H, W, KH, KW, stride, pad, OH, OW], and the filter count F. */
 export interface ConvData {
-  readonly geometry: readonly [number, number, number, number, number, number, number, number, number];
+  readonly geometry: Geometry;
   readonly filters: number;
 }
-
-type ConvOp = "conv2d" | "conv2d_backward_input" | "conv2d_backward_filter";
 
 /** The image geometry of any of the three ops, from x's (or dx's) shape, W's (or dW's) and y's (or dy's). */
 export function convPlan(node: Node<ConvOp>, { g }: PlanContext): ConvData {
@@ -43,13 +43,9 @@ export function convPlan(node: Node<ConvOp>, { g }: PlanContext): ConvData {
   return { geometry: [c, h, wd, kh, kw, stride, pad, oh, ow], filters: f };
 }
 
-const taps = ({ geometry: [c, , , kh, kw] }: ConvData) => c * kh * kw;
-const positions = ({ geometry: [, , , , , , , oh, ow] }: ConvData) => oh * ow;
-
-/** Floats of arena scratch: the unrolled image, and for dW the image's partial gradient. */
+/** Floats of arena scratch: the kernel's operand block (4 i32s), then SLOTS slots. */
 export function convScratch(k: HeavyKernel<ConvOp>): Size {
-  const unrolled = taps(k.data) * positions(k.data);
-  return { c: k.op === "conv2d_backward_filter" ? unrolled + k.data.filters * taps(k.data) : unrolled, p: 0 };
+  return { c: 4 + SLOTS * slotLayout(k.op, k.data.geometry, k.data.filters).floats, p: 0 };
 }
 
 const c = (n: number): Size => ({ c: n, p: 0 });
@@ -67,33 +63,27 @@ export function renderWasmConv(k: HeavyKernel<ConvOp>, env: KernelEnv, target: W
   // Images: the first axis of x (the filter gradient's input 0) or of the result (y, dx).
   const images = k.op === "conv2d_backward_filter" ? g.nodes[node.inputs[0]!]!.shape : node.shape;
   const batch = env.size(shapeSizes(images, env.batch)[0]!);
-  const [n, mem, at] = [env.local("n"), env.local("mem"), env.local("at")];
-  const geometry = js`[${join(k.data.geometry.map((v) => js`${v}`))}]`;
-  const [F, CKK, P] = [k.data.filters, taps(k.data), positions(k.data)];
-  const none = js`-1, 0, 0, 0, 0, 0, 0`;
-  const loop = (body: Code) => js`const ${mem} = heap();
-    const ${at} = PACK_AT >> 2;
-    for (let ${n} = 0; ${n} < ${batch}; ${n}++) { ${body} }`;
+  const { geometry, filters: F } = k.data;
+  const [C, , , KH, KW, , , OH, OW] = geometry;
+  const [CKK, P] = [C * KH * KW, OH * OW];
+  const mm =
+    k.op === "conv2d"
+      ? product(target, F, CKK, P, CKK, 1)
+      : k.op === "conv2d_backward_filter"
+        ? product(target, F, P, CKK, P, 1)
+        : product(target, P, F, CKK, 1, P);
+  const fn = target.functions.rowKernel(JSON.stringify([k.op, geometry, F, mm]), () => convFunction(k.op, geometry, F, mm));
+  const work = F * CKK * P;
+  const run = (outArg: Code) =>
+    js`runImages(${fn}, PACK_AT, ${a}.byteOffset, ${b}.byteOffset, ${outArg}, PACK_AT + 16, ${batch}, ${work}, ${SLOTS})`;
   switch (k.op) {
-    case "conv2d": {
-      const fn = product(target, F, CKK, P, CKK, 1);
-      return js`${comment(`conv2d per image: W · im2col(x) in WebAssembly (the matmul row kernel)`)}${loop(js`
-        im2colT(${mem}, ${at}, ${a}, ${n}, ${geometry});
-        runRows(${fn}, ${b}.byteOffset, PACK_AT, ${out}.byteOffset + ${n} * ${F * P * 4}, 0, ${F}, ${CKK * P}, ${none});`)}`;
-    }
+    case "conv2d":
+      return js`${comment("conv2d in WebAssembly: im2col and W · col image by image, the images shared between the threads")}${run(js`${out}.byteOffset`)};`;
     case "conv2d_backward_filter": {
-      const fn = product(target, F, P, CKK, P, 1);
-      return js`${comment(`conv2d's filter gradient per image: dy · im2col(x), summed over the batch`)}${loop(js`
-        im2colR(${mem}, ${at}, ${a}, ${n}, ${geometry});
-        runRows(${fn}, ${b}.byteOffset + ${n} * ${F * P * 4}, PACK_AT, PACK_AT + ${CKK * P * 4}, 0, ${F}, ${P * CKK}, ${none});
-        accumulate(${out}, ${mem}, ${at} + ${CKK * P}, ${F * CKK}, ${n} === 0);`)}`;
+      const { partial, floats } = slotLayout(k.op, geometry, F);
+      return js`${comment("conv2d's filter gradient in WebAssembly: dy · im2col(x) image by image, a partial sum per chunk of images, then their sum")}sumSlots(${out}, heap(), ((PACK_AT + 16) >> 2) + ${partial}, ${floats}, ${run(js`0`)});`;
     }
-    case "conv2d_backward_input": {
-      const fn = product(target, P, F, CKK, 1, P);
-      return js`${comment(`conv2d's input gradient per image: col2im(dyᵀ · W)`)}${out}.fill(0);
-        ${loop(js`
-        runRows(${fn}, ${a}.byteOffset + ${n} * ${F * P * 4}, ${b}.byteOffset, PACK_AT, 0, ${P}, ${F * CKK}, ${none});
-        col2imR(${mem}, ${at}, ${out}, ${n}, ${geometry});`)}`;
-    }
+    case "conv2d_backward_input":
+      return js`${comment("conv2d's input gradient in WebAssembly: col2im(dyᵀ · W) image by image, the images shared between the threads")}${run(js`${out}.byteOffset`)};`;
   }
 }

@@ -1,18 +1,20 @@
 // The pooling kernels in JavaScript, plane by plane (batch × channels planes), in the reference's
 // order (src/graph/ops/pool-ref.ts): a window's maximum is its first largest element in
-// row-major window order; average pooling adds x·(1/size²) tap by tap.
+// row-major window order; average pooling adds x·(1/size²) tap by tap. With the wasm backend each
+// runs as WebAssembly over the arena, plane by plane on the threads (./wasm.ts).
 import { js, type Code, type Name } from "../../code.js";
 import type { KernelPlugin } from "../types.js";
 import { wholeKernel } from "../whole.js";
 import { windowLoops, type TapNames } from "../window-js.js";
+import { poolPlan, renderWasmPool, type PoolData } from "./wasm.js";
 
 declare module "../types.js" {
   interface KernelData {
-    max_pool: null;
-    max_pool_backward: null;
-    max_pool_gather: null;
-    avg_pool: null;
-    avg_pool_backward: null;
+    max_pool: PoolData;
+    max_pool_backward: PoolData;
+    max_pool_gather: PoolData;
+    avg_pool: PoolData;
+    avg_pool_backward: PoolData;
   }
 }
 
@@ -57,6 +59,9 @@ function argmaxPlanes(p: Pool, x: Name, local: (hint: string) => Name, use: (bes
   );
 }
 
+/** With the wasm backend: WebAssembly over the arena's planes (./wasm.ts). */
+const WASM = { arenaOperands: true, plan: poolPlan, wasm: renderWasmPool } as const;
+
 export const maxPool: KernelPlugin<"max_pool"> = {
   ...wholeKernel<"max_pool">(({ inputs: [x], shapes, output, outShape, attrs, local }) =>
     argmaxPlanes(
@@ -66,7 +71,7 @@ export const maxPool: KernelPlugin<"max_pool"> = {
       (best, xo, yo, o) => js`${output}[${yo} + ${o}] = ${x!}[${xo} + ${best}];`,
     ),
   ),
-  plan: () => null,
+  ...WASM,
 };
 
 export const maxPoolBackward: KernelPlugin<"max_pool_backward"> = {
@@ -76,7 +81,7 @@ export const maxPoolBackward: KernelPlugin<"max_pool_backward"> = {
     });
     return js`${output}.fill(0); ${loops}`;
   }),
-  plan: () => null,
+  ...WASM,
 };
 
 export const maxPoolGather: KernelPlugin<"max_pool_gather"> = {
@@ -88,7 +93,7 @@ export const maxPoolGather: KernelPlugin<"max_pool_gather"> = {
       (best, xo, yo, o) => js`${output}[${yo} + ${o}] = ${g!}[${xo} + ${best}];`,
     ),
   ),
-  plan: () => null,
+  ...WASM,
 };
 
 export const avgPool: KernelPlugin<"avg_pool"> = {
@@ -99,7 +104,7 @@ export const avgPool: KernelPlugin<"avg_pool"> = {
     });
     return js`${output}.fill(0); ${loops}`;
   }),
-  plan: () => null,
+  ...WASM,
 };
 
 export const avgPoolBackward: KernelPlugin<"avg_pool_backward"> = {
@@ -110,5 +115,5 @@ export const avgPoolBackward: KernelPlugin<"avg_pool_backward"> = {
     });
     return js`${output}.fill(0); ${loops}`;
   }),
-  plan: () => null,
+  ...WASM,
 };

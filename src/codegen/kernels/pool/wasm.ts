@@ -1,0 +1,177 @@
+// The pooling kernels with the wasm backend: one row kernel per op and geometry whose rows are the
+// (batch, channel) planes, run over the arena in place, so runRows shares the planes between the
+// threads. A plane is whole on one thread (a backward zeroes and fills its own plane of dx), so
+// the bits do not depend on the thread count. Taps are unrolled (the window is a constant), in the
+// reference's order (src/graph/ops/pool-ref.ts): a window's maximum is its first largest element
+// in row-major order, padding skipped; average pooling adds x·(1/size²) tap by tap, in float32.
+import type { Node } from "../../../graph/ir.js";
+import { nchw } from "../../../graph/ops/window.js";
+import { comment, js, type Code, type Name } from "../../code.js";
+import type { KernelEnv } from "../../env.js";
+import { resolve } from "../../schedule.js";
+import { mul, shapeSizes } from "../../size.js";
+import { F32, FunctionBody, I32 } from "../../wasm/encode.js";
+import type { HeavyKernel, PlanContext, WasmTarget } from "../types.js";
+import { f32Gt, loop, ltU } from "../wasm-ops.js";
+
+export type PoolOp = "max_pool" | "max_pool_backward" | "max_pool_gather" | "avg_pool" | "avg_pool_backward";
+
+/** One plane's geometry: [channels, H, W, OH, OW, size, stride, pad]. */
+export interface PoolData {
+  readonly geometry: readonly [number, number, number, number, number, number, number, number];
+}
+
+/** The input-shaped tensor (x, or dx) and the pooled one (y, dy) of each op. */
+function shapesOf(node: Node<PoolOp>, g: PlanContext["g"]) {
+  const ins = node.inputs.map((i) => g.nodes[i]!.shape);
+  switch (node.op) {
+    case "max_pool":
+    case "avg_pool":
+    case "max_pool_gather":
+      return { x: ins[0]!, y: node.shape };
+    case "max_pool_backward":
+      return { x: ins[0]!, y: ins[1]! };
+    case "avg_pool_backward":
+      return { x: node.shape, y: ins[0]! };
+  }
+}
+
+export function poolPlan(node: Node<PoolOp>, { g }: PlanContext): PoolData {
+  const { x, y } = shapesOf(node, g);
+  const [, c, h, w] = nchw(node.op, x, "an input");
+  const [, , oh, ow] = nchw(node.op, y, "a pooled tensor");
+  const { size, stride, pad } = node.attrs;
+  return { geometry: [c, h, w, oh, ow, size, stride, pad] };
+}
+
+/**
+ * Arguments (a, b, c, batch, lo, hi) → (): planes lo ≤ p < hi; a, b, c as renderWasmPool passes
+ * them. Without padding a window lies inside its plane, so each tap is a load at a constant
+ * offset from the window's corner; with padding each tap checks its row and column.
+ */
+function poolFunction(op: PoolOp, [, H, W, OH, OW, size, S, P]: PoolData["geometry"]): FunctionBody {
+  const f = new FunctionBody([I32, I32, I32, I32, I32, I32]);
+  const [A, B, C, , LO, HI] = [0, 1, 2, 3, 4, 5];
+  const int = () => f.local(I32);
+  const [p, oy, ox, o4, rowY, colX, i, best, j, xw, yw] = [int(), int(), int(), int(), int(), int(), int(), int(), int(), int(), int()];
+  const [xb, yb, gb] = [int(), int(), int()];
+  const [v, t] = [f.local(F32), f.local(F32)];
+  const [inPlane, outPlane] = [H * W * 4, OH * OW * 4];
+  const scale = 1 / (size * size);
+  const base = (to: number, arg: number, plane: number) => f.get(arg).get(p).i32(plane).mul().add().set(to);
+  /**
+   * The taps inside the image, unrolled, in row-major order: `inner(first, off)` with the tap at
+   * byte xw + off of the read plane and yw + off of the written one; i = its offset in the plane.
+   */
+  const taps = (inner: (first: boolean, off: number) => void) => {
+    const corner = () => f.get(rowY).i32(W).mul().get(colX).add().i32(4).mul();
+    if (P === 0) corner().set(i).get(xb).get(i).add().set(xw).get(yb).get(i).add().set(yw);
+    for (let ky = 0; ky < size; ky++) {
+      for (let kx = 0; kx < size; kx++) {
+        if (P === 0) {
+          inner(ky === 0 && kx === 0, (ky * W + kx) * 4);
+          continue;
+        }
+        ltU(ltU(f.get(rowY).i32(ky).add().i32(H)).get(colX).i32(kx).add().i32(W))
+          .and()
+          .if();
+        corner()
+          .i32((ky * W + kx) * 4)
+          .add()
+          .set(i)
+          .get(xb)
+          .get(i)
+          .add()
+          .set(xw)
+          .get(yb)
+          .get(i)
+          .add()
+          .set(yw);
+        inner(false, 0);
+        f.end();
+      }
+    }
+  };
+  /** The tap's offset in its plane, when the window's maximum moves there. */
+  const tapAt = (off: number) => (P === 0 ? f.get(i).i32(off).add() : f.get(i));
+  const backward = op === "max_pool_backward" || op === "avg_pool_backward";
+
+  const at = (n: number) => () => f.i32(n);
+  loop(
+    f,
+    p,
+    () => f.get(LO),
+    () => f.get(HI),
+    1,
+    () => {
+      // xb: the plane read at the taps (x; dy's plane for avg_pool_backward); yb: the plane written.
+      base(xb, A, op === "avg_pool_backward" ? outPlane : inPlane);
+      base(yb, C, backward ? inPlane : outPlane);
+      if (op === "max_pool_backward") base(gb, B, outPlane);
+      if (op === "max_pool_gather") base(gb, B, inPlane);
+      if (backward) {
+        f.get(yb).set(j);
+        loop(f, i, at(0), at(inPlane >> 4), 1, () => f.get(j).v128Zero().v128Store().get(j).i32(16).add().set(j));
+        for (let r = 0; r < ((inPlane >> 2) & 3); r++)
+          f.get(j)
+            .f32(0)
+            .f32Store(4 * r);
+      }
+      f.i32(0).set(o4);
+      loop(f, oy, at(0), at(OH), 1, () => {
+        f.get(oy).i32(S).mul().i32(P).sub().set(rowY);
+        loop(f, ox, at(0), at(OW), 1, () => {
+          f.get(ox).i32(S).mul().i32(P).sub().set(colX);
+          if (op === "avg_pool") {
+            f.f32(0).set(v);
+            taps((_, off) => f.get(xw).f32Load(off).f32(scale).f32Mul().get(v).f32Add().set(v));
+            f.get(yb).get(o4).add().get(v).f32Store();
+          } else if (op === "avg_pool_backward") {
+            f.get(xb).get(o4).add().f32Load().f32(scale).f32Mul().set(v);
+            taps((_, off) => f.get(yw).get(yw).f32Load(off).get(v).f32Add().f32Store(off));
+          } else {
+            // The first largest tap: taken when none is yet (padding) or strictly greater.
+            const take = (off: number) => {
+              f.get(t).set(v);
+              tapAt(off).set(best);
+            };
+            f.i32(-1).set(best);
+            taps((first, off) => {
+              f.get(xw).f32Load(off).set(t);
+              if (first) take(off);
+              else {
+                if (P > 0) {
+                  f.get(best).i32(0).ltS().if();
+                  take(off);
+                  f.else();
+                }
+                f32Gt(f.get(t).get(v)).if();
+                take(off);
+                f.end();
+                if (P > 0) f.end();
+              }
+            });
+            if (op === "max_pool") f.get(yb).get(o4).add().get(v).f32Store();
+            else if (op === "max_pool_gather") f.get(yb).get(o4).add().get(gb).get(best).add().f32Load().f32Store();
+            else f.get(yb).get(best).add().get(yb).get(best).add().f32Load().get(gb).get(o4).add().f32Load().f32Add().f32Store();
+          }
+          f.get(o4).i32(4).add().set(o4);
+        });
+      });
+    },
+  );
+  return f;
+}
+
+export function renderWasmPool(k: HeavyKernel<PoolOp>, env: KernelEnv, target: WasmTarget): Code {
+  const g = env.g;
+  const node = g.nodes[k.node]!;
+  const arrays = k.inputs.map((s, i) => env.array(s, env.hint(resolve(g, node.inputs[i]!))));
+  const out: Name = env.array({ kind: "slot", slot: k.out }, env.hint(node.id));
+  const [c, h, w] = k.data.geometry;
+  const images = shapeSizes(node.op === "avg_pool_backward" ? node.shape : g.nodes[node.inputs[0]!]!.shape, env.batch)[0]!;
+  const planes = env.size(mul(images, { c, p: 0 }));
+  const fn = target.functions.rowKernel(JSON.stringify([k.op, k.data.geometry]), () => poolFunction(k.op, k.data.geometry));
+  const [a, b] = [js`${arrays[0]!}.byteOffset`, arrays[1] ? js`${arrays[1]}.byteOffset` : js`0`];
+  return js`${comment(`${k.op} in WebAssembly, the (batch, channel) planes shared between the threads`)}runRows(${fn}, ${a}, ${b}, ${out}.byteOffset, 0, ${planes}, ${2 * h * w}, -1, 0, 0, 0, 0, 0, 0);`;
+}
