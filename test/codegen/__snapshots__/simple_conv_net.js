@@ -16,7 +16,7 @@ export const meta = {
       dtype: "f32",
       trainable: true,
       decay: true,
-      init: { kind: "normal", std: 0.01 },
+      init: { kind: "he", fanIn: 25 },
     },
     { name: "b1", shape: [30, 1, 1], dtype: "f32", trainable: true, decay: true, init: { kind: "zeros" } },
     {
@@ -25,7 +25,7 @@ export const meta = {
       dtype: "f32",
       trainable: true,
       decay: true,
-      init: { kind: "normal", std: 0.01 },
+      init: { kind: "he", fanIn: 4320 },
     },
     {
       name: "hidden_layer.b",
@@ -41,7 +41,7 @@ export const meta = {
       dtype: "f32",
       trainable: true,
       decay: true,
-      init: { kind: "normal", std: 0.01 },
+      init: { kind: "he", fanIn: 100 },
     },
     { name: "scores.b", shape: [10], dtype: "f32", trainable: true, decay: false, init: { kind: "zeros" } },
   ],
@@ -60,7 +60,7 @@ const PARAMS = [
   ["scores.b", 10],
 ];
 
-// simple_conv_net.nn:30:24  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
+// simple_conv_net.nn:32:24  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
 function conv_conv2d_forward(x, W1, conv_conv2d, batch) {
   conv_conv2d.fill(0);
   for (let b = 0; b < batch; b++)
@@ -87,7 +87,7 @@ function conv_conv2d_forward(x, W1, conv_conv2d, batch) {
       }
 }
 
-// simple_conv_net.nn:30:19  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
+// simple_conv_net.nn:32:19  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
 function conv_relu_forward(conv_conv2d, b1, batch) {
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 30; i1++) {
@@ -103,7 +103,7 @@ function conv_relu_forward(conv_conv2d, b1, batch) {
   }
 }
 
-// simple_conv_net.nn:30:10  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
+// simple_conv_net.nn:32:10  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
 function conv_forward(conv_relu, conv, batch) {
   for (let p = 0; p < batch * 30; p++) {
     const xo = p * 24 * 24;
@@ -128,8 +128,8 @@ function conv_forward(conv_relu, conv, batch) {
   }
 }
 
-// simple_conv_net.nn:13:10  return x @ W + b
-// simple_conv_net.nn:32:18  hidden_layer = relu(Affine(flatten(conv), hidden, init))
+// simple_conv_net.nn:15:10  return x @ W + b
+// simple_conv_net.nn:34:18  hidden_layer = relu(Affine(flatten(conv), hidden, init))
 function hidden_layer_forward(conv, hidden_layer_W, hidden_layer, hidden_layer_b, batch) {
   // conv · hidden_layer_W: [batch × 4320] · [4320 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
 
@@ -233,8 +233,8 @@ function hidden_layer_forward(conv, hidden_layer_W, hidden_layer, hidden_layer_b
   }
 }
 
-// simple_conv_net.nn:13:10  return x @ W + b
-// simple_conv_net.nn:35:14  output y = softmax(scores)
+// simple_conv_net.nn:15:10  return x @ W + b
+// simple_conv_net.nn:37:14  output y = softmax(scores)
 function y_max_forward(hidden_layer, scores_W, scores, scores_b, y_max, batch) {
   // hidden_layer · scores_W: [batch × 100] · [100 × 10] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   y_max.fill(-Infinity, 0, batch);
@@ -374,7 +374,7 @@ function y_max_forward(hidden_layer, scores_W, scores, scores_b, y_max, batch) {
   }
 }
 
-// simple_conv_net.nn:35:14  output y = softmax(scores)
+// simple_conv_net.nn:37:14  output y = softmax(scores)
 function y_sum_forward(scores, y_max, y_sum, batch) {
   y_sum.fill(0, 0, batch);
   for (let i0 = 0; i0 < batch; i0++) {
@@ -390,7 +390,7 @@ function y_sum_forward(scores, y_max, y_sum, batch) {
   }
 }
 
-// simple_conv_net.nn:35:14  output y = softmax(scores)
+// simple_conv_net.nn:37:14  output y = softmax(scores)
 function y_forward(y_exp, y_sum, y, batch) {
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 10; i1++) {
@@ -403,7 +403,7 @@ function y_forward(y_exp, y_sum, y, batch) {
   }
 }
 
-// simple_conv_net.nn:30:19  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
+// simple_conv_net.nn:32:19  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
 function conv_relu_forward_2(conv_conv2d, b1, conv_relu, batch) {
   for (let i0 = 0; i0 < batch; i0++) {
     for (let i1 = 0; i1 < 30; i1++) {
@@ -420,8 +420,8 @@ function conv_relu_forward_2(conv_conv2d, b1, conv_relu, batch) {
   }
 }
 
-// simple_conv_net.nn:13:10  return x @ W + b
-// simple_conv_net.nn:32:18  hidden_layer = relu(Affine(flatten(conv), hidden, init))
+// simple_conv_net.nn:15:10  return x @ W + b
+// simple_conv_net.nn:34:18  hidden_layer = relu(Affine(flatten(conv), hidden, init))
 function hidden_layer_forward_2(conv, hidden_layer_W, hidden_layer_add, hidden_layer_b, hidden_layer, batch) {
   // conv · hidden_layer_W: [batch × 4320] · [4320 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
 
@@ -526,7 +526,7 @@ function hidden_layer_forward_2(conv, hidden_layer_W, hidden_layer_add, hidden_l
   }
 }
 
-// simple_conv_net.nn:35:14  output y = softmax(scores)
+// simple_conv_net.nn:37:14  output y = softmax(scores)
 function y_sum_forward_2(scores, y_max, y_exp, y_sum, batch) {
   y_sum.fill(0, 0, batch);
   for (let i0 = 0; i0 < batch; i0++) {
@@ -542,7 +542,7 @@ function y_sum_forward_2(scores, y_max, y_exp, y_sum, batch) {
   }
 }
 
-// simple_conv_net.nn:36:8  loss softmax_cross_entropy(scores, t)
+// simple_conv_net.nn:38:8  loss softmax_cross_entropy(scores, t)
 function loss_forward(scores, t, loss, batch) {
   let total = 0;
   for (let i = 0; i < batch; i++) {
@@ -557,9 +557,9 @@ function loss_forward(scores, t, loss, batch) {
   loss[0] = -total / batch;
 }
 
-// ∂ of simple_conv_net.nn:13:10  return x @ W + b
-// simple_conv_net.nn:35:14  output y = softmax(scores)
-// ∂ of simple_conv_net.nn:36:8  loss softmax_cross_entropy(scores, t)
+// ∂ of simple_conv_net.nn:15:10  return x @ W + b
+// simple_conv_net.nn:37:14  output y = softmax(scores)
+// ∂ of simple_conv_net.nn:38:8  loss softmax_cross_entropy(scores, t)
 function scores_b_backward(y_exp, y_sum, t, scores_b_grad, batch) {
   scores_b_grad.fill(0, 0, 10);
   for (let i0 = 0; i0 < batch; i0++) {
@@ -577,8 +577,8 @@ function scores_b_backward(y_exp, y_sum, t, scores_b_grad, batch) {
   }
 }
 
-// ∂ of simple_conv_net.nn:13:10  return x @ W + b
-// ∂ of simple_conv_net.nn:32:18  hidden_layer = relu(Affine(flatten(conv), hidden, init))
+// ∂ of simple_conv_net.nn:15:10  return x @ W + b
+// ∂ of simple_conv_net.nn:34:18  hidden_layer = relu(Affine(flatten(conv), hidden, init))
 function hidden_layer_b_backward(d_loss, scores_W, d_scores, hidden_layer_add, hidden_layer_b_grad, batch) {
   // d_loss · scores_Wᵀ: [batch × 10] · [10 × 100] in 3×4 register tiles; each block of rows then goes through the fused elementwise ops
   hidden_layer_b_grad.fill(0, 0, 100);
@@ -683,7 +683,7 @@ function hidden_layer_b_backward(d_loss, scores_W, d_scores, hidden_layer_add, h
   }
 }
 
-// ∂ of simple_conv_net.nn:13:10  return x @ W + b
+// ∂ of simple_conv_net.nn:15:10  return x @ W + b
 function scores_W_backward(hidden_layer, d_loss, scores_W_grad, batch) {
   // hidden_layerᵀ · d_loss: [100 × batch] · [batch × 10] in 3×4 register tiles
 
@@ -812,7 +812,7 @@ function scores_W_backward(hidden_layer, d_loss, scores_W_grad, batch) {
   }
 }
 
-// ∂ of simple_conv_net.nn:13:10  return x @ W + b
+// ∂ of simple_conv_net.nn:15:10  return x @ W + b
 function hidden_layer_matmul_backward(d_hidden_layer_mul, hidden_layer_W, d_hidden_layer_matmul, batch) {
   // d_hidden_layer_mul · hidden_layer_Wᵀ: [batch × 100] · [100 × 4320] in 3×4 register tiles
 
@@ -905,7 +905,7 @@ function hidden_layer_matmul_backward(d_hidden_layer_mul, hidden_layer_W, d_hidd
   }
 }
 
-// ∂ of simple_conv_net.nn:13:10  return x @ W + b
+// ∂ of simple_conv_net.nn:15:10  return x @ W + b
 function hidden_layer_W_backward(conv, d_hidden_layer_mul, hidden_layer_W_grad, batch) {
   // convᵀ · d_hidden_layer_mul: [4320 × batch] · [batch × 100] in 3×4 register tiles
 
@@ -966,7 +966,7 @@ function hidden_layer_W_backward(conv, d_hidden_layer_mul, hidden_layer_W_grad, 
   }
 }
 
-// ∂ of simple_conv_net.nn:30:10  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
+// ∂ of simple_conv_net.nn:32:10  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
 function conv_max_pool_backward_backward(conv_relu, d_hidden_layer_matmul, d_conv_max_pool_backward, batch) {
   d_conv_max_pool_backward.fill(0);
   for (let p = 0; p < batch * 30; p++) {
@@ -992,7 +992,7 @@ function conv_max_pool_backward_backward(conv_relu, d_hidden_layer_matmul, d_con
   }
 }
 
-// ∂ of simple_conv_net.nn:30:19  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
+// ∂ of simple_conv_net.nn:32:19  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
 function conv_sum_backward(conv_add, d_conv_max_pool_backward, d_conv_sum, batch) {
   d_conv_sum.fill(0, 0, 30);
   for (let i0 = 0; i0 < batch; i0++) {
@@ -1010,7 +1010,7 @@ function conv_sum_backward(conv_add, d_conv_max_pool_backward, d_conv_sum, batch
   }
 }
 
-// ∂ of simple_conv_net.nn:30:24  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
+// ∂ of simple_conv_net.nn:32:24  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
 function W1_backward(x, d_conv_mul, W1_grad, batch) {
   W1_grad.fill(0);
   for (let b = 0; b < batch; b++)
@@ -1037,7 +1037,7 @@ function W1_backward(x, d_conv_mul, W1_grad, batch) {
       }
 }
 
-// ∂ of simple_conv_net.nn:30:24  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
+// ∂ of simple_conv_net.nn:32:24  conv = max_pool(relu(conv2d(x, W1, stride, pad) + b1), size = 2, stride = 2)
 function b1_backward_copy(d_conv_sum, d_conv_sum_2) {
   for (let i = 0; i < 30; i++) {
     const v_d_conv_sum = d_conv_sum[i];
@@ -1045,7 +1045,7 @@ function b1_backward_copy(d_conv_sum, d_conv_sum_2) {
   }
 }
 
-// ∂ of simple_conv_net.nn:13:10  return x @ W + b
+// ∂ of simple_conv_net.nn:15:10  return x @ W + b
 function hidden_layer_b_backward_copy(hidden_layer_b_grad, hidden_layer_b_grad_2) {
   for (let i = 0; i < 100; i++) {
     const v_hidden_layer_b_grad = hidden_layer_b_grad[i];
@@ -1053,7 +1053,7 @@ function hidden_layer_b_backward_copy(hidden_layer_b_grad, hidden_layer_b_grad_2
   }
 }
 
-// ∂ of simple_conv_net.nn:13:10  return x @ W + b
+// ∂ of simple_conv_net.nn:15:10  return x @ W + b
 function scores_b_backward_copy(scores_b_grad, scores_b_grad_2) {
   for (let i = 0; i < 10; i++) {
     const v_scores_b_grad = scores_b_grad[i];
@@ -1251,11 +1251,11 @@ export function adopt(params) {
  */
 export function init(seed = 0) {
   return {
-    ["W1"]: initArray("W1", 750, seed, "normal", 0.01, 0),
+    ["W1"]: initArray("W1", 750, seed, "normal", 0.282842712474619, 0),
     ["b1"]: initArray("b1", 30, seed, "zeros", 0, 0),
-    ["hidden_layer.W"]: initArray("hidden_layer.W", 432000, seed, "normal", 0.01, 0),
+    ["hidden_layer.W"]: initArray("hidden_layer.W", 432000, seed, "normal", 0.02151657414559676, 0),
     ["hidden_layer.b"]: initArray("hidden_layer.b", 100, seed, "zeros", 0, 0),
-    ["scores.W"]: initArray("scores.W", 1000, seed, "normal", 0.01, 0),
+    ["scores.W"]: initArray("scores.W", 1000, seed, "normal", 0.1414213562373095, 0),
     ["scores.b"]: initArray("scores.b", 10, seed, "zeros", 0, 0),
   };
 }
