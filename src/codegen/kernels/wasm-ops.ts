@@ -17,6 +17,8 @@ export const ltU = (f: FunctionBody) => op(f, "i32.lt_u", 0x49);
 export const divU = (f: FunctionBody) => op(f, "i32.div_u", 0x6e);
 export const i32Load = (f: FunctionBody, offset = 0) => op(f, `i32.load ${offset}`, 0x28, 2, ...uleb(offset));
 export const f32Gt = (f: FunctionBody) => op(f, "f32.gt", 0x5e);
+/** [a, b, condition] -> condition ? a : b, without a branch. */
+export const select = (f: FunctionBody) => op(f, "select", 0x1b);
 
 /** `for (at = from(); at < to(); at += step) body()` over an i32 local. */
 export function loop(f: FunctionBody, at: number, from: () => void, to: () => void, step: number, body: () => void): void {

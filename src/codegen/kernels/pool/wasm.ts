@@ -12,7 +12,7 @@ import { resolve } from "../../schedule.js";
 import { mul, shapeSizes } from "../../size.js";
 import { F32, FunctionBody, I32 } from "../../wasm/encode.js";
 import type { HeavyKernel, PlanContext, WasmTarget } from "../types.js";
-import { f32Gt, loop, ltU } from "../wasm-ops.js";
+import { f32Gt, loop, ltU, select } from "../wasm-ops.js";
 
 export type PoolOp = "max_pool" | "max_pool_backward" | "max_pool_gather" | "avg_pool" | "avg_pool_backward";
 
@@ -92,9 +92,11 @@ function poolFunction(op: PoolOp, [, H, W, OH, OW, size, S, P]: PoolData["geomet
       }
     }
   };
-  /** The tap's offset in its plane, when the window's maximum moves there. */
-  const tapAt = (off: number) => (P === 0 ? f.get(i).i32(off).add() : f.get(i));
   const backward = op === "max_pool_backward" || op === "avg_pool_backward";
+  // Windows that tile the plane exactly: max_pool_backward writes every element of dx once (dy
+  // at each window's maximum, 0 elsewhere), with no zeroing pass and no read of dx.
+  const tiles = op === "max_pool_backward" && P === 0 && S === size && OH * S === H && OW * S === W;
+  const [gt, bestOff] = [int(), int()];
 
   const at = (n: number) => () => f.i32(n);
   loop(
@@ -109,7 +111,7 @@ function poolFunction(op: PoolOp, [, H, W, OH, OW, size, S, P]: PoolData["geomet
       base(yb, C, backward ? inPlane : outPlane);
       if (op === "max_pool_backward") base(gb, B, outPlane);
       if (op === "max_pool_gather") base(gb, B, inPlane);
-      if (backward) {
+      if (backward && !tiles) {
         f.get(yb).set(j);
         loop(f, i, at(0), at(inPlane >> 4), 1, () => f.get(j).v128Zero().v128Store().get(j).i32(16).add().set(j));
         for (let r = 0; r < ((inPlane >> 2) & 3); r++)
@@ -131,29 +133,37 @@ function poolFunction(op: PoolOp, [, H, W, OH, OW, size, S, P]: PoolData["geomet
             taps((_, off) => f.get(yw).get(yw).f32Load(off).get(v).f32Add().f32Store(off));
           } else {
             // The first largest tap: taken when none is yet (padding) or strictly greater.
-            const take = (off: number) => {
-              f.get(t).set(v);
-              tapAt(off).set(best);
-            };
-            f.i32(-1).set(best);
-            taps((first, off) => {
-              f.get(xw).f32Load(off).set(t);
-              if (first) take(off);
-              else {
-                if (P > 0) {
-                  f.get(best).i32(0).ltS().if();
-                  take(off);
-                  f.else();
+            if (P === 0) {
+              // Without padding, branch-free: bestOff is the taken tap's offset from the corner.
+              taps((first, off) => {
+                f.get(xw).f32Load(off).set(t);
+                if (first) f.get(t).set(v).i32(off).set(bestOff);
+                else {
+                  f32Gt(f.get(t).get(v)).set(gt);
+                  select(f.get(t).get(v).get(gt)).set(v);
+                  select(f.i32(off).get(bestOff).get(gt)).set(bestOff);
                 }
+              });
+              f.get(i).get(bestOff).add().set(best);
+            } else {
+              const take = () => f.get(t).set(v).get(i).set(best);
+              f.i32(-1).set(best);
+              taps(() => {
+                f.get(xw).f32Load().set(t);
+                f.get(best).i32(0).ltS().if();
+                take();
+                f.else();
                 f32Gt(f.get(t).get(v)).if();
-                take(off);
-                f.end();
-                if (P > 0) f.end();
-              }
-            });
+                take();
+                f.end().end();
+              });
+            }
             if (op === "max_pool") f.get(yb).get(o4).add().get(v).f32Store();
             else if (op === "max_pool_gather") f.get(yb).get(o4).add().get(gb).get(best).add().f32Load().f32Store();
-            else f.get(yb).get(best).add().get(yb).get(best).add().f32Load().get(gb).get(o4).add().f32Load().f32Add().f32Store();
+            else if (tiles) {
+              f.get(gb).get(o4).add().f32Load().set(t);
+              taps((_, off) => select(f.get(yw).get(t).f32(0).get(bestOff).i32(off).eq()).f32Store(off));
+            } else f.get(yb).get(best).add().get(yb).get(best).add().f32Load().get(gb).get(o4).add().f32Load().f32Add().f32Store();
           }
           f.get(o4).i32(4).add().set(o4);
         });
