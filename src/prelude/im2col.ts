@@ -40,11 +40,16 @@ export function runImages(
   return chunks;
 }
 
-/** to = the sum of `chunks` partial sums of to.length floats at mem[from + k·stride], k in order. */
-export function sumSlots(to: Floats, mem: Floats, from: number, stride: number, chunks: number): void {
+/**
+ * to = the sum of `chunks` partial sums at mem[from + k·stride], k in order; with `filters` > 0
+ * each is to's transpose ([taps × filters], to being [filters × taps]).
+ */
+export function sumSlots(to: Floats, mem: Floats, from: number, stride: number, chunks: number, filters: number): void {
   to.fill(0);
+  const taps = filters > 0 ? to.length / filters : 0;
   for (let k = 0; k < chunks; k++) {
     const at = from + k * stride;
-    for (let i = 0; i < to.length; i++) to[i]! += mem[at + i]!;
+    if (filters === 0) for (let i = 0; i < to.length; i++) to[i]! += mem[at + i]!;
+    else for (let f = 0; f < filters; f++) for (let t = 0; t < taps; t++) to[f * taps + t]! += mem[at + t * filters + f]!;
   }
 }

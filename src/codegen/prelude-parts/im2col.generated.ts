@@ -33,12 +33,17 @@ function runImages(fn, desc, in0, in1, out, scratch, batch, work, slots) {
   return chunks;
 }
 
-/** to = the sum of \`chunks\` partial sums of to.length floats at mem[from + k·stride], k in order. */
-function sumSlots(to, mem, from, stride, chunks) {
+/**
+ * to = the sum of \`chunks\` partial sums at mem[from + k·stride], k in order; with \`filters\` > 0
+ * each is to's transpose ([taps × filters], to being [filters × taps]).
+ */
+function sumSlots(to, mem, from, stride, chunks, filters) {
   to.fill(0);
+  const taps = filters > 0 ? to.length / filters : 0;
   for (let k = 0; k < chunks; k++) {
     const at = from + k * stride;
-    for (let i = 0; i < to.length; i++) to[i] += mem[at + i];
+    if (filters === 0) for (let i = 0; i < to.length; i++) to[i] += mem[at + i];
+    else for (let f = 0; f < filters; f++) for (let t = 0; t < taps; t++) to[f * taps + t] += mem[at + t * filters + f];
   }
 }`,
   names: ["intView","runImages","sumSlots"],

@@ -7,6 +7,8 @@
 // (../matmul/wasm-function.ts: kernel k is the module's function k) for the product:
 //   conv2d                  y_n  = W [F × CKK] · colT(x_n) [CKK × P]
 //   conv2d_backward_filter  partial(slot) += dy_n [F × P] · colR(x_n) [P × CKK]  (summed by the caller)
+//                           or, with fewer filters than taps, partialᵀ += colT(x_n) [CKK × P] · dy_nᵀ [P × F]
+//                           (dy_n transposed: F·P floats moved instead of scattering CKK·P)
 //   conv2d_backward_input   dx_n = col2im(dy_nᵀ [P × F] · W [F × CKK])
 import { FunctionBody, I32 } from "../../wasm/encode.js";
 import { call, divU, i32Load, loop, ltU } from "../wasm-ops.js";
@@ -23,16 +25,21 @@ type Move = "im2colT" | "im2colR" | "col2imR";
 
 const align4 = (n: number) => Math.ceil(n / 4) * 4;
 
+/** The filter gradient as partialᵀ = colT · dyᵀ: when there are fewer filters than taps (DeepConvNet's). */
+export const transposedFilterGradient = ([C, , , KH, KW]: Geometry, filters: number) => filters < C * KH * KW;
+
 /**
- * One slot, in floats: the unrolled image at 0; for the filter gradient, then an image's product
- * and the chunk's partial sum (`partial`, which the caller adds up over the slots).
+ * One slot, in floats: the unrolled image at 0; for the filter gradient, then dy_nᵀ (transposed
+ * route), an image's product and the chunk's partial sum (`partial`, which the caller adds up).
  */
-export function slotLayout(op: ConvOp, [C, , , KH, KW, , , OH, OW]: Geometry, filters: number) {
+export function slotLayout(op: ConvOp, g: Geometry, filters: number) {
+  const [C, , , KH, KW, , , OH, OW] = g;
   const col = align4(C * KH * KW * OH * OW);
   const grad = align4(filters * C * KH * KW);
+  const dyT = transposedFilterGradient(g, filters) ? align4(filters * OH * OW) : 0;
   return op === "conv2d_backward_filter"
-    ? { product: col, partial: col + grad, floats: col + 2 * grad }
-    : { product: 0, partial: 0, floats: col };
+    ? { dyT: col, product: col + dyT, partial: col + dyT + grad, floats: col + dyT + 2 * grad }
+    : { dyT: 0, product: 0, partial: 0, floats: col };
 }
 
 const from0 = (f: FunctionBody) => () => f.i32(0);
@@ -140,11 +147,12 @@ export function convFunction(op: ConvOp, g: Geometry, filters: number, mm: numbe
   const [C, H, W, KH, KW, , , OH, OW] = g;
   const [F, taps, positions] = [filters, C * KH * KW, OH * OW];
   const [imageBytes, mapBytes] = [C * H * W * 4, F * positions * 4];
-  const { product, partial, floats } = slotLayout(op, g, filters);
+  const { dyT, product, partial, floats } = slotLayout(op, g, filters);
+  const transposed = transposedFilterGradient(g, filters);
   const f = new FunctionBody([I32, I32, I32, I32, I32, I32]);
   const [DESC, BATCH, LO, HI] = [0, 3, 4, 5];
   const int = () => f.local(I32);
-  const [in0, in1, out, slot, n, img, at, q] = [int(), int(), int(), int(), int(), int(), int(), int()];
+  const [in0, in1, out, slot, n, img, at, q, p, src] = [int(), int(), int(), int(), int(), int(), int(), int(), int(), int()];
   i32Load(f.get(DESC), 0).set(in0);
   i32Load(f.get(DESC), 4).set(in1);
   i32Load(f.get(DESC), 8).set(out);
@@ -174,7 +182,7 @@ export function convFunction(op: ConvOp, g: Geometry, filters: number, mm: numbe
     multiply(F);
   } else if (op === "conv2d_backward_filter") {
     offset(f, in0, n, imageBytes).set(img);
-    move(f, "im2colR", g, img, slot);
+    move(f, transposed ? "im2colT" : "im2colR", g, img, slot);
     // The chunk's first image writes the partial sum; the others a product added to it.
     f.get(n)
       .get(LO)
@@ -190,8 +198,38 @@ export function convFunction(op: ConvOp, g: Geometry, filters: number, mm: numbe
       .add()
       .set(at)
       .end();
-    offset(f, in1, n, mapBytes).get(slot).get(at);
-    multiply(F);
+    if (transposed) {
+      // dy_nᵀ: row p holds dy_n[·, p] (img walks dy_n in order, q the rows of dyT).
+      offset(f, in1, n, mapBytes).set(img);
+      loop(f, q, from0(f), until(f, F * 4), 4, () => {
+        f.get(slot)
+          .i32(dyT * 4)
+          .add()
+          .get(q)
+          .add()
+          .set(src);
+        loop(f, p, from0(f), until(f, positions), 1, () => {
+          f.get(src).get(img).f32Load().f32Store();
+          f.get(src)
+            .i32(F * 4)
+            .add()
+            .set(src)
+            .get(img)
+            .i32(4)
+            .add()
+            .set(img);
+        });
+      });
+      f.get(slot)
+        .get(slot)
+        .i32(dyT * 4)
+        .add()
+        .get(at);
+      multiply(taps);
+    } else {
+      offset(f, in1, n, mapBytes).get(slot).get(at);
+      multiply(F);
+    }
     f.get(n).get(LO).eq().eqz().if();
     f.get(slot)
       .i32(partial * 4)

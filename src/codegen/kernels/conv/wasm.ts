@@ -17,7 +17,7 @@ import type { Size } from "../../plan.js";
 import { resolve } from "../../schedule.js";
 import { shapeSizes } from "../../size.js";
 import { matmulRowKernel } from "../matmul/wasm.js";
-import { convFunction, SLOTS, slotLayout, type ConvOp, type Geometry } from "./wasm-function.js";
+import { convFunction, SLOTS, slotLayout, transposedFilterGradient, type ConvOp, type Geometry } from "./wasm-function.js";
 import type { HeavyKernel, PlanContext, WasmTarget } from "../types.js";
 
 /** The geometry of one image: [C, H, W, KH, KW, stride, pad, OH, OW], and the filter count F. */
@@ -70,7 +70,9 @@ export function renderWasmConv(k: HeavyKernel<ConvOp>, env: KernelEnv, target: W
     k.op === "conv2d"
       ? product(target, F, CKK, P, CKK, 1)
       : k.op === "conv2d_backward_filter"
-        ? product(target, F, P, CKK, P, 1)
+        ? transposedFilterGradient(geometry, F)
+          ? product(target, CKK, P, F, P, 1)
+          : product(target, F, P, CKK, P, 1)
         : product(target, P, F, CKK, 1, P);
   const fn = target.functions.rowKernel(JSON.stringify([k.op, geometry, F, mm]), () => convFunction(k.op, geometry, F, mm));
   const work = F * CKK * P;
@@ -81,7 +83,7 @@ export function renderWasmConv(k: HeavyKernel<ConvOp>, env: KernelEnv, target: W
       return js`${comment("conv2d in WebAssembly: im2col and W · col image by image, the images shared between the threads")}${run(js`${out}.byteOffset`)};`;
     case "conv2d_backward_filter": {
       const { partial, floats } = slotLayout(k.op, geometry, F);
-      return js`${comment("conv2d's filter gradient in WebAssembly: dy · im2col(x) image by image, a partial sum per chunk of images, then their sum")}sumSlots(${out}, heap(), ((PACK_AT + 16) >> 2) + ${partial}, ${floats}, ${run(js`0`)});`;
+      return js`${comment("conv2d's filter gradient in WebAssembly: dy · im2col(x) image by image, a partial sum per chunk of images, then their sum")}sumSlots(${out}, heap(), ((PACK_AT + 16) >> 2) + ${partial}, ${floats}, ${run(js`0`)}, ${transposedFilterGradient(geometry, F) ? F : 0});`;
     }
     case "conv2d_backward_input":
       return js`${comment("conv2d's input gradient in WebAssembly: col2im(dyᵀ · W) image by image, the images shared between the threads")}${run(js`${out}.byteOffset`)};`;
