@@ -4,11 +4,12 @@
 // (./wasm-function.ts) runs whole images: im2col (or col2im) in WebAssembly and the product,
 // image after image, the batch cut into SLOTS chunks that the threads share (runImages,
 // src/prelude/im2col.ts); the filter gradient's chunks leave partial sums that are added up in a
-// fixed order. Each chunk's unrolled image stays in cache for its product.
+// fixed order. Each image's unrolled matrix is still in cache for its product.
 //
 // Against a direct kernel: with im2col the products run at the matmul kernel's speed and every
 // geometry (channels, stride, pad) takes the same path; the unrolled image costs one pass of
-// C·KH·KW·P floats per image, a small share of the step (see DESIGN.md, Kernels).
+// C·KH·KW·P floats per image, a small share of the step (measured: DESIGN.md, Backends and
+// kernel plugins).
 import type { Node } from "../../../graph/ir.js";
 import { nchw } from "../../../graph/ops/window.js";
 import { comment, js, type Code, type Name } from "../../code.js";
