@@ -49,7 +49,7 @@ export function poolPlan(node: Node<PoolOp>, { g }: PlanContext): PoolData {
  * them. Without padding a window lies inside its plane, so each tap is a load at a constant
  * offset from the window's corner; with padding each tap checks its row and column.
  */
-function poolFunction(op: PoolOp, [, H, W, OH, OW, size, S, P]: PoolData["geometry"]): FunctionBody {
+export function poolFunction(op: PoolOp, [, H, W, OH, OW, size, S, P]: PoolData["geometry"]): FunctionBody {
   const f = new FunctionBody([I32, I32, I32, I32, I32, I32]);
   const [A, B, C, , LO, HI] = [0, 1, 2, 3, 4, 5];
   const int = () => f.local(I32);
