@@ -48,9 +48,7 @@ export function initialParams(w: Workload, g: Graph): Record<string, Float64Arra
   const names = Object.keys(values);
   if (names.length !== expected.size || names.some((n) => expected.get(n) !== values[n]!.length)) {
     const shown = names.map((n) => `${n}[${values[n]!.length}]`).join(", ");
-    throw new Error(
-      `${w.model.file}: params ${shown} do not match the workload's layers ${w.layers.map((l) => `${l.in}->${l.out}`).join(", ")}`,
-    );
+    throw new Error(`${w.model.file}: params ${shown} do not match the workload's layers ${w.layers.map((l) => `${l.in}->${l.out}`).join(", ")}`);
   }
   return values;
 }

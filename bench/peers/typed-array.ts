@@ -73,12 +73,7 @@ function zip(a: Matrix, b: Matrix, f: (x: number, y: number) => number): Matrix 
 const sigmoid = (x: Matrix): Matrix => map(x, (v) => 1 / (1 + Math.exp(-v)));
 
 /** (1.0 - sigmoid(x)) * sigmoid(x) */
-const sigmoidGrad = (x: Matrix): Matrix =>
-  zip(
-    map(sigmoid(x), (s) => 1 - s),
-    sigmoid(x),
-    (a, b) => a * b,
-  );
+const sigmoidGrad = (x: Matrix): Matrix => zip(map(sigmoid(x), (s) => 1 - s), sigmoid(x), (a, b) => a * b);
 
 /** x - max(x) per row, then exp(x) / sum(exp(x)) per row. */
 function softmax(x: Matrix): Matrix {
@@ -199,9 +194,7 @@ class Sigmoid implements Layer {
 
 function multiLayerNet(w: Workload, params: Params): Net {
   const affines = w.layers.map((l, i) => new Affine(matrix(l.in, l.out, params[l.W]!), params[l.b]!, i > 0));
-  const layers: Layer[] = affines.flatMap((a, i) =>
-    i < affines.length - 1 ? [a, w.activation === "relu" ? new Relu() : new Sigmoid()] : [a],
-  );
+  const layers: Layer[] = affines.flatMap((a, i) => (i < affines.length - 1 ? [a, w.activation === "relu" ? new Relu() : new Sigmoid()] : [a]));
   return {
     params,
     gradient(x, t) {
@@ -267,12 +260,8 @@ export const typedArray: NodePeer = {
     const update = optimizer(w);
     const B = w.batchSize;
     // The batches as float64 matrices once, as `x_train[batch_mask]` would hand them over.
-    const xs = Array.from({ length: data.batches }, (_, k) =>
-      matrix(B, FEATURES, Float64Array.from(data.x.subarray(k * B * FEATURES, (k + 1) * B * FEATURES))),
-    );
-    const ts = Array.from({ length: data.batches }, (_, k) =>
-      matrix(B, CLASSES, Float64Array.from(data.t.subarray(k * B * CLASSES, (k + 1) * B * CLASSES))),
-    );
+    const xs = Array.from({ length: data.batches }, (_, k) => matrix(B, FEATURES, Float64Array.from(data.x.subarray(k * B * FEATURES, (k + 1) * B * FEATURES))));
+    const ts = Array.from({ length: data.batches }, (_, k) => matrix(B, CLASSES, Float64Array.from(data.t.subarray(k * B * CLASSES, (k + 1) * B * CLASSES))));
     return {
       step(k) {
         const { loss, grads } = net.gradient(xs[k]!, ts[k]!);
