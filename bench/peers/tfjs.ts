@@ -98,9 +98,7 @@ export function tfjs(backend: TfBackend): NodePeer {
         return tf.tidy(() => tf.transpose(tf.tensor4d(rows, [B, c, h, wd]), [0, 2, 3, 1]));
       };
       const xs = Array.from({ length: data.batches }, (_, k) => image(k));
-      const ts = Array.from({ length: data.batches }, (_, k) =>
-        tf.tensor2d(data.t.slice(k * B * CLASSES, (k + 1) * B * CLASSES), [B, CLASSES]),
-      );
+      const ts = Array.from({ length: data.batches }, (_, k) => tf.tensor2d(data.t.slice(k * B * CLASSES, (k + 1) * B * CLASSES), [B, CLASSES]));
       const loss = (x: tf.Tensor2D | tf.Tensor4D, t: tf.Tensor2D): tf.Scalar => {
         let h = (conv ? conv.forward(x as tf.Tensor4D, activation) : x) as tf.Tensor2D;
         layers.forEach((l, i) => {
