@@ -23,6 +23,9 @@ describe("conv-filters: SimpleConvNet's first-layer filters", () => {
   it("draws the filters before and after training and the feature maps, and the filters smooth out", { timeout: 600_000 }, async () => {
     const run = await runQuick("conv-filters", out.dir);
     expect(run.json.figures).toEqual(["filters-before.svg", "filters-after.svg", "feature-maps.svg"]);
+    // The book's filters to start from, not the model file's default He (std √(2/25) ≈ 0.28):
+    // 750 draws of normal(0.01) have a root mean square within 10% of 0.01.
+    expect(Math.abs(run.json.results.initialStd - 0.01)).toBeLessThan(0.001);
     expect(run.json.results.roughnessAfter).toBeLessThan(run.json.results.roughnessBefore);
     expect(run.json.results.testAccuracy).toBeGreaterThan(0.5);
   });
