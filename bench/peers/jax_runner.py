@@ -41,12 +41,13 @@ def run(job):
     spec = importlib.util.spec_from_file_location("bench_model", path)
     model = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(model)
-    x_name = next(i["name"] for i in model.META["inputs"] if i["role"] == "input")
+    x_spec = next(i for i in model.META["inputs"] if i["role"] == "input")
+    x_name, row_shape = x_spec["name"], tuple(x_spec["shape"][1:])  # a conv net's rows are [1, 28, 28]
     t_name = next(i["name"] for i in model.META["inputs"] if i["role"] == "target")
     flat = np.fromfile(files["init"], dtype=np.float64)
     shapes = {p["name"]: tuple(p["shape"]) for p in model.META["params"]}
     B, k = w["batchSize"], files["batches"]
-    xs = jnp.asarray(np.fromfile(files["x"], dtype=np.float32).astype(dtype).reshape(k, B, 784))
+    xs = jnp.asarray(np.fromfile(files["x"], dtype=np.float32).astype(dtype).reshape(k, B, *row_shape))
     ts = jnp.asarray(np.fromfile(files["t"], dtype=np.float32).astype(dtype).reshape(k, B, 10))
     o = w["optimizer"]
 
