@@ -24,7 +24,6 @@ import { busyCores, chart, machine, record, summarize, table, TOLERANCE, type Pe
 import { WORKLOADS, type Workload } from "./harness/workloads.js";
 import { endToEnd, endToEndTable, writeMnist } from "./harness/end-to-end.js";
 import { predictPhase, predictTables } from "./harness/latency.js";
-import { predictOnlyWorkloads, writePredictData } from "./harness/predict-workloads.js";
 
 /** Batches drawn per workload; every phase cycles through them. */
 const BATCHES = 50;
@@ -130,10 +129,7 @@ async function main(): Promise<number> {
   });
   const root = repositoryRoot();
   const plan = values.quick ? QUICK_PLAN : FULL_PLAN;
-  // Models timed by the predict phase alone (no training workload yet): run when named, and on full runs.
-  const predictOnly = predictOnlyWorkloads().filter((p) => values.workload === undefined || values.workload.split(",").includes(p.id));
-  const trained = values.workload?.split(",").filter((id) => !predictOnly.some((p) => p.id === id));
-  const workloads = trained?.length === 0 ? [] : pick(WORKLOADS, trained?.join(","), "workload");
+  const workloads = pick(WORKLOADS, values.workload, "workload");
   const peers = pick(values.peer === undefined ? PEERS.filter((p) => !p.optional) : PEERS, values.peer, "peer");
   const m = machine();
   const dir = mkdtempSync(join(tmpdir(), "nnc-bench-"));
@@ -171,17 +167,6 @@ async function main(): Promise<number> {
       writeFileSync(`${base}.json`, JSON.stringify(record(w, flops, m, plan, BATCHES, rows, { commit: commitOf(root), busyCoresAtStart: busy, predictLatency: predict?.runs ?? [], downloads: predict?.downloads ?? [] }), null, 2) + "\n");
       writeFileSync(`${base}.svg`, await chart(w, rows));
       console.log(`wrote ${base}.json and .svg`);
-    }
-    for (const w of predictOnly) {
-      if (values.peer !== undefined && !values.predict) continue;
-      const predict = predictPhase(w, writePredictData(dir, w, train, BATCHES, root), plan, dir, root, fileURLToPath(new URL("./predict.js", import.meta.url)));
-      console.log(`\n${w.title}\n\n${predictTables(w, predict)}\n`);
-      failures += predict.runs.filter((r) => r.wrong !== undefined || r.error !== undefined).length;
-      if (values["no-save"] || values.quick) continue;
-      mkdirSync(resultsDir, { recursive: true });
-      const path = join(resultsDir, `${date}-${w.id}-predict.json`);
-      writeFileSync(path, JSON.stringify({ date: new Date().toISOString(), machine: m, commit: commitOf(root), workload: w, predictLatency: predict.runs, downloads: predict.downloads ?? [] }, null, 2) + "\n");
-      console.log(`wrote ${path}`);
     }
     // End to end: by default on a full run of everything, or when asked for.
     if (values["end-to-end"] ?? (!values.quick && values.workload === undefined && values.peer === undefined)) {

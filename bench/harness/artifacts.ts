@@ -11,7 +11,7 @@ import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { saveParams } from "../../src/runtime/checkpoint.js";
 import { modelGraph, readData, type DataFiles } from "./data.js";
-import type { PredictWorkload } from "./predict-workloads.js";
+import type { PredictWorkload } from "./workloads.js";
 
 export interface Artifacts {
   readonly params: string;

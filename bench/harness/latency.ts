@@ -10,7 +10,7 @@ import type { MakePredictor } from "../peers/predictor.js";
 import { downloads, downloadTable, writeArtifacts, type Download } from "./artifacts.js";
 import type { DataFiles } from "./data.js";
 import type { Plan } from "./protocol.js";
-import type { PredictWorkload } from "./predict-workloads.js";
+import type { PredictWorkload } from "./workloads.js";
 
 export interface PredictRun {
   readonly id: string;

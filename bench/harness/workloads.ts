@@ -128,6 +128,9 @@ export function paramLengths(w: Workload): [string, number][] {
   ];
 }
 
+/** What the predict phase (latency.ts) reads of a workload: the model, its seeds, and (for tfjs's dense port) its affine layers. */
+export type PredictWorkload = Pick<Workload, "id" | "title" | "model" | "batchSize" | "layers" | "activation" | "seeds">;
+
 export function workloadById(id: string): Workload {
   const w = WORKLOADS.find((x) => x.id === id);
   if (!w) throw new Error(`no workload '${id}' (workloads: ${WORKLOADS.map((x) => x.id).join(", ")})`);

@@ -10,7 +10,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
-import type { PredictWorkload } from "../harness/predict-workloads.js";
+import type { PredictWorkload } from "../harness/workloads.js";
 import type { MakePredictor, PredictContext } from "./predictor.js";
 
 /** The forward pass, and the weight tensors it holds (made in tf.tidy, so nothing else is kept). */
