@@ -11,7 +11,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from numpy_multi_layer import Affine, Relu, SoftmaxWithLoss
+from numpy_multi_layer import Affine, LayeredNet, Relu, SoftmaxWithLoss
 
 
 def im2col(input_data, filter_h, filter_w, stride=1, pad=0):
@@ -136,7 +136,7 @@ class Pooling:
         return dx
 
 
-class SimpleConvNet:
+class SimpleConvNet(LayeredNet):
     """conv - relu - pool - affine - relu - affine - softmax, params W1 … W3, b1 … b3."""
 
     def __init__(self, params, conv_param):
@@ -152,33 +152,4 @@ class SimpleConvNet:
         self.layers['Affine2'] = Affine(params['W3'], params['b3'])
 
         self.last_layer = SoftmaxWithLoss()
-
-    def predict(self, x):
-        for layer in self.layers.values():
-            x = layer.forward(x)
-
-        return x
-
-    def loss(self, x, t):
-        y = self.predict(x)
-        return self.last_layer.forward(y, t)
-
-    def gradient(self, x, t):
-        # forward
-        loss = self.loss(x, t)
-
-        # backward
-        dout = 1
-        dout = self.last_layer.backward(dout)
-
-        layers = list(self.layers.values())
-        layers.reverse()
-        for layer in layers:
-            dout = layer.backward(dout)
-
-        grads = {}
-        grads['W1'], grads['b1'] = self.layers['Conv1'].dW, self.layers['Conv1'].db
-        grads['W2'], grads['b2'] = self.layers['Affine1'].dW, self.layers['Affine1'].db
-        grads['W3'], grads['b3'] = self.layers['Affine2'].dW, self.layers['Affine2'].db
-
-        return loss, grads
+        self.param_layers = {'1': 'Conv1', '2': 'Affine1', '3': 'Affine2'}

@@ -101,20 +101,9 @@ class SoftmaxWithLoss:
         return dx
 
 
-class MultiLayerNet:
-    def __init__(self, params, hidden_layer_num, activation='relu'):
-        self.params = params
-        self.hidden_layer_num = hidden_layer_num
-        activation_layer = {'sigmoid': Sigmoid, 'relu': Relu}
-        self.layers = OrderedDict()
-        for idx in range(1, hidden_layer_num + 1):
-            self.layers['Affine' + str(idx)] = Affine(params['W' + str(idx)], params['b' + str(idx)], need_dx=idx > 1)
-            self.layers['Activation_function' + str(idx)] = activation_layer[activation]()
-
-        idx = hidden_layer_num + 1
-        self.layers['Affine' + str(idx)] = Affine(params['W' + str(idx)], params['b' + str(idx)], need_dx=idx > 1)
-
-        self.last_layer = SoftmaxWithLoss()
+class LayeredNet:
+    """The book's layered network: `layers` in order, then SoftmaxWithLoss; `param_layers` names
+    the layer that holds each W<i>, b<i> (keyed by i)."""
 
     def predict(self, x):
         for layer in self.layers.values():
@@ -140,11 +129,27 @@ class MultiLayerNet:
             dout = layer.backward(dout)
 
         grads = {}
-        for idx in range(1, self.hidden_layer_num + 2):
-            grads['W' + str(idx)] = self.layers['Affine' + str(idx)].dW
-            grads['b' + str(idx)] = self.layers['Affine' + str(idx)].db
+        for i, name in self.param_layers.items():
+            grads['W' + i], grads['b' + i] = self.layers[name].dW, self.layers[name].db
 
         return loss, grads
+
+
+class MultiLayerNet(LayeredNet):
+    def __init__(self, params, hidden_layer_num, activation='relu'):
+        self.params = params
+        self.hidden_layer_num = hidden_layer_num
+        activation_layer = {'sigmoid': Sigmoid, 'relu': Relu}
+        self.layers = OrderedDict()
+        for idx in range(1, hidden_layer_num + 1):
+            self.layers['Affine' + str(idx)] = Affine(params['W' + str(idx)], params['b' + str(idx)], need_dx=idx > 1)
+            self.layers['Activation_function' + str(idx)] = activation_layer[activation]()
+
+        idx = hidden_layer_num + 1
+        self.layers['Affine' + str(idx)] = Affine(params['W' + str(idx)], params['b' + str(idx)], need_dx=idx > 1)
+
+        self.last_layer = SoftmaxWithLoss()
+        self.param_layers = {str(idx): 'Affine' + str(idx) for idx in range(1, hidden_layer_num + 2)}
 
 
 class SGD:
