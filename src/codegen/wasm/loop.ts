@@ -2,26 +2,31 @@
 // WebAssembly function over a range of its rows: a row kernel's epilogue (a matmul's bias add,
 // activation, an activation's derivative), run in the arena right after those rows are computed
 // on whichever thread computed them, or a loop of its own (softmax's exp and sums, a loss's
-// gradient, the bias gradients). Four lanes at a time along the last dimension, then one at a
-// time for the last 1-3 elements of a row. Each op writes itself through its Expr (expr-wasm.ts).
+// gradient, the bias gradients, a conv layer's bias and ReLU over [batch, filters, positions]).
+// Any number of dimensions: the outer ones nested loops, the last four lanes at a time, then one
+// at a time for its last 1-3 elements (loop-body.ts). Each op writes itself through its Expr
+// (expr-wasm.ts).
 //
-// Reductions: along the row (a softmax's max and sum: one value per row, written at the row's
-// end), down the columns (a bias gradient: Σ over rows, kept in the output as it goes) or over
-// everything. Only a loop whose reductions stay within rows may be split between threads;
-// the others run over all rows in one call. Sums are float32, in lanes, so they differ from the
-// JS loops' float64 sums by float32 rounding, the same on any number of threads.
+// Reductions (loop-reduce.ts) over any of the dimensions: along the row (a softmax's max and
+// sum), over the outer ones (a bias gradient: Σ over rows; a conv bias's: Σ over images and
+// positions, one sum per filter) or over everything. Only a loop whose reductions all keep the
+// first dimension may be split between threads (by its rows); the others run over all rows in
+// one call. Sums are float32, in lanes, in an order fixed by the loop's shape, so they differ from
+// the JS loops' float64 sums by float32 rounding and are the same on any number of threads.
 //
 // Only what vectorizes this way is taken: no random draws (dropout), every array a float32 array
-// of the arena, every load along the last dimension either contiguous or broadcast, at most two
-// dimensions and MAX_ARRAYS arrays. Anything else keeps its JS loop.
+// of the arena, every load along the last dimension either contiguous or broadcast (any stride
+// along the others), and at most MAX_ARRAYS arrays. Anything else keeps its JS loop.
 import type { Graph } from "../../graph/ir.js";
 import type { BinaryAlu } from "../../graph/ops/expr.js";
 import { mapExpr } from "../../graph/ops/index.js";
 import type { LoopKernel, Size, Step, Storage } from "../plan.js";
 import { template } from "../schedule.js";
+import { product } from "../size.js";
 import type { FunctionBody } from "./encode.js";
 import { wasmCanRender } from "./expr-wasm.js";
 import { loopBody, MAX_ARRAYS } from "./loop-body.js";
+import { reduction } from "./loop-reduce.js";
 
 export { MAX_ARRAYS };
 
@@ -35,28 +40,19 @@ export interface WasmEpilogue {
 export interface WasmLoop extends WasmEpilogue {
   /** No reduction across rows: any split of the rows (between threads, blocks of a matmul's rows) gives the same result. */
   readonly splittable: boolean;
-  /** The rows (the first loop's extent) and the elements of each. */
+  /** The rows (the first loop's extent) and the elements of each (the product of the other extents). */
   readonly rows: Size;
   readonly width: Size;
 }
 
 type Accumulate = Extract<Step, { kind: "accumulate" }>;
-type Along = "row" | "column" | "all";
 const COMBINE: Partial<Record<BinaryAlu, true>> = { add: true, max: true, min: true };
 
 const isConst = (s: Size, c: number) => s.p === 0 && s.c === c;
 
-/** Which way an accumulation reduces, from its strides over the loop's dimensions. */
-function along(strides: readonly Size[]): Along | undefined {
-  if (strides.length === 1) return isConst(strides[0]!, 0) ? "all" : undefined;
-  const [s0, s1] = strides as [Size, Size];
-  if (isConst(s1, 0)) return isConst(s0, 0) ? "all" : "row";
-  return isConst(s0, 0) && isConst(s1, 1) ? "column" : undefined;
-}
-
 /** The loop in WebAssembly, or undefined when it needs something this does not do. */
 export function loopFunction(k: LoopKernel, g: Graph, inArena: (s: Storage) => boolean): WasmLoop | undefined {
-  if (k.dims.length < 1 || k.dims.length > 2) return undefined;
+  if (k.dims.length < 1) return undefined;
   const arrays: { storage: Storage; node: number }[] = [];
   const indexOf = (storage: Storage, node: number): number => {
     const key = JSON.stringify(storage);
@@ -81,7 +77,7 @@ export function loopFunction(k: LoopKernel, g: Graph, inArena: (s: Storage) => b
       if (s.kind === "store" && reduced.has(slotKey(s.slot))) return undefined;
       if (s.kind === "accumulate") {
         const t = template(g.nodes[s.node]!);
-        if (t.kind !== "reduce" || !COMBINE[t.combine] || along(s.strides) === undefined) return undefined;
+        if (t.kind !== "reduce" || !COMBINE[t.combine] || reduction(s.strides) === undefined) return undefined;
       }
       indexOf(to, s.node);
     } else {
@@ -92,8 +88,8 @@ export function loopFunction(k: LoopKernel, g: Graph, inArena: (s: Storage) => b
   }
   if (arrays.length > MAX_ARRAYS) return undefined;
   const accumulates = k.steps.filter((s): s is Accumulate => s.kind === "accumulate");
-  const splittable = accumulates.every((s) => along(s.strides) === "row");
+  const splittable = accumulates.every((s) => !isConst(s.strides[0]!, 0));
   const rows = k.dims[0]!;
-  const width = last === 1 ? k.dims[1]! : { c: 1, p: 0 };
+  const width = product(k.dims.slice(1));
   return { body: loopBody(k, g, arrays, indexOf), arrays, splittable, rows, width };
 }
