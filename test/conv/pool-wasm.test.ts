@@ -28,6 +28,17 @@ const geometry = fc
   })
   .map((g) => ({ ...g, pad: g.pad % g.size, h: Math.max(g.h, g.size), w: Math.max(g.w, g.size) }));
 
+// 2×2 windows at stride 2 without padding (the book's pooling, run four windows at a time), on
+// planes wide enough for groups of four windows and some left over (8-26 columns), odd widths too.
+const wide = fc.record({
+  size: fc.constant(2),
+  stride: fc.constant(2),
+  pad: fc.constant(0),
+  planes: fc.integer({ min: 1, max: 3 }),
+  h: fc.integer({ min: 2, max: 7 }),
+  w: fc.integer({ min: 8, max: 26 }),
+});
+
 /** Runs `op`'s kernel over every plane: a, b, c laid out one after the other in a fresh memory. */
 function run(
   op: PoolOp,
@@ -50,49 +61,55 @@ function run(
 const same = (got: Float32Array, want: Tensor) =>
   Array.from(got).every((g, i) => Object.is(g, Math.fround(want.data[i]!)) || (g === 0 && want.data[i] === 0));
 
+const cases = [
+  ["", geometry, 300],
+  [", 2×2 windows at stride 2 on wide planes", wide, 150],
+] as const;
+
 describe("pooling kernels in WebAssembly = the reference loops", () => {
-  it("max_pool, max_pool_backward, max_pool_gather (exactly), avg_pool and avg_pool_backward (float32 sums)", () => {
-    fc.assert(
-      fc.property(
-        geometry,
-        fc.array(fc.integer({ min: 0, max: VALUES.length - 1 }), { minLength: 81 * 3, maxLength: 81 * 3 }),
-        (g, picks) => {
-          const attrs = { size: g.size, stride: g.stride, pad: g.pad };
-          const [oh, ow] = [outExtent(g.h, g.size, attrs), outExtent(g.w, g.size, attrs)];
-          if (oh < 1 || ow < 1) return;
-          const xShape = [1, g.planes, g.h, g.w];
-          const yShape = [1, g.planes, oh, ow];
-          const n = g.planes * g.h * g.w;
-          const m = g.planes * oh * ow;
-          const x = Float32Array.from({ length: n }, (_, i) => VALUES[picks[i % picks.length]!]!);
-          const gx = Float32Array.from({ length: n }, (_, i) => i + 1);
-          const dy = Float32Array.from({ length: m }, (_, i) => (i % 7) - 3.5);
-          const geo: [number, number, number, number, number, number, number, number] = [
-            g.planes,
-            g.h,
-            g.w,
-            oh,
-            ow,
-            g.size,
-            g.stride,
-            g.pad,
-          ];
-          const [X, GX, DY] = [tensor(xShape, Array.from(x)), tensor(xShape, Array.from(gx)), tensor(yShape, Array.from(dy))];
-          const what = JSON.stringify({ ...g, x: Array.from(x) });
-          expect(same(run("max_pool", geo, x, new Float32Array(0), m), maxPoolRef(X, attrs)), `max_pool ${what}`).toBe(true);
-          expect(same(run("max_pool_backward", geo, x, dy, n), maxPoolBackwardRef(X, DY, attrs)), `max_pool_backward ${what}`).toBe(true);
-          expect(same(run("max_pool_gather", geo, x, gx, m), maxPoolGatherRef(X, GX, attrs)), `max_pool_gather ${what}`).toBe(true);
-          // Average pooling on finite values (the reference's float64 sums against float32 ones).
-          const finite = Float32Array.from(gx, (v) => v / 7);
-          const avg = run("avg_pool", geo, finite, new Float32Array(0), m);
-          const wantAvg = avgPoolRef(tensor(xShape, Array.from(finite)), attrs);
-          avg.forEach((v, i) => expect(Math.abs(v - wantAvg.data[i]!), `avg_pool ${what}`).toBeLessThanOrEqual(1e-6 * 81));
-          const back = run("avg_pool_backward", geo, dy, new Float32Array(0), n);
-          const wantBack = avgPoolBackwardRef(DY, g.h, g.w, attrs);
-          back.forEach((v, i) => expect(Math.abs(v - wantBack.data[i]!), `avg_pool_backward ${what}`).toBeLessThanOrEqual(1e-6 * 4));
-        },
-      ),
-      { seed: 5, numRuns: 300 },
-    );
-  });
+  for (const [what, geometries, numRuns] of cases)
+    it(`max_pool, max_pool_backward, max_pool_gather (exactly), avg_pool and avg_pool_backward (float32 sums)${what}`, () => {
+      fc.assert(
+        fc.property(
+          geometries,
+          fc.array(fc.integer({ min: 0, max: VALUES.length - 1 }), { minLength: 81 * 3, maxLength: 81 * 3 }),
+          (g, picks) => {
+            const attrs = { size: g.size, stride: g.stride, pad: g.pad };
+            const [oh, ow] = [outExtent(g.h, g.size, attrs), outExtent(g.w, g.size, attrs)];
+            if (oh < 1 || ow < 1) return;
+            const xShape = [1, g.planes, g.h, g.w];
+            const yShape = [1, g.planes, oh, ow];
+            const n = g.planes * g.h * g.w;
+            const m = g.planes * oh * ow;
+            const x = Float32Array.from({ length: n }, (_, i) => VALUES[picks[i % picks.length]!]!);
+            const gx = Float32Array.from({ length: n }, (_, i) => i + 1);
+            const dy = Float32Array.from({ length: m }, (_, i) => (i % 7) - 3.5);
+            const geo: [number, number, number, number, number, number, number, number] = [
+              g.planes,
+              g.h,
+              g.w,
+              oh,
+              ow,
+              g.size,
+              g.stride,
+              g.pad,
+            ];
+            const [X, GX, DY] = [tensor(xShape, Array.from(x)), tensor(xShape, Array.from(gx)), tensor(yShape, Array.from(dy))];
+            const what = JSON.stringify({ ...g, x: Array.from(x) });
+            expect(same(run("max_pool", geo, x, new Float32Array(0), m), maxPoolRef(X, attrs)), `max_pool ${what}`).toBe(true);
+            expect(same(run("max_pool_backward", geo, x, dy, n), maxPoolBackwardRef(X, DY, attrs)), `max_pool_backward ${what}`).toBe(true);
+            expect(same(run("max_pool_gather", geo, x, gx, m), maxPoolGatherRef(X, GX, attrs)), `max_pool_gather ${what}`).toBe(true);
+            // Average pooling on finite values (the reference's float64 sums against float32 ones).
+            const finite = Float32Array.from(gx, (v) => v / 7);
+            const avg = run("avg_pool", geo, finite, new Float32Array(0), m);
+            const wantAvg = avgPoolRef(tensor(xShape, Array.from(finite)), attrs);
+            avg.forEach((v, i) => expect(Math.abs(v - wantAvg.data[i]!), `avg_pool ${what}`).toBeLessThanOrEqual(1e-6 * 81));
+            const back = run("avg_pool_backward", geo, dy, new Float32Array(0), n);
+            const wantBack = avgPoolBackwardRef(DY, g.h, g.w, attrs);
+            back.forEach((v, i) => expect(Math.abs(v - wantBack.data[i]!), `avg_pool_backward ${what}`).toBeLessThanOrEqual(1e-6 * 4));
+          },
+        ),
+        { seed: 5, numRuns },
+      );
+    });
 });

@@ -20,6 +20,12 @@ export const f32Gt = (f: FunctionBody) => op(f, "f32.gt", 0x5e);
 /** [a, b, condition] -> condition ? a : b, without a branch. */
 export const select = (f: FunctionBody) => op(f, "select", 0x1b);
 
+/** i8x16.shuffle: [a, b] -> the float32 lanes `lanes` of a's and b's (0-3 a's, 4-7 b's). */
+export const shuffle = (f: FunctionBody, lanes: readonly number[]) => {
+  const bytes = lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+  return op(f, `i8x16.shuffle ${bytes.join(" ")}`, 0xfd, ...uleb(0x0d), ...bytes);
+};
+
 /** `for (at = from(); at < to(); at += step) body()` over an i32 local. */
 export function loop(f: FunctionBody, at: number, from: () => void, to: () => void, step: number, body: () => void): void {
   from();

@@ -10,9 +10,9 @@ import { comment, js, type Code, type Name } from "../../code.js";
 import type { KernelEnv } from "../../env.js";
 import { resolve } from "../../schedule.js";
 import { mul, shapeSizes } from "../../size.js";
-import { F32, FunctionBody, I32 } from "../../wasm/encode.js";
+import { F32, FunctionBody, I32, V128 } from "../../wasm/encode.js";
 import type { HeavyKernel, PlanContext, WasmTarget } from "../types.js";
-import { f32Gt, loop, ltU, select } from "../wasm-ops.js";
+import { f32Gt, loop, ltU, select, shuffle } from "../wasm-ops.js";
 
 export type PoolOp = "max_pool" | "max_pool_backward" | "max_pool_gather" | "avg_pool" | "avg_pool_backward";
 
@@ -97,6 +97,10 @@ export function poolFunction(op: PoolOp, [, H, W, OH, OW, size, S, P]: PoolData[
   // at each window's maximum, 0 elsewhere), with no zeroing pass and no read of dx.
   const tiles = op === "max_pool_backward" && P === 0 && S === size && OH * S === H && OW * S === W;
   const [gt, bestOff] = [int(), int()];
+  const four =
+    P === 0 && S === 2 && size === 2 && OW >= 4 && (op === "max_pool" || tiles)
+      ? fourWindows(f, W, { xw, yw, yb, gb, ox, o4, i })
+      : undefined;
 
   const at = (n: number) => () => f.i32(n);
   loop(
@@ -122,7 +126,26 @@ export function poolFunction(op: PoolOp, [, H, W, OH, OW, size, S, P]: PoolData[
       f.i32(0).set(o4);
       loop(f, oy, at(0), at(OH), 1, () => {
         f.get(oy).i32(S).mul().i32(P).sub().set(rowY);
-        loop(f, ox, at(0), at(OW), 1, () => {
+        if (four) {
+          f.get(xb)
+            .get(rowY)
+            .i32(W * 4)
+            .mul()
+            .add()
+            .set(xw);
+          f.get(yb)
+            .get(rowY)
+            .i32(W * 4)
+            .mul()
+            .add()
+            .set(yw);
+          loop(f, ox, at(0), at(OW - 3), 4, () => {
+            four(op === "max_pool");
+            f.get(o4).i32(16).add().set(o4);
+          });
+        }
+        // The windows left (all of them without `four`), one at a time.
+        loop(f, ox, four ? () => f.get(ox) : at(0), at(OW), 1, () => {
           f.get(ox).i32(S).mul().i32(P).sub().set(colX);
           if (op === "avg_pool") {
             f.f32(0).set(v);
@@ -171,6 +194,68 @@ export function poolFunction(op: PoolOp, [, H, W, OH, OW, size, S, P]: PoolData[
     },
   );
   return f;
+}
+
+/**
+ * 2×2 windows at stride 2 without padding (the book's pooling), four at a time: the windows' two
+ * rows loaded as eight floats each, their even and odd columns taken apart by shuffles. The taps
+ * are compared in the reference's order, and pmax(v, t) is t > v ? t : v, so the maxima and the
+ * taps taken are those of one window at a time, to the bit. `forward`: the four maxima at o4;
+ * else (max_pool_backward whose windows tile the plane) dy at each window's taken tap, 0 at the
+ * others, the rows of dx interleaved back. Locals as poolFunction's: xw, yw the windows' first
+ * row in x and dx, yb y's plane, gb dy's, ox the first window's column, o4 its byte offset in y
+ * (dy), i a scratch.
+ */
+function fourWindows(f: FunctionBody, W: number, l: Record<"xw" | "yw" | "yb" | "gb" | "ox" | "o4" | "i", number>) {
+  const v128 = () => f.local(V128);
+  const [a, b, e0, o0] = [v128(), v128(), v128(), v128()];
+  const [e1, o1, v, m1] = [v128(), v128(), v128(), v128()];
+  const [m2, m3, dy, zero] = [v128(), v128(), v128(), v128()];
+  const EVEN = [0, 2, 4, 6];
+  const ODD = [1, 3, 5, 7];
+  return (forward: boolean) => {
+    f.get(l.xw).get(l.ox).i32(8).mul().add().set(l.i);
+    for (const [row, even, odd] of [
+      [0, e0, o0],
+      [W * 4, e1, o1],
+    ] as const) {
+      f.get(l.i)
+        .v128Load(row)
+        .set(a)
+        .get(l.i)
+        .v128Load(row + 16)
+        .set(b);
+      shuffle(f.get(a).get(b), EVEN).set(even);
+      shuffle(f.get(a).get(b), ODD).set(odd);
+    }
+    if (forward) return void f.get(l.yb).get(l.o4).add().get(e0).get(o0).f32x4Pmax().get(e1).f32x4Pmax().get(o1).f32x4Pmax().v128Store();
+    // m_k: tap k replaced the maximum so far; the tap taken is the last one that did (else tap 0).
+    f.get(o0).get(e0).f32x4Gt().set(m1);
+    f.get(e0).get(o0).f32x4Pmax().set(v);
+    f.get(e1).get(v).f32x4Gt().set(m2);
+    f.get(v).get(e1).f32x4Pmax().set(v);
+    f.get(o1).get(v).f32x4Gt().set(m3);
+    f.v128Zero().set(zero);
+    f.get(l.gb).get(l.o4).add().v128Load().set(dy);
+    // dy at the taken tap: o1 where m3; the rest, cleared where m3, to e1 where m2; and so on.
+    const take = (m: number, out: number) => {
+      f.get(dy).get(m).v128And().set(out);
+      f.get(zero).get(dy).get(m).v128Bitselect().set(dy);
+    };
+    take(m3, o1);
+    take(m2, e1);
+    take(m1, o0);
+    f.get(l.yw).get(l.ox).i32(8).mul().add().set(l.i);
+    for (const [row, even, odd] of [
+      [0, dy, o0],
+      [W * 4, e1, o1],
+    ] as const) {
+      f.get(l.i);
+      shuffle(f.get(even).get(odd), [0, 4, 1, 5]).v128Store(row);
+      f.get(l.i);
+      shuffle(f.get(even).get(odd), [2, 6, 3, 7]).v128Store(row + 16);
+    }
+  };
 }
 
 export function renderWasmPool(k: HeavyKernel<PoolOp>, env: KernelEnv, target: WasmTarget): Code {
