@@ -1,12 +1,12 @@
 // Fused loops of three dimensions in WebAssembly (src/codegen/wasm/loop.ts): a conv layer's
 // bias + ReLU over [batch, filters, positions] and its bias gradient (Σ over dims 0 and 2), loads
 // broadcast along each dimension, reductions that keep the first dimension (split between
-// threads) or not, and outer dimensions read through permuted strides (transposes). Each model's
-// outputs, loss and gradients against the reference interpreter within the wasm backend's
-// tolerance (5e-3, float32 sums in lanes, as wasm-models.test.ts says), with no JS loop left in
-// its kernels; last dimensions of 5 (a group of four and one left over) and 3 (none of four);
-// batch sizes 1, 9 and 64 (the batch a symbol of the module). Large loops shared between two
-// threads give one thread's bits.
+// threads by images) or not (split by the dimension they keep, or run in one call), and outer
+// dimensions read through permuted strides (transposes). Each model's outputs, loss and gradients
+// against the reference interpreter within the wasm backend's tolerance (5e-3, float32 sums in
+// lanes, as wasm-models.test.ts says), with no JS loop left in its kernels; last dimensions of 5
+// (a group of four and one left over) and 3 (none of four); batch sizes 1, 9 and 64 (the batch a
+// symbol of the module). Large loops shared between two threads give one thread's bits.
 import { afterEach, describe, expect, it } from "vitest";
 import { compileToString, load } from "../../src/codegen/index.js";
 import { graphOf } from "../support/models.js";
@@ -76,16 +76,19 @@ describe("three-dimensional fused loops in WebAssembly", () => {
     }
 
   it("large loops, their rows shared between two threads, give one thread's bits", async () => {
-    // [512, 8, 30]: 122880 elements a loop (shared from 2^16); a max over dim 1 kept per image, a bias + ReLU
-    // and its Σ over dims 0 and 2, each a loop of its own.
+    // [512, 8, 30]: 122880 elements a loop (shared from 2^16): a bias + ReLU and a max over dim 1
+    // kept per image, split by images; the bias gradient (Σ over dims 0 and 2), split by its 8
+    // filters, each filter's sum made by one thread in the order of one thread.
     const g = graphOf(model(8, 30, "h = relu(x + b)\n output y = h - max(h, axis = 1, keepdims = 1)\n loss mse(y, t)"));
-    const text = compileToString(g, { backend: "wasm" });
-    expect(kernels(text)).not.toMatch(/for \(/);
-    expect(kernels(text)).toMatch(/rows shared between threads[^]*runLoop\(\d+, batch, batch, \(240 \* batch\)/);
+    const source = compileToString(g, { backend: "wasm" });
+    const text = kernels(source);
+    expect(text).not.toMatch(/for \(/);
+    expect(text).toMatch(/runLoop\(\d+, batch, batch, \(240 \* batch\)/);
+    expect(text).toMatch(/runLoop\(\d+, 8, batch, \(240 \* batch\)/);
     const feeds = Object.fromEntries(Object.entries(feedsFor(g, "f32", 512, 7)).map(([k, t]) => [k, Float32Array.from(t.data)]));
     const run = async (threads: string, instance: number) => {
       process.env.NNC_THREADS = threads;
-      const m = await load(`${text}\n// instance ${instance}\n`);
+      const m = await load(`${source}\n// instance ${instance}\n`);
       expect(m.threads()).toBe(Number(threads));
       const params = m.init(1);
       const { loss, grads } = m.lossAndGrads(params, feeds);

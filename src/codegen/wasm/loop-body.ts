@@ -1,6 +1,6 @@
 // The instructions of a fused loop's WebAssembly function (loop.ts decides what it may hold):
-// (row0, row1, batch, a0 … a5). The outer dimensions are nested loops (the first over rows
-// row0 ≤ i < row1, the others whole), each adding its index times every array's stride to that
+// (row0, row1, batch, a0 … a5). The outer dimensions are nested loops (the outermost over rows
+// row0 ≤ i < row1 of the `split` dimension, the others whole), each adding its index times every array's stride to that
 // array's offset; the last dimension loads, computes and stores four lanes at a time, then its
 // last 1-3 elements one at a time. Reductions (loop-reduce.ts) keep a vector of partial results
 // (the lanes of a one-element group that hold no element masked to the reduction's initial
@@ -28,6 +28,7 @@ export function loopBody(
   g: Graph,
   arrays: readonly { readonly storage: Storage }[],
   indexOf: (s: Storage, node: number) => number,
+  split = 0,
 ): FunctionBody {
   const f = new FunctionBody(Array.from({ length: 3 + MAX_ARRAYS }, () => I32));
   const [ROW0, ROW1, BATCH] = [0, 1, 2];
@@ -66,7 +67,7 @@ export function loopBody(
   const rowMajor = k.dims.map((_, d) => product(k.dims.slice(d + 1)));
   const strides = k.steps.map((s) => (s.kind === "load" || s.kind === "accumulate" ? s.strides : s.kind === "store" ? rowMajor : []));
   const stride = strides.map((st) => st.slice(0, last).map((x) => (isConst(x, 0) ? undefined : size(x, 4))));
-  const extents = k.dims.map((d, at) => (at === 0 ? undefined : size(d)));
+  const extents = k.dims.map((d, at) => (at === split ? undefined : size(d)));
   const width = last >= 1 ? extents[last]! : () => f.get(ROW1);
   const ptr = (s: Step) => pointer(indexOf(s.kind === "load" ? s.from : { kind: "slot", slot: (s as { slot: number }).slot }, s.node));
   const j = f.local(I32);
@@ -76,7 +77,7 @@ export function loopBody(
   const accumulates = k.steps.flatMap((s, i) => (s.kind === "accumulate" ? [{ s, i, r: reduce(s) }] : []));
 
   /**
-   * The outer dimensions `levels` as nested loops around `body`, the first over [row0, row1), with
+   * The outer dimensions `levels` as nested loops around `body`, `split` over [row0, row1), with
    * the byte offset of each of `steps` (indices into k.steps) in a local per level: what `body`
    * gets, by step. Dimensions not in `levels` stay at index 0.
    */
@@ -92,12 +93,12 @@ export function loopBody(
       const index = f.local(I32);
       const outer = steps.map((i) => bases[i]!);
       const mine = steps.map(() => f.local(I32));
-      if (d === 0) f.get(ROW0);
+      if (d === split) f.get(ROW0);
       else f.i32(0);
       f.set(index);
       f.block().loop();
       f.get(index);
-      if (d === 0) f.get(ROW1);
+      if (d === split) f.get(ROW1);
       else extents[d]!();
       f.ltS().eqz().brIf(1);
       steps.forEach((i, n) => {
@@ -197,7 +198,7 @@ export function loopBody(
   };
 
   // Outputs folded into start from the reduction's initial value: over the rows this call runs when
-  // they are kept per row (the loop is then splittable), else whole (the loop runs in one call).
+  // every reduction keeps them (the loop is then splittable), else whole (the loop runs in one call).
   for (const { s, i, r } of accumulates) {
     if (r.along === "all") v.splat(r.init).f.set(acc[i]!);
     if (!r.into) continue;
@@ -219,15 +220,12 @@ export function loopBody(
     // One dimension, the rows themselves: elements row0 ≤ j < row1, each array from its start.
     nest([], moving, (bases) => across(() => f.get(ROW0), width, bases));
   } else {
-    nest(
-      k.dims.slice(0, last).map((_, d) => d),
-      moving,
-      (bases) => {
-        for (const { i, r } of accumulates) if (r.along === "row") v.splat(r.init).f.set(acc[i]!);
-        across(() => f.i32(0), width, bases);
-        for (const { i, r } of accumulates) if (r.along === "row") storeCombined(r, acc[i]!, bases[i]!);
-      },
-    );
+    // The rows a call runs (`split`) outermost, so that each thread's share is contiguous.
+    nest([split, ...k.dims.slice(0, last).flatMap((_, d) => (d === split ? [] : [d]))], moving, (bases) => {
+      for (const { i, r } of accumulates) if (r.along === "row") v.splat(r.init).f.set(acc[i]!);
+      across(() => f.i32(0), width, bases);
+      for (const { i, r } of accumulates) if (r.along === "row") storeCombined(r, acc[i]!, bases[i]!);
+    });
   }
   for (const { s, i, r } of accumulates) if (r.along === "all") storeCombined(r, acc[i]!, ptr(s));
   return f;

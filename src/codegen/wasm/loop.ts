@@ -9,10 +9,11 @@
 //
 // Reductions (loop-reduce.ts) over any of the dimensions: along the row (a softmax's max and
 // sum), over the outer ones (a bias gradient: Σ over rows; a conv bias's: Σ over images and
-// positions, one sum per filter) or over everything. Only a loop whose reductions all keep the
-// first dimension may be split between threads (by its rows); the others run over all rows in
-// one call. Sums are float32, in lanes, in an order fixed by the loop's shape, so they differ from
-// the JS loops' float64 sums by float32 rounding and are the same on any number of threads.
+// positions, one sum per filter) or over everything. A loop is split between threads by an
+// outer dimension all its reductions keep (the first such: rows, or a conv's filters), each sum
+// then made whole by one thread; the others run in one call. Sums are float32, in lanes, in an
+// order fixed by the loop's shape, so they differ from the JS loops' float64 sums by float32
+// rounding and are the same on any number of threads.
 //
 // Only what vectorizes this way is taken: no random draws (dropout), every array a float32 array
 // of the arena, every load along the last dimension either contiguous or broadcast (any stride
@@ -40,7 +41,7 @@ export interface WasmEpilogue {
 export interface WasmLoop extends WasmEpilogue {
   /** No reduction across rows: any split of the rows (between threads, blocks of a matmul's rows) gives the same result. */
   readonly splittable: boolean;
-  /** The rows (the first loop's extent) and the elements of each (the product of the other extents). */
+  /** The rows (the extent of the dimension a call's range is over) and the elements of each (the product of the others). */
   readonly rows: Size;
   readonly width: Size;
 }
@@ -87,9 +88,15 @@ export function loopFunction(k: LoopKernel, g: Graph, inArena: (s: Storage) => b
     }
   }
   if (arrays.length > MAX_ARRAYS) return undefined;
+  // The rows of a call: the first outer dimension every reduction keeps, so that any split of
+  // them between threads gives the same sums (a conv bias's gradient, Σ over images and positions,
+  // splits by filters); else the first, and the loop runs in one call. A matmul's epilogue has two
+  // dimensions, so its rows are always the matmul's.
   const accumulates = k.steps.filter((s): s is Accumulate => s.kind === "accumulate");
-  const splittable = accumulates.every((s) => !isConst(s.strides[0]!, 0));
-  const rows = k.dims[0]!;
-  const width = product(k.dims.slice(1));
-  return { body: loopBody(k, g, arrays, indexOf), arrays, splittable, rows, width };
+  const keeps = (d: number) => accumulates.every((s) => !isConst(s.strides[d]!, 0));
+  const found = k.dims.slice(0, Math.max(1, last)).findIndex((_, d) => keeps(d));
+  const split = Math.max(0, found);
+  const rows = k.dims[split]!;
+  const width = product(k.dims.filter((_, d) => d !== split));
+  return { body: loopBody(k, g, arrays, indexOf, split), arrays, splittable: found >= 0, rows, width };
 }
