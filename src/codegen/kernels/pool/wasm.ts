@@ -4,6 +4,8 @@
 // the bits do not depend on the thread count. Taps are unrolled (the window is a constant), in the
 // reference's order (src/graph/ops/pool-ref.ts): a window's maximum is its first largest element
 // in row-major order, padding skipped; average pooling adds x·(1/size²) tap by tap, in float32.
+// Max pooling of 2×2 windows at stride 2 (and its backward when they tile the plane) takes four
+// windows at a time in f32x4 lanes, in the same order (fourWindows).
 import type { Node } from "../../../graph/ir.js";
 import { nchw } from "../../../graph/ops/window.js";
 import { comment, js, type Code, type Name } from "../../code.js";
