@@ -1,19 +1,9 @@
 // The `nnc` command line: argument parsing (commander), then one function per command in
 // src/commands/. Exit codes: 0 success, 1 errors in a model or its data, 2 usage errors, 3 a bug
 // in nnc, 130 interrupted (Ctrl-C, with a checkpoint). No stack trace reaches a user unless NNC_DEBUG=1.
+// Each command's module is imported when the command runs: `nnc train` does not load the LSP,
+// ONNX or formatter code (start-up time is part of what a user waits for).
 import { Command, CommanderError, Option } from "commander";
-import { checkCommand } from "./commands/check.js";
-import { compileCommand } from "./commands/compile.js";
-import { exportCommand } from "./commands/export.js";
-import { importCommand } from "./commands/import.js";
-import { fmtCommand } from "./commands/fmt.js";
-import { evalCommand } from "./commands/eval.js";
-import { experimentCommand } from "./commands/experiment.js";
-import { gradcheckCommand } from "./commands/gradcheck.js";
-import { trainCommand } from "./commands/train.js";
-import { summaryCommand } from "./commands/summary.js";
-import { graphCommand } from "./commands/graph.js";
-import { lspCommand } from "./commands/lsp.js";
 import type { Io } from "./commands/io.js";
 import { UsageError } from "./commands/io.js";
 import { userError } from "./commands/errors.js";
@@ -49,7 +39,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .addOption(setOption())
     .option("--json", "print a JSON report")
     .action(async (files: string[], opts) => {
-      result.code = await checkCommand(files, opts, io);
+      result.code = await (await import("./commands/check.js")).checkCommand(files, opts, io);
     });
 
   program
@@ -61,7 +51,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--batch <n>", "the batch size the FLOPs are counted at (default: the model's batch_size, else 100)")
     .option("--json", "print one JSON object")
     .action(async (file: string, opts) => {
-      result.code = await summaryCommand(file, opts, io);
+      result.code = await (await import("./commands/summary.js")).summaryCommand(file, opts, io);
     });
 
   program
@@ -73,7 +63,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--model <name>", "which model, when the file has several")
     .option("--backward", "include the backward graph (gradients of the loss)")
     .action(async (file: string, opts) => {
-      result.code = await graphCommand(file, opts, io);
+      result.code = await (await import("./commands/graph.js")).graphCommand(file, opts, io);
     });
 
   program
@@ -90,7 +80,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--model <name>", "which model, when the file has several")
     .option("--json", "print one JSON object")
     .action(async (file: string, opts) => {
-      result.code = await gradcheckCommand(file, opts, io);
+      result.code = await (await import("./commands/gradcheck.js")).gradcheckCommand(file, opts, io);
     });
 
   program
@@ -110,7 +100,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--batch <n>", "fix the batch size (every loop bound a constant)")
     .option("--model <name>", "which model, when the file has several")
     .action(async (file: string, opts) => {
-      result.code = await compileCommand(file, opts, io);
+      result.code = await (await import("./commands/compile.js")).compileCommand(file, opts, io);
     });
 
   program
@@ -123,7 +113,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--opset <n>", "the ONNX opset to write (17 to 21)", "17")
     .option("--model <name>", "which model, when the file has several")
     .action(async (file: string, opts) => {
-      result.code = await exportCommand(file, opts, io);
+      result.code = await (await import("./commands/export.js")).exportCommand(file, opts, io);
     });
 
   program
@@ -133,7 +123,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("-o, --output <file>", "the .nn file to write, e.g. mlp.nn")
     .option("--name <name>", "the model's name (default: from the output file's name)")
     .action(async (file: string, opts) => {
-      result.code = await importCommand(file, opts, io);
+      result.code = await (await import("./commands/import.js")).importCommand(file, opts, io);
     });
 
   program
@@ -143,7 +133,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--check", "list the files that are not formatted; exit 1 if any")
     .option("--write", "rewrite the files that change")
     .action(async (files: string[], opts) => {
-      result.code = await fmtCommand(files, opts, io);
+      result.code = await (await import("./commands/fmt.js")).fmtCommand(files, opts, io);
     });
 
   program
@@ -192,7 +182,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--json", "JSON lines: one per epoch, then the result")
     .action(async (file: string, opts) => {
       enableFma(); // before any model is compiled
-      result.code = await trainCommand(file, opts, io);
+      result.code = await (await import("./commands/train.js")).trainCommand(file, opts, io);
     });
 
   program
@@ -207,7 +197,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--json", "print one JSON object")
     .action(async (file: string | undefined, opts) => {
       enableFma(); // before any model is compiled
-      result.code = await evalCommand(file, opts, io);
+      result.code = await (await import("./commands/eval.js")).evalCommand(file, opts, io);
     });
 
   program
@@ -224,7 +214,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .option("--json", "one JSON line per experiment")
     .action(async (name: string | undefined, opts) => {
       enableFma(); // before any model is compiled
-      result.code = await experimentCommand(name, opts, io);
+      result.code = await (await import("./commands/experiment.js")).experimentCommand(name, opts, io);
     });
 
   program
@@ -232,7 +222,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
     .description("run the language server on stdin/stdout (for editors: diagnostics, hover, completion, ...)")
     .option("--stdio", "talk over stdin/stdout (the default and only transport; accepted for clients that pass it)")
     .action(async () => {
-      result.code = await lspCommand();
+      result.code = await (await import("./commands/lsp.js")).lspCommand();
     });
 
   for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err });

@@ -27,7 +27,8 @@
 //   repeat     := 'repeat' '(' expr ')' Ident '(' args? ')'
 //   args       := arg (',' arg)* ','?
 //   arg        := (Ident '=')? expr
-import { CstParser, type CstNode, type IToken } from "chevrotain";
+import type { CstNode, IToken } from "chevrotain";
+import { CstParser } from "./chevrotain.js";
 import { declarationRules } from "./rules/declarations.js";
 import type { GrammarDsl, Rule } from "./rules/dsl.js";
 import { expressionRules } from "./rules/expressions.js";

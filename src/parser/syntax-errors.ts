@@ -1,7 +1,8 @@
 // Syntax errors as a person reads them: chevrotain's exceptions turned into messages that name
 // what was expected in words (`expected ')' but found '}'`), with the follow-on errors of its
 // recovery dropped.
-import { EOF, type IRecognitionException, type IToken, type TokenType } from "chevrotain";
+import type { IRecognitionException, IToken, TokenType } from "chevrotain";
+import { EOF } from "./chevrotain.js";
 import { didYouMean, error, type Diagnostic } from "../diagnostics.js";
 import { spanAfter, tokenSpan } from "./spans.js";
 import * as T from "./tokens.js";

@@ -1,6 +1,7 @@
 // The token table of the .nn language: one `allTokens` array, in matching order. Operator groups
 // are token categories, so the grammar matches `AdditiveOp` rather than listing `+` and `-`.
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { createToken, Lexer } from "./chevrotain.js";
 
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 

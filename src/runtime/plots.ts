@@ -1,9 +1,10 @@
 // Plots as SVG: vega-lite specs rendered by vega in Node (no browser). The specs themselves,
 // line plots of curves and the experiments' figures, are in src/experiments/charts.ts.
-import * as vega from "vega";
-import { compile, type TopLevelSpec } from "vega-lite";
+// vega and vega-lite (a few hundred modules) are imported on the first plot, not with the command.
+import type { TopLevelSpec } from "vega-lite";
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const [vega, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: "none" });
   try {
     return await view.toSVG();
