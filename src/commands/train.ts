@@ -10,6 +10,7 @@ import { userError } from "./errors.js";
 import { loadCheckpoint, loadParams, saveCheckpoint, saveParams } from "../runtime/checkpoint.js";
 import { writeFileAtomic } from "../runtime/files.js";
 import { checkModelSize } from "../runtime/model-size.js";
+import { arenaAllocator } from "../runtime/placement.js";
 import { createOptimizer, loadOptimizerModule } from "../runtime/optimizer-registry.js";
 import { OptimizerError } from "../runtime/optimizers.js";
 import { DivergedError, trainAsync, type Checkpoint, type TrainConfig, type TrainHooks, type TrainResult } from "../runtime/train.js";
@@ -79,11 +80,25 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
     throw e;
   }
 
+  // Compiled before the data is read, so that the images are decoded into its memory, where
+  // evaluation reads them in place (arenaAllocator).
+  const { exe, backend, note } = jax
+    ? { exe: undefined, backend: "jax" as const, note: undefined }
+    : await executableFor(g, {
+        dtype: settings.dtype,
+        ...(opts.backend !== undefined && { backend: opts.backend }),
+      });
+  if (note !== undefined) io.err(`nnc: note: ${note}\n`);
   let data;
   try {
     const labelColumn =
       opts.labelColumn === undefined ? undefined : /^\d+$/.test(opts.labelColumn) ? Number(opts.labelColumn) : opts.labelColumn;
-    data = resolveTrainTest(opts.data, opts.testData, { ...classOptions(g), ...(labelColumn !== undefined && { labelColumn }) });
+    const allocate = exe && arenaAllocator(exe);
+    data = resolveTrainTest(opts.data, opts.testData, {
+      ...classOptions(g),
+      ...(labelColumn !== undefined && { labelColumn }),
+      ...(allocate && { allocate }),
+    });
   } catch (e) {
     if (e instanceof DataError) {
       io.err(`nnc: error: ${e.message}\n`);
@@ -105,13 +120,6 @@ export async function trainCommand(file: string, opts: TrainOptions, io: Io): Pr
   const split = settings.valSplit > 0 ? valSplit(train_, settings.valSplit, settings.seed) : undefined;
   const trainData = { train: split ? split.train : train_, ...(data.test && { test: data.test }), ...(split && { val: split.val }) };
 
-  const { exe, backend, note } = jax
-    ? { exe: undefined, backend: "jax" as const, note: undefined }
-    : await executableFor(g, {
-        dtype: settings.dtype,
-        ...(opts.backend !== undefined && { backend: opts.backend }),
-      });
-  if (note !== undefined) io.err(`nnc: note: ${note}\n`);
   const batch = Math.min(settings.batchSize, trainData.train.rows);
   const stepsPerEpoch = Math.floor(trainData.train.rows / batch);
   const iters = settings.iters ?? settings.epochs! * stepsPerEpoch;

@@ -4,7 +4,7 @@
 import type { Graph } from "../graph/ir.js";
 import { Batches, type Dataset } from "./data/index.js";
 import { optimizerKernels, type Executable, type FloatArray, type Params } from "./executable.js";
-import { placed } from "./placement.js";
+import { inMemoryOf, placed } from "./placement.js";
 import { accuracy } from "./accuracy.js";
 import { DivergedError } from "./diverged.js";
 import { createRng, rngFromState } from "./rng.js";
@@ -86,7 +86,10 @@ export function* trainSteps(
   const rng = resume ? rngFromState(resume.epochRng) : createRng(config.seed);
   let epochRng = rng.state();
   const bufs = exe.batchBuffers?.(batchSize);
-  const batches = new Batches(data.train, {
+  // The rows batches come from: in the executable's memory when evaluation puts them there anyway
+  // (or they were decoded there), so that each batch is copied within that memory.
+  const rows = config.evaluate !== false ? placed(exe, data.train) : data.train;
+  const batches = new Batches(rows, {
     batchSize,
     target: encoding,
     rng,
@@ -95,6 +98,7 @@ export function* trainSteps(
     // Filled where the step reads them when the executable offers its own buffers (no copy per step).
     x: bufs?.[input.name] ?? new ctor(batchSize * data.train.features),
     t: bufs?.[target.name] ?? new ctor(batchSize * (encoding === "onehot" ? data.train.classes : 1)),
+    oneMemory: bufs?.[input.name] !== undefined && inMemoryOf(exe, rows),
   });
   const stepsPerEpoch = batches.perEpoch;
   // The built-in optimizers keep their state in the executable's memory and update there when they can.

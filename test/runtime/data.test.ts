@@ -47,6 +47,23 @@ describe("IDX files", () => {
     expect(Array.from(readIdxLabels(t.write("lab-idx1-ubyte", labels)))).toEqual([0, 1, 2, 3]);
   });
 
+  it("decodes every byte value to the float32 nearest b / 255, into the arrays `allocate` makes", () => {
+    // 257 values: every byte, and a length that leaves a tail after the four-byte reads.
+    const pixels = Array.from({ length: 257 }, (_, i) => (i * 7) % 256);
+    const made: Float32Array[] = [];
+    const allocate = (n: number) => {
+      const x = new Float32Array(n + 3).subarray(1, n + 1).fill(9);
+      made.push(x);
+      return x;
+    };
+    const img = readIdxImages(t.write("all-bytes", idxBytes("ubyte", [257, 1], pixels)), undefined, allocate);
+    expect(img.x).toBe(made[0]);
+    expect(Array.from(img.x)).toEqual(pixels.map((p) => Math.fround(p / 255)));
+    const floats = readIdxImages(t.write("floats", idxBytes("float", [1, 2], [0.5, -3])), undefined, allocate);
+    expect(floats.x).toBe(made[1]);
+    expect(Array.from(floats.x)).toEqual([0.5, -3]);
+  });
+
   it("reads gzip files (by their magic bytes 1f 8b, whatever the name) to the same values as plain ones", () => {
     const { images } = mnistLike(5);
     const plain = readIdxImages(t.write("plain-images", images));

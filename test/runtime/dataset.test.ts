@@ -93,6 +93,25 @@ describe("mini-batches", () => {
     );
   });
 
+  it("batches from a dataset and buffers in one shared memory (oneMemory) equal those copied between buffers, after the memory grew too", () => {
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 4, shared: true });
+    const x = new Float32Array(memory.buffer, 64, 8);
+    memory.grow(1); // the rows' view is of the newer, longer buffer object
+    const plain = toy(10);
+    const rows = new Float32Array(memory.buffer, 65536 + 16, plain.x.length);
+    rows.set(plain.x);
+    const there = { ...plain, x: rows };
+    const options = { batchSize: 4, target: "onehot", rng: createRng(5), replacement: true } as const;
+    const shared = new Batches(there, { ...options, x, oneMemory: true });
+    const apart = new Batches(plain, { ...options, rng: createRng(5) });
+    for (let i = 0; i < 3; i++) {
+      expect(shared.next()).toBe(apart.next());
+      expect(Array.from(shared.x)).toEqual(Array.from(apart.x));
+      expect(Array.from(shared.t)).toEqual(Array.from(apart.t));
+    }
+    expect(Array.from(rows)).toEqual(Array.from(plain.x)); // the rows themselves untouched
+  });
+
   it("an epoch visits every row once, in batches that reuse the same buffers; the last may be short", () => {
     const ds = toy(10);
     const x = new Float32Array(8);

@@ -14,6 +14,28 @@ export function targetWidth(ds: Dataset, target: TargetKind): number {
   return target === "onehot" ? ds.classes : 1;
 }
 
+/** Copies the dataset's row r to row i of a batch. */
+export type RowCopy = (r: number, i: number) => void;
+
+/**
+ * How rows of `src` reach `x` (rows of `features` values). When both are views of one shared
+ * memory (`oneMemory`: the caller knows, e.g. an executable's arena holding the dataset and its
+ * batch buffers), a row moves within it by copyWithin, about 1.3x as fast as set() between two
+ * buffers (a batch of 100 MNIST rows: 33 against 40-55 us, most of it reading 100 random rows of
+ * 188 MB); otherwise set() of a row's view, at memcpy speed.
+ */
+export function rowCopy(src: Float32Array, x: FloatBuffer, features: number, oneMemory = false): RowCopy {
+  const f = features;
+  if (oneMemory && x instanceof Float32Array && src.buffer instanceof SharedArrayBuffer && x.buffer instanceof SharedArrayBuffer) {
+    // A shared memory that grew has a newer, longer buffer object; the longer covers both views.
+    const whole = new Float32Array(src.buffer.byteLength >= x.buffer.byteLength ? src.buffer : x.buffer);
+    const from = src.byteOffset / 4;
+    const to = x.byteOffset / 4;
+    return (r, i) => void whole.copyWithin(to + i * f, from + r * f, from + r * f + f);
+  }
+  return (r, i) => void x.set(src.subarray(r * f, r * f + f), i * f);
+}
+
 /**
  * Copies rows order[start], ..., order[start + count - 1] of ds into x (count x features) and
  * their targets into t. Buffers may be larger than needed; only the first `count` rows are written.
@@ -26,6 +48,7 @@ export function fillBatch(
   x: FloatBuffer,
   t: TargetBuffer,
   target: TargetKind,
+  copy: RowCopy = rowCopy(ds.x, x, ds.features),
 ): void {
   const f = ds.features;
   const width = targetWidth(ds, target);
@@ -34,11 +57,9 @@ export function fillBatch(
   if (x.length < count * f) throw new RangeError(`fillBatch: x holds ${x.length} values, a batch of ${count} needs ${count * f}`);
   if (t.length < count * width) throw new RangeError(`fillBatch: t holds ${t.length} values, a batch of ${count} needs ${count * width}`);
   if (target === "onehot") t.fill(0, 0, count * width);
-  const src = ds.x;
   for (let i = 0; i < count; i++) {
     const r = order[start + i]!;
-    // set() copies a row at memcpy speed (a view per row costs far less than an element loop).
-    x.set(src.subarray(r * f, r * f + f), i * f);
+    copy(r, i);
     const label = ds.labels[r]!;
     if (target === "onehot") t[i * width + label] = 1;
     else t[i] = label;
@@ -63,6 +84,8 @@ export interface BatchOptions {
   /** Buffers to fill (batchSize x features, batchSize x target width); allocated once if omitted. */
   readonly x?: FloatBuffer;
   readonly t?: TargetBuffer;
+  /** x and the dataset's rows are views of one shared memory (see rowCopy). */
+  readonly oneMemory?: boolean;
 }
 
 /**
@@ -83,6 +106,7 @@ export class Batches {
   readonly t: TargetBuffer;
   readonly batchSize: number;
   private readonly order: Int32Array;
+  private readonly copy: RowCopy;
   private position = 0;
   private ended = false;
 
@@ -101,6 +125,7 @@ export class Batches {
     if (this.t.length < batchSize * targetWidth(dataset, target))
       throw new RangeError(`the t buffer holds ${this.t.length} values, a batch needs ${batchSize * targetWidth(dataset, target)}`);
     this.order = new Int32Array(dataset.rows);
+    this.copy = rowCopy(dataset.x, this.x, dataset.features, options.oneMemory);
     this.reset();
   }
 
@@ -133,7 +158,7 @@ export class Batches {
       this.ended = true;
       return 0;
     }
-    fillBatch(this.dataset, this.order, this.position, count, this.x, this.t, this.options.target);
+    fillBatch(this.dataset, this.order, this.position, count, this.x, this.t, this.options.target, this.copy);
     this.position += count;
     return count;
   }

@@ -5,7 +5,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { makeDataset, type Dataset } from "./dataset.js";
 import { dataFail } from "./errors.js";
-import { readIdxImages, readIdxLabels } from "./idx.js";
+import { readIdxImages, readIdxLabels, type Allocate } from "./idx.js";
 
 export interface IdxPair {
   readonly images: string;
@@ -26,19 +26,25 @@ export interface Splits {
 }
 
 /** Loads an images file and its labels file; counts must agree and labels be in [0, classes). */
-export function loadIdxPair(pair: IdxPair, classes?: number, names: PairNames = {}, classesNote?: string): Dataset {
-  return loadIdxPairs([{ pair, names }], classes, classesNote)[0]!;
+export function loadIdxPair(pair: IdxPair, classes?: number, names: PairNames = {}, classesNote?: string, allocate?: Allocate): Dataset {
+  return loadIdxPairs([{ pair, names }], classes, classesNote, allocate)[0]!;
 }
 
 /**
  * Loads several pairs that share one label set (train and test): when `classes` is omitted it is
- * the largest label of all of them + 1, so train and test always agree on it.
+ * the largest label of all of them + 1, so train and test always agree on it. `allocate` makes the
+ * images' arrays.
  */
-export function loadIdxPairs(pairs: readonly { pair: IdxPair; names?: PairNames }[], classes?: number, classesNote?: string): Dataset[] {
+export function loadIdxPairs(
+  pairs: readonly { pair: IdxPair; names?: PairNames }[],
+  classes?: number,
+  classesNote?: string,
+  allocate?: Allocate,
+): Dataset[] {
   const loaded = pairs.map(({ pair, names = {} }) => {
     const imagesName = names.imagesName ?? pair.images;
     const labelsName = names.labelsName ?? pair.labels;
-    const images = readIdxImages(pair.images, imagesName);
+    const images = readIdxImages(pair.images, imagesName, allocate);
     const labels = readIdxLabels(pair.labels, labelsName);
     return { images, labels, imagesName, labelsName, source: names.source ?? pair.images };
   });
@@ -118,13 +124,14 @@ export function findIdxFiles(dir: string): { train?: IdxPair; test?: IdxPair } {
 }
 
 /** Loads the train and test pairs found in a folder (at least one of them). */
-export function loadIdxFolder(dir: string, classes?: number, classesNote?: string): Splits {
+export function loadIdxFolder(dir: string, classes?: number, classesNote?: string, allocate?: Allocate): Splits {
   const files = findIdxFiles(dir);
   const splits = (["train", "test"] as const).filter((s) => files[s] !== undefined);
   const datasets = loadIdxPairs(
     splits.map((s) => ({ pair: files[s]!, names: { source: join(dir, s) } })),
     classes,
     classesNote,
+    allocate,
   );
   const out: { train?: Dataset; test?: Dataset } = {};
   splits.forEach((s, i) => (out[s] = datasets[i]!));

@@ -142,8 +142,11 @@ export function readIdx(path: string, name = path): IdxArray {
   return parseIdx(readBytes(path, name), name);
 }
 
+/** Where decoded rows go: a zeroed Float32Array of n values (e.g. in a module's memory, which evaluation then reads in place). */
+export type Allocate = (n: number) => Float32Array;
+
 /** An IDX file of images (count x rows x cols) or vectors (count x features) as a row-major matrix. */
-export function readIdxImages(path: string, name = path): IdxImages {
+export function readIdxImages(path: string, name = path, allocate: Allocate = (n) => new Float32Array(n)): IdxImages {
   const idx = readIdx(path, name);
   if (idx.dims.length < 2) {
     dataFail(
@@ -154,16 +157,34 @@ export function readIdxImages(path: string, name = path): IdxImages {
   const rows = idx.dims[0]!;
   const features = idx.dims.slice(1).reduce((a, b) => a * b, 1);
   if (rows === 0) dataFail(name, "holds no images (the header's count is 0)");
-  let x: Float32Array;
-  if (idx.data instanceof Uint8Array) {
-    x = new Float32Array(idx.data.length);
-    const src = idx.data;
-    // Each pixel becomes the float32 nearest to b / 255, so 0 and 255 map to exactly 0 and 1.
-    for (let i = 0; i < src.length; i++) x[i] = src[i]! / 255;
-  } else {
-    x = Float32Array.from(idx.data);
-  }
+  const x = allocate(idx.data.length);
+  if (idx.data instanceof Uint8Array) scaleBytes(idx.data, x);
+  else x.set(idx.data);
   return { x, rows, features, dims: idx.dims };
+}
+
+/** Each byte b as the float32 nearest to b / 255 (0 and 255 map to exactly 0 and 1). */
+const BYTE_SCALE = Float32Array.from({ length: 256 }, (_, b) => b / 255);
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * Pixels to [0, 1] through BYTE_SCALE, four bytes per 32-bit read where the bytes are aligned
+ * (MNIST's 47 MB of training images: 2x as fast as a byte at a time with a division).
+ */
+function scaleBytes(src: Uint8Array, x: Float32Array): void {
+  const table = BYTE_SCALE;
+  let i = 0;
+  if (LITTLE_ENDIAN && src.byteOffset % 4 === 0) {
+    const words = new Uint32Array(src.buffer, src.byteOffset, src.length >>> 2);
+    for (let w = 0; w < words.length; w++, i += 4) {
+      const v = words[w]!;
+      x[i] = table[v & 255]!;
+      x[i + 1] = table[(v >>> 8) & 255]!;
+      x[i + 2] = table[(v >>> 16) & 255]!;
+      x[i + 3] = table[v >>> 24]!;
+    }
+  }
+  for (; i < src.length; i++) x[i] = table[src[i]!]!;
 }
 
 /** An IDX file of labels (count) as class indices. */

@@ -6,6 +6,7 @@ export {
   readIdx,
   readIdxImages,
   readIdxLabels,
+  type Allocate,
   type IdxArray,
   type IdxData,
   type IdxDtype,
@@ -21,7 +22,9 @@ export {
   sampleRows,
   targetWidth,
   type BatchOptions,
+  rowCopy,
   type FloatBuffer,
+  type RowCopy,
   type TargetBuffer,
   type TargetKind,
 } from "./batches.js";

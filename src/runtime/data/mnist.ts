@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { dataFail } from "./errors.js";
+import type { Allocate } from "./idx.js";
 import { loadIdxPairs, type Splits } from "./idx-folder.js";
 import type { Dataset } from "./dataset.js";
 
@@ -30,11 +31,11 @@ export function mnistDir(): string {
  * labels 0-9. `dir` loads the same four files from another folder (tests use it); `classes`, a
  * model's class count, makes a label it cannot hold (7 for a 3-class model) a DataError.
  */
-export function loadMnist(dir = mnistDir(), classes = MNIST_CLASSES, classesNote?: string): Required<Splits> {
+export function loadMnist(dir = mnistDir(), classes = MNIST_CLASSES, classesNote?: string, allocate?: Allocate): Required<Splits> {
   const pair = (prefix: string, split: "train" | "test") => ({
     pair: { images: join(dir, `${prefix}-images-idx3-ubyte`), labels: join(dir, `${prefix}-labels-idx1-ubyte`) },
     names: { source: `mnist/${split}`, imagesName: `mnist/${split}-images`, labelsName: `mnist/${split}-labels` },
   });
-  const [train, test] = loadIdxPairs([pair("train", "train"), pair("t10k", "test")], classes, classesNote) as [Dataset, Dataset];
+  const [train, test] = loadIdxPairs([pair("train", "train"), pair("t10k", "test")], classes, classesNote, allocate) as [Dataset, Dataset];
   return { train, test };
 }

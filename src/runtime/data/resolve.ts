@@ -10,9 +10,13 @@ import { readCsv, type CsvOptions } from "./csv.js";
 import type { Dataset } from "./dataset.js";
 import { DataError, dataFail } from "./errors.js";
 import { labelsNameFor, loadIdxFolder, loadIdxPair, type Splits } from "./idx-folder.js";
+import type { Allocate } from "./idx.js";
 import { loadMnist } from "./mnist.js";
 
-export type ResolveOptions = CsvOptions;
+export interface ResolveOptions extends CsvOptions {
+  /** Makes the arrays IDX images are decoded into (the executable's memory, so evaluation reads them in place). */
+  readonly allocate?: Allocate;
+}
 
 const FORMS = "mnist, a folder of IDX files, IMAGES,LABELS (two IDX files), or a .csv file";
 
@@ -20,16 +24,17 @@ const FORMS = "mnist, a folder of IDX files, IMAGES,LABELS (two IDX files), or a
 export function resolveData(src: string, options: ResolveOptions = {}): Splits {
   if (src.trim() === "") dataFail("data", `no data source given; use ${FORMS}`);
   const note = options.classesNote;
-  if (src.toLowerCase() === "mnist") return loadMnist(undefined, options.classes, note);
+  const allocate = options.allocate;
+  if (src.toLowerCase() === "mnist") return loadMnist(undefined, options.classes, note, allocate);
   if (!existsSync(src) && src.includes(",")) {
     const [images, labels, ...rest] = src.split(",").map((s) => s.trim());
     if (rest.length > 0 || !images || !labels) dataFail(src, "an IDX pair is two paths joined by a comma: IMAGES,LABELS");
-    return { train: loadIdxPair({ images, labels }, options.classes, {}, note) };
+    return { train: loadIdxPair({ images, labels }, options.classes, {}, note, allocate) };
   }
   if (!existsSync(src)) dataFail(src, `no such file or folder; a data source is ${FORMS}`);
-  if (statSync(src).isDirectory()) return loadIdxFolder(src, options.classes, note);
+  if (statSync(src).isDirectory()) return loadIdxFolder(src, options.classes, note, allocate);
   if (/\.csv(\.gz)?$/i.test(src)) return { train: readCsv(src, options) };
-  return { train: loadIdxPair({ images: src, labels: siblingLabels(src) }, options.classes, {}, note) };
+  return { train: loadIdxPair({ images: src, labels: siblingLabels(src) }, options.classes, {}, note, allocate) };
 }
 
 /** The labels file beside an IDX images file, or an error that says how to name it. */
