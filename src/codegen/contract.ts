@@ -117,7 +117,7 @@ export const EXPORTS: { readonly [K in keyof ModelModule]: ExportDecl } = {
   },
   updateAdam: {
     doc: [
-      "Adam's update (nnc's runtime optimizer, to the bit: lrT is the bias-corrected step size,",
+      "Adam's update (nnc's runtime optimizer, in float32: lrT is the bias-corrected step size,",
       "decay the decoupled weight decay) in WebAssembly when p, g, m and v are in the module's memory:",
       "true when done, false when your own loop must do it.",
     ].join("\n"),

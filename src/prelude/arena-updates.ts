@@ -46,7 +46,7 @@ export function updateMomentum(p: Floats, g: Floats, v: Floats, lr: number, mome
 }
 
 /**
- * Adam's update (nnc's runtime optimizer, to the bit) in WebAssembly when p, g, m and v are in the module's memory (true); false when not.
+ * Adam's update (nnc's runtime optimizer, in float32 lanes) in WebAssembly when p, g, m and v are in the module's memory (true); false when not.
  * @moduleExport
  */
 export function updateAdam(

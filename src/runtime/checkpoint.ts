@@ -3,6 +3,7 @@
 // state (step, batch order, history) as JSON in the header's metadata.
 import type { Graph } from "../graph/ir.js";
 import type { Params } from "./executable.js";
+import { isSlots } from "./optimizer-state.js";
 import { readSafetensors, writeSafetensors, type NamedTensor } from "./safetensors.js";
 import type { Checkpoint } from "./train.js";
 
@@ -42,20 +43,6 @@ export function loadParams(path: string, g: Graph): Params {
     out[p.name] = t.data;
   }
   return out;
-}
-
-/** Optimizer state that is buffers per slot and param (every built-in's) is stored as tensors. */
-function isSlots(state: unknown): state is Record<string, Params> {
-  return (
-    typeof state === "object" &&
-    state !== null &&
-    Object.values(state).every(
-      (slot) =>
-        typeof slot === "object" &&
-        slot !== null &&
-        Object.values(slot).every((v) => v instanceof Float32Array || v instanceof Float64Array),
-    )
-  );
 }
 
 export function saveCheckpoint(path: string, g: Graph, cp: Checkpoint, settings: Record<string, unknown>): void {

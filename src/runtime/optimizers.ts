@@ -26,8 +26,9 @@ export interface OptimizerContext {
 
 /**
  * What an executable may offer the built-in optimizers: state buffers in its own memory, and
- * updates there (src/codegen/wasm/optimizers.ts) that equal the loops below to the bit and
- * return false, leaving the loop to run, when an array is not in that memory.
+ * updates there (src/codegen/wasm/optimizers.ts) that equal the loops below (to the bit, but for
+ * Adam's, in float32 lanes, within float32 rounding) and return false, leaving the loop to run,
+ * when an array is not in that memory.
  */
 export interface OptimizerKernels {
   zeros(n: number): Tensor;

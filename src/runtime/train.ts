@@ -9,6 +9,7 @@ import { accuracy } from "./accuracy.js";
 import { DivergedError } from "./diverged.js";
 import { createRng, rngFromState } from "./rng.js";
 import { mixSeed } from "../prelude/random.js";
+import { stateIn } from "./optimizer-state.js";
 import { clipByNorm, earlyStopping, scheduledOptimizer } from "./train-loop.js";
 import type { Checkpoint, EpochRecord, History, TrainConfig, TrainData, TrainHooks, TrainResult } from "./train-types.js";
 
@@ -103,7 +104,8 @@ export function* trainSteps(
   const stepsPerEpoch = batches.perEpoch;
   // The built-in optimizers keep their state in the executable's memory and update there when they can.
   const optimizers = scheduledOptimizer(config, { decays: (n) => decays.has(n), ...(kernels && { kernels }) }, stepsPerEpoch);
-  let optimizerState = resume ? resume.optimizerState : optimizers.at(0).init(trainableParams);
+  // A resumed state goes where init makes it (the executable's memory), so it takes the same updates.
+  let optimizerState = resume ? stateIn(resume.optimizerState, kernels) : optimizers.at(0).init(trainableParams);
   const feed = { [input.name]: batches.x as FloatArray, [target.name]: batches.t as FloatArray };
   let position = 0;
   let step = resume?.step ?? 0;

@@ -144,7 +144,7 @@ describe("wasm arena", () => {
     }
   });
 
-  it("SGD, Momentum, Nesterov and Adam updated in WebAssembly equal nnc's JS loops to the bit, and leave arrays outside the arena to them", async () => {
+  it("SGD, Momentum and Nesterov updated in WebAssembly equal nnc's JS loops to the bit, Adam within float32 rounding, and leave arrays outside the arena to them", async () => {
     const m = await fresh();
     let seed = 11;
     const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
@@ -170,7 +170,12 @@ describe("wasm arena", () => {
           ss = slow.update({ w: plain.p }, { w: plain.g }, ss, step);
           for (let i = 0; i < n; i++) inArena.g[i] = plain.g[i] = rand() * 1e-3;
         }
-        expect(Array.from(inArena.p), `${name} over ${n}`).toEqual(Array.from(plain.p));
+        if (name.startsWith("adam")) {
+          // Adam runs in float32 lanes, rounding each operation where the JS loop rounds only what
+          // it stores: the params (|p| <= 1) differ by a few float32 roundings (2^-24 each) per step.
+          const apart = Array.from(inArena.p, (v, i) => Math.abs(v - plain.p[i]!));
+          expect(Math.max(...apart), `${name} over ${n}`).toBeLessThanOrEqual(5 * 4 * 2 ** -24);
+        } else expect(Array.from(inArena.p), `${name} over ${n}`).toEqual(Array.from(plain.p));
         expect(Array.from(inArena.p)).not.toEqual(Array.from(m.zeros(n)));
       }
     }

@@ -46,7 +46,7 @@ export function updateMomentum(p, g, v, lr, momentum, nesterov) {
 }
 
 /**
- * Adam's update (nnc's runtime optimizer, to the bit) in WebAssembly when p, g, m and v are in the module's memory (true); false when not.
+ * Adam's update (nnc's runtime optimizer, in float32 lanes) in WebAssembly when p, g, m and v are in the module's memory (true); false when not.
  */
 export function updateAdam(p, g, m, v, lrT, beta1, beta2, eps, decay) {
   if (!inArena(p, p.length) || !inArena(g, p.length) || !inArena(m, p.length) || !inArena(v, p.length)) return false;
