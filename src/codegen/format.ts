@@ -1,7 +1,7 @@
 // Layout of generated text. `indent` is a fast re-indenter by bracket depth (strings and
 // comments skipped), so even unformatted output reads well in an error excerpt; `prettify` is
-// prettier, for the files `nnc compile` writes and the committed snapshots.
-import * as prettier from "prettier";
+// prettier, for the files `nnc compile` writes and the committed snapshots, imported on first use
+// (not by every command that compiles a model: `nnc train` never formats).
 
 /** Re-indents code by the depth of its brackets; collapses runs of blank lines. */
 export function indent(text: string, unit = "  "): string {
@@ -42,5 +42,6 @@ export function indent(text: string, unit = "  "): string {
 
 /** prettier, with a width that keeps a register tile's lines whole. */
 export async function prettify(text: string, parser: "babel" | "typescript" = "babel"): Promise<string> {
+  const prettier = await import("prettier");
   return prettier.format(text, { parser, printWidth: 110 });
 }
