@@ -39,9 +39,8 @@ export function evaluateModel(exe: Executable, g: Graph, params: Params, ds: Dat
   let probabilities = true;
   for (let start = 0; start < ds.rows; start += evalBatch) {
     const rows = Math.min(evalBatch, ds.rows - start);
-    const y = exe.predict(params, { [input.name]: Float32Array.from(ds.x.subarray(start * ds.features, (start + rows) * ds.features)) })[
-      out.name
-    ]!;
+    // A view of the rows, which predict reads (or copies into its memory) as they are: no array per batch.
+    const y = exe.predict(params, { [input.name]: ds.x.subarray(start * ds.features, (start + rows) * ds.features) })[out.name]!;
     const width = y.length / rows;
     if (classes === 0) {
       classes = Math.max(width, ds.classes);
