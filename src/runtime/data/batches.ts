@@ -20,9 +20,9 @@ export type RowCopy = (r: number, i: number) => void;
 /**
  * How rows of `src` reach `x` (rows of `features` values). When both are views of one shared
  * memory (`oneMemory`: the caller knows, e.g. an executable's arena holding the dataset and its
- * batch buffers), a row moves within it by copyWithin, about 1.3x as fast as set() between two
- * buffers (a batch of 100 MNIST rows: 33 against 40-55 us, most of it reading 100 random rows of
- * 188 MB); otherwise set() of a row's view, at memcpy speed.
+ * batch buffers), a row moves within it by copyWithin, somewhat faster than set() between two
+ * buffers (100 random MNIST rows: 80-105 us against 90-125, on a busy machine; both are bound by
+ * reading the rows from memory); otherwise set() of a row's view, at memcpy speed.
  */
 export function rowCopy(src: Float32Array, x: FloatBuffer, features: number, oneMemory = false): RowCopy {
   const f = features;
