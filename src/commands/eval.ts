@@ -92,7 +92,7 @@ export async function evalCommand(fileArg: string | undefined, given: EvalOption
   let ds: Dataset;
   try {
     params = loadParams(opts.params, g);
-    const splits = resolveData(opts.data, classOptions(g));
+    const splits = resolveData(opts.data, { ...classOptions(g), testOnly: true });
     ds = (splits.test ?? splits.train)!;
   } catch (e) {
     io.err(`nnc: error: ${(e as Error).message}\n`);

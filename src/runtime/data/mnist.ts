@@ -32,10 +32,24 @@ export function mnistDir(): string {
  * model's class count, makes a label it cannot hold (7 for a 3-class model) a DataError.
  */
 export function loadMnist(dir = mnistDir(), classes = MNIST_CLASSES, classesNote?: string, allocate?: Allocate): Required<Splits> {
-  const pair = (prefix: string, split: "train" | "test") => ({
+  const [train, test] = loadIdxPairs(
+    [mnistPair(dir, "train", "train"), mnistPair(dir, "t10k", "test")],
+    classes,
+    classesNote,
+    allocate,
+  ) as [Dataset, Dataset];
+  return { train, test };
+}
+
+/** MNIST's 10,000 test images alone (what `nnc eval --data mnist` reads), as loadMnist's `test`. */
+export function loadMnistTest(dir = mnistDir(), classes = MNIST_CLASSES, classesNote?: string): Dataset {
+  return loadIdxPairs([mnistPair(dir, "t10k", "test")], classes, classesNote)[0]!;
+}
+
+/** The images and labels files of a split, named as errors name them (mnist/test-images, ...). */
+function mnistPair(dir: string, prefix: string, split: "train" | "test") {
+  return {
     pair: { images: join(dir, `${prefix}-images-idx3-ubyte`), labels: join(dir, `${prefix}-labels-idx1-ubyte`) },
     names: { source: `mnist/${split}`, imagesName: `mnist/${split}-images`, labelsName: `mnist/${split}-labels` },
-  });
-  const [train, test] = loadIdxPairs([pair("train", "train"), pair("t10k", "test")], classes, classesNote, allocate) as [Dataset, Dataset];
-  return { train, test };
+  };
 }

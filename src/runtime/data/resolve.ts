@@ -11,11 +11,13 @@ import type { Dataset } from "./dataset.js";
 import { DataError, dataFail } from "./errors.js";
 import { labelsNameFor, loadIdxFolder, loadIdxPair, type Splits } from "./idx-folder.js";
 import type { Allocate } from "./idx.js";
-import { loadMnist } from "./mnist.js";
+import { loadMnist, loadMnistTest } from "./mnist.js";
 
 export interface ResolveOptions extends CsvOptions {
   /** Makes the arrays IDX images are decoded into (the executable's memory, so evaluation reads them in place). */
   readonly allocate?: Allocate;
+  /** mnist: only its test split (`nnc eval` reads nothing else), not the 60,000 training images too. */
+  readonly testOnly?: boolean;
 }
 
 const FORMS = "mnist, a folder of IDX files, IMAGES,LABELS (two IDX files), or a .csv file";
@@ -25,7 +27,10 @@ export function resolveData(src: string, options: ResolveOptions = {}): Splits {
   if (src.trim() === "") dataFail("data", `no data source given; use ${FORMS}`);
   const note = options.classesNote;
   const allocate = options.allocate;
-  if (src.toLowerCase() === "mnist") return loadMnist(undefined, options.classes, note, allocate);
+  if (src.toLowerCase() === "mnist")
+    return options.testOnly
+      ? { test: loadMnistTest(undefined, options.classes, note) }
+      : loadMnist(undefined, options.classes, note, allocate);
   if (!existsSync(src) && src.includes(",")) {
     const [images, labels, ...rest] = src.split(",").map((s) => s.trim());
     if (rest.length > 0 || !images || !labels) dataFail(src, "an IDX pair is two paths joined by a comma: IMAGES,LABELS");
