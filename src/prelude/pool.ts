@@ -129,7 +129,8 @@ export function shareJob(kind: number, total: number, chunk: number, fields: rea
 
 /**
  * Row kernel `fn` over m rows, then epilogue `epi` (-1: none) over the same rows with its arrays at
- * q0 … q5; shared with the workers when it is large enough (`work`: multiply-adds per row).
+ * q0 … q5; shared with the workers when it is large enough (`work`: multiply-adds per row). The
+ * kernel gets `scratch` and its thread's number after its six arguments (the sparse matmul's slots).
  */
 export function runRows(
   fn: number,
@@ -146,11 +147,12 @@ export function runRows(
   q3: number,
   q4: number,
   q5: number,
+  scratch = 0,
 ): void {
   const large = m * work >= MIN_SPLIT && m >= 8;
   if (large && threadPool === undefined) startThreads();
   if (!large || !sharing()) {
-    JOBS.kernels[fn]!(a, b, c, batch, 0, m);
+    JOBS.kernels[fn]!(a, b, c, batch, 0, m, scratch, 0);
     if (epi >= 0) JOBS.epilogues[epi]!(0, m, batch, q0, q1, q2, q3, q4, q5);
     return;
   }
@@ -159,7 +161,7 @@ export function runRows(
   // whole blocks of 4 rows (the register tiles).
   const up4 = (x: number) => Math.ceil(x / 4) * 4;
   const chunk = Math.max(4, up4(65536 / work), up4(m / (16 * (threadPool!.length + 1))));
-  shareJob(JOB.ROWS, m, chunk, [fn, a, b, c, 0, batch, epi, q0, q1, q2, q3, q4, q5], []);
+  shareJob(JOB.ROWS, m, chunk, [fn, a, b, c, scratch, batch, epi, q0, q1, q2, q3, q4, q5], []);
 }
 
 /**

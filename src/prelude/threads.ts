@@ -49,8 +49,12 @@ export const CONTROL_BYTES = MESSAGE_AT + MESSAGE_BYTES;
 /** NEXT while a job is being written: a chunk number past any job's end, so a claim then gets nothing. */
 export const CLOSED = 1 << 30;
 
-/** A row kernel: rows lo..hi of its output, from arrays at byte offsets a, b, c. */
-type RowKernel = (a: number, b: number, c: number, batch: number, lo: number, hi: number) => void;
+/**
+ * A row kernel: rows lo..hi of its output, from arrays at byte offsets a, b, c; then a ROWS job's
+ * D (scratch, at byte offset d) and the thread's number (0 the caller, w + 1 worker w), which
+ * kernels that keep no scratch do not declare (JavaScript drops the extra arguments).
+ */
+type RowKernel = (a: number, b: number, c: number, batch: number, lo: number, hi: number, d?: number, thread?: number) => void;
 /** An epilogue over the same rows, its arrays at byte offsets q0 … q5. */
 type Epilogue = (lo: number, hi: number, batch: number, q0: number, q1: number, q2: number, q3: number, q4: number, q5: number) => void;
 /** What a thread runs jobs with: the row kernels and epilogues by index, and the updates. */
@@ -95,13 +99,13 @@ export function jobFunctions(exports: Record<string, unknown>, kernels: number, 
   };
 }
 
-/** Rows lo..hi of the open job (or elements lo..hi of an update). */
-export function runPart(fns: JobFunctions, ctl: Int32Array, num: Float64Array, lo: number, hi: number): void {
+/** Rows lo..hi of the open job (or elements lo..hi of an update), on thread number `thread`. */
+export function runPart(fns: JobFunctions, ctl: Int32Array, num: Float64Array, lo: number, hi: number, thread = 0): void {
   const kind = ctl[SLOT.KIND];
   const e0 = SLOT.E0;
   if (kind === JOB.ROWS) {
     const fn = ctl[SLOT.FN]!; // -1: a fused loop of its own, no row kernel before it
-    if (fn >= 0) fns.kernels[fn]!(ctl[SLOT.A]!, ctl[SLOT.B]!, ctl[SLOT.C]!, ctl[SLOT.BATCH]!, lo, hi);
+    if (fn >= 0) fns.kernels[fn]!(ctl[SLOT.A]!, ctl[SLOT.B]!, ctl[SLOT.C]!, ctl[SLOT.BATCH]!, lo, hi, ctl[SLOT.D]!, thread);
     const e = ctl[SLOT.EFN]!;
     if (e >= 0) fns.epilogues[e]!(lo, hi, ctl[SLOT.BATCH]!, ctl[e0]!, ctl[e0 + 1]!, ctl[e0 + 2]!, ctl[e0 + 3]!, ctl[e0 + 4]!, ctl[e0 + 5]!);
   } else if (kind === JOB.SGD) fns.sgd(ctl[SLOT.A]! + 4 * lo, ctl[SLOT.B]! + 4 * lo, hi - lo, num[0]!);
@@ -146,7 +150,7 @@ export function takeParts(fns: JobFunctions, ctl: Int32Array, num: Float64Array,
     const lo = claim * chunk;
     if (lo >= total) return done;
     const hi = Math.min(lo + chunk, total);
-    runPart(fns, ctl, num, lo, hi);
+    runPart(fns, ctl, num, lo, hi, busy >= 0 ? busy - SLOT.BUSY + 1 : 0);
     done += hi - lo;
     // The caller waits for the total: wake it for the last part only.
     if (Atomics.add(ctl, SLOT.FINISHED, hi - lo) + (hi - lo) === total) Atomics.notify(ctl, SLOT.FINISHED);

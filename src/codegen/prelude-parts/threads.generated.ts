@@ -74,13 +74,13 @@ function jobFunctions(exports, kernels, epilogues) {
   };
 }
 
-/** Rows lo..hi of the open job (or elements lo..hi of an update). */
-function runPart(fns, ctl, num, lo, hi) {
+/** Rows lo..hi of the open job (or elements lo..hi of an update), on thread number \`thread\`. */
+function runPart(fns, ctl, num, lo, hi, thread = 0) {
   const kind = ctl[SLOT.KIND];
   const e0 = SLOT.E0;
   if (kind === JOB.ROWS) {
     const fn = ctl[SLOT.FN]; // -1: a fused loop of its own, no row kernel before it
-    if (fn >= 0) fns.kernels[fn](ctl[SLOT.A], ctl[SLOT.B], ctl[SLOT.C], ctl[SLOT.BATCH], lo, hi);
+    if (fn >= 0) fns.kernels[fn](ctl[SLOT.A], ctl[SLOT.B], ctl[SLOT.C], ctl[SLOT.BATCH], lo, hi, ctl[SLOT.D], thread);
     const e = ctl[SLOT.EFN];
     if (e >= 0) fns.epilogues[e](lo, hi, ctl[SLOT.BATCH], ctl[e0], ctl[e0 + 1], ctl[e0 + 2], ctl[e0 + 3], ctl[e0 + 4], ctl[e0 + 5]);
   } else if (kind === JOB.SGD) fns.sgd(ctl[SLOT.A] + 4 * lo, ctl[SLOT.B] + 4 * lo, hi - lo, num[0]);
@@ -125,7 +125,7 @@ function takeParts(fns, ctl, num, busy = -1) {
     const lo = claim * chunk;
     if (lo >= total) return done;
     const hi = Math.min(lo + chunk, total);
-    runPart(fns, ctl, num, lo, hi);
+    runPart(fns, ctl, num, lo, hi, busy >= 0 ? busy - SLOT.BUSY + 1 : 0);
     done += hi - lo;
     // The caller waits for the total: wake it for the last part only.
     if (Atomics.add(ctl, SLOT.FINISHED, hi - lo) + (hi - lo) === total) Atomics.notify(ctl, SLOT.FINISHED);

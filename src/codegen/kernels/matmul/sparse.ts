@@ -1,0 +1,64 @@
+// Where the zero-skipping kernel (sparse-function.ts) is used, and what it needs: a matmul whose
+// op(A) may hold many zeros by the compile-time rule below gets it, with the run-time gate
+// protecting dense data; every other matmul keeps the dense kernel alone. Its scratch: one slot
+// of compacted entries per thread (the caller is thread 0, worker w thread w + 1), after the
+// packed B in the program's arena scratch.
+import type { Graph, NodeId } from "../../../graph/ir.js";
+import type { Size } from "../../plan.js";
+import { resolve } from "../../schedule.js";
+import { mul } from "../../size.js";
+import type { WasmTarget } from "../types.js";
+import { entryBytes, sparseMatmulFunction } from "./sparse-function.js";
+import type { MatmulSpec } from "./wasm-function.js";
+
+/** Threads a job may run on (the prelude's MAX_WORKERS + 1): one scratch slot each. */
+const THREADS = 4;
+
+/**
+ * The largest share of nonzeros (percent) at which a gate block runs sparse; measured with
+ * bench/sparse-kernel.ts (interleaved, FMA and plain builds): for one-row tiles the sparse kernel
+ * breaks even with the dense 4×2 tiles at 65-75% nonzeros ([128 × 100]·[100 × 100], random
+ * zeros), for 4-row tiles at 40-45% of the 4 rows' union.
+ */
+export const SPARSE_PERCENT = { rows: 60, columns: 40 } as const;
+
+/**
+ * Whether a value may hold many exact zeros: a model input (MNIST's background pixels), a ReLU
+ * or step output, or a product with such a factor (ReLU's gradient d·step(x), dropout's mask).
+ * Weights, sigmoid and softmax outputs and their gradients are dense.
+ */
+export function mayHoldZeros(g: Graph, id: NodeId, depth = 0): boolean {
+  const n = g.nodes[resolve(g, id)]!;
+  if (n.op === "input" || n.op === "relu" || n.op === "step") return true;
+  if (n.op === "mul" && depth < 4) return n.inputs.some((i) => mayHoldZeros(g, i, depth + 1));
+  return false;
+}
+
+/** Rows per tile: op(A)'s rows when they are contiguous, else 4 (its columns are). */
+function tileRows(spec: Pick<MatmulSpec, "aInner">): 1 | 4 {
+  return spec.aInner.c === 1 && spec.aInner.p === 0 ? 1 : 4;
+}
+
+/** The floats of scratch the sparse kernel's slots take, all threads'. */
+export function sparseScratch(spec: Pick<MatmulSpec, "k" | "aInner">): Size {
+  return mul(spec.k, { c: (THREADS * entryBytes(tileRows(spec))) / 4, p: 0 });
+}
+
+/** The index of the sparse row kernel for this product, falling back on the dense kernel `dense` (its index). */
+export function sparseRowKernel(target: WasmTarget, spec: Omit<MatmulSpec, "rows" | "vectors" | "fma">, dense: number): number {
+  const rows = tileRows(spec);
+  return target.functions.rowKernel(JSON.stringify(["sparse matmul", spec]), (fma) =>
+    sparseMatmulFunction({
+      k: spec.k,
+      n: spec.n,
+      aRow: spec.aRow,
+      aInner: spec.aInner,
+      rows,
+      // One row: 8 sums and a splat (B's vectors are operands of the multiply-adds); 4 rows: as the dense FMA tile.
+      vectors: rows === 1 ? 8 : 2,
+      fma,
+      dense,
+      percent: rows === 1 ? SPARSE_PERCENT.rows : SPARSE_PERCENT.columns,
+    }),
+  );
+}
