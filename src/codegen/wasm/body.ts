@@ -56,14 +56,6 @@ export class FunctionBody {
   end(): this {
     return this.op("end", 0x0b);
   }
-  /** Calls function `index` of the module (its arguments on the stack). */
-  call(index: number): this {
-    return this.op(`call ${index}`, 0x10, ...uleb(index));
-  }
-  /** [a, b, cond] -> cond ? a : b. */
-  select(): this {
-    return this.op("select", 0x1b);
-  }
   br(depth: Depth): this {
     return this.op(`br ${depth}`, 0x0c, ...uleb(depth));
   }
@@ -113,21 +105,6 @@ export class FunctionBody {
   and(): this {
     return this.op("i32.and", 0x71);
   }
-  ne(): this {
-    return this.op("i32.ne", 0x47);
-  }
-  geS(): this {
-    return this.op("i32.ge_s", 0x4e);
-  }
-  shrU(): this {
-    return this.op("i32.shr_u", 0x76);
-  }
-  i32Load(offset = 0): this {
-    return this.op(`i32.load ${offset}`, 0x28, ...this.memarg(2, offset));
-  }
-  i32Store(offset = 0): this {
-    return this.op(`i32.store ${offset}`, 0x36, ...this.memarg(2, offset));
-  }
 
   // Memory (offsets in bytes, alignment as a power of two)
   f32Load(offset = 0): this {
@@ -142,10 +119,6 @@ export class FunctionBody {
   }
   f32ConvertI32S(): this {
     return this.op("f32.convert_i32_s", 0xb2);
-  }
-  /** [a, b] -> 1 where a ≠ b (NaN ≠ everything), else 0. */
-  f32Ne(): this {
-    return this.op("f32.ne", 0x5c);
   }
   f32Add(): this {
     return this.op("f32.add", 0x92);
@@ -249,23 +222,6 @@ export class FunctionBody {
   }
   f32x4Ge(): this {
     return this.simd("f32x4.ge", 0x46);
-  }
-  f32x4Ne(): this {
-    return this.simd("f32x4.ne", 0x42);
-  }
-  /** 1 if any bit of the vector is set, else 0. */
-  v128AnyTrue(): this {
-    return this.simd("v128.any_true", 0x53);
-  }
-  /** The top bit of each i32 lane, as bits 0-3 of an i32. */
-  i32x4Bitmask(): this {
-    return this.simd("i32x4.bitmask", 0xa4);
-  }
-  i32x4ExtractLane(lane: number): this {
-    return this.simd(`i32x4.extract_lane ${lane}`, 0x1b, lane);
-  }
-  v128Or(): this {
-    return this.simd("v128.or", 0x50);
   }
   v128And(): this {
     return this.simd("v128.and", 0x4e);

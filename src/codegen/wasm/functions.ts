@@ -19,7 +19,7 @@ export class WasmFunctions {
   private readonly directs: WasmFunction[] = [];
   private readonly directKeys = new Map<string, string>();
 
-  /** The index of the row kernel `build` makes (`key` identifies it), made on first use; also its function index in the module (row kernels come first), which a `call` names. */
+  /** The index of the row kernel `build` makes (`key` identifies it), made on first use. */
   rowKernel(key: string, build: (fma: boolean) => FunctionBody): number {
     let index = this.kernelKeys.get(key);
     if (index === undefined) {

@@ -17,6 +17,8 @@
 import type { Size } from "../../plan.js";
 import { FunctionBody, I32, V128 } from "../../wasm/encode.js";
 import { sizeLocal } from "../../wasm/sizes.js";
+import { call } from "../wasm-ops.js";
+import { anyTrue, bitmask, f32Ne, f32x4Ne, i32Store, i32x4ExtractLane, shrU } from "./sparse-ops.js";
 import { sparseAcross, type Value } from "./sparse-tile.js";
 
 export interface SparseSpec {
@@ -94,7 +96,7 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     f.get(p).i32(by).sub().set(p).br(0);
     f.end().end();
   };
-  const nonzero = () => f.v128Zero().f32x4Ne();
+  const nonzero = () => f32x4Ne(f.v128Zero());
 
   /** cnt = the nonzeros of `g` rows of op(A) from row i (contiguous rows) or of their union (4 contiguous columns). */
   const count = (g: number) => {
@@ -104,7 +106,7 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
       push(K).set(p);
       repeat(1, () => {
         f.get(cnt).get(pa).v128Load();
-        nonzero().v128AnyTrue().add().set(cnt);
+        anyTrue(nonzero()).add().set(cnt);
         f.get(pa);
         push(aInner).add().set(pa);
       });
@@ -120,16 +122,16 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
         f.get(pa).i32(16).add().set(pa);
       });
       repeat(1, () => {
-        f.get(cnt).get(pa).f32Load().f32(0).f32Ne().add().set(cnt);
+        f32Ne(f.get(cnt).get(pa).f32Load().f32(0)).add().set(cnt);
         f.get(pa).i32(4).add().set(pa);
       });
     }
-    for (let l = 0; l < 4; l++) f.get(cnt).get(counts).i32x4ExtractLane(l).add().set(cnt);
+    for (let l = 0; l < 4; l++) i32x4ExtractLane(f.get(cnt).get(counts), l).add().set(cnt);
   };
 
   /** Appends (o, the value(s) in v or lane `lane` of v) at cur, advancing cur when `keep` (an i32 0/1 it pushes) holds. */
   const append = (store: () => void, keep: () => void) => {
-    f.get(cur).get(o).i32Store();
+    i32Store(f.get(cur).get(o));
     store();
     f.get(cur);
     keep();
@@ -148,7 +150,7 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
         f.get(pa).v128Load().set(v);
         append(
           () => f.get(cur).get(v).v128Store(4),
-          () => f.get(v).v128Zero().f32x4Ne().v128AnyTrue(),
+          () => anyTrue(f32x4Ne(f.get(v).v128Zero())),
         );
         f.get(pa);
         push(aInner).add().set(pa);
@@ -156,12 +158,12 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     } else {
       repeat(4, () => {
         f.get(pa).v128Load().tee(v);
-        nonzero().i32x4Bitmask().tee(mask);
+        bitmask(nonzero()).tee(mask);
         f.if();
         for (let l = 0; l < 4; l++)
           append(
             () => f.get(cur).get(v).v128Store32Lane(l, 4),
-            () => f.get(mask).i32(l).shrU().i32(1).and(),
+            () => shrU(f.get(mask).i32(l)).i32(1).and(),
           );
         f.else().get(o);
         push(rowBytes).i32(4).mul().add().set(o);
@@ -172,7 +174,7 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
         f.get(pa).v128Load32Zero().set(v);
         append(
           () => f.get(cur).get(v).v128Store32Lane(0, 4),
-          () => f.get(v).f32x4ExtractLane(0).f32(0).f32Ne(),
+          () => f32Ne(f.get(v).f32x4ExtractLane(0).f32(0)),
         );
         f.get(pa).i32(4).add().set(pa);
       });
@@ -188,7 +190,7 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     f.get(A).get(B).get(C).get(BATCH).get(i);
     if (g === "rest") f.get(ROW1);
     else f.get(i).i32(g).add();
-    f.call(spec.dense);
+    call(f, spec.dense);
   };
   /** Gate blocks of `g` rows while they fit, from row i on. */
   const down = (g: number) => {

@@ -2,7 +2,9 @@
 // vectors of 4 columns, summed over the compacted list of op(A)'s nonzero columns p (entries of
 // B's byte offset for p, then the R rows' values at p), one block of columns after another.
 import type { FunctionBody } from "../../wasm/encode.js";
+import { i32Load } from "../wasm-ops.js";
 import type { SparseSpec } from "./sparse-function.js";
+import { ne } from "./sparse-ops.js";
 
 /** A value known at compile time, or held in a local computed on entry. */
 export type Value = { readonly c: number } | { readonly local: number };
@@ -67,7 +69,7 @@ export function sparseAcross(x: TileContext): void {
     push(col).i32(4).mul().add().set(pb);
     f.get(list).set(e);
     f.block().get(e).get(end).eq().brIf(0).loop();
-    f.get(pb).get(e).i32Load().add().set(t);
+    i32Load(f.get(pb).get(e)).add().set(t);
     // Only the last vector may be partial, so the scratch s is free until it is loaded.
     if (R === 1) {
       const partial = widths[widths.length - 1]! < 4;
@@ -95,7 +97,7 @@ export function sparseAcross(x: TileContext): void {
         widths.forEach((_, x) => madd(sums[r]![x]!, () => f.get(s).get(bv[x]!)));
       }
     }
-    f.get(e).i32(entry).add().tee(e).get(end).ne().brIf(0);
+    ne(f.get(e).i32(entry).add().tee(e).get(end)).brIf(0);
     f.end().end();
     // t = C + i·n·4 + j·4
     f.get(C).get(i);
