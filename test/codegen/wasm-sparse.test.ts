@@ -1,7 +1,8 @@
 // The zero-skipping matmul kernel (src/codegen/kernels/matmul/sparse-function.ts) against the
 // dense kernel it falls back on, in modules holding both (the dense one at function index 0, as
 // the sparse one's `call` expects): on op(A)s with 0% to 100% zeros, contiguous rows and Aᵀ read
-// in place, odd extents, batch-size symbols, in the plain and the FMA builds. The sums run in the
+// in place (its 4-row tiles where 99% are zeros, its one-row tiles at 50% and 81%: 4 random rows'
+// union is denser), odd extents, batch-size symbols, in the plain and the FMA builds. The sums run in the
 // same order, so C must equal the dense kernel's exactly (=== : up to the sign of a zero) and a
 // float64 triple loop within 1e-5 of the scale (float32 sums of ≤ 130 terms of size ≤ 1). Then
 // the gate: dense data goes to the dense kernel, sparse data does not (seen through a stand-in
@@ -10,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { encodeModule, FunctionBody, I32, type WasmFunction } from "../../src/codegen/wasm/encode.js";
 import { matmulFunction } from "../../src/codegen/kernels/matmul/wasm-function.js";
 import { sparseMatmulFunction, type SparseSpec } from "../../src/codegen/kernels/matmul/sparse-function.js";
+import { SPARSE_PERCENT } from "../../src/codegen/kernels/matmul/sparse.js";
 import { instantiateSync, WebAssemblyApi, type WasmMemory } from "../../src/codegen/wasm/api.js";
 import { enableFma } from "../../src/runtime/fma.js";
 import type { Size } from "../../src/codegen/plan.js";
@@ -28,7 +30,7 @@ interface Product {
 type Kernel = (...args: number[]) => void;
 
 /** A module with `dense` as function 0 and the sparse kernel for the product as function 1. */
-function kernels(pr: Product, b: number, percent: number, useFma: boolean, dense?: FunctionBody) {
+function kernels(pr: Product, b: number, percent: number | SparseSpec["percent"], useFma: boolean, dense?: FunctionBody) {
   const [M, K] = [at(pr.m, b), at(pr.k, b)];
   // op(A) = A [m × k] read by rows, or Aᵀ with A [k × m] read in place.
   const aRow = pr.trans ? c(1) : pr.k;
@@ -38,11 +40,10 @@ function kernels(pr: Product, b: number, percent: number, useFma: boolean, dense
     n: pr.n,
     aRow,
     aInner,
-    rows: pr.trans ? 4 : 1,
-    vectors: pr.trans ? 2 : 8,
+    layout: pr.trans ? "columns" : "rows",
     fma: useFma,
     dense: 0,
-    percent,
+    percent: typeof percent === "number" ? { rows: percent, columns: percent } : percent,
   };
   const fns: WasmFunction[] = [
     { name: "dense", body: dense ?? matmulFunction({ m: pr.m, k: pr.k, n: pr.n, aRow, aInner, rows: 4, vectors: 2, fma: useFma }) },
@@ -166,27 +167,39 @@ describe("the gate", () => {
     f.end().end();
     return f;
   }
-  /** The rows the gate sent to the dense kernel, for op(A) with rows of the given shares of zeros. */
-  function denseRows(pr: Product, zerosByRow: readonly number[], percent: number): number[] {
-    const { ex, mem, M, K, stride } = kernels(pr, 1, percent, false, marker());
+  /**
+   * The rows the gate sent to the dense kernel, for op(A) with rows of the given shares of zeros:
+   * each row's nonzeros a run from p = 0, or with `spread` from (i mod 4)·k/4 on (so that 4 rows'
+   * union is 4 times as dense as each).
+   */
+  function denseRows(pr: Product, zerosByRow: readonly number[], spread = false): number[] {
+    const { ex, mem, M, K, stride } = kernels(pr, 1, SPARSE_PERCENT, false, marker());
     let s = 5;
     const rand = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
     for (let i = 0; i < M; i++)
-      for (let p = 0; p < K; p++) mem[i * stride.row + p * stride.inner] = p < Math.round(K * (1 - zerosByRow[i]!)) ? rand() + 0.5 : 0;
+      for (let p = 0; p < K; p++) {
+        const q = spread ? (p + ((i % 4) * K) / 4) % K : p;
+        mem[i * stride.row + q * stride.inner] = p < Math.round(K * (1 - zerosByRow[i]!)) ? rand() + 0.5 : 0;
+      }
     const [offB, offC] = [M * K, M * K + K * 50];
     mem.fill(0.25, offB, offC);
     ex.sparse!(0, offB * 4, offC * 4, 1, 0, M, (offC + M * 50) * 4, 0);
     return Array.from({ length: M }, (_, i) => i).filter((i) => mem[offC + i * 50] === -1);
   }
 
-  it("sends dense blocks of 4 rows to the dense kernel and sparse ones to the sparse sums, by the count alone", () => {
+  it(`sends blocks of 4 rows with more than ${SPARSE_PERCENT.rows}% nonzeros to the dense kernel, by the count alone`, () => {
     const rows: Product = { m: c(10), k: c(40), n: c(50), trans: false };
     // Blocks [0, 4) dense (sigmoid-like: no zeros), [4, 8) 80% zeros; rows 8 and 9 (a partial block) one by one.
-    expect(denseRows(rows, [0, 0, 0, 0, 0.8, 0.8, 0.8, 0.8, 0, 0.9], 60)).toEqual([0, 1, 2, 3, 8]);
+    expect(denseRows(rows, [0, 0, 0, 0, 0.8, 0.8, 0.8, 0.8, 0, 0.9])).toEqual([0, 1, 2, 3, 8]);
     // The threshold counts the block's nonzeros together: 3 rows of 80% zeros outweigh one dense row.
-    expect(denseRows(rows, [0, 0.8, 0.8, 0.8, 0, 0, 0, 0, 0.9, 0.9], 60)).toEqual([4, 5, 6, 7]);
+    expect(denseRows(rows, [0, 0.8, 0.8, 0.8, 0, 0, 0, 0, 0.9, 0.9])).toEqual([4, 5, 6, 7]);
+    expect(denseRows(rows, [0.3, 0.3, 0.3, 0.3, 0.5, 0.5, 0.5, 0.5, 0.3, 0.5])).toEqual([0, 1, 2, 3, 8]);
+  });
+
+  it(`Aᵀ: 4-row tiles where the rows' union has at most ${SPARSE_PERCENT.columns}% nonzeros, else one-row tiles by the rows' count, else dense`, () => {
     const cols: Product = { m: c(10), k: c(40), n: c(50), trans: true };
-    // Aᵀ: 4 rows per tile, the last 2 rows always dense.
-    expect(denseRows(cols, [0, 0, 0, 0, 0.8, 0.8, 0.8, 0.8, 0.9, 0.9], 40)).toEqual([0, 1, 2, 3, 8, 9]);
+    expect(denseRows(cols, [0, 0, 0, 0, 0.8, 0.8, 0.8, 0.8, 0.9, 0])).toEqual([0, 1, 2, 3, 9]);
+    // Each row 25% nonzero, their union 100%: one-row tiles, not dense.
+    expect(denseRows(cols, [0.75, 0.75, 0.75, 0.75, 0.3, 0.3, 0.3, 0.3, 0.9, 0.9], true)).toEqual([4, 5, 6, 7]);
   });
 });

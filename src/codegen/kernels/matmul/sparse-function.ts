@@ -24,22 +24,25 @@ import { sparseAcross, type Value } from "./sparse-tile.js";
 export interface SparseSpec {
   readonly k: Size;
   readonly n: Size;
-  /** Element strides of op(A): (i, p) is at i·aRow + p·aInner; one of them is 1. */
+  /** Element strides of op(A): (i, p) is at i·aRow + p·aInner. */
   readonly aRow: Size;
   readonly aInner: Size;
-  /** Rows per tile: 1 for contiguous rows of op(A), 4 for contiguous columns. */
-  readonly rows: 1 | 4;
-  /** Vectors of 4 columns per tile, at most. */
-  readonly vectors: number;
+  /** Which of op(A)'s strides is 1: its rows' (A read by rows), or its columns' (Aᵀ read in place). */
+  readonly layout: "rows" | "columns";
   readonly fma?: boolean;
   /** The module's function index of the dense kernel for the same product (same parameters). */
   readonly dense: number;
-  /** A gate block runs sparse when at most this percentage of its (union of) rows' entries are nonzero. */
-  readonly percent: number;
+  /**
+   * The largest share of nonzeros (percent) at which a block runs sparse: `rows` for one-row
+   * tiles (of the block's entries), `columns` for 4-row tiles (of the union of the 4 rows).
+   */
+  readonly percent: { readonly rows: number; readonly columns: number };
 }
 
 /** Rows per gate block: a multiple of every tile's rows, and a divisor of every shared chunk. */
 export const GATE_ROWS = 4;
+/** Vectors of 4 columns per tile: one row, 8 sums and a splat (B's vectors are operands of the multiply-adds); 4 rows, as the dense FMA tile. */
+const VECTORS = { 1: 8, 4: 2 } as const;
 
 /** Bytes of one compacted entry: a byte offset into B, then the tile's `rows` values. */
 export const entryBytes = (rows: number): number => 4 * (1 + rows);
@@ -53,15 +56,15 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
   const [A, B, C, BATCH, ROW0, ROW1, SCRATCH, THREAD] = [0, 1, 2, 3, 4, 5, 6, 7];
   const value = (s: Size, scale = 1): Value => (s.p === 0 ? { c: s.c * scale } : { local: sizeLocal(f, s, BATCH, scale) });
   const push = (v: Value) => ("c" in v ? f.i32(v.c) : f.get(v.local));
-  const R = spec.rows;
-  const entry = entryBytes(R);
+  const columns = spec.layout === "columns";
   const K = value(spec.k);
   const aRow = value(spec.aRow, 4);
   const aInner = value(spec.aInner, 4);
   const N = value(spec.n);
   const rowBytes = value(spec.n, 4);
   const local = () => f.local(I32);
-  const [i, p, pa, o, cur, end, cnt, e, pb, t, mask, list] = [
+  const [i, p, pa, o, cur, end, cnt, e, pb, t, mask, list, total] = [
+    local(),
     local(),
     local(),
     local(),
@@ -76,11 +79,14 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     local(),
   ];
   const [v, counts] = [f.local(V128), f.local(V128)];
-  const acc = Array.from({ length: R }, () => Array.from({ length: spec.vectors }, () => f.local(V128)));
-  const bv = Array.from({ length: spec.vectors }, () => f.local(V128));
+  const acc = Array.from({ length: 4 }, () => Array.from({ length: VECTORS[1] }, () => f.local(V128)));
+  const bv = Array.from({ length: VECTORS[4] }, () => f.local(V128));
   const s = f.local(V128);
   f.get(SCRATCH).get(THREAD);
-  push(value(spec.k, entry)).mul().add().set(list);
+  push(value(spec.k, entryBytes(columns ? 4 : 1)))
+    .mul()
+    .add()
+    .set(list);
 
   /** pa = A + (i + r)·aRow. */
   const rowStart = (r: number) => {
@@ -88,7 +94,7 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     if (r > 0) f.i32(r).add();
     push(aRow).mul().add().set(pa);
   };
-  /** Runs `body` K times (p counts down), or, with `by` 4, while 4 are left. */
+  /** Runs `body` while `by` are left of p (counting down from K). */
   const repeat = (by: number, body: () => void) => {
     f.block().loop();
     f.get(p).i32(by).ltS().brIf(1);
@@ -97,40 +103,58 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     f.end().end();
   };
   const nonzero = () => f32x4Ne(f.v128Zero());
+  /** pa += the stride `by` (bytes). */
+  const step = (by: Value) => {
+    f.get(pa);
+    push(by).add().set(pa);
+  };
+  const sumLanes = (into: number) => {
+    f.i32(0).set(into);
+    for (let l = 0; l < 4; l++) i32x4ExtractLane(f.get(into).get(counts), l).add().set(into);
+  };
 
-  /** cnt = the nonzeros of `g` rows of op(A) from row i (contiguous rows) or of their union (4 contiguous columns). */
+  /**
+   * cnt = the nonzeros of `g` rows of op(A) from row i; with 4 rows of contiguous columns, cnt =
+   * the p where any of them is nonzero (their union) and total = their nonzeros.
+   */
   const count = (g: number) => {
     f.i32(0).set(cnt);
-    if (R === 4) {
+    f.v128Zero().set(counts);
+    if (columns && g === 4) {
       rowStart(0);
       push(K).set(p);
       repeat(1, () => {
-        f.get(cnt).get(pa).v128Load();
-        anyTrue(nonzero()).add().set(cnt);
-        f.get(pa);
-        push(aInner).add().set(pa);
+        f.get(pa).v128Load().set(v);
+        f.get(counts).get(v);
+        nonzero().tee(v).i32x4Sub().set(counts); // a true lane is -1
+        anyTrue(f.get(cnt).get(v)).add().set(cnt);
+        step(aInner);
       });
+      sumLanes(total);
       return;
     }
-    f.v128Zero().set(counts);
     for (let r = 0; r < g; r++) {
       rowStart(r);
       push(K).set(p);
-      repeat(4, () => {
-        f.get(counts).get(pa).v128Load();
-        nonzero().i32x4Sub().set(counts); // a true lane is -1
-        f.get(pa).i32(16).add().set(pa);
-      });
+      if (!columns)
+        repeat(4, () => {
+          f.get(counts).get(pa).v128Load();
+          nonzero().i32x4Sub().set(counts);
+          step({ c: 16 });
+        });
       repeat(1, () => {
         f32Ne(f.get(cnt).get(pa).f32Load().f32(0)).add().set(cnt);
-        f.get(pa).i32(4).add().set(pa);
+        step(columns ? aInner : { c: 4 });
       });
     }
-    for (let l = 0; l < 4; l++) i32x4ExtractLane(f.get(cnt).get(counts), l).add().set(cnt);
+    if (!columns) {
+      sumLanes(total);
+      f.get(cnt).get(total).add().set(cnt);
+    }
   };
 
-  /** Appends (o, the value(s) in v or lane `lane` of v) at cur, advancing cur when `keep` (an i32 0/1 it pushes) holds. */
-  const append = (store: () => void, keep: () => void) => {
+  /** Appends (o, the value(s) `store` writes at cur + 4) at cur, advancing cur by `entry` when `keep` (an i32 0/1 it pushes) holds. */
+  const append = (entry: number, store: () => void, keep: () => void) => {
     i32Store(f.get(cur).get(o));
     store();
     f.get(cur);
@@ -139,89 +163,103 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     f.get(o);
     push(rowBytes).add().set(o);
   };
-  /** Compacts row i (contiguous rows), or rows i … i + 3 (contiguous columns), into the list: list .. end. */
-  const compact = () => {
+  /** Compacts rows i … i + rows - 1 of op(A) (1, or 4 of contiguous columns) into the list: list .. end. */
+  const compact = (rows: 1 | 4) => {
     f.get(list).set(cur);
     f.i32(0).set(o);
     rowStart(0);
     push(K).set(p);
-    if (R === 4) {
+    if (rows === 4) {
       repeat(1, () => {
         f.get(pa).v128Load().set(v);
         append(
+          20,
           () => f.get(cur).get(v).v128Store(4),
           () => anyTrue(f32x4Ne(f.get(v).v128Zero())),
         );
-        f.get(pa);
-        push(aInner).add().set(pa);
+        step(aInner);
       });
     } else {
-      repeat(4, () => {
-        f.get(pa).v128Load().tee(v);
-        bitmask(nonzero()).tee(mask);
-        f.if();
-        for (let l = 0; l < 4; l++)
-          append(
-            () => f.get(cur).get(v).v128Store32Lane(l, 4),
-            () => shrU(f.get(mask).i32(l)).i32(1).and(),
-          );
-        f.else().get(o);
-        push(rowBytes).i32(4).mul().add().set(o);
-        f.end();
-        f.get(pa).i32(16).add().set(pa);
-      });
+      // Contiguous: 4 at a time, groups of zeros (the background's runs) skipped by one test.
+      if (!columns)
+        repeat(4, () => {
+          f.get(pa).v128Load().tee(v);
+          bitmask(nonzero()).tee(mask);
+          f.if();
+          for (let l = 0; l < 4; l++)
+            append(
+              8,
+              () => f.get(cur).get(v).v128Store32Lane(l, 4),
+              () => shrU(f.get(mask).i32(l)).i32(1).and(),
+            );
+          f.else().get(o);
+          push(rowBytes).i32(4).mul().add().set(o);
+          f.end();
+          step({ c: 16 });
+        });
       repeat(1, () => {
         f.get(pa).v128Load32Zero().set(v);
         append(
+          8,
           () => f.get(cur).get(v).v128Store32Lane(0, 4),
           () => f32Ne(f.get(v).f32x4ExtractLane(0).f32(0)),
         );
-        f.get(pa).i32(4).add().set(pa);
+        step(columns ? aInner : { c: 4 });
       });
     }
     f.get(cur).set(end);
   };
 
   const j = f.local(I32);
-  const across = () => sparseAcross({ f, spec, N, rowBytes, B, C, list, end, i, j, t, e, pb, acc, bv, s });
-
+  const context = { f, fma: spec.fma ?? false, N, rowBytes, B, C, list, end, i, j, t, e, pb, acc, bv, s };
+  /** Row i's tile (`rows` rows) of C: compacted, then summed. */
+  const sparse = (rows: 1 | 4) => {
+    compact(rows);
+    sparseAcross(context, rows, VECTORS[rows]);
+    f.get(i).i32(rows).add().set(i);
+  };
   /** Rows i … i + g - 1 on the dense kernel. */
-  const dense = (g: number | "rest") => {
+  const dense = (g: number) => {
     f.get(A).get(B).get(C).get(BATCH).get(i);
-    if (g === "rest") f.get(ROW1);
-    else f.get(i).i32(g).add();
+    f.get(i).i32(g).add();
     call(f, spec.dense);
+    f.get(i).i32(g).add().set(i);
+  };
+  /** If `x` · 100 ≤ `of` · K · percent: then, else otherwise. */
+  const gate = (x: number, of: number, percent: number, then: () => void, otherwise: () => void) => {
+    f.get(x).i32(100).mul();
+    push(K);
+    f.i32(of * percent)
+      .mul()
+      .leS()
+      .if();
+    then();
+    f.else();
+    otherwise();
+    f.end();
   };
   /** Gate blocks of `g` rows while they fit, from row i on. */
   const down = (g: number) => {
     f.block().loop();
     f.get(i).i32(g).add().get(ROW1).gtS().brIf(1);
     count(g);
-    // Dense when cnt / (entries counted) > percent / 100.
-    f.get(cnt).i32(100).mul();
-    push(K);
-    f.i32(spec.percent * (R === 4 ? 1 : g))
-      .mul()
-      .gtS()
-      .if();
-    dense(g);
-    f.get(i).i32(g).add().set(i);
-    f.else();
-    for (let r = 0; r < g; r += R) {
-      compact();
-      across();
-      f.get(i).i32(R).add().set(i);
-    }
-    f.end().br(0);
+    const ones = () => {
+      for (let r = 0; r < g; r++) sparse(1);
+    };
+    if (columns && g === 4)
+      gate(
+        cnt,
+        1,
+        spec.percent.columns,
+        () => sparse(4),
+        () => gate(total, 4, spec.percent.rows, ones, () => dense(4)),
+      );
+    else gate(cnt, g, spec.percent.rows, ones, () => dense(g));
+    f.br(0);
     f.end().end();
   };
   f.get(ROW0).set(i);
   down(GATE_ROWS);
-  if (R === 1) down(1);
-  else {
-    f.get(i).get(ROW1).ltS().if();
-    dense("rest");
-    f.end();
-  }
+  down(1);
   return f;
 }

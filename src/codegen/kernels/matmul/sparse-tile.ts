@@ -3,7 +3,6 @@
 // B's byte offset for p, then the R rows' values at p), one block of columns after another.
 import type { FunctionBody } from "../../wasm/encode.js";
 import { i32Load } from "../wasm-ops.js";
-import type { SparseSpec } from "./sparse-function.js";
 import { ne } from "./sparse-ops.js";
 
 /** A value known at compile time, or held in a local computed on entry. */
@@ -12,7 +11,7 @@ export type Value = { readonly c: number } | { readonly local: number };
 /** The sparse kernel's function and locals the sums use (i32s, then f32x4s). */
 export interface TileContext {
   readonly f: FunctionBody;
-  readonly spec: SparseSpec;
+  readonly fma: boolean;
   readonly N: Value;
   readonly rowBytes: Value;
   /** Parameters: B's and C's byte offsets. */
@@ -31,11 +30,10 @@ export interface TileContext {
   readonly s: number;
 }
 
-/** Emits all of C's columns for the tile at row i. */
-export function sparseAcross(x: TileContext): void {
-  const { f, spec, N, rowBytes, B, C, list, end, i, j, t, e, pb, acc, bv, s } = x;
+/** Emits all of C's columns for the tile of `R` rows at row i, in blocks of at most `V` vectors. */
+export function sparseAcross(x: TileContext, R: 1 | 4, V: number): void {
+  const { f, fma, N, rowBytes, B, C, list, end, i, j, t, e, pb, acc, bv, s } = x;
   const push = (v: Value) => ("c" in v ? f.i32(v.c) : f.get(v.local));
-  const R = spec.rows;
   const entry = 4 * (1 + R);
   /** B's (partial) vector of `w` columns at address t + offset, pushed. */
   const loadB = (w: number, offset: number) => {
@@ -52,7 +50,7 @@ export function sparseAcross(x: TileContext): void {
     }
   };
   const madd = (sum: number, product: () => void) => {
-    if (spec.fma) {
+    if (fma) {
       product();
       f.get(sum).f32x4RelaxedMadd().set(sum);
     } else {
@@ -63,7 +61,7 @@ export function sparseAcross(x: TileContext): void {
   };
   /** C's tile at rows i … i + R - 1, columns from j (in `col`, or the constant `jc`): vectors of the widths given. */
   const tile = (widths: readonly number[], col: Value) => {
-    const sums = acc.map((line) => line.slice(0, widths.length));
+    const sums = acc.slice(0, R).map((line) => line.slice(0, widths.length));
     for (const line of sums) for (const a of line) f.v128Zero().set(a);
     f.get(B);
     push(col).i32(4).mul().add().set(pb);
@@ -122,7 +120,6 @@ export function sparseAcross(x: TileContext): void {
     }
   };
   // All of C's columns: blocks of at most `vectors` vectors.
-  const V = spec.vectors;
   if ("c" in N) {
     const widths = Array.from({ length: Math.ceil(N.c / 4) }, (_, x) => Math.min(4, N.c - 4 * x));
     const blocks = Math.ceil(widths.length / V);

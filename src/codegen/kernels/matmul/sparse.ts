@@ -34,31 +34,20 @@ export function mayHoldZeros(g: Graph, id: NodeId, depth = 0): boolean {
   return false;
 }
 
-/** Rows per tile: op(A)'s rows when they are contiguous, else 4 (its columns are). */
-function tileRows(spec: Pick<MatmulSpec, "aInner">): 1 | 4 {
-  return spec.aInner.c === 1 && spec.aInner.p === 0 ? 1 : 4;
+/** Which of op(A)'s strides is 1: its rows' when A is read by rows (k = 1: both), else its columns'. */
+function layout(spec: Pick<MatmulSpec, "aInner">): "rows" | "columns" {
+  return spec.aInner.c === 1 && spec.aInner.p === 0 ? "rows" : "columns";
 }
 
 /** The floats of scratch the sparse kernel's slots take, all threads'. */
 export function sparseScratch(spec: Pick<MatmulSpec, "k" | "aInner">): Size {
-  return mul(spec.k, { c: (THREADS * entryBytes(tileRows(spec))) / 4, p: 0 });
+  return mul(spec.k, { c: (THREADS * entryBytes(layout(spec) === "rows" ? 1 : 4)) / 4, p: 0 });
 }
 
 /** The index of the sparse row kernel for this product, falling back on the dense kernel `dense` (its index). */
 export function sparseRowKernel(target: WasmTarget, spec: Omit<MatmulSpec, "rows" | "vectors" | "fma">, dense: number): number {
-  const rows = tileRows(spec);
+  const { k, n, aRow, aInner } = spec;
   return target.functions.rowKernel(JSON.stringify(["sparse matmul", spec]), (fma) =>
-    sparseMatmulFunction({
-      k: spec.k,
-      n: spec.n,
-      aRow: spec.aRow,
-      aInner: spec.aInner,
-      rows,
-      // One row: 8 sums and a splat (B's vectors are operands of the multiply-adds); 4 rows: as the dense FMA tile.
-      vectors: rows === 1 ? 8 : 2,
-      fma,
-      dense,
-      percent: rows === 1 ? SPARSE_PERCENT.rows : SPARSE_PERCENT.columns,
-    }),
+    sparseMatmulFunction({ k, n, aRow, aInner, layout: layout(spec), fma, dense, percent: SPARSE_PERCENT }),
   );
 }
