@@ -2,7 +2,7 @@
 // dense kernel it falls back on, in modules holding both (the dense one at function index 0, as
 // the sparse one's `call` expects): on op(A)s with 0% to 100% zeros, contiguous rows and Aᵀ read
 // in place (its 4-row tiles where 99% are zeros, its one-row tiles at 50% and 81%: 4 random rows'
-// union is denser), odd extents, batch-size symbols, in the plain and the FMA builds. The sums run in the
+// union is much denser than each), odd extents, batch-size symbols, in the plain and the FMA builds. The sums run in the
 // same order, so C must equal the dense kernel's exactly (=== : up to the sign of a zero) and a
 // float64 triple loop within 1e-5 of the scale (float32 sums of ≤ 130 terms of size ≤ 1). Then
 // the gate: dense data goes to the dense kernel, sparse data does not (seen through a stand-in
@@ -196,10 +196,11 @@ describe("the gate", () => {
     expect(denseRows(rows, [0.3, 0.3, 0.3, 0.3, 0.5, 0.5, 0.5, 0.5, 0.3, 0.5])).toEqual([0, 1, 2, 3, 8]);
   });
 
-  it(`Aᵀ: 4-row tiles where the rows' union has at most ${SPARSE_PERCENT.columns}% nonzeros, else one-row tiles by the rows' count, else dense`, () => {
+  it("Aᵀ: blocks of 4 rows go to the cheapest of 4-row tiles over their union, one-row tiles and the dense kernel", () => {
     const cols: Product = { m: c(10), k: c(40), n: c(50), trans: true };
+    // Dense; 4 rows zero together; the last 2 rows one by one.
     expect(denseRows(cols, [0, 0, 0, 0, 0.8, 0.8, 0.8, 0.8, 0.9, 0])).toEqual([0, 1, 2, 3, 9]);
-    // Each row 25% nonzero, their union 100%: one-row tiles, not dense.
+    // Each row 25% nonzero, their union 100%: one-row tiles, not dense; 70% nonzero with a dense union: dense.
     expect(denseRows(cols, [0.75, 0.75, 0.75, 0.75, 0.3, 0.3, 0.3, 0.3, 0.9, 0.9], true)).toEqual([4, 5, 6, 7]);
   });
 });

@@ -33,8 +33,10 @@ export interface SparseSpec {
   /** The module's function index of the dense kernel for the same product (same parameters). */
   readonly dense: number;
   /**
-   * The largest share of nonzeros (percent) at which a block runs sparse: `rows` for one-row
-   * tiles (of the block's entries), `columns` for 4-row tiles (of the union of the 4 rows).
+   * The break-even shares of nonzeros (percent): `rows` for one-row tiles (of the block's
+   * entries), `columns` for 4-row tiles (of the p where any of the 4 rows is nonzero). A block of
+   * contiguous rows runs sparse at most at `rows`; a block of Aᵀ takes the cheapest of the dense
+   * kernel, one-row tiles and 4-row tiles, their costs estimated from these shares.
    */
   readonly percent: { readonly rows: number; readonly columns: number };
 }
@@ -238,6 +240,11 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     otherwise();
     f.end();
   };
+  // Estimated costs of a block of 4 rows of Aᵀ, up to one factor: the dense kernel's per p, one-row
+  // tiles' per nonzero, 4-row tiles' per p of the union (the break-even shares' inverses).
+  const { rows: pr, columns: pc } = spec.percent;
+  const unit = gcd(gcd(4 * pr * pc, 100 * pc), 400 * pr);
+  const w = { dense: (4 * pr * pc) / unit, one: (100 * pc) / unit, four: (400 * pr) / unit };
   /** Gate blocks of `g` rows while they fit, from row i on. */
   const down = (g: number) => {
     f.block().loop();
@@ -246,15 +253,17 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     const ones = () => {
       for (let r = 0; r < g; r++) sparse(1);
     };
-    if (columns && g === 4)
-      gate(
-        cnt,
-        1,
-        spec.percent.columns,
-        () => sparse(4),
-        () => gate(total, 4, spec.percent.rows, ones, () => dense(4)),
-      );
-    else gate(cnt, g, spec.percent.rows, ones, () => dense(g));
+    if (columns && g === 4) {
+      // 4-row tiles when they cost no more than the dense kernel and than one-row tiles.
+      f.get(cnt).i32(w.four).mul();
+      push(K);
+      f.i32(w.dense).mul().leS();
+      f.get(cnt).i32(w.four).mul().get(total).i32(w.one).mul().leS().and().if();
+      sparse(4);
+      f.else();
+      gate(total, 4, spec.percent.rows, ones, () => dense(4));
+      f.end();
+    } else gate(cnt, g, spec.percent.rows, ones, () => dense(g));
     f.br(0);
     f.end().end();
   };
@@ -262,4 +271,8 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
   down(GATE_ROWS);
   down(1);
   return f;
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }

@@ -4,6 +4,7 @@
 // of compacted entries per thread (the caller is thread 0, worker w thread w + 1), after the
 // packed B in the program's arena scratch.
 import type { Graph, NodeId } from "../../../graph/ir.js";
+import { MAX_WORKERS } from "../../../prelude/threads.js";
 import type { Size } from "../../plan.js";
 import { resolve } from "../../schedule.js";
 import { mul } from "../../size.js";
@@ -11,16 +12,17 @@ import type { WasmTarget } from "../types.js";
 import { entryBytes, sparseMatmulFunction } from "./sparse-function.js";
 import type { MatmulSpec } from "./wasm-function.js";
 
-/** Threads a job may run on (the prelude's MAX_WORKERS + 1): one scratch slot each. */
-const THREADS = 4;
+/** Threads a job may run on (the caller and its workers): one scratch slot each. */
+const THREADS = MAX_WORKERS + 1;
 
 /**
- * The largest share of nonzeros (percent) at which a gate block runs sparse; measured with
- * bench/sparse-kernel.ts (interleaved, FMA and plain builds): for one-row tiles the sparse kernel
- * breaks even with the dense 4×2 tiles at 65-75% nonzeros ([128 × 100]·[100 × 100], random
- * zeros), for 4-row tiles at 40-45% of the 4 rows' union.
+ * The break-even shares of nonzeros (percent) of the sparse tiles against the dense kernel's,
+ * measured with bench/sparse-kernel.ts (interleaved, the FMA build; the plain build's are higher,
+ * so these are conservative there): one-row tiles cost about 1.45-1.65 times the dense kernel
+ * per nonzero ([128 × 100]·[100 × 100] and its Aᵀ·B at 30-100% nonzeros, random zeros), 4-row
+ * tiles over the union 1.1-1.15 times per p of the union.
  */
-export const SPARSE_PERCENT = { rows: 60, columns: 40 } as const;
+export const SPARSE_PERCENT = { rows: 60, columns: 85 } as const;
 
 /**
  * Whether a value may hold many exact zeros: a model input (MNIST's background pixels), a ReLU
