@@ -18,7 +18,8 @@ import type { Size } from "../../plan.js";
 import { FunctionBody, I32, V128 } from "../../wasm/encode.js";
 import { sizeLocal } from "../../wasm/sizes.js";
 import { call } from "../wasm-ops.js";
-import { anyTrue, bitmask, f32Ne, f32x4Ne, i32Store, i32x4ExtractLane, shrU } from "./sparse-ops.js";
+import { anyTrue, bitmask, f32Ne, f32x4Ne, i32Store, i32x4ExtractLane, shl, shrU } from "./sparse-ops.js";
+import { costWeights, sampled } from "./sparse-gate.js";
 import { sparseAcross, type Value } from "./sparse-tile.js";
 
 export interface SparseSpec {
@@ -115,9 +116,22 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     for (let l = 0; l < 4; l++) i32x4ExtractLane(f.get(into).get(counts), l).add().set(into);
   };
 
+  // The gate counts a sample of each row's entries: rows, the first 4 of every 16 (one vector); Aᵀ,
+  // every 4th p; and the last (fewer than 16, or 4) one by one. `seen` is how many per row.
+  const seen: Value = "c" in K ? { c: sampled(K.c, columns) } : { local: f.local(I32) };
+  if ("local" in seen && "local" in K) {
+    shrU(f.get(K.local).i32(columns ? 2 : 4));
+    if (!columns) shl(f.i32(2));
+    f.get(K.local)
+      .i32(columns ? 3 : 15)
+      .and()
+      .add()
+      .set(seen.local);
+  }
+  const aInner4 = value(spec.aInner, 16);
   /**
-   * cnt = the nonzeros of `g` rows of op(A) from row i; with 4 rows of contiguous columns, cnt =
-   * the p where any of them is nonzero (their union) and total = their nonzeros.
+   * cnt = the nonzeros of the sample of `g` rows of op(A) from row i; with 4 rows of contiguous
+   * columns, cnt = the sampled p where any of them is nonzero (their union) and total = their nonzeros.
    */
   const count = (g: number) => {
     f.i32(0).set(cnt);
@@ -125,11 +139,18 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     if (columns && g === 4) {
       rowStart(0);
       push(K).set(p);
-      repeat(1, () => {
+      const one = () => {
         f.get(pa).v128Load().set(v);
         f.get(counts).get(v);
         nonzero().tee(v).i32x4Sub().set(counts); // a true lane is -1
         anyTrue(f.get(cnt).get(v)).add().set(cnt);
+      };
+      repeat(4, () => {
+        one();
+        step(aInner4);
+      });
+      repeat(1, () => {
+        one();
         step(aInner);
       });
       sumLanes(total);
@@ -139,10 +160,15 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
       rowStart(r);
       push(K).set(p);
       if (!columns)
-        repeat(4, () => {
+        repeat(16, () => {
           f.get(counts).get(pa).v128Load();
           nonzero().i32x4Sub().set(counts);
-          step({ c: 16 });
+          step({ c: 64 });
+        });
+      else
+        repeat(4, () => {
+          f32Ne(f.get(cnt).get(pa).f32Load().f32(0)).add().set(cnt);
+          step(aInner4);
         });
       repeat(1, () => {
         f32Ne(f.get(cnt).get(pa).f32Load().f32(0)).add().set(cnt);
@@ -227,10 +253,10 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     call(f, spec.dense);
     f.get(i).i32(g).add().set(i);
   };
-  /** If `x` · 100 ≤ `of` · K · percent: then, else otherwise. */
+  /** If `x` · 100 ≤ `of` · seen · percent: then, else otherwise. */
   const gate = (x: number, of: number, percent: number, then: () => void, otherwise: () => void) => {
     f.get(x).i32(100).mul();
-    push(K);
+    push(seen);
     f.i32(of * percent)
       .mul()
       .leS()
@@ -240,11 +266,7 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     otherwise();
     f.end();
   };
-  // Estimated costs of a block of 4 rows of Aᵀ, up to one factor: the dense kernel's per p, one-row
-  // tiles' per nonzero, 4-row tiles' per p of the union (the break-even shares' inverses).
-  const { rows: pr, columns: pc } = spec.percent;
-  const unit = gcd(gcd(4 * pr * pc, 100 * pc), 400 * pr);
-  const w = { dense: (4 * pr * pc) / unit, one: (100 * pc) / unit, four: (400 * pr) / unit };
+  const w = costWeights(spec.percent);
   /** Gate blocks of `g` rows while they fit, from row i on. */
   const down = (g: number) => {
     f.block().loop();
@@ -256,7 +278,7 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     if (columns && g === 4) {
       // 4-row tiles when they cost no more than the dense kernel and than one-row tiles.
       f.get(cnt).i32(w.four).mul();
-      push(K);
+      push(seen);
       f.i32(w.dense).mul().leS();
       f.get(cnt).i32(w.four).mul().get(total).i32(w.one).mul().leS().and().if();
       sparse(4);
@@ -271,8 +293,4 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
   down(GATE_ROWS);
   down(1);
   return f;
-}
-
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
 }

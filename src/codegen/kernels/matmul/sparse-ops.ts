@@ -13,6 +13,7 @@ const simd = (f: FunctionBody, text: string, code: number, ...imm: number[]) => 
 
 export const ne = (f: FunctionBody) => op(f, "i32.ne", 0x47);
 export const shrU = (f: FunctionBody) => op(f, "i32.shr_u", 0x76);
+export const shl = (f: FunctionBody) => op(f, "i32.shl", 0x74);
 export const i32Store = (f: FunctionBody, offset = 0) => op(f, `i32.store ${offset}`, 0x36, 2, ...uleb(offset));
 /** [a, b] -> 1 where a ≠ b (NaN ≠ everything; -0 = 0), else 0. */
 export const f32Ne = (f: FunctionBody) => op(f, "f32.ne", 0x5c);
