@@ -18,7 +18,8 @@ import type { Size } from "../../plan.js";
 import { FunctionBody, I32, V128 } from "../../wasm/encode.js";
 import { sizeLocal } from "../../wasm/sizes.js";
 import { call } from "../wasm-ops.js";
-import { anyTrue, bitmask, f32Ne, f32x4Ne, i32Store, i32x4ExtractLane, shl, shrU } from "./sparse-ops.js";
+import { compact, slotFloats, writeTable } from "./sparse-compact.js";
+import { anyTrue, f32Ne, f32x4Ne, i32x4ExtractLane, shl, shrU } from "./sparse-ops.js";
 import { costWeights, sampled } from "./sparse-gate.js";
 import { sparseAcross, type Value } from "./sparse-tile.js";
 
@@ -46,9 +47,6 @@ export interface SparseSpec {
 export const GATE_ROWS = 4;
 /** Vectors of 4 columns per tile: one row, 8 sums and a splat (B's vectors are operands of the multiply-adds); 4 rows, as the dense FMA tile. */
 const VECTORS = { 1: 8, 4: 2 } as const;
-
-/** Bytes of one compacted entry: a byte offset into B, then the tile's `rows` values. */
-export const entryBytes = (rows: number): number => 4 * (1 + rows);
 
 /**
  * (a, b, c, batch, row0, row1, scratch, thread) -> (): the dense kernel's parameters, then the
@@ -85,11 +83,18 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
   const acc = Array.from({ length: 4 }, () => Array.from({ length: VECTORS[1] }, () => f.local(V128)));
   const bv = Array.from({ length: VECTORS[4] }, () => f.local(V128));
   const s = f.local(V128);
+  const [shuffle, offsets, stride] = [f.local(V128), f.local(V128), f.local(V128)];
+  const slot = local();
   f.get(SCRATCH).get(THREAD);
-  push(value(spec.k, entryBytes(columns ? 4 : 1)))
+  push(value(slotFloats(spec.k, columns), 4))
     .mul()
     .add()
+    .tee(slot)
+    .i32(256)
+    .add()
     .set(list);
+  const toValue: Value = "c" in K ? { c: 4 * (K.c + 4) } : { local: local() };
+  if ("local" in toValue && "local" in K) f.get(K.local).i32(4).mul().i32(16).add().set(toValue.local);
 
   /** pa = A + (i + r)·aRow. */
   const rowStart = (r: number) => {
@@ -181,68 +186,36 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     }
   };
 
-  /** Appends (o, the value(s) `store` writes at cur + 4) at cur, advancing cur by `entry` when `keep` (an i32 0/1 it pushes) holds. */
-  const append = (entry: number, store: () => void, keep: () => void) => {
-    i32Store(f.get(cur).get(o));
-    store();
-    f.get(cur);
-    keep();
-    f.i32(entry).mul().add().set(cur);
-    f.get(o);
-    push(rowBytes).add().set(o);
-  };
-  /** Compacts rows i … i + rows - 1 of op(A) (1, or 4 of contiguous columns) into the list: list .. end. */
-  const compact = (rows: 1 | 4) => {
-    f.get(list).set(cur);
-    f.i32(0).set(o);
-    rowStart(0);
-    push(K).set(p);
-    if (rows === 4) {
-      repeat(1, () => {
-        f.get(pa).v128Load().set(v);
-        append(
-          20,
-          () => f.get(cur).get(v).v128Store(4),
-          () => anyTrue(f32x4Ne(f.get(v).v128Zero())),
-        );
-        step(aInner);
-      });
-    } else {
-      // Contiguous: 4 at a time, groups of zeros (the background's runs) skipped by one test.
-      if (!columns)
-        repeat(4, () => {
-          f.get(pa).v128Load().tee(v);
-          bitmask(nonzero()).tee(mask);
-          f.if();
-          for (let l = 0; l < 4; l++)
-            append(
-              8,
-              () => f.get(cur).get(v).v128Store32Lane(l, 4),
-              () => shrU(f.get(mask).i32(l)).i32(1).and(),
-            );
-          f.else().get(o);
-          push(rowBytes).i32(4).mul().add().set(o);
-          f.end();
-          step({ c: 16 });
-        });
-      repeat(1, () => {
-        f.get(pa).v128Load32Zero().set(v);
-        append(
-          8,
-          () => f.get(cur).get(v).v128Store32Lane(0, 4),
-          () => f32Ne(f.get(v).f32x4ExtractLane(0).f32(0)),
-        );
-        step(columns ? aInner : { c: 4 });
-      });
-    }
-    f.get(cur).set(end);
-  };
-
   const j = f.local(I32);
-  const context = { f, fma: spec.fma ?? false, N, rowBytes, B, C, list, end, i, j, t, e, pb, acc, bv, s };
+  const context = { f, fma: spec.fma ?? false, N, rowBytes, B, C, list, end, toValue, i, j, t, e, pb, acc, bv, s };
+  const lists = {
+    f,
+    push,
+    columns,
+    K,
+    aInner,
+    rowBytes,
+    toValue,
+    slot,
+    list,
+    end,
+    cur,
+    p,
+    pa,
+    o,
+    mask,
+    v,
+    shuffle,
+    offsets,
+    stride,
+    rowStart,
+    repeat,
+    step,
+  };
+  writeTable(lists);
   /** Row i's tile (`rows` rows) of C: compacted, then summed. */
   const sparse = (rows: 1 | 4) => {
-    compact(rows);
+    compact(lists, rows);
     sparseAcross(context, rows, VECTORS[rows]);
     f.get(i).i32(rows).add().set(i);
   };

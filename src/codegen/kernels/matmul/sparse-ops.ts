@@ -14,6 +14,11 @@ const simd = (f: FunctionBody, text: string, code: number, ...imm: number[]) => 
 export const ne = (f: FunctionBody) => op(f, "i32.ne", 0x47);
 export const shrU = (f: FunctionBody) => op(f, "i32.shr_u", 0x76);
 export const shl = (f: FunctionBody) => op(f, "i32.shl", 0x74);
+/** The number of set bits. */
+export const popcnt = (f: FunctionBody) => op(f, "i32.popcnt", 0x69);
+/** [a, indices] -> the bytes of a at the indices (an index of 16 or more gives 0). */
+export const swizzle = (f: FunctionBody) => simd(f, "i8x16.swizzle", 0x0e);
+export const i32x4Mul = (f: FunctionBody) => simd(f, "i32x4.mul", 0xb5);
 export const i32Store = (f: FunctionBody, offset = 0) => op(f, `i32.store ${offset}`, 0x36, 2, ...uleb(offset));
 /** [a, b] -> 1 where a ≠ b (NaN ≠ everything; -0 = 0), else 0. */
 export const f32Ne = (f: FunctionBody) => op(f, "f32.ne", 0x5c);

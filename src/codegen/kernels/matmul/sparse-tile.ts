@@ -20,6 +20,8 @@ export interface TileContext {
   /** The list's first entry and its end; C's row i; the column j (when n is not constant); scratch. */
   readonly list: number;
   readonly end: number;
+  /** One-row tiles' lists: from an offset's entry to its value's. */
+  readonly toValue: Value;
   readonly i: number;
   readonly j: number;
   readonly t: number;
@@ -32,9 +34,9 @@ export interface TileContext {
 
 /** Emits all of C's columns for the tile of `R` rows at row i, in blocks of at most `V` vectors. */
 export function sparseAcross(x: TileContext, R: 1 | 4, V: number): void {
-  const { f, fma, N, rowBytes, B, C, list, end, i, j, t, e, pb, acc, bv, s } = x;
+  const { f, fma, N, rowBytes, B, C, list, end, toValue, i, j, t, e, pb, acc, bv, s } = x;
   const push = (v: Value) => ("c" in v ? f.i32(v.c) : f.get(v.local));
-  const entry = 4 * (1 + R);
+  const entry = R === 1 ? 4 : 20; // one-row lists: offsets, values apart; 4-row: (offset, 4 values)
   /** B's (partial) vector of `w` columns at address t + offset, pushed. */
   const loadB = (w: number, offset: number) => {
     f.get(t);
@@ -75,7 +77,9 @@ export function sparseAcross(x: TileContext, R: 1 | 4, V: number): void {
         loadB(widths[widths.length - 1]!, 16 * (widths.length - 1));
         f.set(bv[0]!);
       }
-      f.get(e).v128Load32Splat(4).set(s);
+      f.get(e);
+      if ("local" in toValue) f.get(toValue.local).add();
+      f.v128Load32Splat("c" in toValue ? toValue.c : 0).set(s);
       widths.forEach((w, x) =>
         madd(sums[0]![x]!, () => {
           f.get(s);

@@ -9,7 +9,8 @@ import type { Size } from "../../plan.js";
 import { resolve } from "../../schedule.js";
 import { mul } from "../../size.js";
 import type { WasmTarget } from "../types.js";
-import { entryBytes, sparseMatmulFunction } from "./sparse-function.js";
+import { slotFloats } from "./sparse-compact.js";
+import { sparseMatmulFunction } from "./sparse-function.js";
 import type { MatmulSpec } from "./wasm-function.js";
 
 /** Threads a job may run on (the caller and its workers): one scratch slot each. */
@@ -43,7 +44,7 @@ function layout(spec: Pick<MatmulSpec, "aInner">): "rows" | "columns" {
 
 /** The floats of scratch the sparse kernel's slots take, all threads'. */
 export function sparseScratch(spec: Pick<MatmulSpec, "k" | "aInner">): Size {
-  return mul(spec.k, { c: (THREADS * entryBytes(layout(spec) === "rows" ? 1 : 4)) / 4, p: 0 });
+  return mul(slotFloats(spec.k, layout(spec) === "columns"), { c: THREADS, p: 0 });
 }
 
 /** The index of the sparse row kernel for this product, falling back on the dense kernel `dense` (its index). */
