@@ -1,19 +1,21 @@
 // The zero-skipping matmul kernel in WebAssembly SIMD: C = op(A) · B for an op(A) that may hold
 // many zeros (model inputs such as MNIST's background pixels, ReLU outputs, ReLU-masked
 // gradients). Rows of C go in gate blocks of 4 (chunks of a shared job are whole blocks of 4 rows,
-// so a block is the same whatever the thread count); per block, a SIMD count of op(A)'s nonzeros
-// decides: above the break-even share, the block goes to the dense kernel (a call); else each
-// tile of op(A)'s rows is compacted to its nonzero columns p, as (p's byte offset in B, the
-// tile's values at p) entries in this thread's slot of scratch, and C's tile is summed over that
-// list in f32x4 registers, one block of columns after another.
+// so a block is the same whatever the thread count); per block, a SIMD count of a sample of
+// op(A)'s entries (sparse-gate.ts) decides: above the break-even share of nonzeros, the block goes
+// to the dense kernel (a call); else each tile of op(A)'s rows is compacted to its nonzero
+// columns p (sparse-compact.ts: B's byte offset for p and the tile's values at p, in this
+// thread's slot of scratch) and C's tile is summed over that list in f32x4 registers, one block
+// of columns after another (sparse-tile.ts).
 //
-// Two layouts of op(A): rows contiguous (A itself, inner stride 1): one row per tile, compacted 4
-// columns at a time, all-zero groups skipped by one test. Columns contiguous (Aᵀ, as in xᵀ·dY):
-// 4 rows per tile (4 adjacent pixels, which tend to be zero together), one vector load per p,
-// entries where any of the 4 is nonzero. The sums run over p in increasing order, as the dense
-// kernel's do, and a skipped term is a 0 · B[p, j] the dense kernel adds: so C equals the dense
-// kernel's bit for bit, up to the sign of a zero, except that an Inf or NaN in B where op(A) is 0
-// does not reach C (0 · Inf is NaN in the dense sum; BLAS implementations differ on this too).
+// Two layouts of op(A): rows contiguous (A itself): one row per tile, compacted 4 columns at a
+// time. Columns contiguous (Aᵀ read in place, as in xᵀ·dY): either 4 rows per tile over the union
+// of their nonzeros, one vector load per p (4 adjacent pixels tend to be zero together), or one
+// row per tile read through the stride (4 ReLU units do not), whichever the counts say is
+// cheaper. The sums run over p in increasing order, as the dense kernel's do, and a skipped term
+// is a 0 · B[p, j] the dense kernel adds: so C equals the dense kernel's bit for bit, up to the
+// sign of a zero, except that an Inf or NaN in B where op(A) is 0 does not reach C (0 · Inf is
+// NaN in the dense sum; BLAS implementations differ on this too).
 import type { Size } from "../../plan.js";
 import { FunctionBody, I32, V128 } from "../../wasm/encode.js";
 import { sizeLocal } from "../../wasm/sizes.js";

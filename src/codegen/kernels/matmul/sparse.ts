@@ -27,12 +27,12 @@ export const SPARSE_PERCENT = { rows: 60, columns: 85 } as const;
 
 /**
  * Whether a value may hold many exact zeros: a model input (MNIST's background pixels), a ReLU
- * or step output, or a product with such a factor (ReLU's gradient d·step(x), dropout's mask).
- * Weights, sigmoid and softmax outputs and their gradients are dense.
+ * or step output, a dropout mask, or a product with such a factor (ReLU's gradient d·step(x), a
+ * dropped-out activation). Weights, sigmoid and softmax outputs and their gradients are dense.
  */
 export function mayHoldZeros(g: Graph, id: NodeId, depth = 0): boolean {
   const n = g.nodes[resolve(g, id)]!;
-  if (n.op === "input" || n.op === "relu" || n.op === "step") return true;
+  if (n.op === "input" || n.op === "relu" || n.op === "step" || n.op === "dropout_mask") return true;
   if (n.op === "mul" && depth < 4) return n.inputs.some((i) => mayHoldZeros(g, i, depth + 1));
   return false;
 }
