@@ -12,9 +12,9 @@ import { SPARSE_PERCENT } from "../src/codegen/kernels/matmul/sparse.js";
 
 const fma = process.argv[2] !== "0";
 const c = (n: number) => ({ c: n, p: 0 });
-// PERCENT=100 runs every block sparse; by default the gate decides, with nnc's thresholds.
-const PERCENT =
-  process.env.PERCENT === undefined ? SPARSE_PERCENT : { rows: Number(process.env.PERCENT), columns: Number(process.env.PERCENT) };
+// The gate's break-even shares: nnc's, or ROWS=… COLUMNS=… (ROWS=100 COLUMNS=100 runs every block
+// sparse; ROWS=0 every block of Aᵀ on 4-row tiles, COLUMNS=1 nearly every one on one-row tiles).
+const PERCENT = { rows: Number(process.env.ROWS ?? SPARSE_PERCENT.rows), columns: Number(process.env.COLUMNS ?? SPARSE_PERCENT.columns) };
 
 interface Case {
   name: string;
