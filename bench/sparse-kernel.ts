@@ -2,7 +2,7 @@
 // op(A) a given share zeros (contiguous rows, or Aᵀ read in place), results compared bit for bit
 // and GFLOP/s (of the dense product's FLOPs) for both, on one thread; and the break-even density.
 //
-//   npx rolldown bench/sparse-kernel.ts -p node -o node_modules/.cache/sparse-kernel.mjs \
+//   npx rolldown bench/sparse-kernel.ts -p node --no-codeSplitting -o node_modules/.cache/sparse-kernel.mjs \
 //     && node --experimental-wasm-relaxed-simd node_modules/.cache/sparse-kernel.mjs [fma 0|1]
 import { readFileSync } from "node:fs";
 import { encodeModule } from "../src/codegen/wasm/encode.js";

@@ -4,7 +4,7 @@
 // after them (to compare builds); then predict's latency on 1 and on 100 MNIST rows (medians of
 // 40 chunks). NNC_THREADS=1 for one thread.
 //
-//   npx rolldown bench/sparse-step.ts -p node --external prettier -o node_modules/.cache/sparse-step.mjs \
+//   npx rolldown bench/sparse-step.ts -p node --external prettier --no-codeSplitting -o node_modules/.cache/sparse-step.mjs \
 //     && node node_modules/.cache/sparse-step.mjs [model.nn] [batch]   (OPTIMIZER=adam for the 5-layer net)
 import { readFileSync } from "node:fs";
 import { compileToString, load } from "../src/codegen/index.js";
