@@ -38,7 +38,12 @@ export interface PeerEntry {
   readonly family: Family;
   readonly dtype: Dtype;
   readonly runner:
-    | { readonly kind: "node"; readonly load: () => Promise<NodePeer>; readonly env?: Readonly<Record<string, string>>; readonly nodeFlags?: readonly string[] }
+    | {
+        readonly kind: "node";
+        readonly load: () => Promise<NodePeer>;
+        readonly env?: Readonly<Record<string, string>>;
+        readonly nodeFlags?: readonly string[];
+      }
     | {
         readonly kind: "python";
         readonly script: string;
@@ -67,7 +72,8 @@ export const PEERS: readonly PeerEntry[] = [
     family: "nnc",
     dtype: "f32",
     runner: { kind: "node", load: () => import("../peers/nnc.js").then((m) => m.compiledWasm) },
-    setup: "the .nn model through nnc's code generator with --backend wasm (nnc train's default), as nnc train runs it: fused multiply-adds (relaxed SIMD, turned on in Node 20 by enableFma), matmuls in WebAssembly SIMD (f32x4) on an arena shared with a worker thread that takes part of the rows of large ones, params adopted into the arena, updates in WebAssembly",
+    setup:
+      "the .nn model through nnc's code generator with --backend wasm (nnc train's default), as nnc train runs it: fused multiply-adds (relaxed SIMD, turned on in Node 20 by enableFma), matmuls in WebAssembly SIMD (f32x4) on an arena shared with a worker thread that takes part of the rows of large ones, params adopted into the arena, updates in WebAssembly",
   },
   {
     id: "nnc-wasm-f32-1t",
@@ -86,12 +92,22 @@ export const PEERS: readonly PeerEntry[] = [
     setup: "the same with NNC_FMA=0: a multiply and an add per multiply-add, as a platform without relaxed SIMD runs the module",
   },
   {
+    id: "nnc-wasm-dense",
+    label: "nnc wasm f32, no zero skipping",
+    family: "nnc",
+    dtype: "f32",
+    runner: { kind: "node", load: () => import("../peers/nnc.js").then((m) => m.compiledWasmDense) },
+    setup:
+      "the same compiled with zeroSkipping: false: every matmul dense, as on inputs without zeros (MNIST's pixels are 81% zeros, which the default skips)",
+  },
+  {
     id: "nnc-readme",
     label: "nnc wasm f32, README's example",
     family: "nnc",
     dtype: "f32",
     runner: { kind: "node", load: () => import("../peers/nnc-readme.js").then((m) => m.readmeExample) },
-    setup: "README's own example of a compiled module: init() params, lossAndGrads(params, { x, t }) on plain Float32Arrays, then its SGD loop in JavaScript (SGD workloads only)",
+    setup:
+      "README's own example of a compiled module: init() params, lossAndGrads(params, { x, t }) on plain Float32Arrays, then its SGD loop in JavaScript (SGD workloads only)",
   },
   {
     id: "nnc-f64",
@@ -164,7 +180,8 @@ export const PEERS: readonly PeerEntry[] = [
     family: "jax",
     dtype: "f32",
     runner: { kind: "python", script: "jax_runner.py", nncPython: true },
-    setup: "the .nn model through nnc compile --target jax (what nnc train --engine jax runs), jax.value_and_grad and nnc's SGD/Adam in one jit-compiled XLA step, in NNC_PYTHON (or python3)",
+    setup:
+      "the .nn model through nnc compile --target jax (what nnc train --engine jax runs), jax.value_and_grad and nnc's SGD/Adam in one jit-compiled XLA step, in NNC_PYTHON (or python3)",
   },
 ];
 

@@ -14,7 +14,7 @@ import { Unavailable, type Dtype, type NodePeer, type PeerContext } from "../har
 import type { Stepper } from "../harness/protocol.js";
 import type { Graph } from "../../src/index.js";
 
-type CompileToString = (g: Graph, options: { dtype: Dtype; backend?: "js" | "wasm" }) => string;
+type CompileToString = (g: Graph, options: { dtype: Dtype; backend?: "js" | "wasm"; zeroSkipping?: boolean }) => string;
 type Load = (text: string) => Executable | Promise<Executable>;
 
 /** The code generator's module; tsconfig.bench.json compiles it when it exists. */
@@ -22,7 +22,10 @@ const CODEGEN = "../../src/codegen/index.js";
 
 /** `compileToString` and `load` from the library's API, or else from src/codegen. */
 async function codegen(): Promise<{ compileToString: CompileToString; load: Load } | undefined> {
-  const found = (m: Record<string, unknown>) => (typeof m.compileToString === "function" && typeof m.load === "function" ? (m as unknown as { compileToString: CompileToString; load: Load }) : undefined);
+  const found = (m: Record<string, unknown>) =>
+    typeof m.compileToString === "function" && typeof m.load === "function"
+      ? (m as unknown as { compileToString: CompileToString; load: Load })
+      : undefined;
   const fromApi = found(api as unknown as Record<string, unknown>);
   if (fromApi) return fromApi;
   try {
@@ -34,9 +37,9 @@ async function codegen(): Promise<{ compileToString: CompileToString; load: Load
 }
 
 /** The compiled Executable (matmuls in JS kernels, or in WebAssembly SIMD), or why there is none yet. */
-export async function compile(g: Graph, dtype: Dtype, matmuls: "js" | "wasm" = "js"): Promise<Executable> {
+export async function compile(g: Graph, dtype: Dtype, matmuls: "js" | "wasm" = "js", zeroSkipping = true): Promise<Executable> {
   const gen = await codegen();
-  if (gen) return await gen.load(gen.compileToString(g, { dtype, backend: matmuls }));
+  if (gen) return await gen.load(gen.compileToString(g, { dtype, backend: matmuls, zeroSkipping }));
   const { exe, backend } = await executableFor(g, { dtype, backend: "js" });
   if (backend === "js") return exe;
   throw new Unavailable("not available yet: nnc has no code generator in src/ yet");
@@ -54,7 +57,10 @@ function peer(make: (g: Graph, dtype: Dtype) => Promise<Executable>, compiles: b
       for (const [name, v] of Object.entries(data.init)) initial[name] = Ctor.from(v);
       // As nnc train does: the params in the executable's own memory when it has one (wasm).
       const params: Params = exe.adopt ? exe.adopt(initial) : initial;
-      const { lr, ...rest } = w.optimizer.name === "sgd" ? { lr: w.optimizer.lr } : { lr: w.optimizer.lr, beta1: w.optimizer.beta1, beta2: w.optimizer.beta2, eps: w.optimizer.eps };
+      const { lr, ...rest } =
+        w.optimizer.name === "sgd"
+          ? { lr: w.optimizer.lr }
+          : { lr: w.optimizer.lr, beta1: w.optimizer.beta1, beta2: w.optimizer.beta2, eps: w.optimizer.eps };
       const kernels = optimizerKernels(exe);
       const optimizer = createOptimizer(w.optimizer.name, { lr, ...rest }, { decays: () => true, ...(kernels && { kernels }) });
       let state = optimizer.init(params);
@@ -81,7 +87,12 @@ function peer(make: (g: Graph, dtype: Dtype) => Promise<Executable>, compiles: b
           return loss;
         },
         params: () => params,
-        info: compiles ? { compileMs: compileMs.toFixed(1), ...(exe.threads && { threads: String(exe.threads()), fma: String(fmaAvailable() && process.env.NNC_FMA !== "0") }) } : {},
+        info: compiles
+          ? {
+              compileMs: compileMs.toFixed(1),
+              ...(exe.threads && { threads: String(exe.threads()), fma: String(fmaAvailable() && process.env.NNC_FMA !== "0") }),
+            }
+          : {},
       };
     },
   };
@@ -92,5 +103,10 @@ export const compiled: NodePeer = peer(compile, true);
 export const compiledWasm: NodePeer = peer((g, dtype) => {
   enableFma();
   return compile(g, dtype, "wasm");
+}, true);
+/** The same with every product dense (zeroSkipping: false): what nnc does on inputs without zeros. */
+export const compiledWasmDense: NodePeer = peer((g, dtype) => {
+  enableFma();
+  return compile(g, dtype, "wasm", false);
 }, true);
 export const interpreter: NodePeer = peer(async (g) => interpreted(g), false);

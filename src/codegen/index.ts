@@ -20,6 +20,13 @@ export interface CompileOptions {
   readonly sources?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
   /** Where heavy kernels run: JS (default) or WebAssembly SIMD (f32 only: f64 modules are always js). */
   readonly backend?: "js" | "wasm";
+  /**
+   * Default true: on the wasm backend, a matmul whose left operand may hold many zeros (a model
+   * input such as MNIST's pixels, a ReLU output) skips them when a block of rows is sparse enough,
+   * checked at run time. false keeps every product dense, so that an Inf or NaN in the other
+   * operand reaches the result through 0 · Inf as IEEE arithmetic has it.
+   */
+  readonly zeroSkipping?: boolean;
 }
 
 /** What a loaded module exports (contract.ts; the .d.ts says the same with the model's names). */

@@ -27,6 +27,8 @@ export interface LowerOptions {
    * WebAssembly memory.
    */
   readonly arenaOperands?: boolean;
+  /** Matmuls whose left operand may hold many zeros skip them (wasm; default true). See CompileOptions. */
+  readonly zeroSkipping?: boolean;
 }
 
 export function lower(g: Graph, options: LowerOptions = {}): KernelPlan {
@@ -35,8 +37,9 @@ export function lower(g: Graph, options: LowerOptions = {}): KernelPlan {
     throw new CompileError(`the batch size must be an integer >= 1, got ${batch}`);
   const dtype = options.dtype ?? "f32";
   const arenaOperands = dtype === "f32" && options.arenaOperands === true;
-  const predict = lowerProgram(g, "predict", batch, dtype, arenaOperands);
-  const train = g.loss !== undefined ? lowerProgram(g, "train", batch, dtype, arenaOperands) : undefined;
+  const zeroSkipping = options.zeroSkipping !== false;
+  const predict = lowerProgram(g, "predict", batch, dtype, arenaOperands, zeroSkipping);
+  const train = g.loss !== undefined ? lowerProgram(g, "train", batch, dtype, arenaOperands, zeroSkipping) : undefined;
   return { graph: g, dtype, ...(batch !== undefined && { batch }), predict, ...(train && { train }) };
 }
 
@@ -46,6 +49,7 @@ function lowerProgram(
   batch: number | undefined,
   dtype: "f32" | "f64",
   arenaOperands: boolean,
+  zeroSkipping: boolean,
 ): Program {
   const training = mode === "train";
   // S1: results and what they need.
@@ -163,7 +167,7 @@ function lowerProgram(
       inputs: n.inputs.map(storageOf),
       out: slotOf.get(n.id)!,
       temps: (temps.get(ki) ?? []).map((t) => slotOf.get(t)!),
-      data: pluginOf(n.op).plan(n, { g, batch, storageOf }),
+      data: pluginOf(n.op).plan(n, { g, batch, storageOf, zeroSkipping }),
       ...(epilogue && { epilogue }),
     };
   });

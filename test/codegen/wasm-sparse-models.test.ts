@@ -26,8 +26,11 @@ function images(rows: number, seed: number): Float32Array {
 }
 
 /** The products of a compiled module, each marked whether it skips zeros. */
-function products(file: string): string[] {
-  const text = compileToString(graphOfFile(`${MODELS_DIR}/${file}`), { backend: "wasm" });
+function products(file: string, zeroSkipping?: boolean): string[] {
+  const text = compileToString(graphOfFile(`${MODELS_DIR}/${file}`), {
+    backend: "wasm",
+    ...(zeroSkipping !== undefined && { zeroSkipping }),
+  });
   return [...text.matchAll(/\/\/ (\S+ · \S+) in WebAssembly \(f32x4 register tiles(, skipping)?/g)].map(
     (m) => `${m[1]}${m[2] ? " (sparse)" : ""}`,
   );
@@ -45,6 +48,21 @@ describe("zero-skipping matmuls in compiled models", () => {
     expect(deep).toContain("d_layers_2_mul · layers_2_Wᵀ (sparse)");
     expect(deep).toContain("xᵀ · d_layers_0_mul (sparse)");
     expect(deep).toContain("d_loss · Wᵀ"); // the softmax's gradient: dense
+  });
+
+  it("zeroSkipping: false keeps every product dense, so 0 · Inf in a weight is NaN as IEEE has it", async () => {
+    expect(products("two_layer_net.nn", false)).toEqual(["x · W1", "h · W2", "d_loss · W2ᵀ", "hᵀ · d_loss", "xᵀ · d_h_mul"]);
+    const g = graphOfFile(`${MODELS_DIR}/two_layer_net.nn`);
+    const x = images(8, 5);
+    for (let r = 0; r < 8; r++) expect(x[r * 784]).toBe(0); // pixel 0 (a corner) is 0 in every row
+    const scores = async (zeroSkipping: boolean) => {
+      const m = await load(compileToString(g, { backend: "wasm", zeroSkipping }));
+      const p = m.adopt(m.init(1));
+      p.W1!.fill(Infinity, 0, 50); // W1's row for pixel 0
+      return Array.from(m.predict(p, { x }).y!);
+    };
+    expect((await scores(false)).every(Number.isNaN)).toBe(true);
+    expect((await scores(true)).some(Number.isNaN)).toBe(false);
   });
 
   for (const file of ["two_layer_net.nn", "multi_layer_net.nn"])

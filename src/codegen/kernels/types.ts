@@ -40,6 +40,8 @@ export interface PlanContext {
   readonly g: Graph;
   readonly batch: number | undefined;
   readonly storageOf: (id: NodeId) => Storage;
+  /** Whether kernels may skip an operand's zeros (CompileOptions.zeroSkipping). */
+  readonly zeroSkipping: boolean;
 }
 
 /** The JS text of a fused epilogue over rows [start, end), with what must run before the loop. */

@@ -39,7 +39,7 @@ export const matmul: KernelPlugin<"matmul"> = {
   arenaOperands: true,
   // The register tiles read each operand many times: float32 inputs are staged as float64 once.
   stagedInputs: [0, 1],
-  plan: (node, { g, batch }) => {
+  plan: (node, { g, batch, zeroSkipping }) => {
     const [A, B] = node.inputs.map((i) => shapeSizes(g.nodes[i]!.shape, batch)) as [Size[], Size[]];
     const { transA, transB } = node.attrs;
     const [a0, a1] = [A[0]!, A[1]!];
@@ -52,7 +52,7 @@ export const matmul: KernelPlugin<"matmul"> = {
       a: { row: transA ? ONE : a1, inner: transA ? a1 : ONE },
       b: { inner: transB ? ONE : b1, col: transB ? b1 : ONE },
       trans: { transA, transB },
-      sparse: n.p === 0 && mayHoldZeros(g, node.inputs[0]!),
+      sparse: zeroSkipping && n.p === 0 && mayHoldZeros(g, node.inputs[0]!),
       tile: tileFor(m, n),
     };
   },
