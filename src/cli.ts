@@ -98,6 +98,7 @@ export function buildProgram(io: Io, result: { code: number }): Command {
       ]),
     )
     .option("--batch <n>", "fix the batch size (every loop bound a constant)")
+    .option("--no-zero-skipping", "keep every matmul dense (wasm): 0 · Inf in a weight gives NaN, as IEEE arithmetic has it")
     .option("--model <name>", "which model, when the file has several")
     .action(async (file: string, opts) => {
       result.code = await (await import("./commands/compile.js")).compileCommand(file, opts, io);

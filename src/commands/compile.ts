@@ -18,6 +18,8 @@ export interface CompileCommandOptions {
   readonly backend?: string;
   /** js (an ES module, the default) or jax (a Python module: src/codegen/jax/). */
   readonly target?: string;
+  /** false with --no-zero-skipping: every matmul dense (CompileOptions.zeroSkipping). */
+  readonly zeroSkipping?: boolean;
 }
 
 /** OUT.js -> OUT.d.ts, OUT.mjs -> OUT.d.mts (what TypeScript looks for beside each). */
@@ -46,7 +48,13 @@ export async function compileCommand(file: string, opts: CompileCommandOptions, 
   checkModelSize(g, { batch: batch ?? 1, dtype, backend });
   let files: { js: string; dts: string };
   try {
-    files = await compileModule(g, { dtype, backend, ...(batch !== undefined && { batch }), sources: result.sources });
+    files = await compileModule(g, {
+      dtype,
+      backend,
+      ...(batch !== undefined && { batch }),
+      sources: result.sources,
+      zeroSkipping: opts.zeroSkipping !== false,
+    });
   } catch (e) {
     if (!(e instanceof CompileError)) throw e;
     io.err(`nnc: error: ${file}: ${e.message}\n`);

@@ -41,6 +41,14 @@ describe("nnc compile --backend wasm", () => {
     expect(got.grads.W1).not.toEqual(plain.got.grads.W1);
   });
 
+  it("skips zeros of inputs by default; --no-zero-skipping keeps every product dense", async () => {
+    const dense = join(dir, "dense.js");
+    expect(await nnc("compile", `${MODELS_DIR}/two_layer_net.nn`, "-o", model).code).toBe(0);
+    expect(await nnc("compile", `${MODELS_DIR}/two_layer_net.nn`, "-o", dense, "--no-zero-skipping").code).toBe(0);
+    expect(readFileSync(model, "utf8")).toContain("x · W1 in WebAssembly (f32x4 register tiles, skipping");
+    expect(readFileSync(dense, "utf8")).not.toContain("skipping");
+  });
+
   it("keeps f64 on js with a note, and rejects an unknown backend", async () => {
     const f64 = nnc("compile", `${MODELS_DIR}/simple_net.nn`, "-o", join(dir, "f64.js"), "--dtype", "f64", "--backend", "wasm");
     expect(await f64.code).toBe(0);
