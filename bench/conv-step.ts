@@ -2,7 +2,7 @@
 // the module's update kernels, as nnc train runs it) on random data: median ms per step, wall and
 // process CPU time. Profile it with node --cpu-prof.
 //
-//   npx rolldown bench/conv-step.ts -p node --external prettier -o node_modules/.cache/conv-step.mjs \
+//   npx rolldown bench/conv-step.ts -p node --external prettier --no-codeSplitting -o node_modules/.cache/conv-step.mjs \
 //     && node node_modules/.cache/conv-step.mjs [steps] [model.nn]
 import { compileToString, load } from "../src/codegen/index.js";
 import { frontendFile } from "../src/index.js";

@@ -4,7 +4,7 @@
 // port of the book's numpy code (triple-loop dot, a new array per result; bench/peers has the
 // full one); and how long compiling takes.
 //
-//   npx rolldown bench/quick-step.ts -p node --external prettier -o node_modules/.cache/quick-step.mjs \
+//   npx rolldown bench/quick-step.ts -p node --external prettier --no-codeSplitting -o node_modules/.cache/quick-step.mjs \
 //     && node node_modules/.cache/quick-step.mjs [steps] [model.nn]
 //
 // It prints wall time and process CPU time (on a busy machine CPU time is the steadier one).

