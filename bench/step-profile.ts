@@ -7,7 +7,8 @@
 //
 //   npx rolldown bench/step-profile.ts -p node --external prettier --no-codeSplitting -o node_modules/.cache/step-profile.mjs \
 //     && NNC_THREADS=1 node node_modules/.cache/step-profile.mjs [model.nn] [steps] [batch]
-// (OPTIMIZER=adam for the 5-layer net; DATA=mnist for MNIST rows instead of random ones.)
+// (OPTIMIZER=adam for the 5-layer net; DATA=mnist for MNIST rows instead of random ones;
+// ZERO_SKIPPING=0 compiles every product dense.)
 import { readFileSync } from "node:fs";
 import { Session, type Profiler } from "node:inspector";
 import { compileToString, load } from "../src/codegen/index.js";
@@ -22,7 +23,7 @@ const BATCH = Number(process.argv[4] ?? 100);
 
 enableFma();
 const g = frontend(readFileSync(FILE, "utf8"), FILE).graphs[0]!;
-const text = compileToString(g, { dtype: "f32", backend: "wasm" });
+const text = compileToString(g, { dtype: "f32", backend: "wasm", zeroSkipping: process.env.ZERO_SKIPPING !== "0" });
 const exe = await load(text);
 // The wasm functions' names, by index: the module's listing has them in order.
 const wasmNames = [...text.matchAll(/^\/\/ \(func \$(\w+)/gm)].map((m) => m[1]!);
