@@ -13,8 +13,13 @@ import { SPARSE_PERCENT } from "../src/codegen/kernels/matmul/sparse.js";
 const fma = process.argv[2] !== "0";
 const c = (n: number) => ({ c: n, p: 0 });
 // The gate's break-even shares: nnc's, or ROWS=… COLUMNS=… (ROWS=100 COLUMNS=100 runs every block
-// sparse; ROWS=0 every block of Aᵀ on 4-row tiles, COLUMNS=1 nearly every one on one-row tiles).
-const PERCENT = { rows: Number(process.env.ROWS ?? SPARSE_PERCENT.rows), columns: Number(process.env.COLUMNS ?? SPARSE_PERCENT.columns) };
+// sparse; ROWS=0 every block of Aᵀ on 4-row tiles, COLUMNS=1 nearly every one on one-row tiles; BLOCK=0
+// no block tiles of Aᵀ (but all-zero blocks), BLOCK=100 COLUMNS=100 every block of 16 rows on them).
+const PERCENT = {
+  rows: Number(process.env.ROWS ?? SPARSE_PERCENT.rows),
+  columns: Number(process.env.COLUMNS ?? SPARSE_PERCENT.columns),
+  block: Number(process.env.BLOCK ?? SPARSE_PERCENT.block),
+};
 
 interface Case {
   name: string;

@@ -43,7 +43,7 @@ function kernels(pr: Product, b: number, percent: number | SparseSpec["percent"]
     layout: pr.trans ? "columns" : "rows",
     fma: useFma,
     dense: 0,
-    percent: typeof percent === "number" ? { rows: percent, columns: percent } : percent,
+    percent: typeof percent === "number" ? { rows: percent, columns: percent, block: percent } : percent,
   };
   const fns: WasmFunction[] = [
     { name: "dense", body: dense ?? matmulFunction({ m: pr.m, k: pr.k, n: pr.n, aRow, aInner, rows: 4, vectors: 2, fma: useFma }) },
@@ -73,7 +73,15 @@ function operands(M: number, K: number, N: number, zeros: number, seed: number, 
 }
 
 /** C by the sparse kernel (rows split in two calls on two threads' slots) and by the dense one. */
-function run(pr: Product, b: number, zeros: number, useFma: boolean, percent = 100, zeroRows: readonly number[] = []) {
+function run(
+  pr: Product,
+  b: number,
+  zeros: number,
+  useFma: boolean,
+  percent: number | SparseSpec["percent"] = 100,
+  zeroRows: readonly number[] = [],
+  split = true,
+) {
   const { ex, mem, M, K, stride } = kernels(pr, b, percent, useFma);
   const N = at(pr.n, b);
   const { opA, B } = operands(M, K, N, zeros, M * 31 + K * 7 + N, zeroRows);
@@ -82,7 +90,7 @@ function run(pr: Product, b: number, zeros: number, useFma: boolean, percent = 1
   const scratch = (offD + M * N + 8) * 4;
   mem.set(B, offB);
   mem.fill(NaN, offC, offD + M * N + 8); // NaN after C too: a store past its end shows
-  const h = Math.floor(M / 8) * 4; // a shared job's chunks are whole blocks of 4 rows
+  const h = split ? Math.floor(M / 8) * 4 : M; // a shared job's chunks are whole blocks of 4 rows
   ex.sparse!(0, offB * 4, offC * 4, b, 0, h, scratch, 0);
   ex.sparse!(0, offB * 4, offC * 4, b, h, M, scratch, 1);
   ex.dense!(0, offB * 4, offD * 4, b, 0, M);
@@ -113,6 +121,16 @@ const products: [string, Product, number][] = [
   ["xᵀ·dY, k = 1", { m: c(10), k: c(1), n: c(6), trans: true }, 1],
   ["n = batch (not constant)", { m: c(9), k: c(13), n: batch(), trans: false }, 11],
   ["n = batch, transposed", { m: c(9), k: c(13), n: batch(), trans: true }, 7],
+  ["xᵀ·dY, blocks of 16 rows and a rest, n = 13: [50 × batch]·[batch × 13]", { m: c(50), k: batch(), n: c(13), trans: true }, 23],
+  ["xᵀ·dY, 2 blocks of 16 rows, n = batch", { m: c(32), k: c(19), n: batch(2), trans: true }, 11],
+  ["xᵀ·dY, blocks of 16 rows, k = 1", { m: c(35), k: c(1), n: c(6), trans: true }, 1],
+];
+
+/** Break-even shares forcing each kind of tile of Aᵀ: block tiles (then 4-row tiles for the rest), 4-row tiles, one-row tiles. */
+const forced: [string, SparseSpec["percent"]][] = [
+  ["block tiles", { rows: 100, columns: 100, block: 100 }],
+  ["4-row tiles", { rows: 100, columns: 100, block: 0 }],
+  ["one-row tiles", { rows: 100, columns: 1, block: 0 }],
 ];
 
 describe("the zero-skipping matmul kernel equals the dense kernel", () => {
@@ -120,13 +138,27 @@ describe("the zero-skipping matmul kernel equals the dense kernel", () => {
   for (const useFma of builds)
     for (const [name, pr, b] of products)
       it(`${name}${useFma ? ", FMA" : ""}`, () => {
-        for (const zeros of [0, 0.5, 0.81, 0.99, 1]) {
-          const r = run(pr, b, zeros, useFma);
-          expect(differences(r.sparse, r.dense), `${zeros * 100}% zeros`).toEqual([]);
-          expect(r.worst).toBeLessThan(1e-5 * Math.max(1, at(pr.k, b)));
-          expect(r.past.every(Number.isNaN), "nothing written past C").toBe(true);
-        }
+        for (const [tiles, percent] of pr.trans ? forced : forced.slice(0, 1))
+          for (const zeros of [0, 0.5, 0.81, 0.99, 1]) {
+            const r = run(pr, b, zeros, useFma, percent);
+            expect(differences(r.sparse, r.dense), `${tiles}, ${zeros * 100}% zeros`).toEqual([]);
+            expect(r.worst).toBeLessThan(1e-5 * Math.max(1, at(pr.k, b)));
+            expect(r.past.every(Number.isNaN), "nothing written past C").toBe(true);
+          }
       });
+
+  it("Aᵀ: rows split in two calls (two threads, a block of 16 rows cut) give one call's bits", () => {
+    for (const useFma of builds)
+      for (const [, pr, b] of products.filter(([, p]) => p.trans))
+        for (const zeros of [0.5, 0.81, 0.99]) {
+          const one = run(pr, b, zeros, useFma, SPARSE_PERCENT, [], false).sparse;
+          const two = run(pr, b, zeros, useFma, SPARSE_PERCENT).sparse;
+          expect(
+            two.every((x, e) => Object.is(x, one[e])),
+            `${zeros * 100}% zeros`,
+          ).toBe(true);
+        }
+  });
 
   it("an all-zero row of op(A) gives a zero row of C; rows after it are unaffected", () => {
     for (const pr of [products[0]![1], products[5]![1]]) {

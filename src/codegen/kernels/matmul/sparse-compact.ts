@@ -10,14 +10,16 @@ import type { Size } from "../../plan.js";
 import type { FunctionBody } from "../../wasm/encode.js";
 import { anyTrue, bitmask, f32Ne, f32x4Ne, i32Store, i32x4ExtractLane, i32x4Mul, popcnt, shl, swizzle } from "./sparse-ops.js";
 import type { Value } from "./sparse-tile.js";
+import { BLOCK_ROWS } from "./sparse-block.js";
 
 /** Bytes of the shuffle table at the start of a slot. */
 const TABLE = 256;
 
 /** Floats of one thread's slot, for k entries (4-row tiles' too with `columns`). */
 export function slotFloats(k: Size, columns: boolean): Size {
-  const perEntry = 2 + (columns ? 5 : 0);
-  const extra = TABLE / 4 + 8; // the table; 4 more offsets and values (a vector store may pass the last entry)
+  // Aᵀ: a block tile's BLOCK_ROWS one-row lists (k + 4 entries each, more than a 4-row tile's list), then their ends.
+  const perEntry = columns ? 2 * BLOCK_ROWS : 2;
+  const extra = TABLE / 4 + (columns ? 9 * BLOCK_ROWS : 8); // the table; 4 more offsets and values (a vector store may pass the last entry)
   // A size is c·batch^p: with k a multiple of batch, `extra` is covered by k · extra (k ≥ 1).
   return k.p === 0 ? { c: extra + perEntry * k.c, p: 0 } : { c: k.c * (perEntry + extra), p: k.p };
 }

@@ -9,10 +9,13 @@
 // of columns after another (sparse-tile.ts).
 //
 // Two layouts of op(A): rows contiguous (A itself): one row per tile, compacted 4 columns at a
-// time. Columns contiguous (Aᵀ read in place, as in xᵀ·dY): either 4 rows per tile over the union
-// of their nonzeros, one vector load per p (4 adjacent pixels tend to be zero together), or one
-// row per tile read through the stride (4 ReLU units do not), whichever the counts say is
-// cheaper. The sums run over p in increasing order, as the dense kernel's do, and a skipped term
+// time. Columns contiguous (Aᵀ read in place, as in xᵀ·dY): first, per block of 16 rows, the
+// block tile (sparse-block.ts: exact nonzeros, compacted by vector loads along the rows); where
+// its count says no, per gate block either 4 rows per tile over the union of their nonzeros, one
+// vector load per p (4 adjacent pixels tend to be zero together), or one row per tile read
+// through the stride (4 ReLU units do not), whichever the counts say is cheaper. A block of 16
+// may straddle two threads' chunks: it then goes by gate blocks, which sum the same terms in the
+// same order from +0, so the bits do not depend on the thread count. The sums run over p in increasing order, as the dense kernel's do, and a skipped term
 // is a 0 · B[p, j] the dense kernel adds: so C equals the dense kernel's bit for bit, up to the
 // sign of a zero, except that an Inf or NaN in B where op(A) is 0 does not reach C (0 · Inf is
 // NaN in the dense sum; BLAS implementations differ on this too).
@@ -24,6 +27,7 @@ import { compact, slotFloats, writeTable } from "./sparse-compact.js";
 import { anyTrue, f32Ne, f32x4Ne, i32x4ExtractLane, shl, shrU } from "./sparse-ops.js";
 import { costWeights, sampled } from "./sparse-gate.js";
 import { sparseAcross, type Value } from "./sparse-tile.js";
+import { BLOCK_ROWS, blockTile, countBlock } from "./sparse-block.js";
 
 export interface SparseSpec {
   readonly k: Size;
@@ -40,9 +44,11 @@ export interface SparseSpec {
    * The break-even shares of nonzeros (percent): `rows` for one-row tiles (of the block's
    * entries), `columns` for 4-row tiles (of the p where any of the 4 rows is nonzero). A block of
    * contiguous rows runs sparse at most at `rows`; a block of Aᵀ takes the cheapest of the dense
-   * kernel, one-row tiles and 4-row tiles, their costs estimated from these shares.
+   * kernel, one-row tiles and 4-row tiles, their costs estimated from these shares; before that, a
+   * block of BLOCK_ROWS rows of Aᵀ goes to the block tile (sparse-block.ts) when it costs no more
+   * than the dense kernel and than 4-row tiles, `block` its share (of the block's entries).
    */
-  readonly percent: { readonly rows: number; readonly columns: number };
+  readonly percent: { readonly rows: number; readonly columns: number; readonly block: number };
 }
 
 /** Rows per gate block: a multiple of every tile's rows, and a divisor of every shared chunk. */
@@ -66,21 +72,8 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
   const N = value(spec.n);
   const rowBytes = value(spec.n, 4);
   const local = () => f.local(I32);
-  const [i, p, pa, o, cur, end, cnt, e, pb, t, mask, list, total] = [
-    local(),
-    local(),
-    local(),
-    local(),
-    local(),
-    local(),
-    local(),
-    local(),
-    local(),
-    local(),
-    local(),
-    local(),
-    local(),
-  ];
+  const [i, p, pa, o, cur, end, cnt] = [local(), local(), local(), local(), local(), local(), local()];
+  const [e, pb, t, mask, list, total] = [local(), local(), local(), local(), local(), local()];
   const [v, counts] = [f.local(V128), f.local(V128)];
   const acc = Array.from({ length: 4 }, () => Array.from({ length: VECTORS[1] }, () => f.local(V128)));
   const bv = Array.from({ length: VECTORS[4] }, () => f.local(V128));
@@ -242,10 +235,38 @@ export function sparseMatmulFunction(spec: SparseSpec): FunctionBody {
     f.end();
   };
   const w = costWeights(spec.percent);
+  const blocks = { ...lists, aInner4, list, cnt, total, counts, tile: context };
+  const decided = columns ? local() : 0; // the rows before it are decided (a block's gate said no block tile)
+  if (columns) f.get(ROW0).set(decided);
+  /** A block tile at row i when BLOCK_ROWS rows are left, undecided, and it costs no more than the dense kernel and than 4-row tiles. */
+  const blockFirst = () => {
+    f.get(i).get(decided).ltS().eqz().get(i).i32(BLOCK_ROWS).add().get(ROW1).leS().and().if();
+    countBlock(blocks);
+    f.get(total).i32(100).mul();
+    push(seen);
+    f.i32(BLOCK_ROWS * spec.percent.block)
+      .mul()
+      .leS();
+    f.get(total)
+      .i32(spec.percent.columns)
+      .mul()
+      .get(cnt)
+      .i32(4 * spec.percent.block)
+      .mul()
+      .leS()
+      .and()
+      .if();
+    blockTile(blocks);
+    f.get(i).i32(BLOCK_ROWS).add().set(i).br(2);
+    f.end();
+    f.get(i).i32(BLOCK_ROWS).add().set(decided);
+    f.end();
+  };
   /** Gate blocks of `g` rows while they fit, from row i on. */
   const down = (g: number) => {
     f.block().loop();
     f.get(i).i32(g).add().get(ROW1).gtS().brIf(1);
+    if (columns && g === GATE_ROWS) blockFirst();
     count(g);
     const ones = () => {
       for (let r = 0; r < g; r++) sparse(1);

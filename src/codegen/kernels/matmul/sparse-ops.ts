@@ -29,3 +29,5 @@ export const anyTrue = (f: FunctionBody) => simd(f, "v128.any_true", 0x53);
 /** The top bit of each i32 lane, as bits 0-3 of an i32. */
 export const bitmask = (f: FunctionBody) => simd(f, "i32x4.bitmask", 0xa4);
 export const i32x4ExtractLane = (f: FunctionBody, lane: number) => simd(f, `i32x4.extract_lane ${lane}`, 0x1b, lane);
+/** [a, b] -> the bytes of (a, b) at the 16 constant indices (0-15 a's, 16-31 b's). */
+export const shuffle = (f: FunctionBody, bytes: readonly number[]) => simd(f, `i8x16.shuffle ${bytes.join(" ")}`, 0x0d, ...bytes);

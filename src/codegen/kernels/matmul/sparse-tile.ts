@@ -32,11 +32,14 @@ export interface TileContext {
   readonly s: number;
 }
 
-/** Emits all of C's columns for the tile of `R` rows at row i, in blocks of at most `V` vectors. */
-export function sparseAcross(x: TileContext, R: 1 | 4, V: number): void {
+/**
+ * Emits all of C's columns for the tile of `R` rows at row i, in blocks of at most `V` vectors;
+ * `entry`: bytes per list entry (one-row lists: offsets and values apart, 4; or (offset, value)
+ * pairs, 8; 4-row: (offset, 4 values), 20).
+ */
+export function sparseAcross(x: TileContext, R: 1 | 4, V: number, entry = R === 1 ? 4 : 20): void {
   const { f, fma, N, rowBytes, B, C, list, end, toValue, i, j, t, e, pb, acc, bv, s } = x;
   const push = (v: Value) => ("c" in v ? f.i32(v.c) : f.get(v.local));
-  const entry = R === 1 ? 4 : 20; // one-row lists: offsets, values apart; 4-row: (offset, 4 values)
   /** B's (partial) vector of `w` columns at address t + offset, pushed. */
   const loadB = (w: number, offset: number) => {
     f.get(t);

@@ -21,9 +21,10 @@ const THREADS = MAX_WORKERS + 1;
  * measured with bench/sparse-kernel.ts (interleaved, the FMA build; the plain build's are higher,
  * so these are conservative there): one-row tiles cost about 1.45-1.65 times the dense kernel
  * per nonzero ([128 × 100]·[100 × 100] and its Aᵀ·B at 30-100% nonzeros, random zeros), 4-row
- * tiles over the union 1.1-1.15 times per p of the union.
+ * tiles over the union 1.1-1.15 times per p of the union; block tiles of Aᵀ (sparse-block.ts) about
+ * 1.35 times per nonzero (xᵀ·dh at 100% nonzeros, TwoLayerNet's and the 5-layer net's), so 70.
  */
-export const SPARSE_PERCENT = { rows: 60, columns: 85 } as const;
+export const SPARSE_PERCENT = { rows: 60, columns: 85, block: 70 } as const;
 
 /**
  * Whether a value may hold many exact zeros: a model input (MNIST's background pixels), a ReLU
