@@ -158,9 +158,11 @@ export function runRows(
   }
   // Small chunks, so that the threads finish together (the last chunk is all one waits for): at least
   // 2^16 multiply-adds each (some µs, against a claim's tenth of one) and at most 16 per thread, in
-  // whole blocks of 4 rows (the register tiles).
-  const up4 = (x: number) => Math.ceil(x / 4) * 4;
-  const chunk = Math.max(4, up4(65536 / work), up4(m / (16 * (threadPool!.length + 1))));
+  // whole blocks of 4 rows (the register tiles), or of 16 when the rows are many (the zero-skipping
+  // Aᵀ kernel's blocks, which a chunk's edge would cut: xᵀ·dY's 784 rows).
+  const unit = m >= 256 ? 16 : 4;
+  const up = (x: number) => Math.ceil(x / unit) * unit;
+  const chunk = Math.max(unit, up(65536 / work), up(m / (16 * (threadPool!.length + 1))));
   shareJob(JOB.ROWS, m, chunk, [fn, a, b, c, scratch, batch, epi, q0, q1, q2, q3, q4, q5], []);
 }
 
