@@ -124,6 +124,9 @@ const products: [string, Product, number][] = [
   ["xᵀ·dY, blocks of 16 rows and a rest, n = 13: [50 × batch]·[batch × 13]", { m: c(50), k: batch(), n: c(13), trans: true }, 23],
   ["xᵀ·dY, 2 blocks of 16 rows, n = batch", { m: c(32), k: c(19), n: batch(2), trans: true }, 11],
   ["xᵀ·dY, blocks of 16 rows, k = 1", { m: c(35), k: c(1), n: c(6), trans: true }, 1],
+  // Past 4 blocks of 8 vectors the blocks of columns are a loop, not unrolled; then single vectors and a partial one.
+  ["d·Wᵀ of a wide C, n = 150 (38 vectors: a loop)", { m: c(6), k: c(20), n: c(150), trans: false }, 1],
+  ["xᵀ·dY of a wide C, n = 150", { m: c(20), k: batch(), n: c(150), trans: true }, 9],
 ];
 
 /** Break-even shares forcing each kind of tile of Aᵀ: block tiles (then 4-row tiles for the rest), 4-row tiles, one-row tiles. */

@@ -5,6 +5,9 @@ import type { FunctionBody } from "../../wasm/encode.js";
 import { i32Load } from "../wasm-ops.js";
 import { ne } from "./sparse-ops.js";
 
+/** C's columns are unrolled up to this many vectors (128 columns); wider products loop over blocks. */
+const UNROLLED_VECTORS = 32;
+
 /** A value known at compile time, or held in a local computed on entry. */
 export type Value = { readonly c: number } | { readonly local: number };
 
@@ -126,8 +129,10 @@ export function sparseAcross(x: TileContext, R: 1 | 4, V: number, entry = R === 
       });
     }
   };
-  // All of C's columns: blocks of at most `vectors` vectors.
-  if ("c" in N) {
+  // All of C's columns: blocks of at most `vectors` vectors, unrolled when they are few (blocks
+  // of even widths), else a loop, as for an n known only at run time (a wide C, such as the
+  // 4320 columns of a conv net's d·Wᵀ, would otherwise unroll into ~90,000 instructions).
+  if ("c" in N && Math.ceil(N.c / 4) <= UNROLLED_VECTORS) {
     const widths = Array.from({ length: Math.ceil(N.c / 4) }, (_, x) => Math.min(4, N.c - 4 * x));
     const blocks = Math.ceil(widths.length / V);
     for (let b = 0, from = 0; b < blocks; b++) {
