@@ -7,38 +7,30 @@
 // row's list is then summed as a one-row tile (sparse-tile.ts), in p order, so C equals the dense
 // kernel's as the other tiles' does.
 //   Row r's list: pairs from list + r·2·toValue (k + 4 of them fit); the rows' ends after the last.
-import { I32, V128, type FunctionBody } from "../../wasm/encode.js";
+import { I32, V128 } from "../../wasm/encode.js";
 import { i32Load } from "../wasm-ops.js";
+import type { CompactContext } from "./sparse-compact.js";
 import { anyTrue, f32x4Ne, i32x4ExtractLane, i32x4Mul, shuffle } from "./sparse-ops.js";
 import { sparseAcross, type TileContext, type Value } from "./sparse-tile.js";
 
 /** Rows of op(A) per block tile: 4 vector loads per p. */
 export const BLOCK_ROWS = 16;
 
-/** The kernel's function, sizes and locals the block tile uses. */
-export interface BlockContext {
-  readonly f: FunctionBody;
-  readonly push: (v: Value) => FunctionBody;
-  readonly K: Value;
-  readonly aInner: Value;
+/**
+ * The kernel's function, sizes and locals the block tile uses: the compaction's (sparse-function.ts
+ * builds this context by extending that one), and its own.
+ */
+export interface BlockContext extends Pick<
+  CompactContext,
+  "f" | "push" | "K" | "aInner" | "rowBytes" | "toValue" | "list" | "p" | "pa" | "o" | "mask" | "v" | "rowStart" | "repeat" | "step"
+> {
   /** 4 · aInner in bytes: the gate's step (every 4th p). */
   readonly aInner4: Value;
-  readonly rowBytes: Value;
-  readonly toValue: Value;
-  /** i32 locals: the list's start, p's countdown, A's address, B's offset of p, a mask, the counts' results. */
-  readonly list: number;
-  readonly p: number;
-  readonly pa: number;
-  readonly o: number;
-  readonly mask: number;
+  /** i32 locals: the counts' results. */
   readonly cnt: number;
   readonly total: number;
-  /** v128 locals. */
-  readonly v: number;
+  /** v128 local: the counts. */
   readonly counts: number;
-  readonly rowStart: (r: number) => void;
-  readonly repeat: (by: number, body: () => void) => void;
-  readonly step: (by: Value) => void;
   /** The one-row sums' context (its `list`, `end` and `i` are set per row here). */
   readonly tile: TileContext;
 }
