@@ -8,40 +8,47 @@
 // resumed run equals the unbroken one because its state goes back into the arena (stateIn).
 import { F64, FunctionBody, I32, V128 } from "./encode.js";
 
-/** A two-element (or, with `one`, one-element) pass over arrays of float32 at byte offsets. */
-function pairs(
+/**
+ * A pass over arrays of float32 at byte offsets, a vector of elements at a time, then one at a time
+ * for the rest: two in float64 lanes ("f64x2": each value widened on load, rounded on store) or
+ * four in float32 lanes ("f32x4"). `body` computes with the `load`s and writes with `store`.
+ */
+function elementwise(
   f: FunctionBody,
   n: number,
+  lanes: "f64x2" | "f32x4",
   body: (load: (base: number) => void, store: (base: number, value: () => void) => void) => void,
 ): void {
+  const wide = lanes === "f64x2";
   const i = f.local(I32); // byte offset of the current element
   const end = f.local(I32);
   f.get(n).i32(4).mul().set(end);
   const pass = (one: boolean) => {
+    const step = one ? 4 : wide ? 8 : 16;
     const load = (base: number) => {
       f.get(base).get(i).add();
       if (one) f.v128Load32Zero();
-      else f.v128Load64Zero();
-      f.f64x2PromoteLowF32x4();
+      else if (wide) f.v128Load64Zero();
+      else f.v128Load();
+      if (wide) f.f64x2PromoteLowF32x4();
     };
     const store = (base: number, value: () => void) => {
       f.get(base).get(i).add();
       value();
-      f.f32x4DemoteF64x2Zero();
+      if (wide) f.f32x4DemoteF64x2Zero();
       if (one) f.v128Store32Lane(0);
-      else f.v128Store64Lane(0);
+      else if (wide) f.v128Store64Lane(0);
+      else f.v128Store();
     };
+    f.block().loop();
+    f.get(i).i32(step).add().get(end).gtS().brIf(1);
     body(load, store);
+    f.get(i).i32(step).add().set(i).br(0);
+    f.end().end();
   };
   f.i32(0).set(i);
-  f.block().loop();
-  f.get(i).i32(8).add().get(end).gtS().brIf(1);
   pass(false);
-  f.get(i).i32(8).add().set(i).br(0);
-  f.end().end();
-  f.get(i).get(end).ltS().if();
   pass(true);
-  f.end();
 }
 
 /** sgd(p, g, n, lr): p -= lr · g. */
@@ -50,7 +57,7 @@ export function sgdFunction(): FunctionBody {
   const [P, G, N, LR] = [0, 1, 2, 3];
   const lr = f.local(V128);
   f.get(LR).f64x2Splat().set(lr);
-  pairs(f, N, (load, store) => {
+  elementwise(f, N, "f64x2", (load, store) => {
     store(P, () => {
       load(P);
       f.get(lr);
@@ -77,7 +84,7 @@ export function momentumFunction(): FunctionBody {
   ] as const)
     f.get(from).f64x2Splat().set(to);
   const pass = (nesterov: boolean) =>
-    pairs(f, N, (load, store) => {
+    elementwise(f, N, "f64x2", (load, store) => {
       load(G);
       f.set(g);
       store(V, () => {
@@ -100,38 +107,6 @@ export function momentumFunction(): FunctionBody {
   pass(false);
   f.end();
   return f;
-}
-
-/** A four-element pass (one element at a time for the last n mod 4) over arrays of float32 at byte offsets. */
-function quads(
-  f: FunctionBody,
-  n: number,
-  body: (load: (base: number) => void, store: (base: number, value: () => void) => void) => void,
-): void {
-  const i = f.local(I32); // byte offset of the current element
-  const end = f.local(I32);
-  f.get(n).i32(4).mul().set(end);
-  const pass = (one: boolean, step: number) => {
-    const load = (base: number) => {
-      f.get(base).get(i).add();
-      if (one) f.v128Load32Zero();
-      else f.v128Load();
-    };
-    const store = (base: number, value: () => void) => {
-      f.get(base).get(i).add();
-      value();
-      if (one) f.v128Store32Lane(0);
-      else f.v128Store();
-    };
-    f.block().loop();
-    f.get(i).i32(step).add().get(end).gtS().brIf(1);
-    body(load, store);
-    f.get(i).i32(step).add().set(i).br(0);
-    f.end().end();
-  };
-  f.i32(0).set(i);
-  pass(false, 16);
-  pass(true, 4);
 }
 
 /** A float64 argument as four float32 lanes. */
@@ -159,7 +134,7 @@ export function adamFunction(): FunctionBody {
     [DECAY, decay],
   ] as const)
     splat32(f, from, to);
-  quads(f, N, (load, store) => {
+  elementwise(f, N, "f32x4", (load, store) => {
     load(G);
     f.set(g);
     // m += c1 (g - m)
