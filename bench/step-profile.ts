@@ -11,34 +11,16 @@
 // ZERO_SKIPPING=0 compiles every product dense.)
 import { readFileSync } from "node:fs";
 import { Session, type Profiler } from "node:inspector";
-import { compileToString, load } from "../src/codegen/index.js";
-import { frontend } from "../src/index.js";
-import { optimizerKernels } from "../src/runtime/executable.js";
-import { enableFma } from "../src/runtime/fma.js";
-import { createOptimizer } from "../src/runtime/optimizer-registry.js";
+import { devStep } from "./harness/dev-step.js";
 
 const FILE = process.argv[2] ?? "models/two_layer_net.nn";
 const STEPS = Number(process.argv[3] ?? 3000);
 const BATCH = Number(process.argv[4] ?? 100);
 
-enableFma();
-const g = frontend(readFileSync(FILE, "utf8"), FILE).graphs[0]!;
-const text = compileToString(g, { dtype: "f32", backend: "wasm", zeroSkipping: process.env.ZERO_SKIPPING !== "0" });
-const exe = await load(text);
+// SGD as the book's TwoLayerNet, or OPTIMIZER=adam (momentum, nesterov) as the 5-layer net.
+const { text, exe, x, t, step } = await devStep(FILE, BATCH, { zeroSkipping: process.env.ZERO_SKIPPING !== "0" });
 // The wasm functions' names, by index: the module's listing has them in order.
 const wasmNames = [...text.matchAll(/^\/\/ \(func \$(\w+)/gm)].map((m) => m[1]!);
-
-const params = exe.init(1);
-// SGD as the book's TwoLayerNet, or OPTIMIZER=adam (momentum, nesterov) as the 5-layer net.
-const opt = process.env.OPTIMIZER ?? "sgd";
-const kernels = optimizerKernels(exe);
-const optimizer = createOptimizer(opt, { lr: opt === "sgd" ? 0.1 : 0.001 }, { decays: () => true, ...(kernels && { kernels }) });
-let state = optimizer.init(params);
-const input = g.inputs.find((i) => i.role === "input")!.name;
-const target = g.inputs.find((i) => i.role === "target")!.name;
-const feed = exe.batchBuffers!(BATCH);
-const x = feed[input]!;
-const t = feed[target]!;
 // DATA=mnist: the first rows of MNIST's training images (81% zeros, which the matmuls skip), as
 // nnc train feeds them; else uniform random values (no zeros: every product dense).
 if (process.env.DATA === "mnist") {
@@ -47,11 +29,6 @@ if (process.env.DATA === "mnist") {
 } else for (let i = 0; i < x.length; i++) x[i] = Math.random();
 const classes = t.length / BATCH;
 for (let r = 0; r < BATCH; r++) t[r * classes + ((r * 7) % classes)] = 1;
-let n = 0;
-const step = () => {
-  const { grads } = exe.lossAndGrads(params, feed);
-  state = optimizer.update(params, grads, state, ++n);
-};
 for (let i = 0; i < 300; i++) step();
 
 const session = new Session();
