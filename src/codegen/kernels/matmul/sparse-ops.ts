@@ -24,6 +24,7 @@ export const i32Store = (f: FunctionBody, offset = 0) => op(f, `i32.store ${offs
 export const f32Ne = (f: FunctionBody) => op(f, "f32.ne", 0x5c);
 /** All-ones lanes where a ≠ b. */
 export const f32x4Ne = (f: FunctionBody) => simd(f, "f32x4.ne", 0x42);
+export const v128Or = (f: FunctionBody) => simd(f, "v128.or", 0x50);
 /** 1 if any bit of the vector is set, else 0. */
 export const anyTrue = (f: FunctionBody) => simd(f, "v128.any_true", 0x53);
 /** The top bit of each i32 lane, as bits 0-3 of an i32. */
