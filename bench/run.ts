@@ -1,6 +1,6 @@
 // `npm run bench`: the training step of the book's networks, nnc against its peers, side by side.
 //
-//   npm run bench -- [--quick] [--workload ID,...] [--peer ID,...] [--no-save] [--end-to-end] [--predict]
+//   npm run bench -- [--quick] [--workload ID,...] [--peer ID,...] [--rounds N] [--no-save] [--end-to-end] [--predict]
 //
 // For each workload (bench/harness/workloads.ts): draw the batches from MNIST and the initial
 // params once, run every peer (bench/harness/peers.ts) in a process of its own on them
@@ -29,6 +29,10 @@ import { predictPhase, predictTables } from "./harness/latency.js";
 const BATCHES = 50;
 /** A runner that takes longer than this is stopped and reported as failed. */
 const RUNNER_TIMEOUT_MS = 180_000;
+/** A peer whose first round took longer than this (tfjs on the conv net) is not run again. */
+const SLOW_ROUND_MS = 30_000;
+/** Interleaved rounds of every peer on full runs (--rounds); each round times half of FULL_PLAN's seconds. */
+const ROUNDS = 3;
 /** Set on some machines for old OpenBLAS builds; they slow a current one, so the numpy runner goes without them. */
 const OPENBLAS_VARS = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
 
@@ -99,19 +103,65 @@ function progress(peer: PeerEntry, r: RunnerResult): string {
   return `failed: ${r.error}`;
 }
 
-async function benchWorkload(w: Workload, peers: readonly PeerEntry[], files: DataFiles, plan: Plan, dir: string, root: string): Promise<Map<PeerEntry, PeerRun>> {
+/**
+ * One peer's rounds as one result: every round's chunks (the report's median and p10–p90 are
+ * over all of them), timed steps and seconds summed; the first round's check, warm-up and info.
+ */
+function mergeRounds(rounds: readonly RunnerResult[]): RunnerResult {
+  const first = rounds[0]!;
+  if (first.status !== "ok") return first;
+  const ok = rounds.filter((r): r is Extract<RunnerResult, { status: "ok" }> => r.status === "ok");
+  const timing = {
+    ...first.timing,
+    chunks: ok.flatMap((r) => r.timing.chunks),
+    steps: ok.reduce((n, r) => n + r.timing.steps, 0),
+    seconds: ok.reduce((n, r) => n + r.timing.seconds, 0),
+  };
+  return { ...first, timing, info: { ...first.info, rounds: String(ok.length) } };
+}
+
+/**
+ * Every peer, `rounds` times over, interleaved (each round in the order of the last rotated by
+ * one): this machine's speed drifts by up to 2x over seconds, and a peer timed in one stretch
+ * would carry the drift of its stretch into the ratios. A peer whose first round failed or took
+ * longer than SLOW_ROUND_MS runs once.
+ */
+async function benchWorkload(
+  w: Workload,
+  peers: readonly PeerEntry[],
+  files: DataFiles,
+  plan: Plan,
+  rounds: number,
+  dir: string,
+  root: string,
+): Promise<Map<PeerEntry, PeerRun>> {
+  const runs = new Map<PeerEntry, RunnerResult[]>();
+  const once = new Set<PeerEntry>();
+  for (let round = 0; round < rounds; round++) {
+    const order = [...peers.slice(round % peers.length), ...peers.slice(0, round % peers.length)];
+    for (const peer of order) {
+      if (round > 0 && once.has(peer)) continue;
+      const resultPath = join(dir, `${w.id}.${peer.id}.result.json`);
+      const paramsPath = join(dir, `${w.id}.${peer.id}.params.f64`);
+      const job: Job = { peer: peer.id, dtype: peer.dtype, workload: w, files, plan, root, result: resultPath, params: paramsPath };
+      const jobPath = join(dir, `${w.id}.${peer.id}.job.json`);
+      writeFileSync(jobPath, JSON.stringify(job));
+      rmSync(resultPath, { force: true });
+      const t0 = performance.now();
+      const r = await runPeer(peer, command(peer, root, jobPath), resultPath);
+      if (r.status !== "ok" || performance.now() - t0 > SLOW_ROUND_MS) once.add(peer);
+      runs.set(peer, [...(runs.get(peer) ?? []), r]);
+      const tag = rounds > 1 ? ` (round ${round + 1}/${rounds})` : "";
+      process.stderr.write(`  ${w.id}  ${peer.label.padEnd(22)} ${progress(peer, r)}${tag}\n`);
+    }
+  }
   const results = new Map<PeerEntry, PeerRun>();
   for (const peer of peers) {
-    const resultPath = join(dir, `${w.id}.${peer.id}.result.json`);
+    const r = mergeRounds(runs.get(peer)!);
     const paramsPath = join(dir, `${w.id}.${peer.id}.params.f64`);
-    const job: Job = { peer: peer.id, dtype: peer.dtype, workload: w, files, plan, root, result: resultPath, params: paramsPath };
-    const jobPath = join(dir, `${w.id}.${peer.id}.job.json`);
-    writeFileSync(jobPath, JSON.stringify(job));
-    const r = await runPeer(peer, command(peer, root, jobPath), resultPath);
     const unset = OPENBLAS_VARS.filter((v) => process.env[v] !== undefined).map((v) => `${v}=${process.env[v]}`);
     const result = r.status === "ok" && peer.runner.kind === "python" && unset.length > 0 ? { ...r, info: { ...r.info, unsetForThisRun: unset.join(" ") } } : r;
     results.set(peer, { result, params: r.status === "ok" && existsSync(paramsPath) ? readF64(paramsPath) : undefined });
-    process.stderr.write(`  ${w.id}  ${peer.label.padEnd(22)} ${progress(peer, r)}\n`);
   }
   return results;
 }
@@ -125,10 +175,16 @@ async function main(): Promise<number> {
       "no-save": { type: "boolean", default: false },
       "end-to-end": { type: "boolean" },
       predict: { type: "boolean", default: false },
+      rounds: { type: "string" },
     },
   });
   const root = repositoryRoot();
-  const plan = values.quick ? QUICK_PLAN : FULL_PLAN;
+  const rounds = values.rounds === undefined ? (values.quick ? 1 : ROUNDS) : Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a whole number of at least 1, not '${values.rounds}'`);
+  const fullPlan = values.quick ? QUICK_PLAN : FULL_PLAN;
+  // Each of several rounds times a share of the plan (1.5x in all: each round also warms up again).
+  const share = rounds > 1 ? 1.5 / rounds : 1;
+  const plan: Plan = { ...fullPlan, minSeconds: fullPlan.minSeconds * share, maxSeconds: fullPlan.maxSeconds * share, minSteps: Math.ceil(fullPlan.minSteps * share) };
   const workloads = pick(WORKLOADS, values.workload, "workload");
   const peers = pick(values.peer === undefined ? PEERS.filter((p) => !p.optional) : PEERS, values.peer, "peer");
   const m = machine();
@@ -147,7 +203,7 @@ async function main(): Promise<number> {
     for (const w of workloads) {
       const files = writeData(dir, w, train, BATCHES, modelGraph(w, root));
       const flops = stepFlops(w);
-      const results = await benchWorkload(w, peers, files, plan, dir, root);
+      const results = await benchWorkload(w, peers, files, plan, rounds, dir, root);
       const rows = summarize(w, flops, m, results, { init: readF64(files.init), params: files.params });
       failures += rows.filter((r) => r.status === "wrong" || r.status === "failed").length;
       const ref = rows.find((r) => r.check)?.check?.reference;
@@ -158,13 +214,13 @@ async function main(): Promise<number> {
           `f32: loss ${TOLERANCE.f32.loss}, params ${TOLERANCE.f32.params}`,
       );
       // predict's latency: on full runs, and with --predict.
-      const predict = values.peer === undefined || values.predict ? predictPhase(w, files, plan, dir, root, fileURLToPath(new URL("./predict.js", import.meta.url))) : undefined;
+      const predict = values.peer === undefined || values.predict ? predictPhase(w, files, fullPlan, dir, root, fileURLToPath(new URL("./predict.js", import.meta.url))) : undefined;
       if (predict) console.log(`\n${predictTables(w, predict)}\n`);
       failures += predict?.runs.filter((r) => r.wrong !== undefined || r.error !== undefined).length ?? 0;
       if (values["no-save"] || values.quick) continue;
       mkdirSync(resultsDir, { recursive: true });
       const base = join(resultsDir, `${date}-${w.id}`);
-      writeFileSync(`${base}.json`, JSON.stringify(record(w, flops, m, plan, BATCHES, rows, { commit: commitOf(root), busyCoresAtStart: busy, predictLatency: predict?.runs ?? [], downloads: predict?.downloads ?? [] }), null, 2) + "\n");
+      writeFileSync(`${base}.json`, JSON.stringify(record(w, flops, m, plan, BATCHES, rows, { rounds, commit: commitOf(root), busyCoresAtStart: busy, predictLatency: predict?.runs ?? [], downloads: predict?.downloads ?? [] }), null, 2) + "\n");
       writeFileSync(`${base}.svg`, await chart(w, rows));
       console.log(`wrote ${base}.json and .svg`);
     }
