@@ -144,7 +144,7 @@ describe("wasm arena", () => {
     }
   });
 
-  it("SGD, Momentum and Nesterov updated in WebAssembly equal nnc's JS loops to the bit, Adam within float32 rounding, and leave arrays outside the arena to them", async () => {
+  it("Momentum and Nesterov updated in WebAssembly equal nnc's JS loops to the bit, SGD and Adam within float32 rounding, and leave arrays outside the arena to them", async () => {
     const m = await fresh();
     let seed = 11;
     const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * 2 - 1;
@@ -175,10 +175,22 @@ describe("wasm arena", () => {
           // it stores: the params (|p| <= 1) differ by a few float32 roundings (2^-24 each) per step.
           const apart = Array.from(inArena.p, (v, i) => Math.abs(v - plain.p[i]!));
           expect(Math.max(...apart), `${name} over ${n}`).toBeLessThanOrEqual(5 * 4 * 2 ** -24);
+        } else if (name === "sgd") {
+          // SGD in float32 lanes: lr · g rounded to float32 before the subtraction, where the JS
+          // loop rounds once: p may land one float32 rounding of p (|p| < 1: 2^-24) off per step.
+          const apart = Array.from(inArena.p, (v, i) => Math.abs(v - plain.p[i]!));
+          expect(Math.max(...apart), `${name} over ${n}`).toBeLessThanOrEqual(5 * 2 ** -24);
+          expect(apart.some((d) => d > 0) || n < 1000, "float32 lanes, not the JS loop's float64").toBe(true);
         } else expect(Array.from(inArena.p), `${name} over ${n}`).toEqual(Array.from(plain.p));
         expect(Array.from(inArena.p)).not.toEqual(Array.from(m.zeros(n)));
       }
     }
+    // SGD's float32 lanes are numpy's float32 arithmetic: p - f32(f32(lr) · g), to the bit.
+    const [p32, g32] = [m.zeros(1001), m.zeros(1001)];
+    for (let i = 0; i < 1001; i++) [p32[i], g32[i]] = [rand(), rand()];
+    const numpy = Array.from(p32, (v, i) => Math.fround(v - Math.fround(Math.fround(0.1) * g32[i]!)));
+    expect(m.updateSgd(p32, g32, 0.1)).toBe(true);
+    expect(Array.from(p32)).toEqual(numpy);
     // Only arrays of the arena go to WebAssembly.
     const p = m.zeros(4);
     expect(m.updateSgd(p, m.zeros(4), 0.1)).toBe(true);
