@@ -207,6 +207,10 @@ export class FunctionBody {
   f32x4Max(): this {
     return this.simd("f32x4.max", 0xe9);
   }
+  /** pmin(a, b) is b < a ? b : a: one instruction on x64, where min's NaN and -0 rules take several. */
+  f32x4Pmin(): this {
+    return this.simd("f32x4.pmin", 0xea);
+  }
   f32x4Pmax(): this {
     return this.simd("f32x4.pmax", 0xeb);
   }

@@ -10,6 +10,9 @@ import { FunctionBody, V128 } from "./encode.js";
 /** exp's input range: e^-104 is below float32's smallest subnormal, e^88.72 its largest finite value; beyond, +Infinity. */
 const LOW = -104;
 const HIGH = 88.72283935546875;
+/** 1.5·2^23: a float32 in [2^23, 2^24), where floats are the integers; its bits. */
+const ROUNDER = 12582912;
+const ROUNDER_BITS = 0x4b400000;
 
 export class VectorEmitter {
   constructor(readonly f: FunctionBody) {}
@@ -33,12 +36,16 @@ export class VectorEmitter {
     const k = (c: number) => f.f32(c).f32x4Splat();
     const [input, x, n, t, y] = [this.temp(), this.temp(), this.temp(), this.temp(), this.temp()];
     f.set(input);
-    // x = clamp(input); n = round(x / ln 2); x -= n ln 2, in two parts for accuracy
+    // x = clamp(input), by pmin and pmax (single instructions; a NaN input stays NaN: it is their
+    // first operand); n = round(x / ln 2) by adding and subtracting 1.5·2^23, whose ulp is 1, so
+    // that t's low bits hold n as an integer; x -= n ln 2, in two parts for accuracy
     f.get(input);
-    k(HIGH).f32x4Min();
-    k(LOW).f32x4Max().set(x);
+    k(HIGH).f32x4Pmin();
+    k(LOW).f32x4Pmax().set(x);
     f.get(x);
-    k(Math.LOG2E).f32x4Mul().f32x4Nearest().set(n);
+    k(Math.LOG2E).f32x4Mul();
+    k(ROUNDER).f32x4Add().tee(t);
+    k(ROUNDER).f32x4Sub().set(n);
     f.get(x).get(n);
     k(0.693359375).f32x4Mul().f32x4Sub().get(n);
     k(-2.1219444e-4).f32x4Mul().f32x4Sub().set(x);
@@ -52,7 +59,7 @@ export class VectorEmitter {
     k(1).f32x4Add().set(y);
     // times 2^n as 2^(n >> 1) · 2^(n - (n >> 1)), two normal powers of two built from exponent bits,
     // so that the product over- and underflows (to subnormals) as float32 does
-    f.get(n).i32x4TruncSatF32x4S().set(t);
+    f.get(t).i32(ROUNDER_BITS).i32x4Splat().i32x4Sub().set(t);
     const power = (emit: () => void) => {
       emit();
       f.i32(127).i32x4Splat().i32x4Add().i32(23).i32x4Shl().f32x4Mul();
