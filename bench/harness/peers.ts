@@ -107,7 +107,7 @@ export const PEERS: readonly PeerEntry[] = [
     dtype: "f32",
     runner: { kind: "node", load: () => import("../peers/nnc-readme.js").then((m) => m.readmeExample) },
     setup:
-      "README's own example of a compiled module: init() params, lossAndGrads(params, { x, t }) on plain Float32Arrays, then its SGD loop in JavaScript (SGD workloads only)",
+      "README's own example of a compiled module: init() params, each batch filled into batchBuffers(batch), lossAndGrads(params, { x, t }), then updateSgd (SGD workloads only)",
   },
   {
     id: "nnc-f64",

@@ -1,7 +1,8 @@
-// README's example of a compiled module, timed as written there: `init()` params,
-// `lossAndGrads(params, { x, t })` on plain Float32Arrays the caller fills, then the example's
-// SGD loop in JavaScript. The path a user takes first; the `nnc-wasm-f32` peer is the path
-// `nnc train` takes (adopted params, batches in the module's memory, updates in WebAssembly).
+// README's example of a compiled module, timed as written there: `init()` params, the batch
+// filled into `batchBuffers(batch)` (here: copied from the workload's batch k, as a user's loop
+// fills it from their data), `lossAndGrads(params, { x, t })`, then SGD by `updateSgd` (the
+// example's JS loop where it returns false). The `nnc-wasm-f32` peer is the path `nnc train`
+// takes: the same, but its batches made once in the module's memory, as numpy's peer has them.
 import { enableFma } from "../../src/runtime/fma.js";
 import { modelGraph, FEATURES, CLASSES } from "../harness/data.js";
 import { Unavailable, type NodePeer, type PeerContext } from "../harness/peers.js";
@@ -21,17 +22,17 @@ export const readmeExample: NodePeer = {
     const B = w.batchSize;
     const xName = g.inputs.find((i) => i.role === "input")!.name;
     const tName = g.inputs.find((i) => i.role === "target")!.name;
-    const batches = Array.from({ length: data.batches }, (_, k) => ({
-      [xName]: Float32Array.from(data.x.subarray(k * B * FEATURES, (k + 1) * B * FEATURES)),
-      [tName]: Float32Array.from(data.t.subarray(k * B * CLASSES, (k + 1) * B * CLASSES)),
-    }));
+    const buffers = model.batchBuffers!(B);
+    const [x, t] = [buffers[xName]!, buffers[tName]!];
     return {
       step(k) {
-        const { loss, grads } = model.lossAndGrads(params, batches[k]!);
+        x.set(data.x.subarray(k * B * FEATURES, (k + 1) * B * FEATURES));
+        t.set(data.t.subarray(k * B * CLASSES, (k + 1) * B * CLASSES));
+        const { loss, grads } = model.lossAndGrads(params, { [xName]: x, [tName]: t });
         for (const name in grads) {
           const p = params[name]!;
           const g = grads[name]!;
-          for (let i = 0; i < p.length; i++) p[i]! -= lr * g[i]!;
+          if (!model.updateSgd!(p, g, lr)) for (let i = 0; i < p.length; i++) p[i]! -= lr * g[i]!;
         }
         return loss;
       },
