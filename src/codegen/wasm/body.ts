@@ -255,6 +255,13 @@ export class FunctionBody {
   i32x4Shl(): this {
     return this.simd("i32x4.shl", 0xab);
   }
+  /** Bytes 0-7 (low) or 8-15 (high) as unsigned 16-bit lanes; likewise 16-bit lanes to 32-bit ones. */
+  i16x8ExtendI8x16U(half: "low" | "high"): this {
+    return this.simd(`i16x8.extend_${half}_i8x16_u`, half === "low" ? 0x89 : 0x8a);
+  }
+  i32x4ExtendI16x8U(half: "low" | "high"): this {
+    return this.simd(`i32x4.extend_${half}_i16x8_u`, half === "low" ? 0xa9 : 0xaa);
+  }
   i32x4TruncSatF32x4S(): this {
     return this.simd("i32x4.trunc_sat_f32x4_s", 0xf8);
   }
