@@ -4,7 +4,9 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const cli = new URL("../dist/cli.js", import.meta.url);
+// The bundle `npm run build` makes (scripts/bundle-cli.mjs: faster to start), else tsc's output.
+const bundled = new URL("../dist/bundle/cli.js", import.meta.url);
+const cli = existsSync(fileURLToPath(bundled)) ? bundled : new URL("../dist/cli.js", import.meta.url);
 if (!existsSync(fileURLToPath(cli))) {
   process.stderr.write("nnc: error: dist/ is missing; run `npm run build` (or `npm install`) first\n");
   process.exit(2);
