@@ -50,7 +50,8 @@ function repositoryRoot(): string {
 function commitOf(root: string): string | undefined {
   const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" });
   if (head.status !== 0) return undefined;
-  const dirty = spawnSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: root, encoding: "utf8" });
+  // The results this run writes (bench/results) do not make the code it ran dirty.
+  const dirty = spawnSync("git", ["status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results"], { cwd: root, encoding: "utf8" });
   return head.stdout.trim() + (dirty.stdout.trim() ? "+" : "");
 }
 
