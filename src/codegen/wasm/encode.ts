@@ -17,7 +17,7 @@ export interface WasmFunction {
  * `shared`, a shared memory imported as env.memory (threads share it; it needs a maximum).
  * Every function is exported by name.
  */
-export function encodeModule(functions: readonly WasmFunction[], pages = 1, shared?: { readonly maxPages: number }): Uint8Array {
+export function encodeModule(functions: readonly WasmFunction[], pages = 1, shared?: { readonly maxPages: number }): Uint8Array<ArrayBuffer> {
   return assemble(functions, pages, shared && { maxPages: shared.maxPages, flags: 0x03 }).bytes;
 }
 
@@ -31,7 +31,7 @@ export function encodeModuleImportingMemory(
   functions: readonly WasmFunction[],
   pages: number,
   maxPages: number,
-): { bytes: Uint8Array; flagsAt: number } {
+): { bytes: Uint8Array<ArrayBuffer>; flagsAt: number } {
   return assemble(functions, pages, { maxPages, flags: 0x03 });
 }
 
@@ -39,7 +39,7 @@ function assemble(
   functions: readonly WasmFunction[],
   pages: number,
   imported?: { readonly maxPages: number; readonly flags: number },
-): { bytes: Uint8Array; flagsAt: number } {
+): { bytes: Uint8Array<ArrayBuffer>; flagsAt: number } {
   const types: string[] = [];
   const typeIndex = functions.map(({ body }) => {
     const key = JSON.stringify([body.params, body.results]);
