@@ -17,7 +17,11 @@ export interface WasmFunction {
  * `shared`, a shared memory imported as env.memory (threads share it; it needs a maximum).
  * Every function is exported by name.
  */
-export function encodeModule(functions: readonly WasmFunction[], pages = 1, shared?: { readonly maxPages: number }): Uint8Array<ArrayBuffer> {
+export function encodeModule(
+  functions: readonly WasmFunction[],
+  pages = 1,
+  shared?: { readonly maxPages: number },
+): Uint8Array<ArrayBuffer> {
   return assemble(functions, pages, shared && { maxPages: shared.maxPages, flags: 0x03 }).bytes;
 }
 
