@@ -228,7 +228,7 @@ async function main(): Promise<number> {
     // End to end: by default on a full run of everything, or when asked for.
     if (values["end-to-end"] ?? (!values.quick && values.workload === undefined && values.peer === undefined)) {
       writeMnist(dir, mnist.train, mnist.test);
-      const runs = endToEnd(root, dir);
+      const runs = endToEnd(root, dir, rounds);
       failures += runs.filter((r) => r.error !== undefined && !r.error.includes("not installed")).length;
       console.log(`\n${endToEndTable(runs)}\n`);
       if (!values["no-save"]) {

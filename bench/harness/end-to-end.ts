@@ -5,11 +5,14 @@
 //     (10,000 steps, the accuracy on all 70,000 images after every epoch), timed as a process:
 //     Node start-up, MNIST loading and compiling included.
 // numpy runs the book's own loop (bench/peers/numpy_train.py: ch04/train_neuralnet.py) on the
-// same data. Each run is a process of its own; the times are wall-clock seconds.
+// same data. Each run is a process of its own; the times are wall-clock seconds, the medians of
+// interleaved rounds (as the step bench's; a run slower than 30 s, nnc's JS backend on the book's
+// run, goes once).
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Dataset } from "../../src/runtime/data/index.js";
+import { median } from "./protocol.js";
 
 export interface EndToEndRun {
   readonly id: string;
@@ -21,6 +24,8 @@ export interface EndToEndRun {
   readonly loopSeconds?: number;
   readonly testAccuracy?: number;
   readonly error?: string;
+  /** Each round's process seconds, when the run was repeated (the figures above are their medians). */
+  readonly rounds?: readonly number[];
 }
 
 /** MNIST as numpy_train.py reads it. */
@@ -46,30 +51,70 @@ function lastJson(stdout: string): Record<string, unknown> | undefined {
   return line ? (JSON.parse(line) as Record<string, unknown>) : undefined;
 }
 
-export function endToEnd(root: string, dir: string): EndToEndRun[] {
-  const runs: EndToEndRun[] = [];
-  const nnc = (id: string, label: string, what: EndToEndRun["what"], backend: "wasm" | "js", env: NodeJS.ProcessEnv = process.env) => {
+/** A run that took longer than this (nnc's JS backend on the book's run) is not repeated. */
+const SLOW_RUN_SECONDS = 30;
+
+/**
+ * Every run `rounds` times, interleaved as the step bench's peers are (each round in the last
+ * one's order rotated by one: the machine's speed drifts); a run's figures are the medians of its
+ * rounds, and `rounds` keeps each round's process seconds.
+ */
+export function endToEnd(root: string, dir: string, rounds = 1): EndToEndRun[] {
+  type Result = Omit<EndToEndRun, "id" | "label" | "what">;
+  const nnc = (id: string, what: EndToEndRun["what"], backend: "wasm" | "js", env: NodeJS.ProcessEnv = process.env): Result => {
     const out = join(dir, `run-${id}-${what === "epoch" ? "epoch" : "book"}`);
     const args = [join(root, "bin", "nnc.js"), "train", "models/two_layer_net.nn", "--data", "mnist", "--json", "--out", out, "--backend", backend, ...(what === "epoch" ? ["--iters", "600", "--no-eval"] : [])];
-    const r = timed(process.execPath, args, root, env);
-    const result = lastJson(r.stdout) as { type?: string; seconds?: number; testAccuracy?: number } | undefined;
-    runs.push({ id, label, what, processSeconds: r.seconds, ...(result?.seconds !== undefined && { loopSeconds: result.seconds }), ...(result?.testAccuracy != null && { testAccuracy: result.testAccuracy }), ...(r.error !== undefined && { error: r.error }) });
+    return result(timed(process.execPath, args, root, env));
   };
-  const numpy = (id: string, label: string, what: EndToEndRun["what"], dtype: "f32" | "f64") => {
+  const numpy = (what: EndToEndRun["what"], dtype: "f32" | "f64"): Result => {
     const script = join(root, "bench", "peers", "numpy_train.py");
-    const r = timed("python3", [script, dir, dtype, what === "epoch" ? "600" : "10000", what === "epoch" ? "no-evaluate" : "evaluate"], root);
-    const result = lastJson(r.stdout) as { seconds?: number; testAccuracy?: number } | undefined;
-    runs.push({ id, label, what, processSeconds: r.seconds, ...(result?.seconds !== undefined && { loopSeconds: result.seconds }), ...(result?.testAccuracy != null && { testAccuracy: result.testAccuracy }), ...(r.error !== undefined && { error: r.error }) });
+    return result(timed("python3", [script, dir, dtype, what === "epoch" ? "600" : "10000", what === "epoch" ? "no-evaluate" : "evaluate"], root));
   };
+  const runners: readonly { id: string; label: string; run: (what: EndToEndRun["what"]) => Result }[] = [
+    { id: "nnc-wasm", label: "nnc wasm (default)", run: (what) => nnc("nnc-wasm", what, "wasm") },
+    { id: "nnc-wasm-1t", label: "nnc wasm, 1 thread", run: (what) => nnc("nnc-wasm-1t", what, "wasm", { ...process.env, NNC_THREADS: "1" }) },
+    { id: "nnc-js", label: "nnc js", run: (what) => nnc("nnc-js", what, "js") },
+    { id: "numpy-f32", label: "numpy f32 (the book's loop)", run: (what) => numpy(what, "f32") },
+    { id: "numpy-f64", label: "numpy f64 (the book's loop)", run: (what) => numpy(what, "f64") },
+  ];
+  const runs: EndToEndRun[] = [];
   for (const what of ["epoch", "book run"] as const) {
-    process.stderr.write(`  end to end: ${what}\n`);
-    nnc("nnc-wasm", "nnc wasm (default)", what, "wasm");
-    nnc("nnc-wasm-1t", "nnc wasm, 1 thread", what, "wasm", { ...process.env, NNC_THREADS: "1" });
-    nnc("nnc-js", "nnc js", what, "js");
-    numpy("numpy-f32", "numpy f32 (the book's loop)", what, "f32");
-    numpy("numpy-f64", "numpy f64 (the book's loop)", what, "f64");
+    const results = new Map<string, Result[]>();
+    for (let round = 0; round < rounds; round++) {
+      process.stderr.write(`  end to end: ${what}${rounds > 1 ? ` (round ${round + 1}/${rounds})` : ""}\n`);
+      const order = [...runners.slice(round % runners.length), ...runners.slice(0, round % runners.length)];
+      for (const r of order) {
+        const earlier = results.get(r.id) ?? [];
+        if (round > 0 && (earlier[0]!.error !== undefined || earlier[0]!.processSeconds! > SLOW_RUN_SECONDS)) continue;
+        results.set(r.id, [...earlier, r.run(what)]);
+      }
+    }
+    for (const r of runners) runs.push({ id: r.id, label: r.label, what, ...medianOf(results.get(r.id)!) });
   }
   return runs;
+}
+
+function result(r: { seconds: number; stdout: string; error?: string }): Omit<EndToEndRun, "id" | "label" | "what"> {
+  const json = lastJson(r.stdout) as { seconds?: number; testAccuracy?: number } | undefined;
+  return {
+    processSeconds: r.seconds,
+    ...(json?.seconds !== undefined && { loopSeconds: json.seconds }),
+    ...(json?.testAccuracy != null && { testAccuracy: json.testAccuracy }),
+    ...(r.error !== undefined && { error: r.error }),
+  };
+}
+
+/** The first failure, or the medians of the rounds' seconds (the first round's accuracy: every round trains the same run). */
+function medianOf(rounds: readonly Omit<EndToEndRun, "id" | "label" | "what">[]): Omit<EndToEndRun, "id" | "label" | "what"> {
+  const failed = rounds.find((r) => r.error !== undefined);
+  if (failed) return failed;
+  const loops = rounds.flatMap((r) => (r.loopSeconds === undefined ? [] : [r.loopSeconds]));
+  return {
+    ...rounds[0],
+    processSeconds: median(rounds.map((r) => r.processSeconds!)),
+    ...(loops.length > 0 && { loopSeconds: median(loops) }),
+    rounds: rounds.map((r) => r.processSeconds!),
+  };
 }
 
 export function endToEndTable(runs: readonly EndToEndRun[]): string {
@@ -81,8 +126,9 @@ export function endToEndTable(runs: readonly EndToEndRun[]): string {
     const acc = r.testAccuracy !== undefined ? `, test ${(100 * r.testAccuracy).toFixed(2)}%` : "";
     return `${r.processSeconds!.toFixed(1)} s (loop ${r.loopSeconds?.toFixed(1) ?? "?"} s${acc})`;
   };
+  const rounds = Math.max(...runs.map((r) => r.rounds?.length ?? 1));
   const lines = [
-    "End to end, TwoLayerNet on all of MNIST (wall-clock seconds of the whole process; the loop's own seconds in parentheses):",
+    `End to end, TwoLayerNet on all of MNIST (wall-clock seconds of the whole process${rounds > 1 ? `, the median of up to ${rounds} interleaved rounds` : ""}; the loop's own seconds in parentheses):`,
     "",
     "| run | one epoch: 600 steps, no evaluation | the book's run: 10,000 steps, accuracy on 70,000 images every epoch |",
     "| --- | ---: | ---: |",
