@@ -6,6 +6,7 @@ import type { Graph } from "../../src/graph/ir.js";
 import { tensor, type Tensor } from "../../src/graph/tensor.js";
 import { randomFeeds } from "../../src/gradcheck.js";
 import { compileToString, load, type CompiledModel, type CompileOptions } from "../../src/codegen/index.js";
+import { expect } from "vitest";
 
 export async function compiled(g: Graph, options: CompileOptions = {}): Promise<CompiledModel> {
   return load(compileToString(g, options));
@@ -70,4 +71,17 @@ export function compare(g: Graph, model: CompiledModel, feeds: Record<string, Te
     for (const s of g.states) errors[`state ${s.name}`] = relativeError(p[s.name]!, r.state[s.name]!.data);
   }
   return { errors, worst: Math.max(0, ...Object.values(errors)) };
+}
+
+/** compare() on random float32 feeds at each [batch, seed]: every error within `tolerance`. */
+export function expectInterpreterNumbers(
+  g: Graph,
+  model: CompiledModel,
+  runs: readonly (readonly [number, number])[],
+  tolerance: number,
+): void {
+  for (const [batch, seed] of runs) {
+    const c = compare(g, model, feedsFor(g, "f32", batch, seed), "f32", seed);
+    for (const [what, err] of Object.entries(c.errors)) expect(err, `${what} (batch ${batch})`).toBeLessThanOrEqual(tolerance);
+  }
 }

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { compileToString, load } from "../../src/codegen/index.js";
 import { graphOf } from "../support/models.js";
-import { compare, feedsFor } from "./compare.js";
+import { expectInterpreterNumbers, feedsFor } from "./compare.js";
 
 const TOLERANCE = 5e-3;
 
@@ -33,14 +33,16 @@ describe("fused loops in WebAssembly", () => {
       expect(text).toContain("runLoop(");
       const model = await load(text);
       // Batch sizes whose rows of 5 leave a last group of one element, and batches of one row.
-      for (const [batch, seed] of [
-        [9, 1],
-        [1, 2],
-        [64, 3],
-      ] as const) {
-        const c = compare(g, model, feedsFor(g, "f32", batch, seed), "f32", seed);
-        for (const [name, err] of Object.entries(c.errors)) expect(err, `${name} (batch ${batch})`).toBeLessThanOrEqual(TOLERANCE);
-      }
+      expectInterpreterNumbers(
+        g,
+        model,
+        [
+          [9, 1],
+          [1, 2],
+          [64, 3],
+        ],
+        TOLERANCE,
+      );
     });
   }
 

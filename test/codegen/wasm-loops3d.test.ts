@@ -10,7 +10,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { compileToString, load } from "../../src/codegen/index.js";
 import { graphOf } from "../support/models.js";
-import { compare, feedsFor } from "./compare.js";
+import { expectInterpreterNumbers, feedsFor } from "./compare.js";
 
 const TOLERANCE = 5e-3;
 
@@ -64,14 +64,16 @@ describe("three-dimensional fused loops in WebAssembly", () => {
         const text = compileToString(g, { backend: "wasm" });
         expect(kernels(text)).not.toMatch(/for \(/);
         const m = await load(text);
-        for (const [batch, seed] of [
-          [9, 1],
-          [1, 2],
-          [64, 3],
-        ] as const) {
-          const c = compare(g, m, feedsFor(g, "f32", batch, seed), "f32", seed);
-          for (const [name, err] of Object.entries(c.errors)) expect(err, `${name} (batch ${batch})`).toBeLessThanOrEqual(TOLERANCE);
-        }
+        expectInterpreterNumbers(
+          g,
+          m,
+          [
+            [9, 1],
+            [1, 2],
+            [64, 3],
+          ],
+          TOLERANCE,
+        );
       });
     }
 

@@ -14,7 +14,7 @@ import { compileModule, compileToString, load } from "../../src/codegen/index.js
 import { frontend } from "../../src/index.js";
 import { arbitraryModel } from "../support/arbitrary-model.js";
 import { graphOf, graphOfFile, interpreterHeavy, MODELS_DIR, modelFiles } from "../support/models.js";
-import { compare, compiled, feedsFor } from "./compare.js";
+import { compare, compiled, expectInterpreterNumbers, feedsFor } from "./compare.js";
 
 const TOLERANCE = 5e-3;
 const RUNS = Number(process.env.NNC_FC_RUNS ?? 15);
@@ -44,10 +44,7 @@ describe("wasm backend: compiled models = the reference interpreter (f32)", () =
             [16, 3],
             [100, 4],
           ];
-      for (const [batch, seed] of batches as [number, number][]) {
-        const c = compare(g, model, feedsFor(g, "f32", batch, seed), "f32", seed);
-        for (const [what, err] of Object.entries(c.errors)) expect(err, `${what} (batch ${batch})`).toBeLessThanOrEqual(TOLERANCE);
-      }
+      expectInterpreterNumbers(g, model, batches as [number, number][], TOLERANCE);
     });
   }
 
@@ -86,14 +83,16 @@ describe("wasm backend: compiled models = the reference interpreter (f32)", () =
       const text = compileToString(g, { backend: "wasm" });
       expect(text).toContain("in WebAssembly too");
       const model = await load(text);
-      for (const [batch, seed] of [
-        [9, 1],
-        [3, 2],
-        [64, 3],
-      ] as const) {
-        const c = compare(g, model, feedsFor(g, "f32", batch, seed), "f32", seed);
-        for (const [what, err] of Object.entries(c.errors)) expect(err, `${what} (batch ${batch})`).toBeLessThanOrEqual(TOLERANCE);
-      }
+      expectInterpreterNumbers(
+        g,
+        model,
+        [
+          [9, 1],
+          [3, 2],
+          [64, 3],
+        ],
+        TOLERANCE,
+      );
     });
   }
 
