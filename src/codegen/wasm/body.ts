@@ -214,9 +214,6 @@ export class FunctionBody {
   f32x4Pmax(): this {
     return this.simd("f32x4.pmax", 0xeb);
   }
-  f32x4Nearest(): this {
-    return this.simd("f32x4.nearest", 0x6a);
-  }
   /** Comparisons give all-ones lanes where true. */
   f32x4Gt(): this {
     return this.simd("f32x4.gt", 0x44);
@@ -262,9 +259,6 @@ export class FunctionBody {
   i32x4ExtendI16x8U(half: "low" | "high"): this {
     return this.simd(`i32x4.extend_${half}_i16x8_u`, half === "low" ? 0xa9 : 0xaa);
   }
-  i32x4TruncSatF32x4S(): this {
-    return this.simd("i32x4.trunc_sat_f32x4_s", 0xf8);
-  }
   /** Relaxed SIMD (a later proposal; behind a flag in Node 20): a·b + c, fused where the hardware has FMA. */
   f32x4RelaxedMadd(): this {
     return this.simd("f32x4.relaxed_madd", 0x105);
@@ -281,12 +275,6 @@ export class FunctionBody {
   }
   f64x2Mul(): this {
     return this.simd("f64x2.mul", 0xf2);
-  }
-  f64x2Div(): this {
-    return this.simd("f64x2.div", 0xf3);
-  }
-  f64x2Sqrt(): this {
-    return this.simd("f64x2.sqrt", 0xef);
   }
   /** The low two float32 lanes widened to float64, and back (rounded to nearest, upper lanes zero). */
   f64x2PromoteLowF32x4(): this {
