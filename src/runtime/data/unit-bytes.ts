@@ -5,6 +5,7 @@
 // MNIST's 47 MB of training pixels into `nnc train`'s module memory: 190 → ~115 ms, where a
 // JavaScript loop over a table stored slowly into the shared memory; the kernel itself takes ~16
 // ms, most of the rest is the first touch of 188 MB.
+import { instantiateSync, WebAssemblyApi, type WasmMemory } from "../../codegen/wasm/api.js";
 import { encodeModule, FunctionBody, I32, V128 } from "../../codegen/wasm/encode.js";
 
 /** Bytes per call: 64 KiB in at 0, 256 KiB of floats out after them. */
@@ -41,9 +42,9 @@ function unitFunction(): FunctionBody {
 let kernel: { unit: (n: number) => void; bytes: Uint8Array; floats: Float32Array } | undefined;
 
 function made(): typeof kernel {
-  if (kernel === undefined && typeof WebAssembly === "object") {
-    const exports = new WebAssembly.Instance(new WebAssembly.Module(encodeModule([{ name: "unit", body: unitFunction() }], 5)), {}).exports;
-    const memory = exports.memory as WebAssembly.Memory;
+  if (kernel === undefined && WebAssemblyApi !== undefined) {
+    const exports = instantiateSync(encodeModule([{ name: "unit", body: unitFunction() }], 5));
+    const memory = exports.memory as WasmMemory;
     kernel = {
       unit: exports.unit as (n: number) => void,
       bytes: new Uint8Array(memory.buffer, 0, CHUNK),
