@@ -19,7 +19,7 @@ import { modelGraph, readF64, writeData, type DataFiles } from "./harness/data.j
 import { stepFlops } from "./harness/flops.js";
 import type { Job, RunnerResult } from "./harness/job.js";
 import { PEERS, type PeerEntry } from "./harness/peers.js";
-import { FULL_PLAN, QUICK_PLAN, median, type Plan } from "./harness/protocol.js";
+import { FULL_PLAN, QUICK_PLAN, SLOW_ROUND_SECONDS, median, roundOrder, type Plan } from "./harness/protocol.js";
 import { busyCores, chart, machine, record, summarize, table, TOLERANCE, type PeerRun } from "./harness/report.js";
 import { WORKLOADS, type Workload } from "./harness/workloads.js";
 import { endToEnd, endToEndTable, writeMnist } from "./harness/end-to-end.js";
@@ -29,8 +29,6 @@ import { predictPhase, predictTables } from "./harness/latency.js";
 const BATCHES = 50;
 /** A runner that takes longer than this is stopped and reported as failed. */
 const RUNNER_TIMEOUT_MS = 180_000;
-/** A peer whose first round took longer than this (tfjs on the conv net) is not run again. */
-const SLOW_ROUND_MS = 30_000;
 /** Interleaved rounds of every peer on full runs (--rounds); each round times half of FULL_PLAN's seconds. */
 const ROUNDS = 3;
 /** Set on some machines for old OpenBLAS builds; they slow a current one, so the numpy runner goes without them. */
@@ -125,7 +123,7 @@ function mergeRounds(rounds: readonly RunnerResult[]): RunnerResult {
  * Every peer, `rounds` times over, interleaved (each round in the order of the last rotated by
  * one): this machine's speed drifts by up to 2x over seconds, and a peer timed in one stretch
  * would carry the drift of its stretch into the ratios. A peer whose first round failed or took
- * longer than SLOW_ROUND_MS runs once.
+ * longer than SLOW_ROUND_SECONDS runs once.
  */
 async function benchWorkload(
   w: Workload,
@@ -139,7 +137,7 @@ async function benchWorkload(
   const runs = new Map<PeerEntry, RunnerResult[]>();
   const once = new Set<PeerEntry>();
   for (let round = 0; round < rounds; round++) {
-    const order = [...peers.slice(round % peers.length), ...peers.slice(0, round % peers.length)];
+    const order = roundOrder(peers, round);
     for (const peer of order) {
       if (round > 0 && once.has(peer)) continue;
       const resultPath = join(dir, `${w.id}.${peer.id}.result.json`);
@@ -150,7 +148,7 @@ async function benchWorkload(
       rmSync(resultPath, { force: true });
       const t0 = performance.now();
       const r = await runPeer(peer, command(peer, root, jobPath), resultPath);
-      if (r.status !== "ok" || performance.now() - t0 > SLOW_ROUND_MS) once.add(peer);
+      if (r.status !== "ok" || performance.now() - t0 > SLOW_ROUND_SECONDS * 1000) once.add(peer);
       runs.set(peer, [...(runs.get(peer) ?? []), r]);
       const tag = rounds > 1 ? ` (round ${round + 1}/${rounds})` : "";
       process.stderr.write(`  ${w.id}  ${peer.label.padEnd(22)} ${progress(peer, r)}${tag}\n`);

@@ -12,7 +12,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Dataset } from "../../src/runtime/data/index.js";
-import { median } from "./protocol.js";
+import { median, roundOrder, SLOW_ROUND_SECONDS } from "./protocol.js";
 
 export interface EndToEndRun {
   readonly id: string;
@@ -51,9 +51,6 @@ function lastJson(stdout: string): Record<string, unknown> | undefined {
   return line ? (JSON.parse(line) as Record<string, unknown>) : undefined;
 }
 
-/** A run that took longer than this (nnc's JS backend on the book's run) is not repeated. */
-const SLOW_RUN_SECONDS = 30;
-
 /**
  * Every run `rounds` times, interleaved as the step bench's peers are (each round in the last
  * one's order rotated by one: the machine's speed drifts); a run's figures are the medians of its
@@ -82,10 +79,10 @@ export function endToEnd(root: string, dir: string, rounds = 1): EndToEndRun[] {
     const results = new Map<string, Result[]>();
     for (let round = 0; round < rounds; round++) {
       process.stderr.write(`  end to end: ${what}${rounds > 1 ? ` (round ${round + 1}/${rounds})` : ""}\n`);
-      const order = [...runners.slice(round % runners.length), ...runners.slice(0, round % runners.length)];
+      const order = roundOrder(runners, round);
       for (const r of order) {
         const earlier = results.get(r.id) ?? [];
-        if (round > 0 && (earlier[0]!.error !== undefined || earlier[0]!.processSeconds! > SLOW_RUN_SECONDS)) continue;
+        if (round > 0 && (earlier[0]!.error !== undefined || earlier[0]!.processSeconds! > SLOW_ROUND_SECONDS)) continue;
         results.set(r.id, [...earlier, r.run(what)]);
       }
     }

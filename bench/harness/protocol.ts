@@ -88,6 +88,15 @@ export function check(stepper: Stepper, batches: number, plan: Plan, order: Read
   return { check: { losses }, params: flat };
 }
 
+/** A runner whose first round took longer than this (tfjs cpu on the conv net, nnc's JS backend on the book's run) is not run again. */
+export const SLOW_ROUND_SECONDS = 30;
+
+/** Round `round`'s order of interleaved runners: the first round's rotated by `round`, so each round is the last one's rotated by one. */
+export function roundOrder<T>(items: readonly T[], round: number): T[] {
+  const k = round % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
