@@ -28,6 +28,9 @@ export interface EndToEndRun {
   readonly rounds?: readonly number[];
 }
 
+/** One process's figures (a run's, before they are named). */
+type Result = Omit<EndToEndRun, "id" | "label" | "what">;
+
 /** MNIST as numpy_train.py reads it. */
 export function writeMnist(dir: string, train: Dataset, test: Dataset): void {
   for (const [name, ds] of [["train", train], ["test", test]] as const) {
@@ -57,7 +60,6 @@ function lastJson(stdout: string): Record<string, unknown> | undefined {
  * rounds, and `rounds` keeps each round's process seconds.
  */
 export function endToEnd(root: string, dir: string, rounds = 1): EndToEndRun[] {
-  type Result = Omit<EndToEndRun, "id" | "label" | "what">;
   const nnc = (id: string, what: EndToEndRun["what"], backend: "wasm" | "js", env: NodeJS.ProcessEnv = process.env): Result => {
     const out = join(dir, `run-${id}-${what === "epoch" ? "epoch" : "book"}`);
     const args = [join(root, "bin", "nnc.js"), "train", "models/two_layer_net.nn", "--data", "mnist", "--json", "--out", out, "--backend", backend, ...(what === "epoch" ? ["--iters", "600", "--no-eval"] : [])];
@@ -91,7 +93,7 @@ export function endToEnd(root: string, dir: string, rounds = 1): EndToEndRun[] {
   return runs;
 }
 
-function result(r: { seconds: number; stdout: string; error?: string }): Omit<EndToEndRun, "id" | "label" | "what"> {
+function result(r: { seconds: number; stdout: string; error?: string }): Result {
   const json = lastJson(r.stdout) as { seconds?: number; testAccuracy?: number } | undefined;
   return {
     processSeconds: r.seconds,
@@ -102,7 +104,7 @@ function result(r: { seconds: number; stdout: string; error?: string }): Omit<En
 }
 
 /** The first failure, or the medians of the rounds' seconds (the first round's accuracy: every round trains the same run). */
-function medianOf(rounds: readonly Omit<EndToEndRun, "id" | "label" | "what">[]): Omit<EndToEndRun, "id" | "label" | "what"> {
+function medianOf(rounds: readonly Result[]): Result {
   const failed = rounds.find((r) => r.error !== undefined);
   if (failed) return failed;
   const loops = rounds.flatMap((r) => (r.loopSeconds === undefined ? [] : [r.loopSeconds]));
